@@ -1,0 +1,74 @@
+//go:build duckdb_arrow
+
+package udf
+
+import (
+	"context"
+)
+
+// Param is a positional or named parameter of a table function.
+type Param struct {
+	Name string // for docs and errors; the SQL name of a named parameter
+	Type Type
+	Doc  string // one line for docs/sql.md and the REPL
+}
+
+// Column is a result column.
+type Column struct {
+	Name string
+	Type Type
+}
+
+// TableFunc describes a table function: its signature, and Bind, which
+// DuckDB calls while planning a statement. Bind parses and checks the
+// arguments, may prepare (never run) a data query to learn its schema, and
+// returns a Bound that knows the result columns. Nothing heavy happens in
+// Bind: EXPLAIN, or a statement prepared and never run, does no work.
+type TableFunc struct {
+	Name  string
+	Args  []Param
+	Named []Param
+	// Mutates marks a function that changes state (trains, drops or imports
+	// a model). It is refused when called inside a data query.
+	Mutates bool
+	Bind    func(b *BindContext) (Bound, error)
+}
+
+// BindContext is what Bind gets.
+type BindContext struct {
+	Ctx  context.Context
+	Host *Host
+	// ConnID is the id of the connection the statement runs on.
+	ConnID uint64
+	// Args holds the positional arguments: nil (NULL), bool, int64, float64,
+	// string or []any.
+	Args []any
+	// Named holds the named arguments that were given, same value types.
+	Named map[string]any
+}
+
+// Bound is a bound call. Columns fixes the result schema. Start is called
+// once per execution of the statement (a prepared statement run twice starts
+// twice) with the caller's context; Close when DuckDB drops the bound call.
+type Bound interface {
+	Columns() []Column
+	Start(ctx context.Context) (Execution, error)
+	Close() error
+}
+
+// Cardinalizer may be implemented by a Bound that knows how many rows it
+// returns; it helps DuckDB's planner.
+type Cardinalizer interface {
+	Cardinality() (rows uint64, exact bool)
+}
+
+// Execution produces the result of one execution. Fill writes the next chunk
+// into out and sets its length; a chunk of length 0 ends the result. Fill is
+// called from at most Threads() DuckDB threads at once. Close is called when
+// the execution ends, whether it ran to the end, failed, or was abandoned
+// (e.g. by LIMIT).
+type Execution interface {
+	Threads() int
+	Fill(ctx context.Context, out *Output) error
+	Close() error
+}

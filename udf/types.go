@@ -1,0 +1,185 @@
+//go:build duckdb_arrow
+
+package udf
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2/mapping"
+)
+
+// Type is a DuckDB logical type for a table function's parameters and result
+// columns: one of the scalar types below, a LIST of them, or the type of a
+// data query's column (Query.ColumnType), which a pass-through column uses.
+type Type struct {
+	id    mapping.Type
+	child *Type
+	q     *Query
+	col   int
+}
+
+// Scalar types.
+var (
+	Boolean   = Type{id: mapping.TypeBoolean}
+	Integer   = Type{id: mapping.TypeInteger}
+	BigInt    = Type{id: mapping.TypeBigInt}
+	Double    = Type{id: mapping.TypeDouble}
+	Varchar   = Type{id: mapping.TypeVarchar}
+	Date      = Type{id: mapping.TypeDate}
+	Timestamp = Type{id: mapping.TypeTimestamp}
+)
+
+// List returns LIST(child).
+func List(child Type) Type {
+	c := child
+	return Type{id: mapping.TypeList, child: &c}
+}
+
+// ID is the DuckDB type id.
+func (t Type) ID() mapping.Type { return t.id }
+
+// String is the SQL spelling of the type, e.g. DOUBLE or VARCHAR[].
+func (t Type) String() string {
+	lt := t.create()
+	defer mapping.DestroyLogicalType(&lt)
+	return TypeName(lt)
+}
+
+// create returns a new logical type; the caller destroys it.
+func (t Type) create() mapping.LogicalType {
+	switch {
+	case t.q != nil:
+		return mapping.PreparedStatementColumnLogicalType(t.q.stmt, mapping.IdxT(t.col))
+	case t.id == mapping.TypeList:
+		c := t.child.create()
+		defer mapping.DestroyLogicalType(&c)
+		return mapping.CreateListType(c)
+	default:
+		return mapping.CreateLogicalType(t.id)
+	}
+}
+
+var typeNames = map[mapping.Type]string{
+	mapping.TypeBoolean: "BOOLEAN", mapping.TypeTinyInt: "TINYINT", mapping.TypeSmallInt: "SMALLINT",
+	mapping.TypeInteger: "INTEGER", mapping.TypeBigInt: "BIGINT", mapping.TypeUTinyInt: "UTINYINT",
+	mapping.TypeUSmallInt: "USMALLINT", mapping.TypeUInteger: "UINTEGER", mapping.TypeUBigInt: "UBIGINT",
+	mapping.TypeFloat: "FLOAT", mapping.TypeDouble: "DOUBLE", mapping.TypeTimestamp: "TIMESTAMP",
+	mapping.TypeDate: "DATE", mapping.TypeTime: "TIME", mapping.TypeInterval: "INTERVAL",
+	mapping.TypeHugeInt: "HUGEINT", mapping.TypeUHugeInt: "UHUGEINT", mapping.TypeVarchar: "VARCHAR",
+	mapping.TypeBlob: "BLOB", mapping.TypeTimestampS: "TIMESTAMP_S", mapping.TypeTimestampMS: "TIMESTAMP_MS",
+	mapping.TypeTimestampNS: "TIMESTAMP_NS", mapping.TypeEnum: "ENUM", mapping.TypeUUID: "UUID",
+	mapping.TypeBit: "BIT", mapping.TypeTimeTZ: "TIME WITH TIME ZONE",
+	mapping.TypeTimestampTZ: "TIMESTAMP WITH TIME ZONE", mapping.TypeSQLNull: "NULL",
+	mapping.TypeBigNum: "BIGNUM", mapping.TypeTimeNS: "TIME_NS", mapping.TypeGeometry: "GEOMETRY",
+	mapping.TypeVariant: "VARIANT",
+}
+
+// TypeName spells a logical type the way DuckDB prints it.
+func TypeName(lt mapping.LogicalType) string {
+	if alias := mapping.LogicalTypeGetAlias(lt); alias != "" {
+		return alias
+	}
+	id := mapping.GetTypeId(lt)
+	switch id {
+	case mapping.TypeDecimal:
+		return fmt.Sprintf("DECIMAL(%d,%d)", mapping.DecimalWidth(lt), mapping.DecimalScale(lt))
+	case mapping.TypeList:
+		c := mapping.ListTypeChildType(lt)
+		defer mapping.DestroyLogicalType(&c)
+		return TypeName(c) + "[]"
+	case mapping.TypeArray:
+		c := mapping.ArrayTypeChildType(lt)
+		defer mapping.DestroyLogicalType(&c)
+		return fmt.Sprintf("%s[%d]", TypeName(c), mapping.ArrayTypeArraySize(lt))
+	case mapping.TypeMap:
+		k := mapping.MapTypeKeyType(lt)
+		v := mapping.MapTypeValueType(lt)
+		defer mapping.DestroyLogicalType(&k)
+		defer mapping.DestroyLogicalType(&v)
+		return "MAP(" + TypeName(k) + ", " + TypeName(v) + ")"
+	case mapping.TypeStruct, mapping.TypeUnion:
+		var b strings.Builder
+		if id == mapping.TypeStruct {
+			b.WriteString("STRUCT(")
+		} else {
+			b.WriteString("UNION(")
+		}
+		n := mapping.StructTypeChildCount(lt)
+		for i := mapping.IdxT(0); i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			c := mapping.StructTypeChildType(lt, i)
+			b.WriteString(quoteIdent(mapping.StructTypeChildName(lt, i)))
+			b.WriteString(" ")
+			b.WriteString(TypeName(c))
+			mapping.DestroyLogicalType(&c)
+		}
+		b.WriteString(")")
+		return b.String()
+	}
+	if s, ok := typeNames[id]; ok {
+		return s
+	}
+	return fmt.Sprintf("TYPE%d", id)
+}
+
+// quoteIdent quotes an identifier for display when it is not a plain lower-case name.
+func quoteIdent(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// valueToGo converts a constant argument: NULL -> nil, BOOLEAN -> bool,
+// integers -> int64, FLOAT/DOUBLE/DECIMAL -> float64, VARCHAR -> string,
+// LIST -> []any.
+func valueToGo(v mapping.Value) (any, error) {
+	if v.Ptr == nil || mapping.IsNullValue(v) {
+		return nil, nil
+	}
+	lt := mapping.GetValueType(v)
+	switch id := mapping.GetTypeId(lt); id {
+	case mapping.TypeSQLNull:
+		return nil, nil
+	case mapping.TypeBoolean:
+		return mapping.GetBool(v), nil
+	case mapping.TypeTinyInt, mapping.TypeSmallInt, mapping.TypeInteger, mapping.TypeBigInt,
+		mapping.TypeUTinyInt, mapping.TypeUSmallInt, mapping.TypeUInteger:
+		return mapping.GetInt64(v), nil
+	case mapping.TypeUBigInt:
+		u := mapping.GetUInt64(v)
+		if u > 1<<63-1 {
+			return nil, fmt.Errorf("value %d out of range", u)
+		}
+		return int64(u), nil
+	case mapping.TypeFloat, mapping.TypeDouble, mapping.TypeDecimal:
+		return mapping.GetDouble(v), nil
+	case mapping.TypeVarchar:
+		return mapping.GetVarchar(v), nil
+	case mapping.TypeList:
+		n := mapping.GetListSize(v)
+		out := make([]any, 0, n)
+		for i := uint64(0); i < uint64(n); i++ {
+			c := mapping.GetListChild(v, mapping.IdxT(i))
+			x, err := valueToGo(c)
+			mapping.DestroyValue(&c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		return out, nil
+	default:
+		return nil, fmt.Errorf("unsupported argument type %s", TypeName(lt))
+	}
+}
