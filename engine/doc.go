@@ -1,0 +1,15 @@
+// Package engine is ducksight's embedding API: DuckDB with ducksight's SQL
+// functions registered.
+//
+// Open opens (or creates) a database with every function registered;
+// Register adds the functions to a DuckDB a program opened itself with
+// duckdb-go. Either way the functions are usable from every connection:
+//
+//	e, err := engine.Open(ctx, "shop.duckdb")
+//	...
+//	rows, err := e.DB().QueryContext(ctx, `SELECT * FROM demo_customers(1000)`)
+//
+// Errors raised inside SQL functions reach Go as DuckDB errors whose text
+// starts with "function: argument: " (see package dserr and docs/sql.md);
+// typed Go calls return *dserr.Error values a caller tests with errors.Is.
+package engine

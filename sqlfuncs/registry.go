@@ -1,0 +1,72 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+
+	"github.com/ducksight/ducksight/udf"
+)
+
+// Function is one registry entry.
+type Function struct {
+	Name    string
+	Summary string      // one line, for .functions
+	Columns []ColumnDoc // result columns; pass-through functions add the input's first
+	Example string
+	Table   *udf.TableFunc
+}
+
+// ColumnDoc documents a result column.
+type ColumnDoc struct {
+	Name, Type, Doc string
+}
+
+// registry is the table of every ducksight SQL function, in the order
+// docs list them.
+var registry = []*Function{
+	demoCustomers,
+	profileFn,
+}
+
+// Register registers every function with the database behind h.
+func Register(ctx context.Context, h *udf.Host) error {
+	fns := make([]*udf.TableFunc, len(registry))
+	for i, f := range registry {
+		fns[i] = f.Table
+	}
+	return h.Register(ctx, fns...)
+}
+
+// Doc describes a function for docs and the REPL.
+type Doc struct {
+	Name    string
+	Summary string
+	Args    []ArgDoc
+	Columns []ColumnDoc
+	Example string
+}
+
+// ArgDoc describes an argument.
+type ArgDoc struct {
+	Name  string
+	Type  string
+	Named bool
+	Doc   string
+}
+
+// Docs lists every function.
+func Docs() []Doc {
+	out := make([]Doc, 0, len(registry))
+	for _, f := range registry {
+		d := Doc{Name: f.Name, Summary: f.Summary, Columns: f.Columns, Example: f.Example}
+		for _, p := range f.Table.Args {
+			d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Doc: p.Doc})
+		}
+		for _, p := range f.Table.Named {
+			d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Named: true, Doc: p.Doc})
+		}
+		out = append(out, d)
+	}
+	return out
+}
