@@ -120,9 +120,15 @@ var scanFunc = &TableFunc{
 					if err != nil {
 						return err
 					}
-					out.Int64s(0)[0] = rows
-					out.Int64s(1)[0] = batches
-					out.Float64s(2)[0] = sum
+					if v := out.Int64s(0); v != nil {
+						v[0] = rows
+					}
+					if v := out.Int64s(1); v != nil {
+						v[0] = batches
+					}
+					if v := out.Float64s(2); v != nil {
+						v[0] = sum
+					}
 					out.SetLen(1)
 					return nil
 				}}, nil
@@ -181,6 +187,19 @@ func sumArray(c arrow.Array) float64 {
 		for i, v := range a.Int32Values() {
 			if a.IsValid(i) {
 				s += float64(v)
+			}
+		}
+	case *array.Int16:
+		for i, v := range a.Int16Values() {
+			if a.IsValid(i) {
+				s += float64(v)
+			}
+		}
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		for i := 0; i < a.Len(); i++ {
+			if a.IsValid(i) {
+				s += a.Value(i).ToFloat64(scale)
 			}
 		}
 	case *array.Boolean:

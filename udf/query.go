@@ -37,8 +37,8 @@ type Query struct {
 }
 
 // hintNested is added to errors about missing tables.
-const hintNested = " (data queries run on their own connection: they see committed tables, views and files, " +
-	"not TEMP tables, CTEs of the outer query, or uncommitted rows)"
+const hintNested = " (data queries run on their own connection and cannot see TEMP tables, " +
+	"CTEs of the outer query, or uncommitted rows)"
 
 // allowedFirst are the first keywords of a data text that is a query.
 var allowedFirst = map[string]bool{
@@ -51,7 +51,7 @@ var allowedFirst = map[string]bool{
 // (a table or view name, qualified or quoted, a quoted file path). Anything
 // else, and any text holding more than one statement, is refused before it
 // runs: the text is only parsed and prepared, never executed, here.
-func (h *Host) Prepare(ctx context.Context, fn, arg, data string) (q *Query, err error) {
+func (h *Host) Prepare(ctx context.Context, fn, arg, data string) (_ *Query, err error) {
 	if strings.TrimSpace(data) == "" {
 		return nil, dserr.Arg(fn, arg, "empty: give a table or view name, a quoted file path, or one SELECT query")
 	}
@@ -62,11 +62,10 @@ func (h *Host) Prepare(ctx context.Context, fn, arg, data string) (q *Query, err
 	if err != nil {
 		return nil, dserr.Wrap(dserr.DataQuery, fn, arg, err)
 	}
-	q = &Query{host: h, fn: fn, arg: arg, conn: conn}
+	q := &Query{host: h, fn: fn, arg: arg, conn: conn}
 	defer func() {
 		if err != nil {
 			q.Close()
-			q = nil
 		}
 	}()
 	if err := q.prepare(data); err != nil {
@@ -120,6 +119,10 @@ func (q *Query) prepare(data string) error {
 
 func withHint(msg string) string {
 	if strings.Contains(msg, "Catalog Error") && strings.Contains(msg, "does not exist") {
+		// After the first line, before DuckDB's suggestions and LINE marker.
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			return msg[:i] + hintNested + msg[i:]
+		}
 		return msg + hintNested
 	}
 	return msg
