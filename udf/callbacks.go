@@ -254,4 +254,3 @@ func ds_func(infoPtr, outPtr unsafe.Pointer) {
 	}
 	mapping.DataChunkSetSize(chunk, mapping.IdxT(out.n))
 }
-
