@@ -88,4 +88,3 @@ func TestStreamBoundedMemory(t *testing.T) {
 		t.Fatalf("peak RSS %.0f MB, want < 500 MB", mb)
 	}
 }
-
