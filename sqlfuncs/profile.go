@@ -45,7 +45,7 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := b.Host.Prepare(b.Ctx, a.fn, "data", data)
+	q, err := b.Prepare(a.fn, "data", data)
 	if err != nil {
 		return nil, err
 	}

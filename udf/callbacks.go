@@ -129,6 +129,7 @@ func ds_bind(infoPtr unsafe.Pointer) {
 	var cc mapping.ClientContext
 	mapping.TableFunctionGetClientContext(info, &cc)
 	connID := uint64(mapping.ClientContextGetConnectionId(cc))
+	searchPath, _ := setting(cc, "search_path")
 	mapping.DestroyClientContext(&cc)
 
 	if fn.Mutates && reg.host.IsNested(connID) {
@@ -138,11 +139,12 @@ func ds_bind(infoPtr unsafe.Pointer) {
 	}
 
 	b := &BindContext{
-		Ctx:    contextOf(reg.host.connector, connID),
-		Host:   reg.host,
-		ConnID: connID,
-		Args:   make([]any, len(fn.Args)),
-		Named:  map[string]any{},
+		Ctx:        contextOf(reg.host.connector, connID),
+		Host:       reg.host,
+		ConnID:     connID,
+		SearchPath: searchPath,
+		Args:       make([]any, len(fn.Args)),
+		Named:      map[string]any{},
 	}
 	for i, p := range fn.Args {
 		v := mapping.BindGetParameter(info, mapping.IdxT(i))

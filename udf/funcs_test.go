@@ -101,7 +101,7 @@ var scanFunc = &TableFunc{
 	Args: []Param{{Name: "data", Type: Varchar}},
 	Bind: func(b *BindContext) (Bound, error) {
 		data, _ := b.Args[0].(string)
-		q, err := b.Host.Prepare(b.Ctx, "t_scan", "data", data)
+		q, err := b.Prepare("t_scan", "data", data)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +220,7 @@ var passFunc = &TableFunc{
 	Args: []Param{{Name: "data", Type: Varchar}},
 	Bind: func(b *BindContext) (Bound, error) {
 		data, _ := b.Args[0].(string)
-		q, err := b.Host.Prepare(b.Ctx, "t_pass", "data", data)
+		q, err := b.Prepare("t_pass", "data", data)
 		if err != nil {
 			return nil, err
 		}

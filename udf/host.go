@@ -116,3 +116,23 @@ func (h *Host) Register(ctx context.Context, fns ...*TableFunc) error {
 	}
 	return nil
 }
+
+// setSearchPath gives the nested connection the caller's search path (what
+// USE and SET search_path change), as a bound parameter: the value is never
+// spliced into SQL text.
+func (n *nestedConn) setSearchPath(path string) error {
+	var st mapping.PreparedStatement
+	defer mapping.DestroyPrepare(&st)
+	if mapping.Prepare(n.raw, "SET search_path = $1", &st) == mapping.StateError {
+		return errorString(mapping.PrepareError(st))
+	}
+	if mapping.BindVarchar(st, 1, path) == mapping.StateError {
+		return errorString("cannot bind search_path")
+	}
+	var res mapping.Result
+	defer mapping.DestroyResult(&res)
+	if mapping.ExecutePrepared(st, &res) == mapping.StateError {
+		return errorString(mapping.ResultError(&res))
+	}
+	return nil
+}

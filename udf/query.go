@@ -51,7 +51,18 @@ var allowedFirst = map[string]bool{
 // (a table or view name, qualified or quoted, a quoted file path). Anything
 // else, and any text holding more than one statement, is refused before it
 // runs: the text is only parsed and prepared, never executed, here.
-func (h *Host) Prepare(ctx context.Context, fn, arg, data string) (_ *Query, err error) {
+func (h *Host) Prepare(ctx context.Context, fn, arg, data string) (*Query, error) {
+	return h.prepare(ctx, fn, arg, data, "")
+}
+
+// Prepare is Host.Prepare for a function being bound: the data query also
+// gets the calling connection's search path, so a caller's USE or SET
+// search_path applies to it.
+func (b *BindContext) Prepare(fn, arg, data string) (*Query, error) {
+	return b.Host.prepare(b.Ctx, fn, arg, data, b.SearchPath)
+}
+
+func (h *Host) prepare(ctx context.Context, fn, arg, data, searchPath string) (_ *Query, err error) {
 	if strings.TrimSpace(data) == "" {
 		return nil, dserr.Arg(fn, arg, "empty: give a table or view name, a quoted file path, or one SELECT query")
 	}
@@ -68,6 +79,11 @@ func (h *Host) Prepare(ctx context.Context, fn, arg, data string) (_ *Query, err
 			q.Close()
 		}
 	}()
+	if searchPath != "" {
+		if err := conn.setSearchPath(searchPath); err != nil {
+			return nil, dserr.New(dserr.DataQuery, fn, arg, "cannot use the caller's search path %q: %v", searchPath, err)
+		}
+	}
 	if err := q.prepare(data); err != nil {
 		return nil, err
 	}

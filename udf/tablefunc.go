@@ -45,6 +45,9 @@ type BindContext struct {
 	Args []any
 	// Named holds the named arguments that were given, same value types.
 	Named map[string]any
+	// SearchPath is the calling connection's search_path setting ("" when
+	// it is the default), which reflects USE.
+	SearchPath string
 }
 
 // Bound is a bound call. Columns fixes the result schema. Start is called

@@ -603,3 +603,59 @@ func TestFileDBOneConn(t *testing.T) {
 }
 
 var _ = sql.ErrNoRows
+
+// A caller's USE and SET search_path apply to its data queries.
+func TestDataQueryInheritsSearchPath(t *testing.T) {
+	db := openTest(t, "")
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, q := range []string{
+		`CREATE SCHEMA sales`,
+		`CREATE TABLE sales.orders AS SELECT 2.0 AS v`,
+		`CREATE TABLE main.orders AS SELECT 1.0 AS v`,
+		`ATTACH ':memory:' AS other`,
+		`CREATE TABLE other.orders AS SELECT 3.0 AS v`,
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scan := func() float64 {
+		var rows, b int64
+		var s float64
+		if err := c.QueryRowContext(ctx, `SELECT * FROM t_scan('orders')`).Scan(&rows, &b, &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	steps := []struct {
+		stmt string
+		want float64
+	}{
+		{"", 1},
+		{"USE sales", 2},
+		{"USE other", 3},
+		{"USE memory.main", 1},
+		{"SET search_path = 'sales'", 2},
+	}
+	for _, s := range steps {
+		if s.stmt != "" {
+			if _, err := c.ExecContext(ctx, s.stmt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := scan(); got != s.want {
+			t.Errorf("after %q: data query read %v, want %v", s.stmt, got, s.want)
+		}
+	}
+	// Other connections keep the default.
+	var rows, b int64
+	var sum float64
+	if err := db.QueryRow(`SELECT * FROM t_scan('orders')`).Scan(&rows, &b, &sum); err != nil || sum != 1 {
+		t.Errorf("other connection read %v (%v), want 1", sum, err)
+	}
+}
