@@ -1,0 +1,213 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// dotCommand is one row of the dot command table.
+type dotCommand struct {
+	name  string // with the dot: ".mode"
+	args  string // argument synopsis for usage lines: "MODE"
+	help  string // one line for .help
+	nargs [2]int // minimum and maximum argument count; -1: no maximum
+	run   func(ctx context.Context, s *Session, d dotCall) error
+}
+
+// dotCall is one invocation of a dot command.
+type dotCall struct {
+	script string   // name of the script it appears in
+	args   []string // arguments, unquoted
+}
+
+func (c *dotCommand) usage() string {
+	if c.args == "" {
+		return c.name
+	}
+	return c.name + " " + c.args
+}
+
+// dotCommands is the one table of dot commands: Execute dispatches on it and
+// .help lists it. It is filled in init because .help refers to it.
+var dotCommands []dotCommand
+
+func init() {
+	dotCommands = []dotCommand{
+		{".bail", "on|off", "stop at the first error", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			return setBool(&s.opts.Bail, d.args[0])
+		}},
+		{".echo", "on|off", "print each statement before running it", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			return setBool(&s.opts.Echo, d.args[0])
+		}},
+		{".headers", "on|off", "show or hide column names", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			var on bool
+			if err := setBool(&on, d.args[0]); err != nil {
+				return err
+			}
+			s.opts.NoHeader = !on
+			return nil
+		}},
+		{".help", "[COMMAND]", "list dot commands, or show one", [2]int{0, 1}, dotHelp},
+		{".maxrows", "N", "show only the first and last rows of results longer than N in box and table mode (0: all)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			n, err := strconv.Atoi(d.args[0])
+			if err != nil || n < 0 {
+				return fmt.Errorf("%w: %q (want a row count, 0 for all)", ErrBadArgument, d.args[0])
+			}
+			s.opts.MaxRows = n
+			return nil
+		}},
+		{".mode", "[MODE]", "set the output mode (" + modeNames() + "), or show it", [2]int{0, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			if len(d.args) == 0 {
+				mode := s.opts.Mode
+				if mode == "" {
+					mode = "box"
+				}
+				_, err := fmt.Fprintf(s.stdout, "current output mode: %s\n", mode)
+				return err
+			}
+			spec, ok := lookupMode(d.args[0])
+			if !ok {
+				return fmt.Errorf("%w %q (modes: %s)", ErrUnknownMode, d.args[0], modeNames())
+			}
+			s.opts.Mode = spec.Name
+			return nil
+		}},
+		{".print", "TEXT...", "print the arguments, separated by spaces", [2]int{0, -1}, func(_ context.Context, s *Session, d dotCall) error {
+			_, err := fmt.Fprintln(s.stdout, strings.Join(d.args, " "))
+			return err
+		}},
+		{".read", "FILE", "run the script in FILE (relative to the current script's directory)", [2]int{1, 1}, dotRead},
+	}
+}
+
+func lookupDot(name string) *dotCommand {
+	for i := range dotCommands {
+		if dotCommands[i].name == name {
+			return &dotCommands[i]
+		}
+	}
+	return nil
+}
+
+// dot runs the dot command line of the script named script.
+func (s *Session) dot(ctx context.Context, script, line string) error {
+	args := splitArgs(line)
+	if len(args) == 0 {
+		return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, line)
+	}
+	name := args[0]
+	args = args[1:]
+	c := lookupDot(name)
+	if c == nil {
+		return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, name)
+	}
+	if len(args) < c.nargs[0] || c.nargs[1] >= 0 && len(args) > c.nargs[1] {
+		return fmt.Errorf("%w: %s", ErrUsage, c.usage())
+	}
+	return c.run(ctx, s, dotCall{script: script, args: args})
+}
+
+func setBool(dst *bool, arg string) error {
+	switch strings.ToLower(arg) {
+	case "on", "yes", "true", "1":
+		*dst = true
+	case "off", "no", "false", "0":
+		*dst = false
+	default:
+		return fmt.Errorf("%w: %q (want on or off)", ErrBadArgument, arg)
+	}
+	return nil
+}
+
+func dotHelp(_ context.Context, s *Session, d dotCall) error {
+	cmds := dotCommands
+	if len(d.args) == 1 {
+		name := d.args[0]
+		if !strings.HasPrefix(name, ".") {
+			name = "." + name
+		}
+		c := lookupDot(name)
+		if c == nil {
+			return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, name)
+		}
+		cmds = []dotCommand{*c}
+	}
+	width := 0
+	for _, c := range cmds {
+		width = max(width, len(c.usage()))
+	}
+	var b strings.Builder
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "%-*s  %s\n", width, c.usage(), c.help)
+	}
+	_, err := fmt.Fprint(s.stdout, b.String())
+	return err
+}
+
+// dotRead runs another script in the same session. Its failures are printed
+// with its own name and counted in the session, so .read itself fails only
+// when the file cannot be read.
+func dotRead(ctx context.Context, s *Session, d dotCall) error {
+	path := d.args[0]
+	if !filepath.IsAbs(path) && !strings.HasPrefix(d.script, "<") {
+		path = filepath.Join(filepath.Dir(d.script), path)
+	}
+	if s.depth >= maxReadDepth {
+		return fmt.Errorf(".read %s: scripts nested more than %d deep", path, maxReadDepth)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf(".read: %w", err)
+	}
+	s.depth++
+	defer func() { s.depth-- }()
+	s.RunScript(ctx, path, string(src))
+	return nil
+}
+
+// splitArgs splits a dot command line into words. A word may be quoted with
+// ' (taken literally) or " (with backslash escapes \" \\ \n \t).
+func splitArgs(line string) []string {
+	var args []string
+	i := 0
+	for {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i >= len(line) {
+			return args
+		}
+		var b strings.Builder
+		switch q := line[i]; q {
+		case '\'', '"':
+			i++
+			for i < len(line) && line[i] != q {
+				if q == '"' && line[i] == '\\' && i+1 < len(line) {
+					i++
+					switch line[i] {
+					case 'n':
+						b.WriteByte('\n')
+					case 't':
+						b.WriteByte('\t')
+					default:
+						b.WriteByte(line[i])
+					}
+				} else {
+					b.WriteByte(line[i])
+				}
+				i++
+			}
+			i++ // closing quote
+		default:
+			for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+				b.WriteByte(line[i])
+				i++
+			}
+		}
+		args = append(args, b.String())
+	}
+}

@@ -1,0 +1,1 @@
+INSERT INTO seen VALUES ('deeper');

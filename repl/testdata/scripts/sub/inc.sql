@@ -1,0 +1,5 @@
+INSERT INTO seen VALUES ('inc');
+.print in inc
+SELECT *
+  FROM missing_table;
+.read deeper.sql
