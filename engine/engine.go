@@ -95,8 +95,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Engine, error) {
 //	if err := engine.Register(ctx, c); err != nil { ... }
 //	db := sql.OpenDB(c)
 //
-// Data queries of ducksight functions run on connections made from c. It
-// fails with dserr.Incompatible when the duckdb-go in the module graph is a
+// Data queries of ducksight functions run on connections made from c.
+// Registering again, on c or on another Connector of the same database
+// file in this process, is allowed and registers nothing twice; the
+// functions keep working as long as one such Connector is open. It fails
+// with dserr.Incompatible when the duckdb-go in the module graph is a
 // version whose internals ducksight does not know.
 func Register(ctx context.Context, c *duckdb.Connector) error {
 	_, err := register(ctx, c)
@@ -104,14 +107,7 @@ func Register(ctx context.Context, c *duckdb.Connector) error {
 }
 
 func register(ctx context.Context, c *duckdb.Connector) (*udf.Host, error) {
-	h, err := udf.NewHost(c)
-	if err != nil {
-		return nil, err
-	}
-	if err := sqlfuncs.Register(ctx, h); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return sqlfuncs.Register(ctx, c)
 }
 
 // DB is the database/sql handle of the engine's database.
@@ -123,8 +119,9 @@ func (e *Engine) Connector() *duckdb.Connector { return e.connector }
 // Path is the database file ("" for in-memory).
 func (e *Engine) Path() string { return e.path }
 
-// Close closes the database.
+// Close closes the database (the connector and every connection).
 func (e *Engine) Close() error {
+	e.host.Detach(e.connector)
 	return e.db.Close()
 }
 

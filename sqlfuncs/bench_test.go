@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
-
-	"github.com/ducksight/ducksight/udf"
 )
 
 func openBench(tb testing.TB) *sql.DB {
@@ -20,11 +18,7 @@ func openBench(tb testing.TB) *sql.DB {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := udf.NewHost(c)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := Register(context.Background(), h); err != nil {
+	if _, err := Register(context.Background(), c); err != nil {
 		tb.Fatal(err)
 	}
 	db := sql.OpenDB(c)

@@ -5,6 +5,8 @@ package sqlfuncs
 import (
 	"context"
 
+	"github.com/duckdb/duckdb-go/v2"
+
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -29,13 +31,14 @@ var registry = []*Function{
 	profileFn,
 }
 
-// Register registers every function with the database behind h.
-func Register(ctx context.Context, h *udf.Host) error {
+// Register registers every function in the database behind c (once per
+// database instance; see udf.Attach) and returns the database's Host.
+func Register(ctx context.Context, c *duckdb.Connector) (*udf.Host, error) {
 	fns := make([]*udf.TableFunc, len(registry))
 	for i, f := range registry {
 		fns[i] = f.Table
 	}
-	return h.Register(ctx, fns...)
+	return udf.Attach(ctx, c, fns...)
 }
 
 // Doc describes a function for docs and the REPL.

@@ -89,21 +89,18 @@ func rawConn(c *duckdb.Conn) mapping.Connection {
 }
 
 // contextOf returns the context of the statement duckdb-go is running on
-// connection id, or context.Background when there is none.
-func contextOf(c *duckdb.Connector, id uint64) context.Context {
+// connection id of c, if there is one.
+func contextOf(c *duckdb.Connector, id uint64) (context.Context, bool) {
 	store := *(**ctxStoreMirror)(unsafe.Add(unsafe.Pointer(c), ctxFieldOff))
 	if store == nil {
-		return context.Background()
+		return nil, false
 	}
 	v, ok := store.m.Load(id)
 	if !ok {
-		return context.Background()
+		return nil, false
 	}
 	ctx, ok := v.(context.Context)
-	if !ok {
-		return context.Background()
-	}
-	return ctx
+	return ctx, ok
 }
 
 // CheckCompatible reports whether the duckdb-go in this build has the layout

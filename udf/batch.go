@@ -140,21 +140,31 @@ type Reader struct {
 	subTypes []mapping.LogicalType
 	subSch   *arrow.Schema
 
+	// The interrupter goroutine interrupts the nested connection when ctx
+	// is cancelled, never after Close: Close stops it and waits for it.
 	stop     chan struct{}
+	stopped  chan struct{}
 	stopOnce sync.Once
 }
 
 func newReader(ctx context.Context, q *Query, alloc memory.Allocator) (*Reader, error) {
-	r := &Reader{q: q, ctx: ctx, alloc: alloc, stop: make(chan struct{})}
 	if err := ctx.Err(); err != nil {
 		return nil, dserr.New(dserr.Cancelled, q.fn, q.arg, "cancelled: %v", err)
 	}
-	// Interrupt the nested connection when ctx is cancelled.
+	r := &Reader{q: q, ctx: ctx, alloc: alloc, stop: make(chan struct{}), stopped: make(chan struct{})}
 	go func(raw mapping.Connection) {
+		defer close(r.stopped)
 		select {
-		case <-ctx.Done():
-			mapping.Interrupt(raw)
 		case <-r.stop:
+			return
+		case <-ctx.Done():
+		}
+		// Both may be ready; Close wins, so a closed connection is never
+		// interrupted.
+		select {
+		case <-r.stop:
+		default:
+			mapping.Interrupt(raw)
 		}
 	}(q.conn.raw)
 	if bindings.ExecutePreparedStreaming(q.stmt, &r.res) == mapping.StateError {
@@ -228,7 +238,10 @@ func (r *Reader) Next() (*Batch, error) {
 
 // Close ends the stream (also mid-way) and frees its resources.
 func (r *Reader) Close() {
-	r.stopOnce.Do(func() { close(r.stop) })
+	r.stopOnce.Do(func() {
+		close(r.stop)
+		<-r.stopped
+	})
 	if r.open {
 		mapping.DestroyResult(&r.res)
 		r.open = false

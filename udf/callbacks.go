@@ -139,7 +139,7 @@ func ds_bind(infoPtr unsafe.Pointer) {
 	}
 
 	b := &BindContext{
-		Ctx:        contextOf(reg.host.connector, connID),
+		Ctx:        reg.host.contextOf(connID),
 		Host:       reg.host,
 		ConnID:     connID,
 		SearchPath: searchPath,
@@ -213,7 +213,7 @@ func ds_init(infoPtr unsafe.Pointer) {
 		}
 	}
 	es.nvec = n
-	es.ctx = contextOf(bs.reg.host.connector, bs.connID)
+	es.ctx = bs.reg.host.contextOf(bs.connID)
 	exec, err := bs.bound.Start(es.ctx)
 	if err != nil {
 		mapping.InitSetError(info, dserr.Wrap(dserr.Internal, fn.Name, "", err).Error())

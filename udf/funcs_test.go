@@ -350,11 +350,8 @@ func openTest(tb testing.TB, path string) *testDB {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := NewHost(c)
+	h, err := Attach(context.Background(), c, allTestFuncs...)
 	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := h.Register(context.Background(), allTestFuncs...); err != nil {
 		tb.Fatal(err)
 	}
 	db := sql.OpenDB(c)

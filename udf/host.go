@@ -4,6 +4,7 @@ package udf
 
 import (
 	"context"
+	"database/sql/driver"
 	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -12,33 +13,138 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 )
 
-// Host ties ducksight's functions to one DuckDB database, reached through the
-// duckdb-go Connector that opened it. It makes the nested connections data
-// queries run on (straight from the Connector, never from a database/sql
-// pool, so a caller's SetMaxOpenConns(1) cannot deadlock them) and remembers
-// their connection ids, so a state-changing function called inside a data
-// query can be refused.
+// Host ties ducksight's functions to one DuckDB database instance. It makes
+// the nested connections data queries run on (straight from a duckdb-go
+// Connector, never from a database/sql pool, so a caller's
+// SetMaxOpenConns(1) cannot deadlock them) and remembers their connection
+// ids, so a state-changing function called inside a data query can be
+// refused.
+//
+// Functions are registered once per database instance. duckdb-go shares one
+// instance between every Connector opened on the same file in a process, so
+// a Host holds all the live Connectors attached to its instance and uses
+// whichever is still open: closing one engine never breaks another on the
+// same file.
 type Host struct {
-	connector *duckdb.Connector
-
-	mu     sync.Mutex
-	nested map[uint64]int
+	mu         sync.Mutex
+	connectors []*duckdb.Connector
+	nested     map[uint64]int
 }
 
-// NewHost checks that duckdb-go's layout is the one the accessor knows and
-// returns a Host for the database behind c.
-func NewHost(c *duckdb.Connector) (*Host, error) {
+// attachMu serialises Attach, whose check-then-register must not interleave.
+var attachMu sync.Mutex
+
+// hostFuncName is an internal table function whose extra info is the Host:
+// a second Attach on the same database instance finds it in the catalog and
+// joins that Host instead of registering the functions again.
+const hostFuncName = "__ducksight_host"
+
+// Attach registers fns in the database behind c (once per database
+// instance: a later Attach on the same instance, through the same or
+// another Connector, joins the existing Host) and returns its Host. It
+// checks first that duckdb-go's layout is the one the accessor knows.
+func Attach(ctx context.Context, c *duckdb.Connector, fns ...*TableFunc) (*Host, error) {
 	if c == nil {
 		return nil, dserr.Arg("ducksight", "connector", "nil *duckdb.Connector")
 	}
 	if err := checkLayout(); err != nil {
 		return nil, err
 	}
-	return &Host{connector: c, nested: map[uint64]int{}}, nil
+	attachMu.Lock()
+	defer attachMu.Unlock()
+	dc, err := c.Connect(ctx)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, "ducksight", "", err)
+	}
+	conn := dc.(*duckdb.Conn)
+	defer conn.Close()
+	raw := rawConn(conn)
+	if h := findHost(raw); h != nil {
+		h.add(c)
+		return h, nil
+	}
+	h := &Host{connectors: []*duckdb.Connector{c}, nested: map[uint64]int{}}
+	if err := registerTableFunc(raw, h, hostFunc(h)); err != nil {
+		return nil, err
+	}
+	for _, f := range fns {
+		if err := registerTableFunc(raw, h, f); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
 
-// Connector returns the duckdb-go Connector of the database.
-func (h *Host) Connector() *duckdb.Connector { return h.connector }
+// hostFunc is the internal marker function. Binding it reports its Host to
+// findHost; it never runs.
+func hostFunc(h *Host) *TableFunc {
+	return &TableFunc{Name: hostFuncName, Bind: func(b *BindContext) (Bound, error) {
+		hostLookups.Store(b.ConnID, b.Host)
+		return nil, dserr.New(dserr.Internal, hostFuncName, "", "internal function")
+	}}
+}
+
+// hostLookups passes a Host from the marker's bind to findHost, keyed by
+// the connection id findHost prepares on.
+var hostLookups sync.Map
+
+// findHost returns the Host registered in the database behind raw, or nil
+// when ducksight is not registered there yet.
+func findHost(raw mapping.Connection) *Host {
+	var cc mapping.ClientContext
+	mapping.ConnectionGetClientContext(raw, &cc)
+	id := uint64(mapping.ClientContextGetConnectionId(cc))
+	mapping.DestroyClientContext(&cc)
+	var st mapping.PreparedStatement
+	mapping.Prepare(raw, "SELECT * FROM "+hostFuncName+"()", &st) // fails either way; bind reports
+	mapping.DestroyPrepare(&st)
+	h, ok := hostLookups.LoadAndDelete(id)
+	if !ok {
+		return nil
+	}
+	return h.(*Host)
+}
+
+func (h *Host) add(c *duckdb.Connector) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, x := range h.connectors {
+		if x == c {
+			return
+		}
+	}
+	h.connectors = append(h.connectors, c)
+}
+
+// Detach removes c from the Host; call it before closing c.
+func (h *Host) Detach(c *duckdb.Connector) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, x := range h.connectors {
+		if x == c {
+			h.connectors = append(h.connectors[:i], h.connectors[i+1:]...)
+			return
+		}
+	}
+}
+
+// live returns the attached Connectors, first attached first.
+func (h *Host) live() []*duckdb.Connector {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]*duckdb.Connector(nil), h.connectors...)
+}
+
+// contextOf returns the context of the statement running on connection id,
+// from whichever attached Connector it belongs to.
+func (h *Host) contextOf(id uint64) context.Context {
+	for _, c := range h.live() {
+		if ctx, ok := contextOf(c, id); ok {
+			return ctx
+		}
+	}
+	return context.Background()
+}
 
 // nestedConn is a connection of the host's own, used by one data query.
 type nestedConn struct {
@@ -50,7 +156,13 @@ type nestedConn struct {
 
 // connect opens a nested connection.
 func (h *Host) connect(ctx context.Context) (*nestedConn, error) {
-	dc, err := h.connector.Connect(ctx)
+	var dc driver.Conn
+	var err error = dserr.New(dserr.Internal, "ducksight", "", "no open connector for this database")
+	for _, c := range h.live() {
+		if dc, err = c.Connect(ctx); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -97,24 +209,6 @@ func (h *Host) NestedCount() int {
 		n += c
 	}
 	return n
-}
-
-// Register registers table functions in the database's catalog, so every
-// connection, present and future, can call them.
-func (h *Host) Register(ctx context.Context, fns ...*TableFunc) error {
-	dc, err := h.connector.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	c := dc.(*duckdb.Conn)
-	defer c.Close()
-	raw := rawConn(c)
-	for _, f := range fns {
-		if err := registerTableFunc(raw, h, f); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // setSearchPath gives the nested connection the caller's search path (what

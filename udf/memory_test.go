@@ -33,7 +33,7 @@ func streamChild() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	h, err := NewHost(c)
+	h, err := Attach(context.Background(), c)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

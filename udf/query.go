@@ -110,16 +110,16 @@ func (q *Query) prepare(data string) error {
 		defer mapping.DestroyExtracted(&ext2)
 		if n2 != 1 {
 			if n2 > 1 {
-				return dserr.New(dserr.Refused, q.fn, q.arg, "must be exactly one query or one table, view or file name; got %d statements", n2)
+				return dserr.New(dserr.Refused, q.fn, q.arg, "refused: must be exactly one query or one table, view or file name; got %d statements", n2)
 			}
 			return dserr.New(dserr.DataQuery, q.fn, q.arg, "%s", parseErr)
 		}
 		use = ext2
 	case n > 1:
-		return dserr.New(dserr.Refused, q.fn, q.arg, "must be exactly one query or one table, view or file name; got %d statements", n)
+		return dserr.New(dserr.Refused, q.fn, q.arg, "refused: must be exactly one query or one table, view or file name; got %d statements", n)
 	default:
 		if kw := firstKeyword(data); !allowedFirst[kw] {
-			return dserr.New(dserr.Refused, q.fn, q.arg, "only a read-only query (SELECT, WITH, FROM, VALUES, TABLE) or a table, view or file name is allowed; got a %s statement", kw)
+			return dserr.New(dserr.Refused, q.fn, q.arg, "refused: only a read-only query (SELECT, WITH, FROM, VALUES, TABLE) or a table, view or file name is allowed; got %s %s statement", article(kw), kw)
 		}
 	}
 	if mapping.PrepareExtractedStatement(raw, use, 0, &q.stmt) == mapping.StateError {
@@ -127,7 +127,7 @@ func (q *Query) prepare(data string) error {
 		return dserr.New(dserr.DataQuery, q.fn, q.arg, "%s", withHint(msg))
 	}
 	if t := mapping.PreparedStatementType(q.stmt); t != mapping.StatementTypeSelect {
-		return dserr.New(dserr.Refused, q.fn, q.arg, "only a read-only query is allowed; got a statement of type %s", statementTypeName(t))
+		return dserr.New(dserr.Refused, q.fn, q.arg, "refused: only a read-only query is allowed; got %s %s statement", article(statementTypeName(t)), statementTypeName(t))
 	}
 	q.SQL = text
 	return nil
@@ -193,6 +193,14 @@ var statementTypeNames = map[mapping.StatementType]string{
 	mapping.StatementTypeSet: "SET", mapping.StatementTypeLoad: "LOAD",
 	mapping.StatementTypeAttach: "ATTACH", mapping.StatementTypeDetach: "DETACH",
 	mapping.StatementTypeExtension: "EXTENSION", mapping.StatementTypeMulti: "MULTI",
+}
+
+// article is "an" before a vowel sound, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func statementTypeName(t mapping.StatementType) string {

@@ -98,13 +98,9 @@ func TypeName(lt mapping.LogicalType) string {
 		defer mapping.DestroyLogicalType(&k)
 		defer mapping.DestroyLogicalType(&v)
 		return "MAP(" + TypeName(k) + ", " + TypeName(v) + ")"
-	case mapping.TypeStruct, mapping.TypeUnion:
+	case mapping.TypeStruct:
 		var b strings.Builder
-		if id == mapping.TypeStruct {
-			b.WriteString("STRUCT(")
-		} else {
-			b.WriteString("UNION(")
-		}
+		b.WriteString("STRUCT(")
 		n := mapping.StructTypeChildCount(lt)
 		for i := mapping.IdxT(0); i < n; i++ {
 			if i > 0 {
@@ -115,6 +111,34 @@ func TypeName(lt mapping.LogicalType) string {
 			b.WriteString(" ")
 			b.WriteString(TypeName(c))
 			mapping.DestroyLogicalType(&c)
+		}
+		b.WriteString(")")
+		return b.String()
+	case mapping.TypeUnion:
+		var b strings.Builder
+		b.WriteString("UNION(")
+		n := mapping.UnionTypeMemberCount(lt)
+		for i := mapping.IdxT(0); i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			c := mapping.UnionTypeMemberType(lt, i)
+			b.WriteString(quoteIdent(mapping.UnionTypeMemberName(lt, i)))
+			b.WriteString(" ")
+			b.WriteString(TypeName(c))
+			mapping.DestroyLogicalType(&c)
+		}
+		b.WriteString(")")
+		return b.String()
+	case mapping.TypeEnum:
+		var b strings.Builder
+		b.WriteString("ENUM(")
+		n := mapping.EnumDictionarySize(lt)
+		for i := uint32(0); i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("'" + strings.ReplaceAll(mapping.EnumDictionaryValue(lt, mapping.IdxT(i)), "'", "''") + "'")
 		}
 		b.WriteString(")")
 		return b.String()

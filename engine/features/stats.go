@@ -70,7 +70,7 @@ func Numeric(t arrow.DataType) bool {
 // their NULLs.
 func Observe(a arrow.Array) Moments {
 	var s summer
-	s.nulls = int64(a.NullN())
+	s.nulls = int64(nullCount(a))
 	switch c := a.(type) {
 	case *array.Float64:
 		sumValues(&s, c, c.Float64Values(), func(v float64) float64 { return v })
@@ -122,6 +122,27 @@ func Observe(a arrow.Array) Moments {
 		sumValues(&s, c, vals, func(v float64) float64 { return v })
 	}
 	return s.moments()
+}
+
+// nullCount is a.NullN(), except for unions, which have no validity bitmap
+// of their own: a union value is NULL when its selected member is.
+func nullCount(a arrow.Array) int {
+	u, ok := a.(array.Union)
+	if !ok {
+		return a.NullN()
+	}
+	n := 0
+	for i := 0; i < u.Len(); i++ {
+		child := u.Field(u.ChildID(i))
+		j := i
+		if d, ok := u.(*array.DenseUnion); ok {
+			j = int(d.ValueOffset(i))
+		}
+		if child.IsNull(j) {
+			n++
+		}
+	}
+	return n
 }
 
 type summer struct {

@@ -1,0 +1,94 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// Every data query closes its nested connection when its statement ends,
+// whether it succeeded, failed at bind, failed while streaming, or was cut
+// short by LIMIT.
+func TestNestedConnectionsClosed(t *testing.T) {
+	ctx := context.Background()
+	e, err := Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	db := e.DB()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE t AS SELECT range AS x, 'v' || range AS s FROM range(5000)`); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string) {
+		t.Helper()
+		if n := e.host.NestedCount(); n != 0 {
+			t.Errorf("after %s: %d nested connections open, want 0", what, n)
+		}
+	}
+	check("Open")
+	run := func(query string, wantErr bool) {
+		t.Helper()
+		rows, err := db.QueryContext(ctx, query)
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Err()
+			rows.Close()
+		}
+		if (err != nil) != wantErr {
+			t.Errorf("%s: error %v, want error: %v", query, err, wantErr)
+		}
+		check(query)
+	}
+	run(`SELECT * FROM profile('t')`, false)
+	run(`SELECT column_name FROM profile('t') LIMIT 1`, false)
+	run(`SELECT count(*) FROM profile($$profile('t')$$)`, false)
+	run(`SELECT * FROM profile('DROP TABLE t')`, true)
+	run(`SELECT * FROM profile('nope')`, true)
+	run(`SELECT * FROM profile('SELEC 1')`, true)
+	run(`SELECT * FROM profile('SELECT CAST(s AS INTEGER) FROM t')`, true)
+	run(`SELECT * FROM profile('t') a, profile('t') b`, false)
+
+	// A prepared statement holds its bound data query until it is closed.
+	stmt, err := db.PrepareContext(ctx, `SELECT * FROM profile('t')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		rows, err := stmt.QueryContext(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n != 2 {
+			t.Errorf("execution %d of the prepared statement: %d rows, want 2", i+1, n)
+		}
+	}
+	if err := stmt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check("closing a prepared statement")
+
+	// A cancelled query closes its connection too.
+	qctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	rows, err := db.QueryContext(qctx, `SELECT * FROM profile('SELECT range FROM range(10000000000)')`)
+	if err == nil {
+		for rows.Next() {
+		}
+		err = rows.Err()
+		rows.Close()
+	}
+	if err == nil {
+		t.Error("a 10^10-row profile finished within its 50ms deadline")
+	}
+	check("a cancelled query")
+	time.Sleep(100 * time.Millisecond) // see testContext in engine_test.go
+	cancel()
+}
