@@ -85,15 +85,17 @@ func registerTableFunc(conn mapping.Connection, h *Host, f *TableFunc) error {
 	tf := mapping.CreateTableFunction()
 	defer mapping.DestroyTableFunction(&tf)
 	mapping.TableFunctionSetName(tf, f.Name)
-	for _, p := range f.Args {
-		lt := p.Type.create()
-		mapping.TableFunctionAddParameter(tf, lt)
-		mapping.DestroyLogicalType(&lt)
+	// Parameters are declared ANY, so a value of the wrong type reaches
+	// Bind, whose error names the function and the argument, instead of
+	// failing in DuckDB's cast with no mention of either. Param.Type is the
+	// documented type the argument helpers check against.
+	anyType := mapping.CreateLogicalType(mapping.TypeAny)
+	defer mapping.DestroyLogicalType(&anyType)
+	for range f.Args {
+		mapping.TableFunctionAddParameter(tf, anyType)
 	}
 	for _, p := range f.Named {
-		lt := p.Type.create()
-		mapping.TableFunctionAddNamedParameter(tf, p.Name, lt)
-		mapping.DestroyLogicalType(&lt)
+		mapping.TableFunctionAddNamedParameter(tf, p.Name, anyType)
 	}
 	mapping.TableFunctionSetExtraInfo(tf, newHandle(&registered{fn: f, host: h}), unsafe.Pointer(C.ds_delete_t(C.ds_delete)))
 	mapping.TableFunctionSetBind(tf, unsafe.Pointer(C.ds_bind_t(C.ds_bind)))
@@ -145,9 +147,12 @@ func ds_bind(infoPtr unsafe.Pointer) {
 		SearchPath: searchPath,
 		Args:       make([]any, len(fn.Args)),
 		Named:      map[string]any{},
+		ArgTypes:   make([]string, len(fn.Args)),
+		NamedTypes: map[string]string{},
 	}
 	for i, p := range fn.Args {
 		v := mapping.BindGetParameter(info, mapping.IdxT(i))
+		b.ArgTypes[i] = valueTypeName(v)
 		x, err := valueToGo(v)
 		mapping.DestroyValue(&v)
 		if err != nil {
@@ -161,6 +166,7 @@ func ds_bind(infoPtr unsafe.Pointer) {
 		if v.Ptr == nil {
 			continue
 		}
+		b.NamedTypes[p.Name] = valueTypeName(v)
 		x, err := valueToGo(v)
 		mapping.DestroyValue(&v)
 		if err != nil {

@@ -45,6 +45,10 @@ type BindContext struct {
 	Args []any
 	// Named holds the named arguments that were given, same value types.
 	Named map[string]any
+	// ArgTypes and NamedTypes hold the SQL types of the given values
+	// (parameters are declared ANY), for error messages.
+	ArgTypes   []string
+	NamedTypes map[string]string
 	// SearchPath is the calling connection's search_path setting ("" when
 	// it is the default), which reflects USE.
 	SearchPath string

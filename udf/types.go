@@ -164,6 +164,14 @@ func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
+// valueTypeName is the SQL type of a constant argument.
+func valueTypeName(v mapping.Value) string {
+	if v.Ptr == nil {
+		return "NULL"
+	}
+	return TypeName(mapping.GetValueType(v))
+}
+
 // valueToGo converts a constant argument: NULL -> nil, BOOLEAN -> bool,
 // integers -> int64, FLOAT/DOUBLE/DECIMAL -> float64, VARCHAR -> string,
 // LIST -> []any.
@@ -204,6 +212,6 @@ func valueToGo(v mapping.Value) (any, error) {
 		}
 		return out, nil
 	default:
-		return nil, fmt.Errorf("unsupported argument type %s", TypeName(lt))
+		return nil, fmt.Errorf("a value of type %s is not accepted here", TypeName(lt))
 	}
 }

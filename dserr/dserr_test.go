@@ -1,0 +1,45 @@
+package dserr
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+)
+
+func TestErrorText(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{New(InvalidArgument, "predict", "data", "empty"), "predict: data: empty"},
+		{New(Refused, "fn", "", "no"), "fn: no"},
+		{New(Internal, "", "", "bug %d", 7), "bug 7"},
+		{Arg("demo_customers", "n", "must be >= 0, got %d", -1), "demo_customers: n: must be >= 0, got -1"},
+		{Wrap(DataQuery, "profile", "data", io.ErrUnexpectedEOF), "profile: data: unexpected EOF"},
+	}
+	for _, c := range cases {
+		if c.err.Error() != c.want {
+			t.Errorf("%q, want %q", c.err.Error(), c.want)
+		}
+	}
+}
+
+func TestIs(t *testing.T) {
+	err := Wrap(DataQuery, "profile", "data", io.ErrUnexpectedEOF)
+	if !errors.Is(err, DataQuery) || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, Refused) {
+		t.Fatal("errors.Is does not see the code and the cause")
+	}
+	outer := fmt.Errorf("context: %w", Arg("f", "a", "bad"))
+	if !errors.Is(outer, InvalidArgument) {
+		t.Fatal("wrapped code lost")
+	}
+	// Wrapping a ducksight error again keeps it as it is: no doubled prefix.
+	inner := Arg("f", "a", "bad")
+	if again := Wrap(Internal, "g", "b", inner); again != error(inner) || again.Error() != "f: a: bad" {
+		t.Fatalf("rewrapped: %v", again)
+	}
+	if Wrap(Internal, "f", "", nil) != nil {
+		t.Fatal("Wrap(nil) is not nil")
+	}
+}
