@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/ducksight/ducksight/dserr"
 )
@@ -167,10 +168,7 @@ func sumArray(c arrow.Array) float64 {
 	case *array.Float64:
 		vals := a.Float64Values()
 		if a.NullN() == 0 {
-			for _, v := range vals {
-				s += v
-			}
-			return s
+			return floats.Sum(vals) // gonum's vectorised kernel
 		}
 		for i, v := range vals {
 			if a.IsValid(i) {
