@@ -57,46 +57,31 @@ func (o *Output) vector(col int, want mapping.Type) (mapping.Vector, bool) {
 	return mapping.DataChunkGetVector(o.chunk, mapping.IdxT(j)), true
 }
 
+// values returns column col's value array, or nil when it is not projected.
+func values[T any](o *Output, col int, t mapping.Type) []T {
+	v, ok := o.vector(col, t)
+	if !ok {
+		return nil
+	}
+	return vecSlice[T](v)
+}
+
 func vecSlice[T any](v mapping.Vector) []T {
 	return unsafe.Slice((*T)(mapping.VectorGetData(v)), VectorSize)
 }
 
 // Float64s returns the DOUBLE column's values, or nil when not projected.
-func (o *Output) Float64s(col int) []float64 {
-	v, ok := o.vector(col, mapping.TypeDouble)
-	if !ok {
-		return nil
-	}
-	return vecSlice[float64](v)
-}
+func (o *Output) Float64s(col int) []float64 { return values[float64](o, col, mapping.TypeDouble) }
 
 // Int64s returns the BIGINT column's values, or nil when not projected.
-func (o *Output) Int64s(col int) []int64 {
-	v, ok := o.vector(col, mapping.TypeBigInt)
-	if !ok {
-		return nil
-	}
-	return vecSlice[int64](v)
-}
+func (o *Output) Int64s(col int) []int64 { return values[int64](o, col, mapping.TypeBigInt) }
 
 // Int32s returns the INTEGER column's values, or nil when not projected.
-func (o *Output) Int32s(col int) []int32 {
-	v, ok := o.vector(col, mapping.TypeInteger)
-	if !ok {
-		return nil
-	}
-	return vecSlice[int32](v)
-}
+func (o *Output) Int32s(col int) []int32 { return values[int32](o, col, mapping.TypeInteger) }
 
 // Bools returns the BOOLEAN column's values (a byte per row, as DuckDB
 // stores them), or nil when not projected.
-func (o *Output) Bools(col int) []bool {
-	v, ok := o.vector(col, mapping.TypeBoolean)
-	if !ok {
-		return nil
-	}
-	return vecSlice[bool](v)
-}
+func (o *Output) Bools(col int) []bool { return values[bool](o, col, mapping.TypeBoolean) }
 
 // Validity is a column's validity mask: bit i%64 of word i/64 set means row
 // i is valid (not NULL), LSB first, as in Arrow.

@@ -99,37 +99,9 @@ func TypeName(lt mapping.LogicalType) string {
 		defer mapping.DestroyLogicalType(&v)
 		return "MAP(" + TypeName(k) + ", " + TypeName(v) + ")"
 	case mapping.TypeStruct:
-		var b strings.Builder
-		b.WriteString("STRUCT(")
-		n := mapping.StructTypeChildCount(lt)
-		for i := mapping.IdxT(0); i < n; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			c := mapping.StructTypeChildType(lt, i)
-			b.WriteString(quoteIdent(mapping.StructTypeChildName(lt, i)))
-			b.WriteString(" ")
-			b.WriteString(TypeName(c))
-			mapping.DestroyLogicalType(&c)
-		}
-		b.WriteString(")")
-		return b.String()
+		return members("STRUCT", lt, mapping.StructTypeChildCount, mapping.StructTypeChildName, mapping.StructTypeChildType)
 	case mapping.TypeUnion:
-		var b strings.Builder
-		b.WriteString("UNION(")
-		n := mapping.UnionTypeMemberCount(lt)
-		for i := mapping.IdxT(0); i < n; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			c := mapping.UnionTypeMemberType(lt, i)
-			b.WriteString(quoteIdent(mapping.UnionTypeMemberName(lt, i)))
-			b.WriteString(" ")
-			b.WriteString(TypeName(c))
-			mapping.DestroyLogicalType(&c)
-		}
-		b.WriteString(")")
-		return b.String()
+		return members("UNION", lt, mapping.UnionTypeMemberCount, mapping.UnionTypeMemberName, mapping.UnionTypeMemberType)
 	case mapping.TypeEnum:
 		var b strings.Builder
 		b.WriteString("ENUM(")
@@ -147,6 +119,23 @@ func TypeName(lt mapping.LogicalType) string {
 		return s
 	}
 	return fmt.Sprintf("TYPE%d", id)
+}
+
+// members spells a STRUCT or UNION: KIND(name TYPE, ...).
+func members(kind string, lt mapping.LogicalType, count func(mapping.LogicalType) mapping.IdxT,
+	name func(mapping.LogicalType, mapping.IdxT) string, typ func(mapping.LogicalType, mapping.IdxT) mapping.LogicalType) string {
+	var b strings.Builder
+	b.WriteString(kind + "(")
+	for i := mapping.IdxT(0); i < count(lt); i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		c := typ(lt, i)
+		b.WriteString(quoteIdent(name(lt, i)) + " " + TypeName(c))
+		mapping.DestroyLogicalType(&c)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // quoteIdent quotes an identifier for display when it is not a plain lower-case name.
