@@ -43,6 +43,8 @@ const hintNested = " (data queries run on their own connection and cannot see TE
 // allowedFirst are the first keywords of a data text that is a query.
 var allowedFirst = map[string]bool{
 	"SELECT": true, "WITH": true, "FROM": true, "VALUES": true, "TABLE": true, "(": true,
+	// Read-only statements DuckDB plans as queries.
+	"DESCRIBE": true, "SUMMARIZE": true, "SHOW": true, "PIVOT": true, "UNPIVOT": true,
 }
 
 // Prepare checks data and prepares it on a new nested connection. fn and arg

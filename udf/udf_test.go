@@ -317,6 +317,9 @@ func TestDataArgumentForms(t *testing.T) {
 		{"TABLE customers", "", 100, 4950 + 9900},
 		{"(SELECT 2.0 AS v)", "", 1, 2},
 		{"SELECT 'it''s' AS s, 1.0 AS v", "", 1, 1},
+		{"SUMMARIZE customers", "", 2, 0},
+		{"DESCRIBE customers", "", 2, 0},
+		{"PIVOT customers ON id IN (1, 2) USING sum(v)", "", 1, 6},
 	}
 	for _, c := range cases {
 		q, err := db.host.Prepare(context.Background(), "test", "data", c.data)
