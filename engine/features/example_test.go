@@ -1,0 +1,73 @@
+package features_test
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ducksight/ducksight/engine/features"
+)
+
+// A trainer's first pass fits the features and the label; encoding then
+// replays the stored preprocessing, here on data with its columns in
+// another order and another case.
+func ExampleFitter() {
+	alloc := memory.NewGoAllocator()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "customer_id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "age", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		{Name: "plan", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "churned", Type: arrow.FixedWidthTypes.Boolean},
+	}, nil)
+	b := array.NewRecordBuilder(alloc, schema)
+	defer b.Release()
+	b.Field(0).(*array.Int64Builder).AppendValues([]int64{101, 102, 103, 104}, nil)
+	b.Field(1).(*array.Int32Builder).AppendValues([]int32{30, 40, 0, 50}, []bool{true, true, false, true})
+	b.Field(2).(*array.StringBuilder).AppendValues([]string{"gold", "free", "free", ""}, []bool{true, true, true, false})
+	b.Field(3).(*array.BooleanBuilder).AppendValues([]bool{false, true, true, false}, nil)
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+
+	fitter, _ := features.NewFitter(schema, []string{"customer_id", "age", "plan"}, features.FitOptions{})
+	labels, _ := features.NewLabelFitter(schema.Field(3), features.TaskAuto, nil)
+	skip := make([]bool, rec.NumRows())
+	fitter.BadRows(rec, skip)
+	labels.Observe(rec.Column(3), skip)
+	fitter.Observe(rec, skip)
+	enc, dropped, _ := fitter.Finish()
+	label, _ := labels.Finish()
+	fmt.Println("dropped:", dropped)
+	fmt.Println("inputs:", enc.InputNames())
+	fmt.Println("label:", label.Task, label.Levels, "positive", label.Levels[label.Positive])
+
+	// Predict-time data: other column order, other case.
+	pschema := arrow.NewSchema([]arrow.Field{
+		{Name: "PLAN", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "Age", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	}, nil)
+	pb := array.NewRecordBuilder(alloc, pschema)
+	defer pb.Release()
+	pb.Field(0).(*array.StringBuilder).AppendValues([]string{"gold", "platinum", ""}, []bool{true, true, false})
+	pb.Field(1).(*array.Int64Builder).AppendValues([]int64{50, 40, 0}, []bool{true, true, false})
+	pred := pb.NewRecordBatch()
+	defer pred.Release()
+	bound, err := enc.Bind(pschema)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out := make([]float64, int(pred.NumRows())*enc.Width)
+	n := bound.Encode(pred, nil, out)
+	for r := 0; r < n; r++ {
+		fmt.Println(out[r*enc.Width : (r+1)*enc.Width])
+	}
+	// Output:
+	// dropped: [{customer_id identifier-like (unique on every row)}]
+	// inputs: [age age IS NULL plan=free plan=gold plan IS NULL]
+	// label: binary [false true] positive true
+	// [1 0 0 1 0]
+	// [0 0 0 0 0]
+	// [0 1 0 0 1]
+}

@@ -1,0 +1,620 @@
+package features
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Defaults of FitOptions.
+const (
+	DefaultMaxLevels  = 100    // one-hot levels kept per categorical column
+	DefaultMaxTracked = 10_000 // distinct levels counted exactly per column
+)
+
+// Reasons a feature column is dropped, as reported in Dropped.Reason. An
+// unsupported type is reported as "unsupported type " and the Arrow type.
+const (
+	ReasonConstant   = "constant"
+	ReasonAllNull    = "all NULL"
+	ReasonIdentifier = "identifier-like (unique on every row)"
+	ReasonTooLarge   = "values too large to standardise"
+)
+
+// Dropped is a candidate feature column the Fitter left out, and why.
+type Dropped struct {
+	Column string `json:"column"`
+	Reason string `json:"reason"`
+}
+
+// FitOptions tunes a Fitter. The zero value gives the defaults.
+type FitOptions struct {
+	// MaxLevels is how many of a categorical column's most frequent levels
+	// get their own one-hot input (ties broken by the level text, bytewise
+	// ascending); the rest share an 'other' input. 0 means 100.
+	MaxLevels int
+	// Distance builds an encoder for distance-based models: no NULL
+	// indicators and one-hot inputs scaled by 1/√2 (see Encoder).
+	Distance bool
+	// Explicit holds the lower-cased names of the columns the user listed
+	// as features. They are never dropped as identifier-like, and an
+	// unsupported type among them is an error instead of a drop.
+	Explicit map[string]bool
+	// KeepIdentifiers keeps every identifier-like column.
+	KeepIdentifiers bool
+	// MaxTracked bounds the memory of level counting: at most this many
+	// distinct levels per column are counted exactly; levels first seen
+	// after that are only counted together and become 'other'. 0 means
+	// 10,000.
+	MaxTracked int
+	// IdentifierRows is how many rows an integer or text column must stay
+	// unique on to be called identifier-like without looking further (it
+	// bounds the memory spent tracking uniqueness to 8 bytes per row).
+	// 0 means 5,000,000.
+	IdentifierRows int
+}
+
+// Fitter learns an Encoder from one streaming pass over the data: the
+// statistics of each candidate feature column, the vocabularies of the
+// text ones, and which columns are constant, all NULL or identifier-like.
+//
+// A Fitter is not safe for concurrent use; feed it the batches in a fixed
+// order (the result is deterministic for a given sequence of batches). A
+// trainer skips bad rows in the same way for fitting and encoding:
+//
+//	skip := make([]bool, rec.NumRows())
+//	fitter.BadRows(rec, skip)       // NaN or ±Inf in a feature
+//	labels.Observe(labelCol, skip)  // NULL, NaN or ±Inf label
+//	fitter.Observe(rec, skip)
+type Fitter struct {
+	schema  *arrow.Schema
+	opts    FitOptions
+	cols    []*colFit
+	rows    int64
+	floats  []float64 // per-batch scratch: a column's values
+	gather  []float64 // per-batch scratch: its valid values
+	indices []int32   // per-batch scratch: dictionary indices
+}
+
+// colFit is what the Fitter learns about one candidate column.
+type colFit struct {
+	name     string
+	index    int
+	typ      arrow.DataType
+	kind     string
+	explicit bool
+	drop     string // decided when the Fitter was made
+
+	mom Moments // numeric, boolean, date, timestamp
+
+	counts   map[string]*int64 // categorical: exact counts of the tracked levels
+	overflow int64            // categorical: rows with a level first seen after MaxTracked
+	nonNull  int64            // categorical
+	nulls    int64            // categorical
+	tracked  int              // categorical: FitOptions.MaxTracked
+
+	id *idTracker // nil unless an integer or text column that may be dropped as identifier-like
+}
+
+// NewFitter prepares to fit the named feature columns of schema (names as
+// they are in schema, matched exactly first and then case-insensitively).
+// A column of an unsupported type is reported as dropped by Finish, unless
+// it is in opts.Explicit, which makes it an error here. Naming a column
+// that is not in schema, or the same column twice, is an error.
+func NewFitter(schema *arrow.Schema, features []string, opts FitOptions) (*Fitter, error) {
+	if len(features) == 0 {
+		return nil, errors.New("no feature columns")
+	}
+	if opts.MaxLevels <= 0 {
+		opts.MaxLevels = DefaultMaxLevels
+	}
+	if opts.MaxTracked <= 0 {
+		opts.MaxTracked = DefaultMaxTracked
+	}
+	if opts.IdentifierRows <= 0 {
+		opts.IdentifierRows = DefaultIdentifierRows
+	}
+	f := &Fitter{schema: schema, opts: opts}
+	seen := map[int]bool{}
+	for _, name := range features {
+		idx, err := findColumn(schema, name)
+		if err != nil {
+			return nil, err
+		}
+		if seen[idx] {
+			return nil, fmt.Errorf("column %q is listed twice", schema.Field(idx).Name)
+		}
+		seen[idx] = true
+		fld := schema.Field(idx)
+		c := &colFit{name: fld.Name, index: idx, typ: fld.Type, kind: kindOf(fld.Type),
+			explicit: opts.Explicit[strings.ToLower(fld.Name)]}
+		switch c.kind {
+		case "":
+			if c.explicit {
+				return nil, fmt.Errorf("column %q has type %s, which cannot be a feature (supported: %s)", fld.Name, fld.Type, supportedTypes)
+			}
+			c.drop = "unsupported type " + fld.Type.String()
+		case kindNull:
+			c.drop = ReasonAllNull
+		case KindCategorical:
+			c.counts = map[string]*int64{}
+			c.tracked = opts.MaxTracked
+		}
+		if c.drop == "" && !c.explicit && !opts.KeepIdentifiers && (integerType(fld.Type) || c.kind == KindCategorical) {
+			c.id = newIDTracker(opts.IdentifierRows)
+		}
+		f.cols = append(f.cols, c)
+	}
+	return f, nil
+}
+
+// Rows is the number of rows observed (not skipped) so far.
+func (f *Fitter) Rows() int64 { return f.rows }
+
+// BadRows sets skip[i] for each row not yet skipped that has NaN or ±Inf
+// in a candidate feature column, and returns how many rows it marked.
+// len(skip) must be rec.NumRows(). rec is not released.
+func (f *Fitter) BadRows(rec arrow.RecordBatch, skip []bool) int {
+	if len(skip) != int(rec.NumRows()) {
+		panic(fmt.Sprintf("features: BadRows: %d skip flags for %d rows", len(skip), rec.NumRows()))
+	}
+	n := 0
+	for _, c := range f.cols {
+		if c.drop == "" && int64(c.index) < rec.NumCols() {
+			n += markBad(rec.Column(c.index), skip)
+		}
+	}
+	return n
+}
+
+// Observe folds one batch into the statistics. skip is nil (every row
+// counts) or has one flag per row, true for a row to ignore. rec must have
+// the schema given to NewFitter; the caller keeps ownership of rec and
+// releases it (Observe keeps no reference to it or its strings).
+//
+// A NaN or ±Inf value in a row that is not skipped is left out of the
+// column's statistics (call BadRows first to skip such rows entirely).
+func (f *Fitter) Observe(rec arrow.RecordBatch, skip []bool) error {
+	n := int(rec.NumRows())
+	if skip != nil && len(skip) != n {
+		return fmt.Errorf("%d skip flags for %d rows", len(skip), n)
+	}
+	for _, c := range f.cols {
+		if int64(c.index) >= rec.NumCols() || rec.ColumnName(c.index) != c.name {
+			return fmt.Errorf("column %q is not at position %d of the batch, as in the schema the fitter was made with", c.name, c.index+1)
+		}
+		if t := rec.Column(c.index).DataType(); !arrow.TypeEqual(t, c.typ) {
+			return fmt.Errorf("column %q has type %s in this batch, %s in the schema", c.name, t, c.typ)
+		}
+	}
+	kept := n
+	for _, s := range skip {
+		if s {
+			kept--
+		}
+	}
+	f.rows += int64(kept)
+	for _, c := range f.cols {
+		if c.drop != "" {
+			continue
+		}
+		a := rec.Column(c.index)
+		switch c.kind {
+		case KindCategorical:
+			f.observeText(c, a, skip)
+		default:
+			f.observeNumber(c, a, skip)
+		}
+	}
+	return nil
+}
+
+// observeNumber gathers the valid, finite, not skipped values of one batch
+// of a numeric-like column and merges their moments into c.mom.
+func (f *Fitter) observeNumber(c *colFit, a arrow.Array, skip []bool) {
+	n := a.Len()
+	if cap(f.floats) < n {
+		f.floats = make([]float64, n)
+		f.gather = make([]float64, 0, n)
+	}
+	var vals []float64
+	if f64, ok := a.(*array.Float64); ok {
+		vals = f64.Float64Values() // no copy needed
+	} else {
+		vals = f.floats[:n]
+		toFloats(a, vals)
+	}
+	bm, off := validity(a)
+	s := summer{min: math.Inf(1), max: math.Inf(-1)}
+	if bm == nil && skip == nil && allFinite(vals) {
+		// Every value counts: no gathering.
+		s.vals = vals
+		for _, x := range vals {
+			s.sum += x
+			if x < s.min {
+				s.min = x
+			}
+			if x > s.max {
+				s.max = x
+			}
+		}
+	} else {
+		s.vals = f.gather[:0]
+		for i, x := range vals {
+			if skip != nil && skip[i] {
+				continue
+			}
+			if !isValid(bm, off, i) {
+				s.nulls++
+				continue
+			}
+			if !finite(x) {
+				s.nan++
+				continue
+			}
+			s.vals = append(s.vals, x)
+			s.sum += x
+			if x < s.min {
+				s.min = x
+			}
+			if x > s.max {
+				s.max = x
+			}
+		}
+	}
+	s.n = int64(len(s.vals))
+	c.mom.Merge(s.moments())
+	if c.id != nil && !c.id.done {
+		switch v := a.(type) {
+		case *array.Int8:
+			trackInts(c.id, v.Int8Values(), bm, off, skip)
+		case *array.Int16:
+			trackInts(c.id, v.Int16Values(), bm, off, skip)
+		case *array.Int32:
+			trackInts(c.id, v.Int32Values(), bm, off, skip)
+		case *array.Int64:
+			trackInts(c.id, v.Int64Values(), bm, off, skip)
+		case *array.Uint8:
+			trackInts(c.id, v.Uint8Values(), bm, off, skip)
+		case *array.Uint16:
+			trackInts(c.id, v.Uint16Values(), bm, off, skip)
+		case *array.Uint32:
+			trackInts(c.id, v.Uint32Values(), bm, off, skip)
+		case *array.Uint64:
+			trackInts(c.id, v.Uint64Values(), bm, off, skip)
+		}
+	}
+}
+
+// allFinite reports whether no value of vals is NaN or ±Inf.
+func allFinite(vals []float64) bool {
+	acc := 0.0
+	for _, x := range vals {
+		acc += x - x // 0 for finite x, NaN otherwise; NaN sticks
+	}
+	return acc == 0
+}
+
+func trackInts[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64](id *idTracker, vals []T, bm []byte, off int, skip []bool) {
+	for i, v := range vals {
+		if skip != nil && skip[i] {
+			continue
+		}
+		if !isValid(bm, off, i) {
+			id.null()
+		}
+		if id.done {
+			return
+		}
+		id.add(uint64(v))
+	}
+}
+
+// observeText counts the levels of one batch of a text or dictionary
+// column.
+func (f *Fitter) observeText(c *colFit, a arrow.Array, skip []bool) {
+	if d, ok := a.(*array.Dictionary); ok {
+		f.observeDict(c, d, skip)
+		return
+	}
+	s := a.(array.StringLike)
+	bm, off := validity(a)
+	for i := 0; i < s.Len(); i++ {
+		if skip != nil && skip[i] {
+			continue
+		}
+		if !isValid(bm, off, i) {
+			c.nulls++
+			if c.id != nil {
+				c.id.null()
+			}
+			continue
+		}
+		v := s.Value(i)
+		c.nonNull++
+		c.count(v, 1)
+		if c.id != nil && !c.id.done {
+			c.id.add(hashString(v))
+		}
+	}
+}
+
+// observeDict counts the levels of a dictionary (ENUM) batch through its
+// indices, folding the counts into c.counts in the order each level first
+// occurs in the batch, as observeText would.
+func (f *Fitter) observeDict(c *colFit, d *array.Dictionary, skip []bool) {
+	dict := d.Dictionary()
+	words := dict.(array.StringLike)
+	dbm, doff := validity(dict)
+	f.indices = dictIndices(d, f.indices)
+	counts := make([]int64, dict.Len())
+	var hashes []uint64
+	if c.id != nil && !c.id.done {
+		hashes = make([]uint64, dict.Len())
+	}
+	var order []int32
+	bm, off := validity(d)
+	for i, j := range f.indices {
+		if skip != nil && skip[i] {
+			continue
+		}
+		if !isValid(bm, off, i) || !isValid(dbm, doff, int(j)) {
+			c.nulls++
+			if c.id != nil {
+				c.id.null()
+			}
+			continue
+		}
+		c.nonNull++
+		if counts[j] == 0 {
+			order = append(order, j)
+			if hashes != nil {
+				hashes[j] = hashString(words.Value(int(j)))
+			}
+		}
+		counts[j]++
+		if c.id != nil && !c.id.done {
+			c.id.add(hashes[j])
+		}
+	}
+	for _, j := range order {
+		c.count(words.Value(int(j)), counts[j])
+	}
+}
+
+// dictIndices returns d's indices as int32 (an ENUM has far fewer than
+// 2^31 values), in buf if it is large enough. NULL rows hold 0.
+func dictIndices(d *array.Dictionary, buf []int32) []int32 {
+	n := d.Len()
+	if cap(buf) < n {
+		buf = make([]int32, n)
+	}
+	buf = buf[:n]
+	switch ix := d.Indices().(type) {
+	case *array.Int8:
+		castIndices(buf, ix.Int8Values())
+	case *array.Int16:
+		castIndices(buf, ix.Int16Values())
+	case *array.Int32:
+		castIndices(buf, ix.Int32Values())
+	case *array.Int64:
+		castIndices(buf, ix.Int64Values())
+	case *array.Uint8:
+		castIndices(buf, ix.Uint8Values())
+	case *array.Uint16:
+		castIndices(buf, ix.Uint16Values())
+	case *array.Uint32:
+		castIndices(buf, ix.Uint32Values())
+	case *array.Uint64:
+		castIndices(buf, ix.Uint64Values())
+	default:
+		panic("features: dictionary indices of type " + d.Indices().DataType().String())
+	}
+	// Indices of NULL rows may hold anything; make them harmless.
+	bm, off := validity(d)
+	if bm != nil {
+		for i := range buf {
+			if !isValid(bm, off, i) {
+				buf[i] = 0
+			}
+		}
+	}
+	return buf
+}
+
+func castIndices[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64](dst []int32, src []T) {
+	for i, v := range src[:len(dst)] {
+		dst[i] = int32(v)
+	}
+}
+
+// count adds k rows of level v, exactly while fewer than MaxTracked
+// levels are tracked, and to the overflow count after.
+func (c *colFit) count(v string, k int64) {
+	if p, ok := c.counts[v]; ok {
+		// Update through the pointer: assigning c.counts[v] would store v
+		// as the key (Go updates a string key on assignment), and v
+		// aliases the batch's buffer.
+		*p += k
+		return
+	}
+	if len(c.counts) < c.tracked {
+		n := k
+		c.counts[strings.Clone(v)] = &n // v aliases the batch's buffer
+		return
+	}
+	c.overflow += k
+}
+
+// Finish builds the Encoder from everything observed, in the order the
+// features were given, and reports the columns it dropped (in that order
+// too): constant columns (a sample standard deviation of 0, or fewer than
+// two distinct values), all-NULL columns, columns of unsupported types,
+// and identifier-like columns, integer or text columns (VARCHAR or ENUM)
+// unique on every row with no NULLs, unless listed in Explicit or
+// KeepIdentifiers is set. It is an error when no usable column remains;
+// the dropped columns are reported then too.
+func (f *Fitter) Finish() (*Encoder, []Dropped, error) {
+	var dropped []Dropped
+	e := &Encoder{Distance: f.opts.Distance}
+	for _, c := range f.cols {
+		enc, reason := f.finishColumn(c)
+		if reason != "" {
+			dropped = append(dropped, Dropped{Column: c.name, Reason: reason})
+			continue
+		}
+		enc.Offset = e.Width
+		e.Width += enc.Width
+		e.Columns = append(e.Columns, enc)
+	}
+	if f.rows == 0 {
+		return nil, dropped, errors.New("no rows to fit the features on")
+	}
+	if len(e.Columns) == 0 {
+		var why []string
+		for _, d := range dropped {
+			why = append(why, fmt.Sprintf("%s: %s", d.Column, d.Reason))
+		}
+		return nil, dropped, fmt.Errorf("no usable feature column (%s)", strings.Join(why, "; "))
+	}
+	return e, dropped, nil
+}
+
+// finishColumn returns the encoding of c, or why it is dropped.
+func (f *Fitter) finishColumn(c *colFit) (ColumnEncoding, string) {
+	if c.drop != "" {
+		return ColumnEncoding{}, c.drop
+	}
+	enc := ColumnEncoding{Name: c.name, Kind: c.kind, Type: c.typ.String()}
+	if c.kind == KindCategorical {
+		distinct := len(c.counts)
+		if c.overflow > 0 {
+			distinct++
+		}
+		switch {
+		case c.nonNull == 0:
+			return enc, ReasonAllNull
+		case distinct < 2 && c.nulls == 0:
+			return enc, ReasonConstant
+		case c.id != nil && c.id.identifier(f.rows):
+			return enc, ReasonIdentifier
+		}
+		f.vocabulary(c, &enc)
+		enc.Width = enc.slots()
+		return enc, ""
+	}
+	m := &c.mom
+	switch {
+	case m.Count == 0:
+		return enc, ReasonAllNull
+	case m.Min == m.Max:
+		return enc, ReasonConstant
+	case c.id != nil && c.id.identifier(f.rows):
+		return enc, ReasonIdentifier
+	}
+	enc.Mean = m.Mean
+	if c.kind != KindBoolean {
+		enc.Std = m.Std()
+		if !(enc.Std > 0) || math.IsInf(enc.Std, 0) || !finite(enc.Mean) {
+			if enc.Std == 0 {
+				return enc, ReasonConstant
+			}
+			return enc, ReasonTooLarge
+		}
+	}
+	enc.Indicator = m.Nulls > 0 && !f.opts.Distance
+	enc.Width = 1
+	if enc.Indicator {
+		enc.Width++
+	}
+	return enc, ""
+}
+
+// vocabulary picks the one-hot levels of a categorical column: the
+// MaxLevels most frequent tracked levels (ties by text, bytewise
+// ascending), 'other' for the rest, and a NULL level when NULLs occurred.
+func (f *Fitter) vocabulary(c *colFit, enc *ColumnEncoding) {
+	type levelCount struct {
+		level string
+		n     int64
+	}
+	all := make([]levelCount, 0, len(c.counts))
+	for l, n := range c.counts {
+		all = append(all, levelCount{l, *n})
+	}
+	slices.SortFunc(all, func(a, b levelCount) int {
+		if c := cmp.Compare(b.n, a.n); c != 0 {
+			return c
+		}
+		return strings.Compare(a.level, b.level)
+	})
+	k := min(f.opts.MaxLevels, len(all))
+	for _, lc := range all[:k] {
+		enc.Levels = append(enc.Levels, lc.level)
+	}
+	rest := all[k:]
+	enc.Other = len(rest) > 0 || c.overflow > 0
+	if c.overflow > 0 {
+		// The levels first seen after MaxTracked were not kept, so any
+		// value outside Levels is taken for one of them.
+		enc.OtherAny = true
+	} else if len(rest) > 0 {
+		enc.OtherLevels = make([]string, len(rest))
+		for i, lc := range rest {
+			enc.OtherLevels[i] = lc.level
+		}
+		slices.Sort(enc.OtherLevels)
+	}
+	enc.NullLevel = c.nulls > 0
+	enc.Scale = 1
+	if f.opts.Distance {
+		enc.Scale = math.Sqrt2 / 2
+	}
+}
+
+// findColumn resolves name in schema with DuckDB's rules: an exact match
+// first, then a unique case-insensitive one.
+func findColumn(schema *arrow.Schema, name string) (int, error) {
+	if idx := schema.FieldIndices(name); len(idx) == 1 {
+		return idx[0], nil
+	} else if len(idx) > 1 {
+		return 0, fmt.Errorf("column %q is ambiguous: the data has %d columns of that name", name, len(idx))
+	}
+	found := -1
+	for i, fld := range schema.Fields() {
+		if strings.EqualFold(fld.Name, name) {
+			if found >= 0 {
+				return 0, fmt.Errorf("column %q is ambiguous: the data has columns %q and %q", name, schema.Field(found).Name, fld.Name)
+			}
+			found = i
+		}
+	}
+	if found < 0 {
+		return 0, fmt.Errorf("column %q not found in data (columns: %s)", name, columnList(schema))
+	}
+	return found, nil
+}
+
+// columnList names the columns of schema for an error message, the first
+// 50 of them.
+func columnList(schema *arrow.Schema) string {
+	const most = 50
+	var b strings.Builder
+	for i, fld := range schema.Fields() {
+		if i == most {
+			fmt.Fprintf(&b, ", ... (%d more)", schema.NumFields()-most)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(fld.Name)
+	}
+	return b.String()
+}
