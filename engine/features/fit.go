@@ -94,10 +94,10 @@ type colFit struct {
 	mom Moments // numeric, boolean, date, timestamp
 
 	counts   map[string]*int64 // categorical: exact counts of the tracked levels
-	overflow int64            // categorical: rows with a level first seen after MaxTracked
-	nonNull  int64            // categorical
-	nulls    int64            // categorical
-	tracked  int              // categorical: FitOptions.MaxTracked
+	overflow int64             // categorical: rows with a level first seen after MaxTracked
+	nonNull  int64             // categorical
+	nulls    int64             // categorical
+	tracked  int               // categorical: FitOptions.MaxTracked
 
 	id *idTracker // nil unless an integer or text column that may be dropped as identifier-like
 }
