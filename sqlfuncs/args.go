@@ -5,6 +5,7 @@ package sqlfuncs
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/udf"
@@ -83,4 +84,123 @@ func toInt64(fn, name string, v any, typ string) (int64, error) {
 		}
 	}
 	return 0, dserr.Arg(fn, name, "must be an integer, got %s", got(v, typ))
+}
+
+// named returns a named argument that was given, with its SQL type.
+func (a args) named(name string) (v any, typ string, ok bool) {
+	v, ok = a.b.Named[name]
+	return v, a.b.NamedTypes[name], ok
+}
+
+// namedString returns a named string argument, or def.
+func (a args) namedString(name, def string) (string, error) {
+	v, typ, ok := a.named(name)
+	if !ok {
+		return def, nil
+	}
+	return toString(a.fn, name, v, typ)
+}
+
+// namedFloat returns a named numeric argument, or def.
+func (a args) namedFloat(name string, def float64) (float64, error) {
+	v, typ, ok := a.named(name)
+	if !ok {
+		return def, nil
+	}
+	switch x := v.(type) {
+	case nil:
+		return 0, dserr.Arg(a.fn, name, "must not be NULL")
+	case int64:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	}
+	return 0, dserr.Arg(a.fn, name, "must be a number, got %s", got(v, typ))
+}
+
+// namedBool returns a named BOOLEAN argument, or nil when not given.
+func (a args) namedBool(name string) (*bool, error) {
+	v, typ, ok := a.named(name)
+	if !ok {
+		return nil, nil
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, dserr.Arg(a.fn, name, "must not be NULL")
+	case bool:
+		return &x, nil
+	}
+	return nil, dserr.Arg(a.fn, name, "must be true or false, got %s", got(v, typ))
+}
+
+// namedStrings returns a named LIST of strings (a single string is taken
+// as a list of one), or nil when not given.
+func (a args) namedStrings(name string) ([]string, error) {
+	v, typ, ok := a.named(name)
+	if !ok {
+		return nil, nil
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, dserr.Arg(a.fn, name, "must not be NULL")
+	case string:
+		return []string{x}, nil
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, dserr.Arg(a.fn, name, "must be a list of column names, got an element %v", e)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, dserr.Arg(a.fn, name, "must be a list of column names such as ['a', 'b'], got %s", got(v, typ))
+}
+
+// namedInts returns a named LIST of integers, or nil when not given.
+func (a args) namedInts(name string) ([]int, bool, error) {
+	v, typ, ok := a.named(name)
+	if !ok {
+		return nil, false, nil
+	}
+	list, isList := v.([]any)
+	if !isList {
+		if v == nil {
+			return nil, true, dserr.Arg(a.fn, name, "must not be NULL")
+		}
+		return nil, true, dserr.Arg(a.fn, name, "must be a list of integers such as [16], got %s", got(v, typ))
+	}
+	out := make([]int, 0, len(list))
+	for _, e := range list {
+		n, err := toInt64(a.fn, name, e, "element")
+		if err != nil {
+			return nil, true, err
+		}
+		out = append(out, int(n))
+	}
+	return out, true, nil
+}
+
+// namedText returns a named scalar argument of any type as text (for
+// values compared with data, such as a class label), or nil.
+func (a args) namedText(name string) (*string, error) {
+	v, typ, ok := a.named(name)
+	if !ok {
+		return nil, nil
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, dserr.Arg(a.fn, name, "must not be NULL")
+	case string:
+		return &x, nil
+	case bool, int64:
+		s := fmt.Sprint(x)
+		return &s, nil
+	case float64:
+		s := strconv.FormatFloat(x, 'g', -1, 64)
+		return &s, nil
+	}
+	return nil, dserr.Arg(a.fn, name, "must be a single value, got %s", got(v, typ))
 }

@@ -29,6 +29,11 @@ type ColumnDoc struct {
 var registry = []*Function{
 	demoCustomers,
 	profileFn,
+	trainPerceptron,
+	predictFn,
+	modelsFn,
+	trainingInfoFn,
+	dropModelFn,
 }
 
 // Register registers every function in the database behind c (once per

@@ -4,6 +4,7 @@ package udf
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"sync"
 
@@ -29,6 +30,7 @@ type Host struct {
 	mu         sync.Mutex
 	connectors []*duckdb.Connector
 	nested     map[uint64]int
+	sqlDB      *sql.DB // for Conn, created on first use
 }
 
 // attachMu serialises Attach, whose check-then-register must not interleave.
@@ -116,15 +118,21 @@ func (h *Host) add(c *duckdb.Connector) {
 	h.connectors = append(h.connectors, c)
 }
 
-// Detach removes c from the Host; call it before closing c.
+// Detach removes c from the Host; call it before closing c. When no
+// Connector is left, the Host's own pooled connections are closed too, so
+// they do not keep the database (and its file) open.
 func (h *Host) Detach(c *duckdb.Connector) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for i, x := range h.connectors {
 		if x == c {
 			h.connectors = append(h.connectors[:i], h.connectors[i+1:]...)
-			return
+			break
 		}
+	}
+	if len(h.connectors) == 0 && h.sqlDB != nil {
+		_ = h.sqlDB.Close()
+		h.sqlDB = nil
 	}
 }
 

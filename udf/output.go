@@ -4,6 +4,7 @@ package udf
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 
 	"github.com/duckdb/duckdb-go/v2/mapping"
@@ -154,4 +155,61 @@ func (o *Output) PassThrough(col int, b *Batch, srcCol int) {
 		return
 	}
 	mapping.VectorReferenceVector(v, b.vector(srcCol))
+}
+
+// listEntry mirrors duckdb_list_entry: offset and length into the child.
+type listEntry struct {
+	offset, length uint64
+}
+
+// SetStringList writes a VARCHAR[] value at row i of column col (no-op when
+// the column is not projected). Rows may be written in any order; the
+// child vector grows as needed.
+func (o *Output) SetStringList(col, i int, vals []string) {
+	v, ok := o.vector(col, mapping.TypeList)
+	if !ok {
+		return
+	}
+	size := uint64(mapping.ListVectorGetSize(v))
+	mapping.ListVectorReserve(v, mapping.IdxT(size+uint64(len(vals))))
+	child := mapping.ListVectorGetChild(v)
+	for k, s := range vals {
+		mapping.VectorAssignStringElement(child, mapping.IdxT(size+uint64(k)), s)
+	}
+	mapping.ListVectorSetSize(v, mapping.IdxT(size+uint64(len(vals))))
+	entries := vecSlice[listEntry](v)
+	entries[i] = listEntry{offset: size, length: uint64(len(vals))}
+}
+
+// SetInt writes an integer into a BIGINT or INTEGER column.
+func (o *Output) SetInt(col, i int, v int64) {
+	v0, ok := o.vector(col, mapping.TypeInvalid)
+	if !ok {
+		return
+	}
+	switch o.es.bind.cols[col].Type.id {
+	case mapping.TypeBigInt:
+		vecSlice[int64](v0)[i] = v
+	case mapping.TypeInteger:
+		vecSlice[int32](v0)[i] = int32(v)
+	default:
+		panic(fmt.Sprintf("udf: SetInt on column %d (%s)", col, o.es.bind.cols[col].Name))
+	}
+}
+
+// SetNull marks row i of column col NULL, leaving other rows' validity as
+// it is (unlike Validity, which resets the mask).
+func (o *Output) SetNull(col, i int) {
+	v, ok := o.vector(col, mapping.TypeInvalid)
+	if !ok {
+		return
+	}
+	mapping.VectorEnsureValidityWritable(v)
+	Validity(unsafe.Slice((*uint64)(mapping.VectorGetValidity(v)), VectorSize/64)).SetNull(i)
+}
+
+// SetTimestamp writes t (microseconds since the epoch, UTC) into a
+// TIMESTAMP column.
+func (o *Output) SetTimestamp(col, i int, t time.Time) {
+	values[int64](o, col, mapping.TypeTimestamp)[i] = t.UnixMicro()
 }

@@ -28,6 +28,8 @@ var (
 	Varchar   = Type{id: mapping.TypeVarchar}
 	Date      = Type{id: mapping.TypeDate}
 	Timestamp = Type{id: mapping.TypeTimestamp}
+	// Any documents a parameter that takes a value of any type.
+	Any = Type{id: mapping.TypeAny}
 )
 
 // List returns LIST(child).
@@ -72,7 +74,7 @@ var typeNames = map[mapping.Type]string{
 	mapping.TypeBit: "BIT", mapping.TypeTimeTZ: "TIME WITH TIME ZONE",
 	mapping.TypeTimestampTZ: "TIMESTAMP WITH TIME ZONE", mapping.TypeSQLNull: "NULL",
 	mapping.TypeBigNum: "BIGNUM", mapping.TypeTimeNS: "TIME_NS", mapping.TypeGeometry: "GEOMETRY",
-	mapping.TypeVariant: "VARIANT",
+	mapping.TypeVariant: "VARIANT", mapping.TypeAny: "ANY",
 }
 
 // TypeName spells a logical type the way DuckDB prints it.

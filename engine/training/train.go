@@ -1,0 +1,715 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/perceptron"
+)
+
+// Source is the training data: its schema, and any number of passes over it.
+type Source interface {
+	Schema() *arrow.Schema
+	Stream(ctx context.Context) (Reader, error)
+}
+
+// Reader is one pass. Next returns the next batch and the function that
+// releases it (the caller calls it once done with the batch), or a nil
+// batch at the end.
+type Reader interface {
+	Next() (arrow.RecordBatch, func(), error)
+	Close()
+}
+
+// Epoch is one line of the training history.
+type Epoch struct {
+	Epoch       int     `json:"epoch"`
+	TrainLoss   float64 `json:"train_loss"`
+	ValidLoss   Num     `json:"valid_loss"`   // NaN (JSON null) without validation rows
+	ValidMetric Num     `json:"valid_metric"` // AUC, accuracy or RMSE
+	Seconds     float64 `json:"seconds"`
+}
+
+// Num is a float64 whose NaN travels through JSON as null.
+type Num float64
+
+// MarshalJSON writes NaN and infinities as null.
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON reads null as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = Num(f)
+	return nil
+}
+
+// Metrics of the kept (best) epoch.
+type Metrics struct {
+	Metric      string  `json:"metric"` // "auc", "accuracy", "rmse"
+	TrainLoss   float64 `json:"train_loss"`
+	ValidLoss   Num     `json:"valid_loss"`
+	ValidMetric Num     `json:"valid_metric"`
+	BestEpoch   int     `json:"best_epoch"`
+	EpochsRun   int     `json:"epochs_run"`
+	RowsUsed    int64   `json:"rows_used"`
+	RowsSkipped int64   `json:"rows_skipped"`
+	TrainRows   int64   `json:"train_rows"`
+	ValidRows   int64   `json:"valid_rows"`
+}
+
+// Fingerprint identifies the training data independently of row order.
+type Fingerprint struct {
+	Rows int64  `json:"rows"`
+	Hash string `json:"hash"`
+}
+
+// Document is the stored model: everything predict and score need.
+type Document struct {
+	Format   int                    `json:"format"`
+	Kind     string                 `json:"kind"`
+	Task     string                 `json:"task"`
+	Label    features.LabelEncoding `json:"label"`
+	Encoder  features.Encoder       `json:"preprocessing"`
+	Dropped  []features.Dropped     `json:"dropped_columns"`
+	Network  perceptron.Model       `json:"network"`
+	Options  Options                `json:"options"`
+	Metrics  Metrics                `json:"metrics"`
+	History  []Epoch                `json:"history"`
+	Data     Fingerprint            `json:"data"`
+	Features []string               `json:"features"`
+	// Target is the regression label's standardisation (nil otherwise).
+	Target *TargetScale `json:"target,omitempty"`
+}
+
+// Result is what a training run returns besides the document.
+type Result struct {
+	Doc     *Document
+	Mode    string // "cached" or "streamed"
+	Notes   []string
+	Seconds float64
+}
+
+// FormatVersion of Document.
+const FormatVersion = 1
+
+func errArg(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, format, a...) }
+
+// columnIndex finds name case-insensitively (DuckDB's rule).
+func columnIndex(schema *arrow.Schema, name string) int {
+	for i, f := range schema.Fields() {
+		if strings.EqualFold(f.Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func columnList(schema *arrow.Schema) string {
+	names := make([]string, len(schema.Fields()))
+	for i, f := range schema.Fields() {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// chooseColumns resolves label, features and exclude against the schema.
+func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string, explicit map[string]bool, notes []string, err error) {
+	label = columnIndex(schema, o.Label)
+	if label < 0 {
+		return 0, nil, nil, nil, errArg("label", "column %q not found in data (columns: %s)", o.Label, columnList(schema))
+	}
+	excluded := map[int]bool{label: true}
+	for _, e := range o.Exclude {
+		i := columnIndex(schema, e)
+		if i < 0 {
+			return 0, nil, nil, nil, errArg("exclude", "column %q not found in data (columns: %s)", e, columnList(schema))
+		}
+		excluded[i] = true
+	}
+	explicit = map[string]bool{}
+	if len(o.Features) > 0 {
+		seen := map[int]bool{}
+		for _, f := range o.Features {
+			i := columnIndex(schema, f)
+			if i < 0 {
+				return 0, nil, nil, nil, errArg("features", "column %q not found in data (columns: %s)", f, columnList(schema))
+			}
+			if i == label {
+				return 0, nil, nil, nil, errArg("features", "column %q is the label", f)
+			}
+			if excluded[i] || seen[i] {
+				continue
+			}
+			seen[i] = true
+			feats = append(feats, schema.Field(i).Name)
+			explicit[strings.ToLower(schema.Field(i).Name)] = true
+		}
+	} else {
+		for i, f := range schema.Fields() {
+			if !excluded[i] {
+				feats = append(feats, f.Name)
+			}
+		}
+	}
+	if len(feats) == 0 {
+		return 0, nil, nil, nil, errArg("features", "no feature columns left (the label and exclude take them all)")
+	}
+	return label, feats, explicit, nil, nil
+}
+
+// Train runs a training job over src.
+func Train(ctx context.Context, src Source, o Options) (*Result, error) {
+	start := time.Now()
+	o.Defaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	memLimit, _ := ParseSize(o.MemoryLimit)
+	schema := src.Schema()
+	labelIdx, feats, explicit, notes, err := chooseColumns(schema, &o)
+	if err != nil {
+		return nil, err
+	}
+
+	// Pass 1: fit the preprocessing and the label.
+	fitter, err := features.NewFitter(schema, feats, features.FitOptions{MaxLevels: 100, Explicit: explicit})
+	if err != nil {
+		return nil, errArg("features", "%v", err)
+	}
+	lf, err := features.NewLabelFitter(schema.Field(labelIdx), o.Task, o.Positive)
+	if err != nil {
+		return nil, errArg("label", "%v", err)
+	}
+	var rows int64
+	err = eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+		n := int(rec.NumRows())
+		skip := make([]bool, n)
+		fitter.BadRows(rec, skip)
+		lf.Observe(rec.Column(labelIdx), skip)
+		rows += int64(n)
+		return fitter.Observe(rec, skip)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if rows == 0 {
+		return nil, errArg("data", "no rows")
+	}
+	le, err := lf.Finish()
+	if err != nil {
+		return nil, errArg("label", "%v", err)
+	}
+	if o.Task == "auto" {
+		notes = append(notes, "task "+le.Task+" (auto)")
+	}
+	enc, dropped, err := fitter.Finish()
+	if err != nil {
+		return nil, errArg("features", "%v", err)
+	}
+	for _, d := range dropped {
+		notes = append(notes, fmt.Sprintf("dropped %s: %s", d.Column, d.Reason))
+	}
+	binding, err := enc.Bind(schema)
+	if err != nil {
+		return nil, errArg("features", "%v", err)
+	}
+	hashCols := make([]int, 0, len(enc.Columns)+1)
+	for _, c := range enc.Columns {
+		hashCols = append(hashCols, columnIndex(schema, c.Name))
+	}
+	hashCols = append(hashCols, labelIdx)
+
+	// Pass 2: encode into the cache (or learn that it does not fit).
+	width := enc.Width
+	frac := *o.ValidationFraction
+	est := rows * int64(width+2) * 8
+	mode := "cached"
+	if est > memLimit {
+		mode = "streamed"
+	}
+	var d dataset
+	d.width = width
+	if mode == "cached" {
+		vcap := int64(float64(rows)*frac*1.1) + 4096
+		d.xTrain = make([]float64, 0, rows*int64(width))
+		d.yTrain = make([]float64, 0, rows)
+		d.xValid = make([]float64, 0, vcap*int64(width))
+		d.yValid = make([]float64, 0, vcap)
+	}
+	var skippedLabel, skippedBad int64
+	var fp uint64
+	split := splitter{frac: frac, seed: uint64(o.Seed)}
+	encodePass := func(keepTrain bool) error {
+		return eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+			n := int(rec.NumRows())
+			skip := make([]bool, n)
+			skippedLabel += int64(le.MarkSkips(rec.Column(labelIdx), skip))
+			skippedBad += int64(binding.BadRows(rec, skip))
+			return d.add(rec, binding, le, labelIdx, hashCols, skip, split, keepTrain, &fp)
+		})
+	}
+	if err := encodePass(mode == "cached"); err != nil {
+		return nil, err
+	}
+	if skippedLabel > 0 {
+		notes = append(notes, fmt.Sprintf("skipped %d rows with a NULL, NaN or infinite label", skippedLabel))
+	}
+	if skippedBad > 0 {
+		notes = append(notes, fmt.Sprintf("skipped %d rows with a NaN or infinite feature", skippedBad))
+	}
+	if mode == "cached" {
+		d.shuffleCache(uint64(o.Seed))
+	}
+	used := d.trainRows + d.validRows
+	if used == 0 {
+		return nil, errArg("data", "no usable rows: all %d rows were skipped", rows)
+	}
+	if d.trainRows == 0 {
+		return nil, errArg("validation_fraction", "no training rows left after the validation split")
+	}
+
+	task := map[string]perceptron.Task{"binary": perceptron.Binary, "multiclass": perceptron.Multiclass, "regression": perceptron.Regression}[le.Task]
+	cfg := perceptron.Config{
+		Task: task, Inputs: width, Hidden: o.Hidden, Classes: len(le.Levels),
+		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: o.LearningRate, L2: o.L2, Seed: uint64(o.Seed),
+	}
+	if task == perceptron.Regression {
+		cfg.Classes = 0
+	}
+	model, err := perceptron.New(cfg)
+	if err != nil {
+		var de *dserr.Error
+		if errors.As(err, &de) {
+			de.Func = Fn
+			return nil, de
+		}
+		return nil, errArg("hidden", "%v", err)
+	}
+	if task == perceptron.Regression {
+		d.standardizeTarget()
+	}
+	if mode == "cached" {
+		var w []float64
+		if o.ClassWeight == "balanced" && task != perceptron.Regression {
+			w = make([]float64, len(d.yTrain))
+			cw := d.balancedWeights(len(le.Levels))
+			for i, y := range d.yTrain {
+				w[i] = cw[int(y)]
+			}
+		}
+		model.InitBias(d.yTrain, w, len(d.yTrain))
+	}
+	var classW []float64
+	if o.ClassWeight == "balanced" && task != perceptron.Regression {
+		classW = d.balancedWeights(len(le.Levels))
+	}
+	tr := perceptron.NewTrainer(model)
+	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: task, classes: len(le.Levels)}
+	if mode == "streamed" {
+		ep.stream = func(fn func(x, y []float64, n int) error) error {
+			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, uint64(o.Seed), &ep, fn)
+		}
+	}
+	history, best, err := ep.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	metricName := map[perceptron.Task]string{perceptron.Binary: "auc", perceptron.Multiclass: "accuracy", perceptron.Regression: "rmse"}[task]
+	doc := &Document{
+		Format: FormatVersion, Kind: "perceptron", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
+		Network: *model, Options: o, History: history, Features: encNames(enc), Target: d.target,
+		Data: Fingerprint{Rows: rows, Hash: fmt.Sprintf("%016x", fp)},
+		Metrics: Metrics{
+			Metric: metricName, TrainLoss: best.TrainLoss, ValidLoss: best.ValidLoss, ValidMetric: best.ValidMetric,
+			BestEpoch: best.Epoch, EpochsRun: len(history), RowsUsed: used, RowsSkipped: rows - used,
+			TrainRows: d.trainRows, ValidRows: d.validRows,
+		},
+	}
+	if len(history) < o.Epochs {
+		notes = append(notes, fmt.Sprintf("early stopping after epoch %d; kept epoch %d", len(history), best.Epoch))
+	}
+	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
+}
+
+func encNames(e *features.Encoder) []string {
+	out := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// eachBatch streams one pass over src.
+func eachBatch(ctx context.Context, src Source, fn func(arrow.RecordBatch) error) error {
+	r, err := src.Stream(ctx)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for {
+		rec, release, err := r.Next()
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			return nil
+		}
+		err = fn(rec)
+		release()
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", err)
+		}
+	}
+}
+
+// splitter assigns rows to validation by a hash of their content and the seed.
+type splitter struct {
+	frac float64
+	seed uint64
+}
+
+func (s splitter) valid(h uint64) bool {
+	if s.frac <= 0 {
+		return false
+	}
+	return float64(h>>11)/float64(1<<53) < s.frac
+}
+
+// dataset is the cached, encoded data, and label statistics of the
+// training rows (kept in both modes).
+type dataset struct {
+	width                int
+	xTrain, xValid       []float64
+	yTrain, yValid       []float64
+	trainRows, validRows int64
+	classCounts          map[int]float64 // classification: training rows per class
+	ySum, ySumSq         float64         // regression: sums of the training labels
+	target               *TargetScale    // regression: the standardisation applied to labels
+	ytmp                 []float64
+}
+
+// TargetScale standardises a regression label: the network learns
+// (y - Mean) / Std and predictions are scaled back.
+type TargetScale struct {
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
+}
+
+func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.LabelEncoding, labelIdx int,
+	hashCols []int, skip []bool, split splitter, keepTrain bool, fp *uint64) error {
+	n := int(rec.NumRows())
+	hashes := make([]uint64, n)
+	features.RowHashes(rec, hashCols, split.seed, hashes)
+	fph := make([]uint64, n)
+	features.RowHashes(rec, hashCols, 0, fph)
+	skipTrain := make([]bool, n)
+	skipValid := make([]bool, n)
+	nt, nv := 0, 0
+	for i := 0; i < n; i++ {
+		if skip[i] {
+			skipTrain[i], skipValid[i] = true, true
+			continue
+		}
+		*fp += fph[i]
+		if split.valid(hashes[i]) {
+			skipTrain[i] = true
+			nv++
+		} else {
+			skipValid[i] = true
+			nt++
+		}
+	}
+	d.trainRows += int64(nt)
+	d.validRows += int64(nv)
+	if nt > 0 {
+		if cap(d.ytmp) < nt {
+			d.ytmp = make([]float64, nt)
+		}
+		y := d.ytmp[:nt]
+		le.Encode(rec.Column(labelIdx), skipTrain, y)
+		if le.Task == "regression" {
+			for _, v := range y {
+				d.ySum += v
+				d.ySumSq += v * v
+			}
+		} else {
+			if d.classCounts == nil {
+				d.classCounts = map[int]float64{}
+			}
+			for _, v := range y {
+				d.classCounts[int(v)]++
+			}
+		}
+		if keepTrain {
+			d.xTrain = grow(d.xTrain, nt*d.width)
+			b.Encode(rec, skipTrain, d.xTrain[len(d.xTrain)-nt*d.width:])
+			d.yTrain = append(d.yTrain, y...)
+		}
+	}
+	if nv > 0 {
+		d.xValid = grow(d.xValid, nv*d.width)
+		b.Encode(rec, skipValid, d.xValid[len(d.xValid)-nv*d.width:])
+		d.yValid = grow(d.yValid, nv)
+		le.Encode(rec.Column(labelIdx), skipValid, d.yValid[len(d.yValid)-nv:])
+	}
+	return nil
+}
+
+// grow extends s by n elements (amortised).
+func grow(s []float64, n int) []float64 {
+	if cap(s)-len(s) < n {
+		c := 2*cap(s) + n
+		t := make([]float64, len(s), c)
+		copy(t, s)
+		s = t
+	}
+	return s[:len(s)+n]
+}
+
+func (d *dataset) balancedWeights(k int) []float64 {
+	w := make([]float64, k)
+	n := float64(d.trainRows)
+	for c := range w {
+		if cnt := d.classCounts[c]; cnt > 0 {
+			w[c] = n / (float64(k) * cnt)
+		}
+	}
+	return w
+}
+
+// shuffleCache puts the cached training rows in a random order (seeded),
+// once, so epochs can take contiguous minibatches.
+func (d *dataset) shuffleCache(seed uint64) {
+	n := len(d.yTrain)
+	if n < 2 {
+		return
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	perm := rng.Perm(n)
+	w := d.width
+	x := make([]float64, n*w)
+	y := make([]float64, n)
+	for j, r := range perm {
+		copy(x[j*w:(j+1)*w], d.xTrain[r*w:(r+1)*w])
+		y[j] = d.yTrain[r]
+	}
+	d.xTrain, d.yTrain = x, y
+}
+
+// standardizeTarget sets the regression label scale from the training rows
+// and applies it to the cached labels.
+func (d *dataset) standardizeTarget() {
+	n := float64(d.trainRows)
+	mean := d.ySum / n
+	std := math.Sqrt(math.Max(d.ySumSq/n-mean*mean, 0))
+	if !(std > 0) {
+		std = 1
+	}
+	d.target = &TargetScale{Mean: mean, Std: std}
+	for i, y := range d.yTrain {
+		d.yTrain[i] = (y - mean) / std
+	}
+	for i, y := range d.yValid {
+		d.yValid[i] = (y - mean) / std
+	}
+}
+
+// epochRunner runs the epochs with early stopping.
+type epochRunner struct {
+	o       *Options
+	d       *dataset
+	tr      *perceptron.Trainer
+	model   *perceptron.Model
+	classW  []float64
+	task    perceptron.Task
+	classes int
+	stream  func(fn func(x, y []float64, n int) error) error // streamed mode: one pass of shuffled train rows
+	epoch   int                                              // the epoch running
+}
+
+func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
+	o := e.o
+	bs := o.BatchSize
+	width := e.d.width
+	var wb []float64
+	if e.classW != nil {
+		wb = make([]float64, bs)
+	}
+	var history []Epoch
+	var best Epoch
+	bestScore := math.Inf(1)
+	var bestLayers []perceptron.Layer
+	bad := 0
+	useValid := e.d.validRows > 0
+	for epoch := 1; epoch <= o.Epochs; epoch++ {
+		e.epoch = epoch
+		t0 := time.Now()
+		var sum float64
+		var cnt int64
+		step := func(x, y []float64, n int) {
+			var w []float64
+			if wb != nil {
+				w = wb[:n]
+				for i := 0; i < n; i++ {
+					w[i] = e.classW[int(y[i])]
+				}
+			}
+			sum += e.tr.Step(x[:n*width], y[:n], w, n) * float64(n)
+
+			cnt += int64(n)
+		}
+		if e.stream == nil {
+			// The cache was shuffled once (shuffleCache); each epoch visits
+			// its minibatches in a new random order, cut at a new random
+			// offset, so batches differ from epoch to epoch while every
+			// step reads contiguous memory.
+			n := len(e.d.yTrain)
+			rng := rand.New(rand.NewPCG(uint64(o.Seed), uint64(epoch)))
+			off := 0
+			if n > bs {
+				off = rng.IntN(bs)
+			}
+			var starts []int
+			if off > 0 {
+				starts = append(starts, 0)
+			}
+			for s := off; s < n; s += bs {
+				starts = append(starts, s)
+			}
+			rng.Shuffle(len(starts), func(i, j int) { starts[i], starts[j] = starts[j], starts[i] })
+			for k, s := range starts {
+				end := s + bs
+				if s == 0 && off > 0 {
+					end = off
+				}
+				end = min(end, n)
+				step(e.d.xTrain[s*width:end*width], e.d.yTrain[s:end], end-s)
+				if k%256 == 255 && ctx.Err() != nil {
+					return nil, best, dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", ctx.Err())
+				}
+			}
+		} else {
+			err := e.stream(func(x, y []float64, n int) error {
+				for s := 0; s < n; s += bs {
+					m := min(bs, n-s)
+					step(x[s*width:], y[s:], m)
+				}
+				return ctx.Err()
+			})
+			if err != nil {
+				return nil, best, err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, best, dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", err)
+		}
+		ev := Epoch{Epoch: epoch, TrainLoss: sum / float64(max(cnt, 1)), ValidLoss: Num(math.NaN()), ValidMetric: Num(math.NaN())}
+		score := ev.TrainLoss
+		if useValid {
+			l, m := e.evaluate()
+			ev.ValidLoss, ev.ValidMetric = Num(l), Num(m)
+			score = l
+		}
+		ev.Seconds = time.Since(t0).Seconds()
+		history = append(history, ev)
+		if o.Progress != nil {
+			o.Progress(ev)
+		}
+		if score < bestScore-1e-6*math.Abs(bestScore) || bestLayers == nil {
+			bestScore = score
+			best = ev
+			bestLayers = cloneLayers(e.model.Layers, bestLayers)
+			bad = 0
+		} else {
+			bad++
+			if *o.EarlyStopping && bad >= o.Patience {
+				break
+			}
+			// Reduce on plateau: every second epoch without improvement
+			// halves the step size, so training settles into the optimum
+			// that the initial, fast step size keeps overshooting.
+			if bad%2 == 0 {
+				e.model.Config.LearningRate /= 2
+			}
+		}
+	}
+	e.model.Config.LearningRate = o.LearningRate // the document records the option, not the decayed rate
+	if *o.EarlyStopping {
+		e.model.Layers = bestLayers
+	} else {
+		best = history[len(history)-1]
+	}
+	return history, best, nil
+}
+
+func cloneLayers(src, dst []perceptron.Layer) []perceptron.Layer {
+	if len(dst) != len(src) {
+		dst = make([]perceptron.Layer, len(src))
+	}
+	for i, l := range src {
+		dst[i].In, dst[i].Out = l.In, l.Out
+		dst[i].W = append(dst[i].W[:0], l.W...)
+		dst[i].B = append(dst[i].B[:0], l.B...)
+	}
+	return dst
+}
+
+// evaluate computes the validation loss and metric of the current model.
+func (e *epochRunner) evaluate() (loss, metric float64) {
+	n := len(e.d.yValid)
+	x, y := e.d.xValid, e.d.yValid
+	loss = e.model.Loss(x, y, nil, n)
+	out := make([]float64, n*max(e.model.Outputs(), 1))
+	e.model.Predict(x, n, out)
+	switch e.task {
+	case perceptron.Binary:
+		metric = metrics.AUC(out[:n], y, nil)
+	case perceptron.Multiclass:
+		k := e.classes
+		pred := make([]int, n)
+		truth := make([]int, n)
+		for i := 0; i < n; i++ {
+			best := 0
+			for c := 1; c < k; c++ {
+				if out[i*k+c] > out[i*k+best] {
+					best = c
+				}
+			}
+			pred[i], truth[i] = best, int(y[i])
+		}
+		metric = metrics.Accuracy(pred, truth)
+	default:
+		metric = metrics.RMSE(out[:n], y) * e.d.target.Std
+	}
+	return loss, metric
+}
+
+// MarshalDocument encodes a document as JSON.
+func MarshalDocument(d *Document) ([]byte, error) { return json.Marshal(d) }

@@ -1,0 +1,220 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// models(), training_info(model, version := N), drop_model(model, version := N).
+
+var modelsFn = &Function{
+	Name:    "models",
+	Summary: "list every stored model version",
+	Example: "SELECT name, version, task, metric, valid_metric FROM models();",
+	Columns: []ColumnDoc{
+		{"name", "VARCHAR", "model name"},
+		{"version", "INTEGER", "version (1, 2, ...)"},
+		{"kind", "VARCHAR", "perceptron (segment models: kmeans)"},
+		{"task", "VARCHAR", "binary, multiclass or regression"},
+		{"label", "VARCHAR", "label column"},
+		{"features", "VARCHAR[]", "input columns"},
+		{"metric", "VARCHAR", "auc, accuracy or rmse"},
+		{"valid_metric", "DOUBLE", "validation metric of the kept epoch"},
+		{"created_at", "TIMESTAMP", "when it was saved (UTC)"},
+		{"data", "VARCHAR", "the data argument it was trained on"},
+	},
+	Table: &udf.TableFunc{Name: "models"},
+}
+
+var trainingInfoFn = &Function{
+	Name:    "training_info",
+	Summary: "per-epoch training history of a model version",
+	Example: "SELECT epoch, train_loss, valid_loss, valid_metric FROM training_info('churn');",
+	Columns: []ColumnDoc{
+		{"epoch", "INTEGER", "1, 2, ..."},
+		{"train_loss", "DOUBLE", "mean training loss over the epoch"},
+		{"valid_loss", "DOUBLE", "validation loss after the epoch (NULL without validation)"},
+		{"valid_metric", "DOUBLE", "validation AUC, accuracy or RMSE after the epoch"},
+		{"kept", "BOOLEAN", "the epoch whose weights the model kept"},
+		{"seconds", "DOUBLE", "wall time of the epoch"},
+	},
+	Table: &udf.TableFunc{
+		Name:  "training_info",
+		Args:  []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name"}},
+		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+	},
+}
+
+var dropModelFn = &Function{
+	Name:    "drop_model",
+	Summary: "delete a model version, or every version of a model, and list what was deleted",
+	Example: "SELECT * FROM drop_model('churn', version := 1);",
+	Columns: []ColumnDoc{
+		{"name", "VARCHAR", "model name"},
+		{"version", "INTEGER", "a deleted version"},
+	},
+	Table: &udf.TableFunc{
+		Name:    "drop_model",
+		Args:    []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name"}},
+		Named:   []udf.Param{{Name: "version", Type: udf.Integer, Doc: "the version to delete (default every version)"}},
+		Mutates: true,
+	},
+}
+
+func init() {
+	modelsFn.Table.Bind = bindModels
+	trainingInfoFn.Table.Bind = bindTrainingInfo
+	dropModelFn.Table.Bind = bindDropModel
+}
+
+// rowsBound serves a small result computed at execution (rows of Go values).
+type rowsBound struct {
+	cols    []udf.Column
+	compute func(ctx context.Context) ([][]any, error)
+}
+
+func (r *rowsBound) Columns() []udf.Column { return r.cols }
+func (r *rowsBound) Close() error          { return nil }
+func (r *rowsBound) Start(ctx context.Context) (udf.Execution, error) {
+	return &rowsExec{r: r}, nil
+}
+
+type rowsExec struct {
+	r    *rowsBound
+	rows [][]any
+	next int
+	done bool
+}
+
+func (e *rowsExec) Threads() int { return 1 }
+func (e *rowsExec) Close() error { return nil }
+func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
+	if !e.done {
+		rows, err := e.r.compute(ctx)
+		if err != nil {
+			return err
+		}
+		e.rows, e.done = rows, true
+	}
+	m := min(out.Capacity(), len(e.rows)-e.next)
+	if m <= 0 {
+		out.SetLen(0)
+		return nil
+	}
+	// Validity masks are reset once per column per chunk by writeRow's
+	// first NULL; write rows in order.
+	for j := 0; j < m; j++ {
+		writeRow(out, j, e.rows[e.next+j])
+	}
+	e.next += m
+	out.SetLen(m)
+	return nil
+}
+
+func versionArg(a args) (int, error) {
+	v, err := a.namedInt64("version", 0)
+	if err != nil {
+		return 0, err
+	}
+	if _, _, given := a.named("version"); given && v < 1 {
+		return 0, dserr.Arg(a.fn, "version", "must be >= 1, got %d", v)
+	}
+	return int(v), nil
+}
+
+func bindModels(b *udf.BindContext) (udf.Bound, error) {
+	h, sp := b.Host, b.SearchPath
+	return &rowsBound{cols: resultColumns(modelsFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+		conn, err := h.Conn(ctx, sp)
+		if err != nil {
+			return nil, dserr.Wrap(dserr.Internal, "models", "", err)
+		}
+		defer conn.Close()
+		list, err := store.List(ctx, conn)
+		if err != nil {
+			return nil, dserr.Wrap(dserr.Internal, "models", "", err)
+		}
+		rows := make([][]any, 0, len(list))
+		for _, s := range list {
+			var m struct {
+				Metric      string   `json:"metric"`
+				ValidMetric *float64 `json:"valid_metric"`
+			}
+			_ = jsonUnmarshal(s.Metrics, &m)
+			vm := math.NaN()
+			if m.ValidMetric != nil {
+				vm = *m.ValidMetric
+			}
+			rows = append(rows, []any{s.Name, s.Version, s.Kind, s.Task, s.Label, s.Features, m.Metric, vm, s.CreatedAt, s.Data})
+		}
+		return rows, nil
+	}}, nil
+}
+
+func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, trainingInfoFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	version, err := versionArg(a)
+	if err != nil {
+		return nil, err
+	}
+	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	if err != nil {
+		return nil, err
+	}
+	return &rowsBound{cols: resultColumns(trainingInfoFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+		rows := make([][]any, 0, len(doc.History))
+		for _, e := range doc.History {
+			rows = append(rows, []any{e.Epoch, e.TrainLoss, float64(e.ValidLoss), float64(e.ValidMetric), e.Epoch == doc.Metrics.BestEpoch, e.Seconds})
+		}
+		return rows, nil
+	}}, nil
+}
+
+func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, dropModelFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	version, err := versionArg(a)
+	if err != nil {
+		return nil, err
+	}
+	h, sp := b.Host, b.SearchPath
+	return &rowsBound{cols: resultColumns(dropModelFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+		conn, err := h.Conn(ctx, sp)
+		if err != nil {
+			return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+		}
+		defer conn.Close()
+		dropped, err := store.Drop(ctx, conn, name, version)
+		if err != nil {
+			var de *dserr.Error
+			if errors.As(err, &de) {
+				de.Func = a.fn
+				return nil, de
+			}
+			if strings.Contains(err.Error(), "read-only") {
+				return nil, dserr.New(dserr.Refused, a.fn, "model", "cannot drop: the database is read-only")
+			}
+			return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+		}
+		rows := make([][]any, len(dropped))
+		for i, v := range dropped {
+			rows[i] = []any{name, v}
+		}
+		return rows, nil
+	}}, nil
+}

@@ -1,0 +1,301 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// predict(model, data, threshold := 0.5, version := N): every input column
+// unchanged, then the model's prediction columns.
+
+var predictFn = &Function{
+	Name:    "predict",
+	Summary: "score data with a stored model: every input column, then prediction (and probability for classifiers)",
+	Example: "SELECT customer_id, probability FROM predict('churn', 'customers') ORDER BY probability DESC LIMIT 20;",
+	Columns: []ColumnDoc{
+		{"prediction", "label type", "predicted class (the training label's type) or, for regression, the predicted value (DOUBLE)"},
+		{"probability", "DOUBLE", "binary: P(positive class); multiclass: P(predicted class); absent for regression"},
+	},
+	Table: &udf.TableFunc{
+		Name: "predict",
+		Args: []udf.Param{
+			{Name: "model", Type: udf.Varchar, Doc: "model name"},
+			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+		},
+		Named: []udf.Param{
+			{Name: "threshold", Type: udf.Double, Doc: "binary: probability at or above which the positive class is predicted (default 0.5)"},
+			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+		},
+	},
+}
+
+func init() { predictFn.Table.Bind = bindPredict }
+
+func bindPredict(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, predictFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	data, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	threshold, err := a.namedFloat("threshold", 0.5)
+	if err != nil {
+		return nil, err
+	}
+	if !(threshold >= 0 && threshold <= 1) {
+		return nil, dserr.Arg(a.fn, "threshold", "must be in [0, 1], got %g", threshold)
+	}
+	version, err := a.namedInt64("version", 0)
+	if err != nil {
+		return nil, err
+	}
+	if version < 0 {
+		return nil, dserr.Arg(a.fn, "version", "must be >= 1, got %d", version)
+	}
+	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, int(version))
+	if err != nil {
+		return nil, err
+	}
+	q, err := b.Prepare(a.fn, "data", data)
+	if err != nil {
+		return nil, err
+	}
+	p, err := newPredictor(a.fn, doc, q, threshold)
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// predictor scores a data query with a perceptron document.
+type predictor struct {
+	fn        string
+	doc       *training.Document
+	q         *udf.Query
+	binding   *features.Binding
+	threshold float64
+	cols      []udf.Column
+	nIn       int
+	labelType udf.Type
+}
+
+func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold float64) (*predictor, error) {
+	binding, err := doc.Encoder.Bind(q.Schema())
+	if err != nil {
+		return nil, dserr.Arg(fn, "data", "%v", err)
+	}
+	p := &predictor{fn: fn, doc: doc, q: q, binding: binding, threshold: threshold, nIn: q.NumColumns()}
+	out := []string{"prediction"}
+	if doc.Task != "regression" {
+		out = append(out, "probability")
+	}
+	for i := 0; i < p.nIn; i++ {
+		for _, o := range out {
+			if strings.EqualFold(q.ColumnName(i), o) {
+				return nil, dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", q.ColumnName(i), q.ColumnName(i), q.ColumnName(i))
+			}
+		}
+		p.cols = append(p.cols, udf.Column{Name: q.ColumnName(i), Type: q.ColumnType(i)})
+	}
+	p.labelType = udf.Double
+	if doc.Task != "regression" {
+		p.labelType = labelUDFType(doc.Label.Type)
+	}
+	p.cols = append(p.cols, udf.Column{Name: "prediction", Type: p.labelType})
+	if doc.Task != "regression" {
+		p.cols = append(p.cols, udf.Column{Name: "probability", Type: udf.Double})
+	}
+	return p, nil
+}
+
+// labelUDFType maps the label's Arrow type name to the prediction column type.
+func labelUDFType(arrowType string) udf.Type {
+	switch arrowType {
+	case "bool":
+		return udf.Boolean
+	case "int8", "int16", "int32", "uint8", "uint16":
+		return udf.Integer
+	case "int64", "uint32", "uint64":
+		return udf.BigInt
+	default:
+		return udf.Varchar
+	}
+}
+
+func (p *predictor) Columns() []udf.Column { return p.cols }
+func (p *predictor) Close() error          { p.q.Close(); return nil }
+
+func (p *predictor) Start(ctx context.Context) (udf.Execution, error) {
+	r, err := p.q.Stream(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	net := p.doc.Network
+	k := max(net.Outputs(), 1)
+	return &predictExec{p: p, r: r, x: make([]float64, udf.VectorSize*p.doc.Encoder.Width), out: make([]float64, udf.VectorSize*k), k: k}, nil
+}
+
+type predictExec struct {
+	p   *predictor
+	r   *udf.Reader
+	x   []float64
+	out []float64
+	k   int
+}
+
+func (e *predictExec) Threads() int { return 1 }
+func (e *predictExec) Close() error { e.r.Close(); return nil }
+
+func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
+	b, err := e.r.Next()
+	if err != nil || b == nil {
+		out.SetLen(0)
+		return err
+	}
+	defer b.Release()
+	p := e.p
+	n := b.Len()
+	for i := 0; i < p.nIn; i++ {
+		out.PassThrough(i, b, i)
+	}
+	predCol, probCol := p.nIn, p.nIn+1
+	if !out.Projected(predCol) && (p.doc.Task == "regression" || !out.Projected(probCol)) {
+		out.SetLen(n)
+		return nil
+	}
+	w := p.doc.Encoder.Width
+	p.binding.Encode(b.Record, nil, e.x[:n*w])
+	net := &p.doc.Network
+	net.Predict(e.x[:n*w], n, e.out[:n*e.k])
+	switch p.doc.Task {
+	case "regression":
+		vals := out.Float64s(predCol)
+		nulls := out.Validity(predCol)
+		mean, std := 0.0, 1.0
+		if t := p.doc.Target; t != nil {
+			mean, std = t.Mean, t.Std
+		}
+		for i := 0; i < n; i++ {
+			v := e.out[i]*std + mean
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				nulls.SetNull(i)
+				continue
+			}
+			vals[i] = v
+		}
+	case "binary":
+		le := &p.doc.Label
+		pos, neg := le.Positive, 1-le.Positive
+		probs := out.Float64s(probCol)
+		var probNulls udf.Validity
+		if probs != nil {
+			probNulls = out.Validity(probCol)
+		}
+		classes := make([]int, n)
+		bad := make([]bool, n)
+		for i := 0; i < n; i++ {
+			v := e.out[i]
+			if math.IsNaN(v) {
+				bad[i] = true
+				if probs != nil {
+					probNulls.SetNull(i)
+				}
+				continue
+			}
+			if probs != nil {
+				probs[i] = v
+			}
+			if v >= p.threshold {
+				classes[i] = pos
+			} else {
+				classes[i] = neg
+			}
+		}
+		writeClasses(out, predCol, p.labelType, le.Levels, classes, bad)
+	case "multiclass":
+		k := e.k
+		probs := out.Float64s(probCol)
+		var probNulls udf.Validity
+		if probs != nil {
+			probNulls = out.Validity(probCol)
+		}
+		classes := make([]int, n)
+		bad := make([]bool, n)
+		for i := 0; i < n; i++ {
+			row := e.out[i*k : (i+1)*k]
+			best := 0
+			for c := 1; c < k; c++ {
+				if row[c] > row[best] {
+					best = c
+				}
+			}
+			if math.IsNaN(row[best]) {
+				bad[i] = true
+				if probs != nil {
+					probNulls.SetNull(i)
+				}
+				continue
+			}
+			classes[i] = best
+			if probs != nil {
+				probs[i] = row[best]
+			}
+		}
+		writeClasses(out, predCol, p.labelType, p.doc.Label.Levels, classes, bad)
+	}
+	out.SetLen(n)
+	return nil
+}
+
+// writeClasses writes class indexes as label values of the label's type.
+func writeClasses(out *udf.Output, col int, t udf.Type, levels []string, classes []int, bad []bool) {
+	if !out.Projected(col) {
+		return
+	}
+	nulls := out.Validity(col)
+	switch t {
+	case udf.Boolean:
+		vals := out.Bools(col)
+		for i, c := range classes {
+			if bad[i] {
+				nulls.SetNull(i)
+				continue
+			}
+			vals[i] = levels[c] == "true"
+		}
+	case udf.Integer, udf.BigInt:
+		parsed := make([]int64, len(levels))
+		for j, l := range levels {
+			parsed[j], _ = strconv.ParseInt(l, 10, 64)
+		}
+		for i, c := range classes {
+			if bad[i] {
+				nulls.SetNull(i)
+				continue
+			}
+			out.SetInt(col, i, parsed[c])
+		}
+	default:
+		w, _ := out.Strings(col)
+		for i, c := range classes {
+			if bad[i] {
+				nulls.SetNull(i)
+				continue
+			}
+			w.Set(i, levels[c])
+		}
+	}
+}

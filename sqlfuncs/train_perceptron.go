@@ -1,0 +1,284 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// train_perceptron(model, data, ...): trains a perceptron/MLP and saves it
+// as a new version of model.
+
+var trainPerceptron = &Function{
+	Name:    "train_perceptron",
+	Summary: "train a perceptron or MLP (classification or regression) on data and save it as a new model version",
+	Example: "SELECT * FROM train_perceptron('churn', 'customers', label := 'churned', exclude := ['customer_id']);",
+	Columns: []ColumnDoc{
+		{"model", "VARCHAR", "model name"},
+		{"version", "INTEGER", "the version this training saved"},
+		{"task", "VARCHAR", "binary, multiclass or regression"},
+		{"rows_used", "BIGINT", "rows trained and validated on"},
+		{"rows_skipped", "BIGINT", "rows skipped (NULL, NaN or infinite label; NaN or infinite feature)"},
+		{"features", "VARCHAR[]", "input columns used"},
+		{"inputs", "INTEGER", "width of the encoded input"},
+		{"epochs_run", "INTEGER", "epochs run (early stopping may end before epochs)"},
+		{"train_loss", "DOUBLE", "training loss of the kept epoch"},
+		{"valid_loss", "DOUBLE", "validation loss of the kept epoch (NULL without validation)"},
+		{"valid_metric", "DOUBLE", "validation AUC (binary), accuracy (multiclass) or RMSE (regression)"},
+		{"mode", "VARCHAR", "'cached' (encoded data held in memory) or 'streamed' (re-read every epoch)"},
+		{"notes", "VARCHAR", "dropped or excluded columns and why, skipped rows, early stopping"},
+		{"seconds", "DOUBLE", "wall time of the training"},
+	},
+	Table: &udf.TableFunc{
+		Name: "train_perceptron",
+		Args: []udf.Param{
+			{Name: "model", Type: udf.Varchar, Doc: "model name; training an existing name adds a version"},
+			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+		},
+		Named: []udf.Param{
+			{Name: "label", Type: udf.Varchar, Doc: "column to predict (required)"},
+			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns (default: all but the label and exclude)"},
+			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use"},
+			{Name: "task", Type: udf.Varchar, Doc: "'auto' (default), 'binary', 'multiclass' or 'regression'"},
+			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes; [] (default) is the single-layer perceptron"},
+			{Name: "activation", Type: udf.Varchar, Doc: "'relu' (default), 'tanh' or 'sigmoid'"},
+			{Name: "optimizer", Type: udf.Varchar, Doc: "'adam' (default) or 'sgd'"},
+			{Name: "learning_rate", Type: udf.Double, Doc: "step size (default 0.01 without hidden layers, 0.003 with)"},
+			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step (default 256)"},
+			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the data (default 50)"},
+			{Name: "l2", Type: udf.Double, Doc: "L2 weight penalty (default 1e-4)"},
+			{Name: "validation_fraction", Type: udf.Double, Doc: "share of rows held out for validation (default 0.1; 0 disables)"},
+			{Name: "early_stopping", Type: udf.Boolean, Doc: "stop when the validation loss stops improving and keep the best epoch (default true)"},
+			{Name: "patience", Type: udf.Integer, Doc: "epochs without improvement before stopping (default 5)"},
+			{Name: "class_weight", Type: udf.Varchar, Doc: "'none' (default) or 'balanced'"},
+			{Name: "positive", Type: udf.Any, Doc: "binary: the positive class (default the larger label value)"},
+			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the encoded data before training streams instead (default '2GB')"},
+			{Name: "seed", Type: udf.BigInt, Doc: "random seed (default 42)"},
+		},
+		Mutates: true,
+	},
+}
+
+func init() { trainPerceptron.Table.Bind = bindTrainPerceptron }
+
+func resultColumns(docs []ColumnDoc) []udf.Column {
+	types := map[string]udf.Type{
+		"VARCHAR": udf.Varchar, "BIGINT": udf.BigInt, "INTEGER": udf.Integer, "DOUBLE": udf.Double,
+		"BOOLEAN": udf.Boolean, "VARCHAR[]": udf.List(udf.Varchar), "TIMESTAMP": udf.Timestamp,
+	}
+	cols := make([]udf.Column, len(docs))
+	for i, c := range docs {
+		t, ok := types[c.Type]
+		if !ok {
+			panic("sqlfuncs: no udf type for " + c.Type)
+		}
+		cols[i] = udf.Column{Name: c.Name, Type: t}
+	}
+	return cols
+}
+
+func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, trainPerceptron.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	}
+	data, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	o, err := trainOptions(a)
+	if err != nil {
+		return nil, err
+	}
+	o.Defaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	// A read-only database is refused before anything runs.
+	conn, err := b.Host.Conn(b.Ctx, b.SearchPath)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+	}
+	writable, err := store.Writable(b.Ctx, conn)
+	conn.Close()
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+	}
+	if !writable {
+		return nil, dserr.New(dserr.Refused, a.fn, "model", "cannot save: the database is read-only")
+	}
+	q, err := b.Prepare(a.fn, "data", data)
+	if err != nil {
+		return nil, err
+	}
+	return &trainBound{name: name, data: data, o: o, q: q, host: b.Host, searchPath: b.SearchPath}, nil
+}
+
+func trainOptions(a args) (training.Options, error) {
+	var o training.Options
+	var err error
+	if o.Label, err = a.namedString("label", ""); err != nil {
+		return o, err
+	}
+	if o.Features, err = a.namedStrings("features"); err != nil {
+		return o, err
+	}
+	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
+		return o, err
+	}
+	if o.Task, err = a.namedString("task", "auto"); err != nil {
+		return o, err
+	}
+	o.Task = strings.ToLower(o.Task)
+	hidden, given, err := a.namedInts("hidden")
+	if err != nil {
+		return o, err
+	}
+	if given {
+		o.Hidden = hidden
+	}
+	if o.Activation, err = a.namedString("activation", training.DefaultActivation); err != nil {
+		return o, err
+	}
+	if o.Optimizer, err = a.namedString("optimizer", training.DefaultOptimizer); err != nil {
+		return o, err
+	}
+	if _, _, ok := a.named("learning_rate"); ok {
+		if o.LearningRate, err = a.namedFloat("learning_rate", 0); err != nil {
+			return o, err
+		}
+		if !(o.LearningRate > 0) {
+			return o, dserr.Arg(a.fn, "learning_rate", "must be > 0, got %g", o.LearningRate)
+		}
+	}
+	ints := []struct {
+		name string
+		dst  *int
+	}{{"batch_size", &o.BatchSize}, {"epochs", &o.Epochs}, {"patience", &o.Patience}}
+	for _, x := range ints {
+		if _, _, ok := a.named(x.name); !ok {
+			continue
+		}
+		v, err := a.namedInt64(x.name, 0)
+		if err != nil {
+			return o, err
+		}
+		if v < 1 {
+			return o, dserr.Arg(a.fn, x.name, "must be >= 1, got %d", v)
+		}
+		*x.dst = int(v)
+	}
+	if o.L2, err = a.namedFloat("l2", training.DefaultL2); err != nil {
+		return o, err
+	}
+	if _, _, ok := a.named("validation_fraction"); ok {
+		f, err := a.namedFloat("validation_fraction", 0)
+		if err != nil {
+			return o, err
+		}
+		o.ValidationFraction = &f
+	}
+	if o.EarlyStopping, err = a.namedBool("early_stopping"); err != nil {
+		return o, err
+	}
+	if o.ClassWeight, err = a.namedString("class_weight", "none"); err != nil {
+		return o, err
+	}
+	if o.Positive, err = a.namedText("positive"); err != nil {
+		return o, err
+	}
+	if o.MemoryLimit, err = a.namedString("memory_limit", training.DefaultMemoryLimit); err != nil {
+		return o, err
+	}
+	if _, _, ok := a.named("seed"); ok {
+		if o.Seed, err = a.namedInt64("seed", 0); err != nil {
+			return o, err
+		}
+		o.SeedGiven = true
+	}
+	return o, nil
+}
+
+type trainBound struct {
+	name, data string
+	o          training.Options
+	q          *udf.Query
+	host       *udf.Host
+	searchPath string
+}
+
+func (t *trainBound) Columns() []udf.Column { return resultColumns(trainPerceptron.Columns) }
+func (t *trainBound) Close() error          { t.q.Close(); return nil }
+func (t *trainBound) Cardinality() (uint64, bool) {
+	return 1, true
+}
+
+func (t *trainBound) Start(ctx context.Context) (udf.Execution, error) {
+	return &trainExec{t: t}, nil
+}
+
+type trainExec struct {
+	t    *trainBound
+	done bool
+}
+
+func (e *trainExec) Threads() int { return 1 }
+func (e *trainExec) Close() error { return nil }
+
+func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
+	if e.done {
+		out.SetLen(0)
+		return nil
+	}
+	e.done = true
+	t := e.t
+	res, err := training.Train(ctx, querySource{t.q}, t.o)
+	if err != nil {
+		return err
+	}
+	version, err := saveModel(ctx, t.host, t.searchPath, t.name, t.data, res.Doc)
+	if err != nil {
+		return err
+	}
+	d := res.Doc
+	row := []any{t.name, version, d.Task, d.Metrics.RowsUsed, d.Metrics.RowsSkipped, d.Features,
+		d.Encoder.Width, d.Metrics.EpochsRun, d.Metrics.TrainLoss, float64(d.Metrics.ValidLoss),
+		float64(d.Metrics.ValidMetric), res.Mode, strings.Join(res.Notes, "; "), res.Seconds}
+	writeRow(out, 0, row)
+	out.SetLen(1)
+	return nil
+}
+
+// saveModel stores a trained document as a new version and returns it.
+func saveModel(ctx context.Context, h *udf.Host, searchPath, name, data string, d *training.Document) (int, error) {
+	doc, err := training.MarshalDocument(d)
+	if err != nil {
+		return 0, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
+	}
+	opts, _ := json.Marshal(d.Options)
+	mets, _ := json.Marshal(d.Metrics)
+	conn, err := h.Conn(ctx, searchPath)
+	if err != nil {
+		return 0, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
+	}
+	defer conn.Close()
+	v, err := store.Save(ctx, conn, &store.Record{
+		Name: name, Kind: d.Kind, Task: d.Task, Label: d.Label.Column, Features: d.Features,
+		Options: opts, Metrics: mets, Data: data, Document: doc,
+	})
+	if err != nil {
+		return 0, dserr.New(dserr.Internal, trainPerceptron.Name, "model", "cannot save: %v", err)
+	}
+	return v, nil
+}
