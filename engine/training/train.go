@@ -412,7 +412,8 @@ type dataset struct {
 	classCounts          map[int]float64 // classification: training rows per class
 	ySum, ySumSq         float64         // regression: sums of the training labels
 	target               *TargetScale    // regression: the standardisation applied to labels
-	ytmp                 []float64
+	buf, ybuf            []float64       // one encoded batch
+	hashes, fph          []uint64
 }
 
 // TargetScale standardises a regression label: the network learns
@@ -425,59 +426,49 @@ type TargetScale struct {
 func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.LabelEncoding, labelIdx int,
 	hashCols []int, skip []bool, split splitter, keepTrain bool, fp *uint64) error {
 	n := int(rec.NumRows())
-	hashes := make([]uint64, n)
-	features.RowHashes(rec, hashCols, split.seed, hashes)
-	fph := make([]uint64, n)
-	features.RowHashes(rec, hashCols, 0, fph)
-	skipTrain := make([]bool, n)
-	skipValid := make([]bool, n)
-	nt, nv := 0, 0
+	if cap(d.hashes) < n {
+		d.hashes = make([]uint64, n)
+		d.fph = make([]uint64, n)
+	}
+	hashes := features.RowHashes(rec, hashCols, split.seed, d.hashes[:n])
+	fph := features.RowHashes(rec, hashCols, 0, d.fph[:n])
+	// Encode the batch once into a small buffer that stays in cache, then
+	// route each row to the training or validation cache.
+	w := d.width
+	if cap(d.buf) < n*w {
+		d.buf = make([]float64, n*w)
+		d.ybuf = make([]float64, n)
+	}
+	rows := b.Encode(rec, skip, d.buf[:n*w])
+	le.Encode(rec.Column(labelIdx), skip, d.ybuf[:rows])
+	k := 0
 	for i := 0; i < n; i++ {
 		if skip[i] {
-			skipTrain[i], skipValid[i] = true, true
 			continue
 		}
 		*fp += fph[i]
+		x, y := d.buf[k*w:(k+1)*w], d.ybuf[k]
+		k++
 		if split.valid(hashes[i]) {
-			skipTrain[i] = true
-			nv++
-		} else {
-			skipValid[i] = true
-			nt++
+			d.validRows++
+			d.xValid = append(d.xValid, x...)
+			d.yValid = append(d.yValid, y)
+			continue
 		}
-	}
-	d.trainRows += int64(nt)
-	d.validRows += int64(nv)
-	if nt > 0 {
-		if cap(d.ytmp) < nt {
-			d.ytmp = make([]float64, nt)
-		}
-		y := d.ytmp[:nt]
-		le.Encode(rec.Column(labelIdx), skipTrain, y)
+		d.trainRows++
 		if le.Task == "regression" {
-			for _, v := range y {
-				d.ySum += v
-				d.ySumSq += v * v
-			}
+			d.ySum += y
+			d.ySumSq += y * y
 		} else {
 			if d.classCounts == nil {
 				d.classCounts = map[int]float64{}
 			}
-			for _, v := range y {
-				d.classCounts[int(v)]++
-			}
+			d.classCounts[int(y)]++
 		}
 		if keepTrain {
-			d.xTrain = grow(d.xTrain, nt*d.width)
-			b.Encode(rec, skipTrain, d.xTrain[len(d.xTrain)-nt*d.width:])
-			d.yTrain = append(d.yTrain, y...)
+			d.xTrain = append(d.xTrain, x...)
+			d.yTrain = append(d.yTrain, y)
 		}
-	}
-	if nv > 0 {
-		d.xValid = grow(d.xValid, nv*d.width)
-		b.Encode(rec, skipValid, d.xValid[len(d.xValid)-nv*d.width:])
-		d.yValid = grow(d.yValid, nv)
-		le.Encode(rec.Column(labelIdx), skipValid, d.yValid[len(d.yValid)-nv:])
 	}
 	return nil
 }
@@ -504,23 +495,40 @@ func (d *dataset) balancedWeights(k int) []float64 {
 	return w
 }
 
+// shuffleBlock is the number of consecutive rows shuffleCache moves as one.
+const shuffleBlock = 32
+
 // shuffleCache puts the cached training rows in a random order (seeded),
-// once, so epochs can take contiguous minibatches.
+// once, so epochs can take contiguous minibatches: whole blocks of
+// shuffleBlock consecutive rows are swapped in place (Fisher-Yates over
+// blocks; no second copy of the cache, whose fresh pages are costly), a
+// minibatch of 256 rows then holds 8 blocks from all over the data, and
+// every epoch visits the minibatches in a new order at a new offset.
 func (d *dataset) shuffleCache(seed uint64) {
 	n := len(d.yTrain)
-	if n < 2 {
+	w := d.width
+	nb := n / shuffleBlock // a last partial block stays in place
+	if nb < 2 {
 		return
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	perm := rng.Perm(n)
-	w := d.width
-	x := make([]float64, n*w)
-	y := make([]float64, n)
-	for j, r := range perm {
-		copy(x[j*w:(j+1)*w], d.xTrain[r*w:(r+1)*w])
-		y[j] = d.yTrain[r]
+	tx := make([]float64, shuffleBlock*w)
+	ty := make([]float64, shuffleBlock)
+	bx := shuffleBlock * w
+	for i := nb - 1; i > 0; i-- {
+		j := rng.IntN(i + 1)
+		if i == j {
+			continue
+		}
+		xi, xj := d.xTrain[i*bx:(i+1)*bx], d.xTrain[j*bx:(j+1)*bx]
+		copy(tx, xi)
+		copy(xi, xj)
+		copy(xj, tx)
+		yi, yj := d.yTrain[i*shuffleBlock:(i+1)*shuffleBlock], d.yTrain[j*shuffleBlock:(j+1)*shuffleBlock]
+		copy(ty, yi)
+		copy(yi, yj)
+		copy(yj, ty)
 	}
-	d.xTrain, d.yTrain = x, y
 }
 
 // standardizeTarget sets the regression label scale from the training rows

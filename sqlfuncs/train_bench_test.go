@@ -1,0 +1,101 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ducksight/ducksight/engine/training"
+)
+
+// BenchmarkTrainLogistic: logistic model (hidden := []) on a 1M x 16 DOUBLE
+// table. Reports the first epoch (ingest, fitting and encoding included)
+// and each later epoch as ratios to DuckDB's SELECT sum(c1)+...+sum(c16)
+// over the same table, measured in the same run (targets: <= 6x, <= 3x);
+// then predict consumed by sum(probability) against the hand-written SQL
+// of the same model (target <= 2x). Medians of 5 alternating repeats.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench TrainLogistic -benchtime 1x ./sqlfuncs/
+func BenchmarkTrainLogistic(b *testing.B) {
+	db := openBench(b)
+	var cols, sums, logit []string
+	for i := 1; i <= 16; i++ {
+		cols = append(cols, fmt.Sprintf("((hash(i * 16 + %d) %% 20000) / 10000.0 - 1)::DOUBLE AS c%d", i, i))
+		sums = append(sums, fmt.Sprintf("sum(c%d)", i))
+		logit = append(logit, fmt.Sprintf("%g * c%d", float64((i%5)-2)*0.7, i))
+	}
+	if _, err := db.Exec(`CREATE TABLE wide0 AS SELECT ` + strings.Join(cols, ", ") + ` FROM range(1000000) t(i)`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE wide AS SELECT *, (hash(rowid) % 1000000) / 1000000.0 < 1 / (1 + exp(-(` + strings.Join(logit, " + ") + `))) AS y FROM wide0`); err != nil {
+		b.Fatal(err)
+	}
+	baseSQL := `SELECT ` + strings.Join(sums, "+") + ` FROM wide`
+	timeIt := func(q string, dst ...any) time.Duration {
+		t0 := time.Now()
+		if err := db.QueryRow(q).Scan(dst...); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+		return time.Since(t0)
+	}
+	train := func(epochs int) (time.Duration, float64) {
+		var auc float64
+		d := timeIt(fmt.Sprintf(`SELECT valid_metric FROM train_perceptron('m', 'wide', label := 'y', epochs := %d, early_stopping := false)`, epochs), &auc)
+		return d, auc
+	}
+	for n := 0; n < b.N; n++ {
+		var tb, t1, t6 []time.Duration
+		var auc float64
+		var s float64
+		for r := 0; r < 5; r++ {
+			tb = append(tb, timeIt(baseSQL, &s))
+			d1, _ := train(1)
+			t1 = append(t1, d1)
+			var d6 time.Duration
+			d6, auc = train(6)
+			t6 = append(t6, d6)
+		}
+		base, first, six := med(tb), med(t1), med(t6)
+		later := (six - first) / 5
+		b.ReportMetric(float64(first)/float64(base), "x-first-epoch")
+		b.ReportMetric(float64(later)/float64(base), "x-later-epoch")
+		b.ReportMetric(auc, "valid-auc")
+		b.Logf("duckdb sum %v; train 1 epoch %v (%.1fx, target <= 6x); each later epoch %v (%.1fx, target <= 3x); valid AUC %.4f",
+			base, first, float64(first)/float64(base), later, float64(later)/float64(base), auc)
+
+		// predict against the hand-written SQL of the same model.
+		var doc string
+		if err := db.QueryRow(`SELECT document::VARCHAR FROM ducksight.models WHERE name = 'm' ORDER BY version DESC LIMIT 1`).Scan(&doc); err != nil {
+			b.Fatal(err)
+		}
+		var d training.Document
+		if err := json.Unmarshal([]byte(doc), &d); err != nil {
+			b.Fatal(err)
+		}
+		layer := d.Network.Layers[0]
+		terms := []string{fmt.Sprintf("%.17g", layer.B[0])}
+		for k, c := range d.Encoder.Columns {
+			terms = append(terms, fmt.Sprintf("%.17g * ((%s - %.17g) / %.17g)", layer.W[c.Offset], c.Name, c.Mean, c.Std))
+			_ = k
+		}
+		handSQL := `SELECT sum(1 / (1 + exp(-(` + strings.Join(terms, " + ") + `)))) FROM wide`
+		var tp, th, ts []time.Duration
+		var sp, sh, ss float64
+		for r := 0; r < 5; r++ {
+			th = append(th, timeIt(handSQL, &sh))
+			tp = append(tp, timeIt(`SELECT sum(probability) FROM predict('m', 'wide')`, &sp))
+			_ = ts
+			_ = ss
+		}
+		if d := sp - sh; d > 1e-6*sh || d < -1e-6*sh {
+			b.Fatalf("predict sum %v, hand-written SQL %v", sp, sh)
+		}
+		hp, hh := med(tp), med(th)
+		b.ReportMetric(float64(hp)/float64(hh), "x-predict")
+		b.Logf("predict + sum(probability) %v vs hand-written SQL %v: %.2fx (target <= 2x)", hp, hh, float64(hp)/float64(hh))
+	}
+}
