@@ -169,14 +169,22 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	rec, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
+	var timing struct {
+		EpochSeconds []float64 `json:"epoch_seconds"`
+	}
+	_ = jsonUnmarshal(rec.Metrics, &timing)
 	return &rowsBound{cols: resultColumns(trainingInfoFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
 		rows := make([][]any, 0, len(doc.History))
-		for _, e := range doc.History {
-			rows = append(rows, []any{e.Epoch, e.TrainLoss, float64(e.ValidLoss), float64(e.ValidMetric), e.Epoch == doc.Metrics.BestEpoch, e.Seconds})
+		for i, e := range doc.History {
+			secs := math.NaN()
+			if i < len(timing.EpochSeconds) {
+				secs = timing.EpochSeconds[i]
+			}
+			rows = append(rows, []any{e.Epoch, e.TrainLoss, float64(e.ValidLoss), float64(e.ValidMetric), e.Epoch == doc.Metrics.BestEpoch, secs})
 		}
 		return rows, nil
 	}}, nil

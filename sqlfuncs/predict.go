@@ -4,6 +4,7 @@ package sqlfuncs
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -57,14 +58,11 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if !(threshold >= 0 && threshold <= 1) {
 		return nil, dserr.Arg(a.fn, "threshold", "must be in [0, 1], got %g", threshold)
 	}
-	version, err := a.namedInt64("version", 0)
+	version, err := versionArg(a)
 	if err != nil {
 		return nil, err
 	}
-	if version < 0 {
-		return nil, dserr.Arg(a.fn, "version", "must be >= 1, got %d", version)
-	}
-	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, int(version))
+	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -126,10 +124,22 @@ func labelUDFType(arrowType string) udf.Type {
 	switch arrowType {
 	case "bool":
 		return udf.Boolean
-	case "int8", "int16", "int32", "uint8", "uint16":
+	case "int8":
+		return udf.TinyInt
+	case "int16":
+		return udf.SmallInt
+	case "int32":
 		return udf.Integer
-	case "int64", "uint32", "uint64":
+	case "int64":
 		return udf.BigInt
+	case "uint8":
+		return udf.UTinyInt
+	case "uint16":
+		return udf.USmallInt
+	case "uint32":
+		return udf.UInteger
+	case "uint64":
+		return udf.UBigInt
 	default:
 		return udf.Varchar
 	}
@@ -276,10 +286,20 @@ func writeClasses(out *udf.Output, col int, t udf.Type, levels []string, classes
 			}
 			vals[i] = levels[c] == "true"
 		}
-	case udf.Integer, udf.BigInt:
+	case udf.TinyInt, udf.SmallInt, udf.Integer, udf.BigInt, udf.UTinyInt, udf.USmallInt, udf.UInteger, udf.UBigInt:
 		parsed := make([]int64, len(levels))
 		for j, l := range levels {
-			parsed[j], _ = strconv.ParseInt(l, 10, 64)
+			v, err := strconv.ParseInt(l, 10, 64)
+			if err != nil {
+				// UBIGINT above the BIGINT range: the bits travel as int64
+				// and SetInt writes them back as uint64.
+				u, uerr := strconv.ParseUint(l, 10, 64)
+				if uerr != nil {
+					panic(fmt.Sprintf("predict: class %q of an integer label does not parse", l))
+				}
+				v = int64(u)
+			}
+			parsed[j] = v
 		}
 		for i, c := range classes {
 			if bad[i] {

@@ -247,7 +247,7 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 	if err != nil {
 		return err
 	}
-	version, err := saveModel(ctx, t.host, t.searchPath, t.name, t.data, res.Doc)
+	version, err := saveModel(ctx, t.host, t.searchPath, t.name, t.data, res)
 	if err != nil {
 		return err
 	}
@@ -261,13 +261,24 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 }
 
 // saveModel stores a trained document as a new version and returns it.
-func saveModel(ctx context.Context, h *udf.Host, searchPath, name, data string, d *training.Document) (int, error) {
+func saveModel(ctx context.Context, h *udf.Host, searchPath, name, data string, res *training.Result) (int, error) {
+	d := res.Doc
 	doc, err := training.MarshalDocument(d)
 	if err != nil {
 		return 0, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
 	}
 	opts, _ := json.Marshal(d.Options)
-	mets, _ := json.Marshal(d.Metrics)
+	// The metrics column adds the timings, which the document leaves out
+	// so that it is the same bit for bit for the same data, options and seed.
+	secs := make([]float64, len(d.History))
+	for i, e := range d.History {
+		secs[i] = e.Seconds
+	}
+	mets, _ := json.Marshal(struct {
+		training.Metrics
+		Seconds      float64   `json:"seconds"`
+		EpochSeconds []float64 `json:"epoch_seconds"`
+	}{d.Metrics, res.Seconds, secs})
 	conn, err := h.Conn(ctx, searchPath)
 	if err != nil {
 		return 0, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)

@@ -181,7 +181,7 @@ func (o *Output) SetStringList(col, i int, vals []string) {
 	entries[i] = listEntry{offset: size, length: uint64(len(vals))}
 }
 
-// SetInt writes an integer into a BIGINT or INTEGER column.
+// SetInt writes an integer into a column of any integer type up to BIGINT.
 func (o *Output) SetInt(col, i int, v int64) {
 	v0, ok := o.vector(col, mapping.TypeInvalid)
 	if !ok {
@@ -192,6 +192,18 @@ func (o *Output) SetInt(col, i int, v int64) {
 		vecSlice[int64](v0)[i] = v
 	case mapping.TypeInteger:
 		vecSlice[int32](v0)[i] = int32(v)
+	case mapping.TypeSmallInt:
+		vecSlice[int16](v0)[i] = int16(v)
+	case mapping.TypeTinyInt:
+		vecSlice[int8](v0)[i] = int8(v)
+	case mapping.TypeUBigInt:
+		vecSlice[uint64](v0)[i] = uint64(v)
+	case mapping.TypeUInteger:
+		vecSlice[uint32](v0)[i] = uint32(v)
+	case mapping.TypeUSmallInt:
+		vecSlice[uint16](v0)[i] = uint16(v)
+	case mapping.TypeUTinyInt:
+		vecSlice[uint8](v0)[i] = uint8(v)
 	default:
 		panic(fmt.Sprintf("udf: SetInt on column %d (%s)", col, o.es.bind.cols[col].Name))
 	}

@@ -22,6 +22,12 @@ type Type struct {
 // Scalar types.
 var (
 	Boolean   = Type{id: mapping.TypeBoolean}
+	TinyInt   = Type{id: mapping.TypeTinyInt}
+	SmallInt  = Type{id: mapping.TypeSmallInt}
+	UTinyInt  = Type{id: mapping.TypeUTinyInt}
+	USmallInt = Type{id: mapping.TypeUSmallInt}
+	UInteger  = Type{id: mapping.TypeUInteger}
+	UBigInt   = Type{id: mapping.TypeUBigInt}
 	Integer   = Type{id: mapping.TypeInteger}
 	BigInt    = Type{id: mapping.TypeBigInt}
 	Double    = Type{id: mapping.TypeDouble}

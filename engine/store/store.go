@@ -77,11 +77,19 @@ func Save(ctx context.Context, q Querier, rec *Record) (int, error) {
 	if strings.TrimSpace(rec.Name) == "" {
 		return 0, dserr.New(dserr.InvalidArgument, "", "model", "model name must not be empty")
 	}
-	if _, err := q.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS ducksight`); err != nil {
-		return 0, err
-	}
-	if _, err := q.ExecContext(ctx, createSQL); err != nil {
-		return 0, err
+	// Two first saves racing to create the schema or table: DuckDB fails
+	// the loser with a write-write conflict; retry it.
+	for _, ddl := range []string{`CREATE SCHEMA IF NOT EXISTS ducksight`, createSQL} {
+		for attempt := 0; ; attempt++ {
+			_, err := q.ExecContext(ctx, ddl)
+			if err == nil {
+				break
+			}
+			if attempt >= 20 || ctx.Err() != nil || !conflict(err) {
+				return 0, err
+			}
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+		}
 	}
 	created := rec.CreatedAt
 	if created.IsZero() {

@@ -38,7 +38,10 @@ type Epoch struct {
 	TrainLoss   float64 `json:"train_loss"`
 	ValidLoss   Num     `json:"valid_loss"`   // NaN (JSON null) without validation rows
 	ValidMetric Num     `json:"valid_metric"` // AUC, accuracy or RMSE
-	Seconds     float64 `json:"seconds"`
+	// Seconds is the epoch's wall time. It is kept out of the model
+	// document, which must be the same bit for bit for the same data,
+	// options and seed; the store keeps it with the metrics.
+	Seconds float64 `json:"-"`
 }
 
 // Num is a float64 whose NaN travels through JSON as null.
@@ -208,7 +211,10 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	err = eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
 		n := int(rec.NumRows())
 		skip := make([]bool, n)
-		fitter.BadRows(rec, skip)
+		// NaN and infinite feature values are left out of the statistics
+		// by the fitter, but their rows are not skipped here: the column
+		// may end up dropped, and then the row is used (pass 2 skips the
+		// rows that are bad in a kept column).
 		lf.Observe(rec.Column(labelIdx), skip)
 		rows += int64(n)
 		return fitter.Observe(rec, skip)
