@@ -109,8 +109,8 @@ func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 		out.SetLen(0)
 		return nil
 	}
-	// Validity masks are reset once per column per chunk by writeRow's
-	// first NULL; write rows in order.
+	// writeRow marks NULLs one row at a time (Output.SetNull), on the
+	// all-valid masks DuckDB hands over with each chunk.
 	for j := 0; j < m; j++ {
 		writeRow(out, j, e.rows[e.next+j])
 	}
