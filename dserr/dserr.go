@@ -92,3 +92,17 @@ func Wrap(code error, fn, arg string, cause error) error {
 func Arg(fn, arg, format string, a ...any) *Error {
 	return New(InvalidArgument, fn, arg, format, a...)
 }
+
+// InFunc returns err with its function set to fn when err is an *Error
+// raised below the SQL layer (the store, a kernel) without one, and false
+// when err is not an *Error.
+func InFunc(fn string, err error) (*Error, bool) {
+	var de *Error
+	if !errors.As(err, &de) {
+		return nil, false
+	}
+	if de.Func == "" {
+		de.Func = fn
+	}
+	return de, true
+}

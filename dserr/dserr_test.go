@@ -43,3 +43,15 @@ func TestIs(t *testing.T) {
 		t.Fatal("Wrap(nil) is not nil")
 	}
 }
+
+func TestInFunc(t *testing.T) {
+	if de, ok := InFunc("predict", New(NotFound, "", "model", "no model")); !ok || de.Error() != "predict: model: no model" {
+		t.Fatalf("%v %v", de, ok)
+	}
+	if de, ok := InFunc("predict", New(NotFound, "other", "", "x")); !ok || de.Func != "other" {
+		t.Fatalf("a set function was replaced: %v", de)
+	}
+	if _, ok := InFunc("predict", io.EOF); ok {
+		t.Fatal("a plain error was taken for an *Error")
+	}
+}

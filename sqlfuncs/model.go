@@ -5,7 +5,6 @@ package sqlfuncs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
@@ -23,9 +22,7 @@ func loadModel(ctx context.Context, h *udf.Host, searchPath, fn, name string, ve
 	defer conn.Close()
 	rec, err := store.Load(ctx, conn, name, version)
 	if err != nil {
-		var de *dserr.Error
-		if errors.As(err, &de) {
-			de.Func = fn
+		if de, ok := dserr.InFunc(fn, err); ok {
 			return nil, nil, de
 		}
 		return nil, nil, dserr.Wrap(dserr.Internal, fn, "model", err)

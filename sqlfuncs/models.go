@@ -4,7 +4,6 @@ package sqlfuncs
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strings"
 
@@ -209,9 +208,7 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 		defer conn.Close()
 		dropped, err := store.Drop(ctx, conn, name, version)
 		if err != nil {
-			var de *dserr.Error
-			if errors.As(err, &de) {
-				de.Func = a.fn
+			if de, ok := dserr.InFunc(a.fn, err); ok {
 				return nil, de
 			}
 			if strings.Contains(err.Error(), "read-only") {

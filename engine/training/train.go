@@ -3,7 +3,6 @@ package training
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -308,9 +307,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	model, err := perceptron.New(cfg)
 	if err != nil {
-		var de *dserr.Error
-		if errors.As(err, &de) {
-			de.Func = Fn
+		if de, ok := dserr.InFunc(Fn, err); ok {
 			return nil, de
 		}
 		return nil, errArg("hidden", "%v", err)
