@@ -118,6 +118,17 @@ func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 	return nil
 }
 
+// modelVersion reads the model name (positional argument 0) and the
+// optional version := N (0 when omitted: the latest).
+func (a args) modelVersion() (string, int, error) {
+	name, err := a.str(0)
+	if err != nil {
+		return "", 0, err
+	}
+	version, err := versionArg(a)
+	return name, version, err
+}
+
 func versionArg(a args) (int, error) {
 	v, err := a.namedInt64("version", 0)
 	if err != nil {
@@ -160,11 +171,7 @@ func bindModels(b *udf.BindContext) (udf.Bound, error) {
 
 func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, trainingInfoFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	version, err := versionArg(a)
+	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
 	}
@@ -191,11 +198,7 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 
 func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, dropModelFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	version, err := versionArg(a)
+	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
 	}

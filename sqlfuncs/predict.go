@@ -155,15 +155,18 @@ func (p *predictor) Start(ctx context.Context) (udf.Execution, error) {
 	}
 	net := p.doc.Network
 	k := max(net.Outputs(), 1)
-	return &predictExec{p: p, r: r, x: make([]float64, udf.VectorSize*p.doc.Encoder.Width), out: make([]float64, udf.VectorSize*k), k: k}, nil
+	return &predictExec{p: p, r: r, x: make([]float64, udf.VectorSize*p.doc.Encoder.Width), out: make([]float64, udf.VectorSize*k), k: k,
+		classes: make([]int, udf.VectorSize), bad: make([]bool, udf.VectorSize)}, nil
 }
 
 type predictExec struct {
-	p   *predictor
-	r   *udf.Reader
-	x   []float64
-	out []float64
-	k   int
+	p       *predictor
+	r       *udf.Reader
+	x       []float64
+	out     []float64
+	k       int
+	classes []int  // per chunk: predicted class index
+	bad     []bool // per chunk: no prediction (NaN)
 }
 
 func (e *predictExec) Threads() int { return 1 }
@@ -214,8 +217,8 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 		if probs != nil {
 			probNulls = out.Validity(probCol)
 		}
-		classes := make([]int, n)
-		bad := make([]bool, n)
+		classes, bad := e.classes[:n], e.bad[:n]
+		clear(bad)
 		for i := 0; i < n; i++ {
 			v := e.out[i]
 			if math.IsNaN(v) {
@@ -242,8 +245,8 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 		if probs != nil {
 			probNulls = out.Validity(probCol)
 		}
-		classes := make([]int, n)
-		bad := make([]bool, n)
+		classes, bad := e.classes[:n], e.bad[:n]
+		clear(bad)
 		for i := 0; i < n; i++ {
 			row := e.out[i*k : (i+1)*k]
 			best := 0

@@ -139,16 +139,16 @@ func columnList(schema *arrow.Schema) string {
 }
 
 // chooseColumns resolves label, features and exclude against the schema.
-func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string, explicit map[string]bool, notes []string, err error) {
+func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string, explicit map[string]bool, err error) {
 	label = columnIndex(schema, o.Label)
 	if label < 0 {
-		return 0, nil, nil, nil, errArg("label", "column %q not found in data (columns: %s)", o.Label, columnList(schema))
+		return 0, nil, nil, errArg("label", "column %q not found in data (columns: %s)", o.Label, columnList(schema))
 	}
 	excluded := map[int]bool{label: true}
 	for _, e := range o.Exclude {
 		i := columnIndex(schema, e)
 		if i < 0 {
-			return 0, nil, nil, nil, errArg("exclude", "column %q not found in data (columns: %s)", e, columnList(schema))
+			return 0, nil, nil, errArg("exclude", "column %q not found in data (columns: %s)", e, columnList(schema))
 		}
 		excluded[i] = true
 	}
@@ -158,10 +158,10 @@ func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string,
 		for _, f := range o.Features {
 			i := columnIndex(schema, f)
 			if i < 0 {
-				return 0, nil, nil, nil, errArg("features", "column %q not found in data (columns: %s)", f, columnList(schema))
+				return 0, nil, nil, errArg("features", "column %q not found in data (columns: %s)", f, columnList(schema))
 			}
 			if i == label {
-				return 0, nil, nil, nil, errArg("features", "column %q is the label", f)
+				return 0, nil, nil, errArg("features", "column %q is the label", f)
 			}
 			if excluded[i] || seen[i] {
 				continue
@@ -178,9 +178,9 @@ func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string,
 		}
 	}
 	if len(feats) == 0 {
-		return 0, nil, nil, nil, errArg("features", "no feature columns left (the label and exclude take them all)")
+		return 0, nil, nil, errArg("features", "no feature columns left (the label and exclude take them all)")
 	}
-	return label, feats, explicit, nil, nil
+	return label, feats, explicit, nil
 }
 
 // Train runs a training job over src.
@@ -192,10 +192,11 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	memLimit, _ := ParseSize(o.MemoryLimit)
 	schema := src.Schema()
-	labelIdx, feats, explicit, notes, err := chooseColumns(schema, &o)
+	labelIdx, feats, explicit, err := chooseColumns(schema, &o)
 	if err != nil {
 		return nil, err
 	}
+	var notes []string
 
 	// Pass 1: fit the preprocessing and the label.
 	fitter, err := features.NewFitter(schema, feats, features.FitOptions{MaxLevels: 100, Explicit: explicit})
@@ -315,20 +316,19 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	if task == perceptron.Regression {
 		d.standardizeTarget()
 	}
-	if mode == "cached" {
-		var w []float64
-		if o.ClassWeight == "balanced" && task != perceptron.Regression {
-			w = make([]float64, len(d.yTrain))
-			cw := d.balancedWeights(len(le.Levels))
-			for i, y := range d.yTrain {
-				w[i] = cw[int(y)]
-			}
-		}
-		model.InitBias(d.yTrain, w, len(d.yTrain))
-	}
 	var classW []float64
 	if o.ClassWeight == "balanced" && task != perceptron.Regression {
 		classW = d.balancedWeights(len(le.Levels))
+	}
+	if mode == "cached" {
+		var w []float64
+		if classW != nil {
+			w = make([]float64, len(d.yTrain))
+			for i, y := range d.yTrain {
+				w[i] = classW[int(y)]
+			}
+		}
+		model.InitBias(d.yTrain, w, len(d.yTrain))
 	}
 	tr := perceptron.NewTrainer(model)
 	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: task, classes: len(le.Levels)}
