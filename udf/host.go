@@ -5,7 +5,6 @@ package udf
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -164,13 +163,7 @@ type nestedConn struct {
 
 // connect opens a nested connection.
 func (h *Host) connect(ctx context.Context) (*nestedConn, error) {
-	var dc driver.Conn
-	var err error = dserr.New(dserr.Internal, "ducksight", "", "no open connector for this database")
-	for _, c := range h.live() {
-		if dc, err = c.Connect(ctx); err == nil {
-			break
-		}
-	}
+	dc, err := hostConnector{h}.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -101,12 +101,17 @@ func (o *Output) Validity(col int) Validity {
 	if !ok {
 		return nil
 	}
-	mapping.VectorEnsureValidityWritable(v)
-	m := Validity(unsafe.Slice((*uint64)(mapping.VectorGetValidity(v)), VectorSize/64))
+	m := writableMask(v)
 	for i := range m {
 		m[i] = ^uint64(0)
 	}
 	return m
+}
+
+// writableMask returns v's validity words, made writable.
+func writableMask(v mapping.Vector) Validity {
+	mapping.VectorEnsureValidityWritable(v)
+	return Validity(unsafe.Slice((*uint64)(mapping.VectorGetValidity(v)), VectorSize/64))
 }
 
 // Strings is a writer for a VARCHAR column.
@@ -216,8 +221,7 @@ func (o *Output) SetNull(col, i int) {
 	if !ok {
 		return
 	}
-	mapping.VectorEnsureValidityWritable(v)
-	Validity(unsafe.Slice((*uint64)(mapping.VectorGetValidity(v)), VectorSize/64)).SetNull(i)
+	writableMask(v).SetNull(i)
 }
 
 // SetTimestamp writes t (microseconds since the epoch, UTC) into a
