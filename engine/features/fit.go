@@ -236,13 +236,7 @@ func (f *Fitter) observeNumber(c *colFit, a arrow.Array, skip []bool) {
 		// Every value counts: no gathering.
 		s.vals = vals
 		for _, x := range vals {
-			s.sum += x
-			if x < s.min {
-				s.min = x
-			}
-			if x > s.max {
-				s.max = x
-			}
+			s.see(x)
 		}
 	} else {
 		s.vals = f.gather[:0]
@@ -259,13 +253,7 @@ func (f *Fitter) observeNumber(c *colFit, a arrow.Array, skip []bool) {
 				continue
 			}
 			s.vals = append(s.vals, x)
-			s.sum += x
-			if x < s.min {
-				s.min = x
-			}
-			if x > s.max {
-				s.max = x
-			}
+			s.see(x)
 		}
 	}
 	s.n = int64(len(s.vals))

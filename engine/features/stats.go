@@ -152,6 +152,17 @@ type summer struct {
 	vals          []float64 // non-NULL, non-NaN values of the batch
 }
 
+// see adds a valid value to the sum, min and max.
+func (s *summer) see(x float64) {
+	s.sum += x
+	if x < s.min {
+		s.min = x
+	}
+	if x > s.max {
+		s.max = x
+	}
+}
+
 func (s *summer) moments() Moments {
 	m := Moments{Count: s.n, Nulls: s.nulls, NaN: s.nan, Min: s.min, Max: s.max}
 	if s.n == 0 {
@@ -181,13 +192,7 @@ func sumValues[T any](s *summer, a arrow.Array, vals []T, f func(T) float64) {
 			continue
 		}
 		s.vals = append(s.vals, x)
-		s.sum += x
-		if x < s.min {
-			s.min = x
-		}
-		if x > s.max {
-			s.max = x
-		}
+		s.see(x)
 	}
 	s.n = int64(len(s.vals))
 }
