@@ -156,7 +156,7 @@ func (p *predictor) Start(ctx context.Context) (udf.Execution, error) {
 	net := p.doc.Network
 	k := max(net.Outputs(), 1)
 	return &predictExec{p: p, r: r, x: make([]float64, udf.VectorSize*p.doc.Encoder.Width), out: make([]float64, udf.VectorSize*k), k: k,
-		classes: make([]int, udf.VectorSize), bad: make([]bool, udf.VectorSize)}, nil
+		classes: make([]int, udf.VectorSize), prob: make([]float64, udf.VectorSize), bad: make([]bool, udf.VectorSize)}, nil
 }
 
 type predictExec struct {
@@ -165,8 +165,9 @@ type predictExec struct {
 	x       []float64
 	out     []float64
 	k       int
-	classes []int  // per chunk: predicted class index
-	bad     []bool // per chunk: no prediction (NaN)
+	classes []int     // per chunk: predicted class index
+	prob    []float64 // per chunk: its probability
+	bad     []bool    // per chunk: no prediction (NaN)
 }
 
 func (e *predictExec) Threads() int { return 1 }
@@ -209,62 +210,39 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 			}
 			vals[i] = v
 		}
-	case "binary":
-		le := &p.doc.Label
-		pos, neg := le.Positive, 1-le.Positive
-		probs := out.Float64s(probCol)
-		var probNulls udf.Validity
-		if probs != nil {
-			probNulls = out.Validity(probCol)
-		}
-		classes, bad := e.classes[:n], e.bad[:n]
-		clear(bad)
-		for i := 0; i < n; i++ {
-			v := e.out[i]
-			if math.IsNaN(v) {
-				bad[i] = true
-				if probs != nil {
-					probNulls.SetNull(i)
-				}
-				continue
-			}
-			if probs != nil {
-				probs[i] = v
-			}
-			if v >= p.threshold {
-				classes[i] = pos
-			} else {
-				classes[i] = neg
-			}
-		}
-		writeClasses(out, predCol, p.labelType, le.Levels, classes, bad)
-	case "multiclass":
-		k := e.k
-		probs := out.Float64s(probCol)
-		var probNulls udf.Validity
-		if probs != nil {
-			probNulls = out.Validity(probCol)
-		}
-		classes, bad := e.classes[:n], e.bad[:n]
-		clear(bad)
-		for i := 0; i < n; i++ {
-			row := e.out[i*k : (i+1)*k]
-			best := 0
-			for c := 1; c < k; c++ {
-				if row[c] > row[best] {
-					best = c
+	default: // binary, multiclass: a class and its probability per row
+		classes, bad, prob := e.classes[:n], e.bad[:n], e.prob[:n]
+		if p.doc.Task == "binary" {
+			pos, neg := p.doc.Label.Positive, 1-p.doc.Label.Positive
+			for i, v := range e.out[:n] {
+				prob[i], bad[i] = v, math.IsNaN(v)
+				if v >= p.threshold {
+					classes[i] = pos
+				} else {
+					classes[i] = neg
 				}
 			}
-			if math.IsNaN(row[best]) {
-				bad[i] = true
-				if probs != nil {
-					probNulls.SetNull(i)
+		} else {
+			k := e.k
+			for i := 0; i < n; i++ {
+				row := e.out[i*k : (i+1)*k]
+				best := 0
+				for c := 1; c < k; c++ {
+					if row[c] > row[best] {
+						best = c
+					}
 				}
-				continue
+				classes[i], prob[i], bad[i] = best, row[best], math.IsNaN(row[best])
 			}
-			classes[i] = best
-			if probs != nil {
-				probs[i] = row[best]
+		}
+		if probs := out.Float64s(probCol); probs != nil {
+			nulls := out.Validity(probCol)
+			for i := 0; i < n; i++ {
+				if bad[i] {
+					nulls.SetNull(i)
+				} else {
+					probs[i] = prob[i]
+				}
 			}
 		}
 		writeClasses(out, predCol, p.labelType, p.doc.Label.Levels, classes, bad)
