@@ -626,8 +626,8 @@ func TestFunctions(t *testing.T) {
 		if d.Summary == "" || d.Example == "" || len(d.Columns) == 0 {
 			t.Errorf("%s: incomplete doc %+v", d.Name, d)
 		}
-		if n := queryInt(t, ctx, e.DB(), `SELECT count(*) FROM duckdb_functions() WHERE function_name = ? AND function_type = 'table'`, d.Name); n != 1 {
-			t.Errorf("%s: %d table functions of that name in the catalog, want 1", d.Name, n)
+		if n := queryInt(t, ctx, e.DB(), `SELECT count(*) FROM duckdb_functions() WHERE function_name = ? AND function_type = ?`, d.Name, d.Kind); n != 1 {
+			t.Errorf("%s: %d %s functions of that name in the catalog, want 1", d.Name, n, d.Kind)
 		}
 	}
 	for _, want := range []string{"demo_customers", "profile"} {

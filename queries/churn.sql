@@ -23,3 +23,13 @@ SELECT decile, count(*) AS customers, round(avg(churned::INTEGER), 3) AS churn_r
 FROM (SELECT churned, probability, ntile(10) OVER (ORDER BY probability DESC, customer_id) AS decile
       FROM predict('churn', 'customers'))
 GROUP BY decile ORDER BY decile;
+
+-- score() works where a data string cannot reach: here a TEMP table of this
+-- week's campaign targets, scored inside a join, per region.
+CREATE TEMP TABLE campaign AS
+SELECT customer_id FROM customers WHERE plan = 'premium' AND support_calls >= 3;
+
+SELECT c.region, count(*) AS targets, round(avg(score('churn', c)), 3) AS mean_churn_probability,
+       count(*) FILTER (WHERE score_label('churn', c)::BOOLEAN) AS predicted_churners
+FROM campaign t JOIN customers c USING (customer_id)
+GROUP BY c.region ORDER BY mean_churn_probability DESC, c.region;

@@ -196,59 +196,76 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 	net.Predict(e.x[:n*w], n, e.out[:n*e.k])
 	switch p.doc.Task {
 	case "regression":
-		vals := out.Float64s(predCol)
-		nulls := out.Validity(predCol)
-		mean, std := 0.0, 1.0
-		if t := p.doc.Target; t != nil {
-			mean, std = t.Mean, t.Std
-		}
-		for i := 0; i < n; i++ {
-			v := e.out[i]*std + mean
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				nulls.SetNull(i)
-				continue
-			}
-			vals[i] = v
-		}
+		regress(p.doc, e.out[:n], out.Float64s(predCol), out.Validity(predCol))
 	default: // binary, multiclass: a class and its probability per row
 		classes, bad, prob := e.classes[:n], e.bad[:n], e.prob[:n]
-		if p.doc.Task == "binary" {
-			pos, neg := p.doc.Label.Positive, 1-p.doc.Label.Positive
-			for i, v := range e.out[:n] {
-				prob[i], bad[i] = v, math.IsNaN(v)
-				if v >= p.threshold {
-					classes[i] = pos
-				} else {
-					classes[i] = neg
-				}
-			}
-		} else {
-			k := e.k
-			for i := 0; i < n; i++ {
-				row := e.out[i*k : (i+1)*k]
-				best := 0
-				for c := 1; c < k; c++ {
-					if row[c] > row[best] {
-						best = c
-					}
-				}
-				classes[i], prob[i], bad[i] = best, row[best], math.IsNaN(row[best])
-			}
-		}
+		decide(p.doc, p.threshold, e.out[:n*e.k], classes, prob, bad)
 		if probs := out.Float64s(probCol); probs != nil {
-			nulls := out.Validity(probCol)
-			for i := 0; i < n; i++ {
-				if bad[i] {
-					nulls.SetNull(i)
-				} else {
-					probs[i] = prob[i]
-				}
-			}
+			setOrNull(probs, out.Validity(probCol), prob, bad)
 		}
 		writeClasses(out, predCol, p.labelType, p.doc.Label.Levels, classes, bad)
 	}
 	out.SetLen(n)
 	return nil
+}
+
+// regress writes a regression network's outputs, back in the label's
+// scale, into vals; a NaN or infinite value is written NULL.
+func regress(doc *training.Document, outs, vals []float64, nulls udf.Validity) {
+	mean, std := 0.0, 1.0
+	if t := doc.Target; t != nil {
+		mean, std = t.Mean, t.Std
+	}
+	for i, o := range outs {
+		v := o*std + mean
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			nulls.SetNull(i)
+			continue
+		}
+		vals[i] = v
+	}
+}
+
+// decide turns a classifier's outputs (len(classes) rows of one output for
+// binary, of one per class for multiclass) into each row's class index and
+// probability (binary: P(positive class), the class by threshold;
+// multiclass: the most probable class and its probability); bad marks rows
+// whose output is NaN.
+func decide(doc *training.Document, threshold float64, outs []float64, classes []int, prob []float64, bad []bool) {
+	if doc.Task == "binary" {
+		pos, neg := doc.Label.Positive, 1-doc.Label.Positive
+		for i, v := range outs[:len(classes)] {
+			prob[i], bad[i] = v, math.IsNaN(v)
+			if v >= threshold {
+				classes[i] = pos
+			} else {
+				classes[i] = neg
+			}
+		}
+		return
+	}
+	k := len(outs) / len(classes)
+	for i := range classes {
+		row := outs[i*k : (i+1)*k]
+		best := 0
+		for c := 1; c < k; c++ {
+			if row[c] > row[best] {
+				best = c
+			}
+		}
+		classes[i], prob[i], bad[i] = best, row[best], math.IsNaN(row[best])
+	}
+}
+
+// setOrNull writes vals into dst, NULL where bad.
+func setOrNull(dst []float64, nulls udf.Validity, vals []float64, bad []bool) {
+	for i, v := range vals {
+		if bad[i] {
+			nulls.SetNull(i)
+		} else {
+			dst[i] = v
+		}
+	}
 }
 
 // writeClasses writes class indexes as label values of the label's type.

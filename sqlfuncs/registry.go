@@ -10,13 +10,15 @@ import (
 	"github.com/ducksight/ducksight/udf"
 )
 
-// Function is one registry entry.
+// Function is one registry entry: a table function (Table) or a scalar
+// function (Scalar).
 type Function struct {
 	Name    string
 	Summary string      // one line, for .functions
-	Columns []ColumnDoc // result columns; pass-through functions add the input's first
+	Columns []ColumnDoc // result columns (a scalar's one result); pass-through functions add the input's first
 	Example string
 	Table   *udf.TableFunc
+	Scalar  *udf.ScalarFunc
 }
 
 // ColumnDoc documents a result column.
@@ -31,6 +33,8 @@ var registry = []*Function{
 	profileFn,
 	trainPerceptron,
 	predictFn,
+	scoreFn,
+	scoreLabelFn,
 	modelsFn,
 	trainingInfoFn,
 	dropModelFn,
@@ -39,9 +43,13 @@ var registry = []*Function{
 // Register registers every function in the database behind c (once per
 // database instance; see udf.Attach) and returns the database's Host.
 func Register(ctx context.Context, c *duckdb.Connector) (*udf.Host, error) {
-	fns := make([]*udf.TableFunc, len(registry))
+	fns := make([]udf.Func, len(registry))
 	for i, f := range registry {
-		fns[i] = f.Table
+		if f.Scalar != nil {
+			fns[i] = f.Scalar
+		} else {
+			fns[i] = f.Table
+		}
 	}
 	return udf.Attach(ctx, c, fns...)
 }
@@ -49,6 +57,7 @@ func Register(ctx context.Context, c *duckdb.Connector) (*udf.Host, error) {
 // Doc describes a function for docs and the REPL.
 type Doc struct {
 	Name    string
+	Kind    string // "table" or "scalar"
 	Summary string
 	Args    []ArgDoc
 	Columns []ColumnDoc
@@ -67,7 +76,15 @@ type ArgDoc struct {
 func Docs() []Doc {
 	out := make([]Doc, 0, len(registry))
 	for _, f := range registry {
-		d := Doc{Name: f.Name, Summary: f.Summary, Columns: f.Columns, Example: f.Example}
+		d := Doc{Name: f.Name, Kind: "table", Summary: f.Summary, Columns: f.Columns, Example: f.Example}
+		if f.Scalar != nil {
+			d.Kind = "scalar"
+			for _, p := range f.Scalar.Args {
+				d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Doc: p.Doc})
+			}
+			out = append(out, d)
+			continue
+		}
 		for _, p := range f.Table.Args {
 			d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Doc: p.Doc})
 		}

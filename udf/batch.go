@@ -56,30 +56,65 @@ func (q *Query) describe() error {
 		q.lts[i] = mapping.PreparedStatementColumnLogicalType(q.stmt, mapping.IdxT(i))
 	}
 	arrowmapping.ConnectionGetArrowOptions(q.conn.raw, &q.opts)
-	schema, ed := arrowmapping.NewArrowSchema(q.opts, q.lts, q.names)
-	if err := errorData(ed); err != nil {
-		return dserr.New(dserr.DataQuery, q.fn, q.arg, "cannot represent the result in Arrow: %v", err)
+	conv, err := newConverter(q.fn, q.arg, q.opts, q.lts, q.names)
+	if err != nil {
+		return err
 	}
-	q.schema = schema
-	q.plan = make([]colPlan, n)
-	sub := 0
-	for i := 0; i < n; i++ {
-		id := mapping.GetTypeId(q.lts[i])
+	q.conv = conv
+	q.schema = conv.schema
+	return nil
+}
+
+// converter turns columns of DuckDB vectors (a chunk's, or a STRUCT's
+// children) into an Arrow record batch. It borrows the logical types and
+// options it is made from; it is read-only after newConverter, so several
+// goroutines may convert at once, each with its own sub-chunk.
+type converter struct {
+	fn, arg  string
+	opts     arrowmapping.ArrowOptions
+	schema   *arrow.Schema
+	plan     []colPlan
+	subTypes []mapping.LogicalType // the kindConvert columns' types
+	subSch   *arrow.Schema         // and their Arrow fields
+}
+
+func newConverter(fn, arg string, opts arrowmapping.ArrowOptions, lts []mapping.LogicalType, names []string) (*converter, error) {
+	schema, ed := arrowmapping.NewArrowSchema(opts, lts, names)
+	if err := errorData(ed); err != nil {
+		return nil, dserr.New(dserr.DataQuery, fn, arg, "cannot represent the result in Arrow: %v", err)
+	}
+	c := &converter{fn: fn, arg: arg, opts: opts, schema: schema, plan: make([]colPlan, len(lts))}
+	var fields []arrow.Field
+	for i, lt := range lts {
+		id := mapping.GetTypeId(lt)
 		ft := schema.Field(i).Type
 		if w, ok := zeroCopyWidth[id]; ok {
 			if fw, ok := ft.(arrow.FixedWidthDataType); ok && fw.BitWidth() == 8*w {
-				q.plan[i] = colPlan{kind: kindZeroCopy, width: w}
+				c.plan[i] = colPlan{kind: kindZeroCopy, width: w}
 				continue
 			}
 		}
 		if id == mapping.TypeBoolean && ft.ID() == arrow.BOOL {
-			q.plan[i] = colPlan{kind: kindBool}
+			c.plan[i] = colPlan{kind: kindBool}
 			continue
 		}
-		q.plan[i] = colPlan{kind: kindConvert, sub: sub}
-		sub++
+		c.plan[i] = colPlan{kind: kindConvert, sub: len(c.subTypes)}
+		c.subTypes = append(c.subTypes, lt)
+		fields = append(fields, schema.Field(i))
 	}
-	return nil
+	if len(fields) > 0 {
+		c.subSch = arrow.NewSchema(fields, nil)
+	}
+	return c, nil
+}
+
+// newSub makes the chunk convert needs for DuckDB's Arrow converter, or a
+// zero chunk when every column converts without it. The caller destroys it.
+func (c *converter) newSub() mapping.DataChunk {
+	if len(c.subTypes) == 0 {
+		return mapping.DataChunk{}
+	}
+	return mapping.CreateDataChunk(c.subTypes)
 }
 
 func errorData(ed mapping.ErrorData) error {
@@ -136,9 +171,7 @@ type Reader struct {
 	err   error
 	rows  int64
 
-	sub      mapping.DataChunk // convert columns, referenced per batch
-	subTypes []mapping.LogicalType
-	subSch   *arrow.Schema
+	sub mapping.DataChunk // convert columns, referenced per batch
 
 	// The interrupter goroutine interrupts the nested connection when ctx
 	// is cancelled, never after Close: Close stops it and waits for it.
@@ -174,17 +207,7 @@ func newReader(ctx context.Context, q *Query, alloc memory.Allocator) (*Reader, 
 		return nil, r.failure(msg)
 	}
 	r.open = true
-	var fields []arrow.Field
-	for i, p := range q.plan {
-		if p.kind == kindConvert {
-			r.subTypes = append(r.subTypes, q.lts[i])
-			fields = append(fields, q.schema.Field(i))
-		}
-	}
-	if len(fields) > 0 {
-		r.sub = mapping.CreateDataChunk(r.subTypes)
-		r.subSch = arrow.NewSchema(fields, nil)
-	}
+	r.sub = q.conv.newSub()
 	return r, nil
 }
 
@@ -252,8 +275,21 @@ func (r *Reader) Close() {
 }
 
 func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
-	q := r.q
-	cols := make([]arrow.Array, len(q.plan))
+	rec, err := r.q.conv.convert(func(i int) mapping.Vector {
+		return mapping.DataChunkGetVector(chunk, mapping.IdxT(i))
+	}, r.sub, n, r.alloc)
+	if err != nil {
+		return nil, err
+	}
+	return &Batch{Record: rec, chunk: chunk, n: n}, nil
+}
+
+// convert makes a record batch of n rows from the vectors vector(i), one
+// per column. sub comes from newSub and is reused; alloc allocates the buffers
+// that must be converted (BOOLEAN bitmaps). Plain numeric columns alias the
+// vectors' memory: the batch is valid only while they are.
+func (c *converter) convert(vector func(int) mapping.Vector, sub mapping.DataChunk, n int, alloc memory.Allocator) (arrow.RecordBatch, error) {
+	cols := make([]arrow.Array, len(c.plan))
 	release := func() {
 		for _, c := range cols {
 			if c != nil {
@@ -261,20 +297,19 @@ func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
 			}
 		}
 	}
-	if r.sub.Ptr != nil {
-		mapping.DataChunkReset(r.sub)
-		for i, p := range q.plan {
+	if sub.Ptr != nil {
+		mapping.DataChunkReset(sub)
+		for i, p := range c.plan {
 			if p.kind == kindConvert {
-				mapping.VectorReferenceVector(mapping.DataChunkGetVector(r.sub, mapping.IdxT(p.sub)),
-					mapping.DataChunkGetVector(chunk, mapping.IdxT(i)))
+				mapping.VectorReferenceVector(mapping.DataChunkGetVector(sub, mapping.IdxT(p.sub)), vector(i))
 			}
 		}
-		mapping.DataChunkSetSize(r.sub, mapping.IdxT(n))
-		rec, ed := arrowmapping.DataChunkToArrowArray(q.opts, r.subSch, r.sub)
+		mapping.DataChunkSetSize(sub, mapping.IdxT(n))
+		rec, ed := arrowmapping.DataChunkToArrowArray(c.opts, c.subSch, sub)
 		if err := errorData(ed); err != nil {
-			return nil, dserr.New(dserr.DataQuery, q.fn, q.arg, "converting to Arrow: %v", err)
+			return nil, dserr.New(dserr.DataQuery, c.fn, c.arg, "converting to Arrow: %v", err)
 		}
-		for i, p := range q.plan {
+		for i, p := range c.plan {
 			if p.kind == kindConvert {
 				cols[i] = rec.Column(p.sub)
 				cols[i].Retain()
@@ -282,11 +317,11 @@ func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
 		}
 		rec.Release()
 	}
-	for i, p := range q.plan {
+	for i, p := range c.plan {
 		if p.kind == kindConvert {
 			continue
 		}
-		vec := mapping.DataChunkGetVector(chunk, mapping.IdxT(i))
+		vec := vector(i)
 		valid := mapping.VectorGetValidity(vec)
 		var vbuf *memory.Buffer
 		nulls := 0
@@ -294,7 +329,7 @@ func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
 			vbuf = memory.NewBufferBytes(unsafe.Slice((*byte)(valid), (n+7)/8))
 			nulls = array.UnknownNullCount
 		}
-		dt := q.schema.Field(i).Type
+		dt := c.schema.Field(i).Type
 		data := mapping.VectorGetData(vec)
 		switch p.kind {
 		case kindZeroCopy:
@@ -304,7 +339,7 @@ func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
 			ad.Release()
 		case kindBool:
 			src := unsafe.Slice((*byte)(data), n)
-			bits := memory.NewResizableBuffer(r.alloc)
+			bits := memory.NewResizableBuffer(alloc)
 			bits.Resize((n + 7) / 8)
 			bb := bits.Bytes()
 			clear(bb)
@@ -317,7 +352,7 @@ func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
 			if vbuf != nil {
 				// Copy the validity too, so the array does not depend on
 				// the chunk more than the numeric columns do.
-				vb = memory.NewResizableBuffer(r.alloc)
+				vb = memory.NewResizableBuffer(alloc)
 				vb.Resize((n + 7) / 8)
 				copy(vb.Bytes(), vbuf.Bytes())
 			}
@@ -330,7 +365,7 @@ func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
 			}
 		}
 	}
-	rec := array.NewRecordBatch(q.schema, cols, int64(n))
+	rec := array.NewRecordBatch(c.schema, cols, int64(n))
 	release()
-	return &Batch{Record: rec, chunk: chunk, n: n}, nil
+	return rec, nil
 }

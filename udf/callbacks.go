@@ -73,12 +73,14 @@ func ds_delete(p unsafe.Pointer) {
 		if v.exec != nil {
 			_ = v.exec.Close()
 		}
+	case *scalarRef:
+		v.st.release()
 	}
 	h.Delete()
 	C.free(p)
 }
 
-func registerTableFunc(conn mapping.Connection, h *Host, f *TableFunc) error {
+func (f *TableFunc) register(conn mapping.Connection, h *Host) error {
 	if f.Name == "" || f.Bind == nil {
 		return dserr.New(dserr.Internal, "ducksight", "", "table function without name or Bind")
 	}

@@ -334,7 +334,100 @@ var spinFunc = &TableFunc{
 	},
 }
 
-var allTestFuncs = []*TableFunc{emitFunc, scanFunc, passFunc, mutateFunc, panicFunc, spinFunc}
+// weighted_sum(scale, row) -> DOUBLE: scale * the sum of row's numeric
+// fields (NULL fields count 0; a text field adds its length), computed from
+// the Arrow batch the bridge makes of the STRUCT's children. It counts its
+// binds and live bound states, so tests can check bind-once and cleanup.
+var (
+	weightedBinds atomic.Int64
+	weightedLive  atomic.Int64
+)
+
+type weightedBound struct{ scale float64 }
+
+func (w *weightedBound) Eval(rows arrow.RecordBatch, out *ScalarOutput) error {
+	vals := out.Float64s()
+	for i := range vals {
+		vals[i] = 0
+	}
+	for c := 0; c < int(rows.NumCols()); c++ {
+		col := rows.Column(c)
+		for i := range vals {
+			if col.IsNull(i) {
+				continue
+			}
+			switch a := col.(type) {
+			case *array.Float64:
+				vals[i] += a.Value(i)
+			case *array.Int32:
+				vals[i] += float64(a.Value(i))
+			case *array.Int64:
+				vals[i] += float64(a.Value(i))
+			case *array.Boolean:
+				if a.Value(i) {
+					vals[i]++
+				}
+			case *array.String:
+				vals[i] += float64(len(a.Value(i)))
+			default:
+				return fmt.Errorf("unexpected column type %s", col.DataType())
+			}
+		}
+	}
+	for i := range vals {
+		vals[i] *= w.scale
+	}
+	return nil
+}
+
+func (w *weightedBound) Close() error { weightedLive.Add(-1); return nil }
+
+var weightedSum = &ScalarFunc{
+	Name:    "weighted_sum",
+	Args:    []Param{{Name: "scale", Type: Double}, {Name: "row", Type: Row}},
+	Returns: Double,
+	Bind: func(b *ScalarBindContext) (ScalarBound, error) {
+		weightedBinds.Add(1)
+		var scale float64
+		switch v := b.Args[0].(type) {
+		case float64:
+			scale = v
+		case int64:
+			scale = float64(v)
+		default:
+			return nil, dserr.Arg("weighted_sum", "scale", "must be a number, got %s", b.ArgTypes[0])
+		}
+		weightedLive.Add(1)
+		return &weightedBound{scale: scale}, nil
+	},
+}
+
+// row_names(row) -> VARCHAR: the row's field names and Arrow types.
+var rowNames = &ScalarFunc{
+	Name:    "row_names",
+	Args:    []Param{{Name: "tag", Type: Varchar}, {Name: "row", Type: Row}},
+	Returns: Varchar,
+	Bind: func(b *ScalarBindContext) (ScalarBound, error) {
+		s := fmt.Sprint(b.Args[0])
+		for _, f := range b.Row.Fields() {
+			s += " " + f.Name + ":" + f.Type.String()
+		}
+		return textBound(s), nil
+	},
+}
+
+type textBound string
+
+func (t textBound) Eval(rows arrow.RecordBatch, out *ScalarOutput) error {
+	w := out.Strings()
+	for i := 0; i < out.Len(); i++ {
+		w.Set(i, string(t))
+	}
+	return nil
+}
+func (t textBound) Close() error { return nil }
+
+var allTestFuncs = []Func{emitFunc, scanFunc, passFunc, mutateFunc, panicFunc, spinFunc, weightedSum, rowNames}
 
 type testDB struct {
 	*sql.DB

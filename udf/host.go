@@ -44,7 +44,7 @@ const hostFuncName = "__ducksight_host"
 // instance: a later Attach on the same instance, through the same or
 // another Connector, joins the existing Host) and returns its Host. It
 // checks first that duckdb-go's layout is the one the accessor knows.
-func Attach(ctx context.Context, c *duckdb.Connector, fns ...*TableFunc) (*Host, error) {
+func Attach(ctx context.Context, c *duckdb.Connector, fns ...Func) (*Host, error) {
 	if c == nil {
 		return nil, dserr.Arg("ducksight", "connector", "nil *duckdb.Connector")
 	}
@@ -65,15 +65,20 @@ func Attach(ctx context.Context, c *duckdb.Connector, fns ...*TableFunc) (*Host,
 		return h, nil
 	}
 	h := &Host{connectors: []*duckdb.Connector{c}, nested: map[uint64]int{}}
-	if err := registerTableFunc(raw, h, hostFunc(h)); err != nil {
+	if err := hostFunc(h).register(raw, h); err != nil {
 		return nil, err
 	}
 	for _, f := range fns {
-		if err := registerTableFunc(raw, h, f); err != nil {
+		if err := f.register(raw, h); err != nil {
 			return nil, err
 		}
 	}
 	return h, nil
+}
+
+// Func is a function Attach registers: a *TableFunc or a *ScalarFunc.
+type Func interface {
+	register(conn mapping.Connection, h *Host) error
 }
 
 // hostFunc is the internal marker function. Binding it reports its Host to

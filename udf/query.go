@@ -32,7 +32,7 @@ type Query struct {
 	names  []string
 	lts    []mapping.LogicalType
 	schema *arrow.Schema
-	plan   []colPlan
+	conv   *converter
 	opts   arrowmapping.ArrowOptions
 }
 

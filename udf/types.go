@@ -36,6 +36,9 @@ var (
 	Timestamp = Type{id: mapping.TypeTimestamp}
 	// Any documents a parameter that takes a value of any type.
 	Any = Type{id: mapping.TypeAny}
+	// Row documents a scalar function's row argument: a STRUCT of any
+	// fields.
+	Row = Type{id: mapping.TypeStruct}
 )
 
 // List returns LIST(child).
@@ -49,6 +52,9 @@ func (t Type) ID() mapping.Type { return t.id }
 
 // String is the SQL spelling of the type, e.g. DOUBLE or VARCHAR[].
 func (t Type) String() string {
+	if t.id == mapping.TypeStruct {
+		return "STRUCT"
+	}
 	lt := t.create()
 	defer mapping.DestroyLogicalType(&lt)
 	return TypeName(lt)
