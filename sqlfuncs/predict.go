@@ -25,6 +25,7 @@ var predictFn = &Function{
 	Columns: []ColumnDoc{
 		{"prediction", "label type", "predicted class (the training label's type) or, for regression, the predicted value (DOUBLE)"},
 		{"probability", "DOUBLE", "binary: P(positive class); multiclass: P(predicted class); absent for regression"},
+		{"probabilities", "MAP(VARCHAR, DOUBLE)", "multiclass only: every class (as text) and its probability"},
 	},
 	Table: &udf.TableFunc{
 		Name: "predict",
@@ -100,6 +101,9 @@ func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold flo
 	if doc.Task != "regression" {
 		out = append(out, "probability")
 	}
+	if doc.Task == "multiclass" {
+		out = append(out, "probabilities")
+	}
 	for i := 0; i < p.nIn; i++ {
 		for _, o := range out {
 			if strings.EqualFold(q.ColumnName(i), o) {
@@ -115,6 +119,9 @@ func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold flo
 	p.cols = append(p.cols, udf.Column{Name: "prediction", Type: p.labelType})
 	if doc.Task != "regression" {
 		p.cols = append(p.cols, udf.Column{Name: "probability", Type: udf.Double})
+	}
+	if doc.Task == "multiclass" {
+		p.cols = append(p.cols, udf.Column{Name: "probabilities", Type: udf.Map(udf.Varchar, udf.Double)})
 	}
 	return p, nil
 }
@@ -185,8 +192,9 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 	for i := 0; i < p.nIn; i++ {
 		out.PassThrough(i, b, i)
 	}
-	predCol, probCol := p.nIn, p.nIn+1
-	if !out.Projected(predCol) && (p.doc.Task == "regression" || !out.Projected(probCol)) {
+	predCol, probCol, probsCol := p.nIn, p.nIn+1, p.nIn+2
+	if !out.Projected(predCol) && (p.doc.Task == "regression" || !out.Projected(probCol)) &&
+		(p.doc.Task != "multiclass" || !out.Projected(probsCol)) {
 		out.SetLen(n)
 		return nil
 	}
@@ -204,6 +212,9 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 			setOrNull(probs, out.Validity(probCol), prob, bad)
 		}
 		writeClasses(out, predCol, p.labelType, p.doc.Label.Levels, classes, bad)
+		if p.doc.Task == "multiclass" {
+			out.SetDoubleMaps(probsCol, p.doc.Label.Levels, e.out[:n*e.k], bad)
+		}
 	}
 	out.SetLen(n)
 	return nil

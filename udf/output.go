@@ -186,6 +186,41 @@ func (o *Output) SetStringList(col, i int, vals []string) {
 	entries[i] = listEntry{offset: size, length: uint64(len(vals))}
 }
 
+// SetDoubleMaps writes a MAP(VARCHAR, DOUBLE) column (no-op when it is not
+// projected): row i, for i < len(bad), maps keys[j] to vals[i*len(keys)+j],
+// or is NULL where bad[i]. Every row has the same keys, in order.
+func (o *Output) SetDoubleMaps(col int, keys []string, vals []float64, bad []bool) {
+	v, ok := o.vector(col, mapping.TypeMap)
+	if !ok {
+		return
+	}
+	n, k := len(bad), len(keys)
+	size := uint64(mapping.ListVectorGetSize(v))
+	total := size + uint64(n*k)
+	mapping.ListVectorReserve(v, mapping.IdxT(total))
+	entries := vecSlice[listEntry](v)
+	nulls := o.Validity(col)
+	child := mapping.ListVectorGetChild(v)
+	keyVec := mapping.StructVectorGetChild(child, 0)
+	kw := Strings{vec: keyVec, data: unsafe.Slice((*stringT)(mapping.VectorGetData(keyVec)), total)}
+	vw := unsafe.Slice((*float64)(mapping.VectorGetData(mapping.StructVectorGetChild(child, 1))), total)
+	off := size
+	for i := 0; i < n; i++ {
+		if bad[i] {
+			nulls.SetNull(i)
+			entries[i] = listEntry{offset: off}
+			continue
+		}
+		entries[i] = listEntry{offset: off, length: uint64(k)}
+		for j, key := range keys {
+			kw.Set(int(off)+j, key)
+		}
+		copy(vw[off:off+uint64(k)], vals[i*k:(i+1)*k])
+		off += uint64(k)
+	}
+	mapping.ListVectorSetSize(v, mapping.IdxT(off))
+}
+
 // SetInt writes an integer into a column of any integer type up to BIGINT.
 func (o *Output) SetInt(col, i int, v int64) {
 	v0, ok := o.vector(col, mapping.TypeInvalid)

@@ -14,7 +14,8 @@ import (
 // data query's column (Query.ColumnType), which a pass-through column uses.
 type Type struct {
 	id    mapping.Type
-	child *Type
+	child *Type // LIST's element, MAP's key
+	value *Type // MAP's value
 	q     *Query
 	col   int
 }
@@ -47,6 +48,12 @@ func List(child Type) Type {
 	return Type{id: mapping.TypeList, child: &c}
 }
 
+// Map returns MAP(key, value).
+func Map(key, value Type) Type {
+	k, v := key, value
+	return Type{id: mapping.TypeMap, child: &k, value: &v}
+}
+
 // ID is the DuckDB type id.
 func (t Type) ID() mapping.Type { return t.id }
 
@@ -69,6 +76,11 @@ func (t Type) create() mapping.LogicalType {
 		c := t.child.create()
 		defer mapping.DestroyLogicalType(&c)
 		return mapping.CreateListType(c)
+	case t.id == mapping.TypeMap:
+		k, v := t.child.create(), t.value.create()
+		defer mapping.DestroyLogicalType(&k)
+		defer mapping.DestroyLogicalType(&v)
+		return mapping.CreateMapType(k, v)
 	default:
 		return mapping.CreateLogicalType(t.id)
 	}
