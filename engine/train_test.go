@@ -400,6 +400,11 @@ func TestTrainReadOnly(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("predict on the read-only database differs from before (first rows %q, before %q)", got[:3], want[:3])
 	}
+	// score gives predict's probabilities on the read-only database too.
+	scored := mustQueryStrings(t, ctx, db, `SELECT customer_id, score_label('churn', c), score('churn', c) FROM c ORDER BY customer_id`)
+	if strings.Join(scored, "\n") != strings.Join(want, "\n") {
+		t.Errorf("score on the read-only database differs from predict (first rows %q, predict %q)", scored[:3], want[:3])
+	}
 }
 
 // A prepared train_perceptron statement trains when it is executed, every

@@ -69,7 +69,10 @@ type ArgDoc struct {
 	Name  string
 	Type  string
 	Named bool
-	Doc   string
+	// Optional marks a positional argument that may be left out (a scalar
+	// function's overloads).
+	Optional bool
+	Doc      string
 }
 
 // Docs lists every function.
@@ -79,8 +82,10 @@ func Docs() []Doc {
 		d := Doc{Name: f.Name, Kind: "table", Summary: f.Summary, Columns: f.Columns, Example: f.Example}
 		if f.Scalar != nil {
 			d.Kind = "scalar"
-			for _, p := range f.Scalar.Args {
-				d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Doc: p.Doc})
+			sc := f.Scalar
+			for i, p := range sc.Args {
+				opt := i >= len(sc.Args)-1-sc.Optional && i < len(sc.Args)-1
+				d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Optional: opt, Doc: p.Doc})
 			}
 			out = append(out, d)
 			continue

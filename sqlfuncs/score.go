@@ -29,10 +29,12 @@ var scoreFn = &Function{
 	Scalar: &udf.ScalarFunc{
 		Name: "score",
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name (a constant); the latest version"},
+			{Name: "model", Type: udf.Varchar, Doc: "model name (a constant)"},
+			{Name: "version", Type: udf.Integer, Doc: "optional, a constant: the model version (default the latest)"},
 			{Name: "row", Type: udf.Row, Doc: "the row: a table alias (c in FROM customers c) or a STRUCT with the model's feature columns"},
 		},
-		Returns: udf.Double,
+		Returns:  udf.Double,
+		Optional: 1,
 	},
 }
 
@@ -46,10 +48,12 @@ var scoreLabelFn = &Function{
 	Scalar: &udf.ScalarFunc{
 		Name: "score_label",
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name (a constant) of a classifier; the latest version"},
+			{Name: "model", Type: udf.Varchar, Doc: "model name (a constant) of a classifier"},
+			{Name: "version", Type: udf.Integer, Doc: "optional, a constant: the model version (default the latest)"},
 			{Name: "row", Type: udf.Row, Doc: "the row: a table alias (c in FROM customers c) or a STRUCT with the model's feature columns"},
 		},
-		Returns: udf.Varchar,
+		Returns:  udf.Varchar,
+		Optional: 1,
 	},
 }
 
@@ -70,8 +74,22 @@ func bindScore(b *udf.ScalarBindContext, fn string, label bool) (udf.ScalarBound
 		}
 		return nil, dserr.Arg(fn, "model", "must be a VARCHAR, got %s", b.ArgTypes[0])
 	}
+	version := 0
+	switch v := b.Args[1].(type) {
+	case nil:
+		if b.ArgTypes[1] != "" { // given, and NULL
+			return nil, dserr.Arg(fn, "version", "must not be NULL (leave it out for the latest)")
+		}
+	case int64:
+		if v < 1 {
+			return nil, dserr.Arg(fn, "version", "must be >= 1, got %d", v)
+		}
+		version = int(v)
+	default:
+		return nil, dserr.Arg(fn, "version", "must be an integer, got %s", b.ArgTypes[1])
+	}
 	scoreLoads.Add(1)
-	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, fn, name, 0)
+	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, fn, name, version)
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,10 @@ type ScalarFunc struct {
 	Name    string
 	Args    []Param // the constant arguments, then the row
 	Returns Type    // DOUBLE or VARCHAR
+	// Optional is how many of the constant arguments just before the row
+	// may be left out: f(a, b, row) with Optional 1 is also f(a, row).
+	// Left-out arguments reach Bind as nil.
+	Optional int
 	// Bind is called once per statement (per call site) while DuckDB plans
 	// it; the ScalarBound it returns serves every chunk of every execution
 	// of that statement.
@@ -107,29 +111,37 @@ func (o *ScalarOutput) Validity() Validity {
 }
 
 func (f *ScalarFunc) register(conn mapping.Connection, h *Host) error {
-	if f.Name == "" || f.Bind == nil || len(f.Args) == 0 {
+	if f.Name == "" || f.Bind == nil || len(f.Args) == 0 || f.Optional < 0 || f.Optional > len(f.Args)-1 {
 		return dserr.New(dserr.Internal, "ducksight", "", "scalar function without name, Bind or row argument")
 	}
-	sf := mapping.CreateScalarFunction()
-	defer mapping.DestroyScalarFunction(&sf)
-	mapping.ScalarFunctionSetName(sf, f.Name)
+	set := mapping.CreateScalarFunctionSet(f.Name)
+	defer mapping.DestroyScalarFunctionSet(&set)
 	// ANY, as for table functions: Bind checks the types and its errors
 	// name the argument.
 	anyType := mapping.CreateLogicalType(mapping.TypeAny)
 	defer mapping.DestroyLogicalType(&anyType)
-	for range f.Args {
-		mapping.ScalarFunctionAddParameter(sf, anyType)
-	}
 	rt := f.Returns.create()
 	defer mapping.DestroyLogicalType(&rt)
-	mapping.ScalarFunctionSetReturnType(sf, rt)
-	// NULL inputs reach the function (a NULL row gives a NULL result, set
-	// by the bridge; a NULL model name is an error, not a NULL).
-	mapping.ScalarFunctionSetSpecialHandling(sf)
-	mapping.ScalarFunctionSetExtraInfo(sf, newHandle(&registeredScalar{fn: f, host: h}), unsafe.Pointer(C.ds_scalar_delete_t(C.ds_delete)))
-	mapping.ScalarFunctionSetBind(sf, unsafe.Pointer(C.ds_scalar_bind_t(C.ds_scalar_bind)))
-	mapping.ScalarFunctionSetFunction(sf, unsafe.Pointer(C.ds_scalar_func_t(C.ds_scalar_func)))
-	if mapping.RegisterScalarFunction(conn, sf) == mapping.StateError {
+	for arity := len(f.Args) - f.Optional; arity <= len(f.Args); arity++ {
+		sf := mapping.CreateScalarFunction()
+		mapping.ScalarFunctionSetName(sf, f.Name)
+		for i := 0; i < arity; i++ {
+			mapping.ScalarFunctionAddParameter(sf, anyType)
+		}
+		mapping.ScalarFunctionSetReturnType(sf, rt)
+		// NULL inputs reach the function (a NULL row gives a NULL result,
+		// set by the bridge; a NULL model name is an error, not a NULL).
+		mapping.ScalarFunctionSetSpecialHandling(sf)
+		mapping.ScalarFunctionSetExtraInfo(sf, newHandle(&registeredScalar{fn: f, host: h}), unsafe.Pointer(C.ds_scalar_delete_t(C.ds_delete)))
+		mapping.ScalarFunctionSetBind(sf, unsafe.Pointer(C.ds_scalar_bind_t(C.ds_scalar_bind)))
+		mapping.ScalarFunctionSetFunction(sf, unsafe.Pointer(C.ds_scalar_func_t(C.ds_scalar_func)))
+		st := mapping.AddScalarFunctionToSet(set, sf)
+		mapping.DestroyScalarFunction(&sf)
+		if st == mapping.StateError {
+			return dserr.New(dserr.Internal, f.Name, "", "could not add an overload of scalar function %s", f.Name)
+		}
+	}
+	if mapping.RegisterScalarFunctionSet(conn, set) == mapping.StateError {
 		return dserr.New(dserr.Internal, f.Name, "", "could not register scalar function %s (is a function of that name registered already?)", f.Name)
 	}
 	return nil
@@ -222,15 +234,13 @@ func ds_scalar_bind(infoPtr unsafe.Pointer) {
 	connID := uint64(mapping.ClientContextGetConnectionId(cc))
 	searchPath, _ := setting(cc, "search_path")
 
-	if n := int(mapping.ScalarFunctionBindGetArgumentCount(info)); n != len(fn.Args) {
-		fail(dserr.New(dserr.InvalidArgument, fn.Name, "", "takes %d arguments, got %d", len(fn.Args), n))
-		return
-	}
+	// The overload DuckDB chose: the given constants, then the row.
+	given := int(mapping.ScalarFunctionBindGetArgumentCount(info))
 	b := &ScalarBindContext{
 		Ctx: reg.host.contextOf(connID), Host: reg.host, ConnID: connID, SearchPath: searchPath,
 		Args: make([]any, len(fn.Args)-1), ArgTypes: make([]string, len(fn.Args)-1),
 	}
-	for i, p := range fn.Args[:len(fn.Args)-1] {
+	for i, p := range fn.Args[:given-1] {
 		expr := mapping.ScalarFunctionBindGetArgument(info, mapping.IdxT(i))
 		lt := mapping.ExpressionReturnType(expr)
 		b.ArgTypes[i] = TypeName(lt)
@@ -258,7 +268,7 @@ func ds_scalar_bind(infoPtr unsafe.Pointer) {
 	}
 
 	row := fn.Args[len(fn.Args)-1]
-	expr := mapping.ScalarFunctionBindGetArgument(info, mapping.IdxT(len(fn.Args)-1))
+	expr := mapping.ScalarFunctionBindGetArgument(info, mapping.IdxT(given-1))
 	lt := mapping.ExpressionReturnType(expr)
 	mapping.DestroyExpression(&expr)
 	if mapping.GetTypeId(lt) != mapping.TypeStruct {
@@ -325,8 +335,8 @@ func ds_scalar_func(infoPtr, inPtr, outPtr unsafe.Pointer) {
 		return
 	}
 	// DuckDB flattens the input before calling: the STRUCT's children are
-	// flat vectors of n rows.
-	rowVec := mapping.DataChunkGetVector(in, mapping.IdxT(len(fn.Args)-1))
+	// flat vectors of n rows. The row is the last argument.
+	rowVec := mapping.DataChunkGetVector(in, mapping.DataChunkGetColumnCount(in)-1)
 	sub := st.getSub()
 	defer st.putSub(sub)
 	rec, err := st.conv.convert(func(i int) mapping.Vector {
