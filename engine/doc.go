@@ -9,6 +9,14 @@
 //	...
 //	rows, err := e.DB().QueryContext(ctx, `SELECT * FROM demo_customers(1000)`)
 //
+// An Engine from Open also has typed methods for the model functions:
+// TrainPerceptron, Predict (Arrow record batches), Models, DropModel,
+// ExportModel and ImportModel. They run the SQL functions' own code:
+//
+//	res, err := e.TrainPerceptron(ctx, "churn", "customers", engine.TrainOptions{Label: "churned"})
+//	rr, err := e.Predict(ctx, "churn", "customers")
+//	defer rr.Release()
+//
 // Errors raised inside SQL functions reach Go as DuckDB errors whose text
 // starts with "function: argument: " (see package dserr and docs/sql.md);
 // typed Go calls return *dserr.Error values a caller tests with errors.Is.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
@@ -27,7 +28,7 @@ var modelsFn = &Function{
 		{"features", "VARCHAR[]", "input columns"},
 		{"metric", "VARCHAR", "auc, accuracy or rmse"},
 		{"valid_metric", "DOUBLE", "validation metric of the kept epoch"},
-		{"created_at", "TIMESTAMP", "when it was saved (UTC)"},
+		{"created_at", "TIMESTAMP", "when it was trained and saved (UTC); an imported version keeps the exported one's"},
 		{"data", "VARCHAR", "the data argument it was trained on"},
 	},
 	Table: &udf.TableFunc{Name: "models"},
@@ -143,30 +144,60 @@ func versionArg(a args) (int, error) {
 func bindModels(b *udf.BindContext) (udf.Bound, error) {
 	h, sp := b.Host, b.SearchPath
 	return &rowsBound{cols: resultColumns(modelsFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
-		conn, err := h.Conn(ctx, sp)
+		list, err := ListModels(ctx, h, sp)
 		if err != nil {
-			return nil, dserr.Wrap(dserr.Internal, "models", "", err)
+			return nil, err
 		}
-		defer conn.Close()
-		list, err := store.List(ctx, conn)
-		if err != nil {
-			return nil, dserr.Wrap(dserr.Internal, "models", "", err)
-		}
-		rows := make([][]any, 0, len(list))
-		for _, s := range list {
-			var m struct {
-				Metric      string   `json:"metric"`
-				ValidMetric *float64 `json:"valid_metric"`
-			}
-			_ = jsonUnmarshal(s.Metrics, &m)
-			vm := math.NaN()
-			if m.ValidMetric != nil {
-				vm = *m.ValidMetric
-			}
-			rows = append(rows, []any{s.Name, s.Version, s.Kind, s.Task, s.Label, s.Features, m.Metric, vm, s.CreatedAt, s.Data})
+		rows := make([][]any, len(list))
+		for i, m := range list {
+			rows[i] = []any{m.Name, m.Version, m.Kind, m.Task, m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
 		}
 		return rows, nil
 	}}, nil
+}
+
+// ModelRow is a row of models().
+type ModelRow struct {
+	Name        string
+	Version     int
+	Kind        string
+	Task        string
+	Label       string
+	Features    []string
+	Metric      string
+	ValidMetric float64 // NaN (SQL NULL) when there is none
+	CreatedAt   time.Time
+	Data        string
+}
+
+// ListModels returns the rows of models(): every stored version by name
+// then version, in the default database of searchPath ("" for the
+// default).
+func ListModels(ctx context.Context, h *udf.Host, searchPath string) ([]ModelRow, error) {
+	conn, err := h.Conn(ctx, searchPath)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, "models", "", err)
+	}
+	defer conn.Close()
+	list, err := store.List(ctx, conn)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, "models", "", err)
+	}
+	rows := make([]ModelRow, 0, len(list))
+	for _, s := range list {
+		var m struct {
+			Metric      string   `json:"metric"`
+			ValidMetric *float64 `json:"valid_metric"`
+		}
+		_ = jsonUnmarshal(s.Metrics, &m)
+		vm := math.NaN()
+		if m.ValidMetric != nil {
+			vm = *m.ValidMetric
+		}
+		rows = append(rows, ModelRow{Name: s.Name, Version: s.Version, Kind: s.Kind, Task: s.Task, Label: s.Label,
+			Features: s.Features, Metric: m.Metric, ValidMetric: vm, CreatedAt: s.CreatedAt, Data: s.Data})
+	}
+	return rows, nil
 }
 
 func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
@@ -204,20 +235,9 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 	}
 	h, sp := b.Host, b.SearchPath
 	return &rowsBound{cols: resultColumns(dropModelFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
-		conn, err := h.Conn(ctx, sp)
+		dropped, err := DropModel(ctx, h, sp, name, version)
 		if err != nil {
-			return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
-		}
-		defer conn.Close()
-		dropped, err := store.Drop(ctx, conn, name, version)
-		if err != nil {
-			if de, ok := dserr.InFunc(a.fn, err); ok {
-				return nil, de
-			}
-			if strings.Contains(err.Error(), "read-only") {
-				return nil, dserr.New(dserr.Refused, a.fn, "model", "cannot drop: the database is read-only")
-			}
-			return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+			return nil, err
 		}
 		rows := make([][]any, len(dropped))
 		for i, v := range dropped {
@@ -225,4 +245,30 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 		}
 		return rows, nil
 	}}, nil
+}
+
+// DropModel deletes version (0: every version) of model name from the
+// default database of searchPath and returns the versions it deleted, as
+// drop_model does.
+func DropModel(ctx context.Context, h *udf.Host, searchPath, name string, version int) ([]int, error) {
+	fn := dropModelFn.Name
+	if version < 0 {
+		return nil, dserr.Arg(fn, "version", "must be >= 1 (or 0 for every version), got %d", version)
+	}
+	conn, err := h.Conn(ctx, searchPath)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	defer conn.Close()
+	dropped, err := store.Drop(ctx, conn, name, version)
+	if err != nil {
+		if de, ok := dserr.InFunc(fn, err); ok {
+			return nil, de
+		}
+		if strings.Contains(err.Error(), "read-only") {
+			return nil, dserr.New(dserr.Refused, fn, "model", "cannot drop: the database is read-only")
+		}
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	return dropped, nil
 }

@@ -38,6 +38,8 @@ var registry = []*Function{
 	modelsFn,
 	trainingInfoFn,
 	dropModelFn,
+	exportModelFn,
+	importModelFn,
 }
 
 // Register registers every function in the database behind c (once per

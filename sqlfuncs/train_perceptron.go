@@ -101,6 +101,18 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newTraining(b, name, data, o)
+}
+
+// newTraining checks a training call and prepares its data query: the
+// part of train_perceptron that happens at bind, shared by the SQL
+// function and TrainPerceptron. Nothing is read or trained yet.
+func newTraining(b *udf.BindContext, name, data string, o training.Options) (*trainBound, error) {
+	fn := trainPerceptron.Name
+	if strings.TrimSpace(name) == "" {
+		return nil, dserr.Arg(fn, "model", "must not be empty")
+	}
+	o.Task = strings.ToLower(o.Task)
 	o.Defaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -108,21 +120,54 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	// A read-only database is refused before anything runs.
 	conn, err := b.Host.Conn(b.Ctx, b.SearchPath)
 	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
 	writable, err := store.Writable(b.Ctx, conn)
 	conn.Close()
 	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, a.fn, "", err)
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
 	if !writable {
-		return nil, dserr.New(dserr.Refused, a.fn, "model", "cannot save: the database is read-only")
+		return nil, dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := b.Prepare(fn, "data", data)
 	if err != nil {
 		return nil, err
 	}
 	return &trainBound{name: name, data: data, o: o, q: q, host: b.Host, searchPath: b.SearchPath}, nil
+}
+
+// TrainPerceptron is train_perceptron for Go callers: the same checks, the
+// same data query rules (b.Prepare), the same training and saving. o is
+// what the named arguments give the SQL function (zero values are the
+// defaults); o.Progress, which SQL cannot set, is called after every
+// epoch on the calling goroutine. searchPath is the search path the data
+// query and the store use ("" for the default).
+func TrainPerceptron(ctx context.Context, h *udf.Host, searchPath, name, data string, o training.Options) (*TrainRow, error) {
+	t, err := newTraining(&udf.BindContext{Ctx: ctx, Host: h, SearchPath: searchPath}, name, data, o)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	return t.run(ctx)
+}
+
+// TrainRow is train_perceptron's result row.
+type TrainRow struct {
+	Model       string
+	Version     int
+	Task        string
+	RowsUsed    int64
+	RowsSkipped int64
+	Features    []string
+	Inputs      int
+	EpochsRun   int
+	TrainLoss   float64
+	ValidLoss   float64 // NaN (SQL NULL) without validation rows
+	ValidMetric float64 // NaN (SQL NULL) when there is none
+	Mode        string
+	Notes       []string // the notes column joins them with "; "
+	Seconds     float64
 }
 
 func trainOptions(a args) (training.Options, error) {
@@ -140,7 +185,6 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Task, err = a.namedString("task", "auto"); err != nil {
 		return o, err
 	}
-	o.Task = strings.ToLower(o.Task)
 	hidden, given, err := a.namedInts("hidden")
 	if err != nil {
 		return o, err
@@ -242,22 +286,37 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 		return nil
 	}
 	e.done = true
-	t := e.t
-	res, err := training.Train(ctx, querySource{t.q}, t.o)
+	r, err := e.t.run(ctx)
 	if err != nil {
 		return err
+	}
+	writeRow(out, 0, []any{r.Model, r.Version, r.Task, r.RowsUsed, r.RowsSkipped, r.Features,
+		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
+	out.SetLen(1)
+	return nil
+}
+
+// run trains and saves: the execution of train_perceptron.
+func (t *trainBound) run(ctx context.Context) (*TrainRow, error) {
+	o := t.o
+	if o.Progress == nil {
+		o.Progress = training.ProgressFrom(ctx) // e.g. the shell's progress line
+	}
+	res, err := training.Train(ctx, querySource{t.q}, o)
+	if err != nil {
+		return nil, err
 	}
 	version, err := saveModel(ctx, t.host, t.searchPath, t.name, t.data, res)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := res.Doc
-	row := []any{t.name, version, d.Task, d.Metrics.RowsUsed, d.Metrics.RowsSkipped, d.Features,
-		d.Encoder.Width, d.Metrics.EpochsRun, d.Metrics.TrainLoss, float64(d.Metrics.ValidLoss),
-		float64(d.Metrics.ValidMetric), res.Mode, strings.Join(res.Notes, "; "), res.Seconds}
-	writeRow(out, 0, row)
-	out.SetLen(1)
-	return nil
+	return &TrainRow{
+		Model: t.name, Version: version, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
+		Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
+		ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
+		Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
+	}, nil
 }
 
 // saveModel stores a trained document as a new version and returns it.

@@ -12,6 +12,7 @@ void *duckdb_client_context_get_config_option(void *context, const char *name, i
 import "C"
 
 import (
+	"context"
 	"unsafe"
 
 	"github.com/duckdb/duckdb-go/v2/mapping"
@@ -33,4 +34,25 @@ func setting(cc mapping.ClientContext, name string) (string, bool) {
 		return "", true
 	}
 	return mapping.GetVarchar(v), true
+}
+
+// GlobalSetting returns the current value of a DuckDB setting of GLOBAL
+// scope (one value for the whole database instance, such as
+// enable_external_access) as text, and whether it exists. It reads it
+// through the same config-option call as bind reads search_path, on a
+// connection of the host's own: for a GLOBAL setting every connection sees
+// the caller's value, and Go calls that have no bind context can use it
+// too. A setting a session may override (search_path) must be read from
+// that session instead (BindContext.SearchPath).
+func (h *Host) GlobalSetting(ctx context.Context, name string) (string, bool, error) {
+	n, err := h.connect(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	defer n.close()
+	var cc mapping.ClientContext
+	mapping.ConnectionGetClientContext(n.raw, &cc)
+	defer mapping.DestroyClientContext(&cc)
+	v, ok := setting(cc, name)
+	return v, ok, nil
 }

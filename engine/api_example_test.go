@@ -1,0 +1,96 @@
+//go:build duckdb_arrow
+
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ducksight/ducksight/engine"
+)
+
+// Train a churn model from Go, score customers as Arrow batches, and move
+// the model to another database through a model file.
+func ExampleEngine_TrainPerceptron() {
+	ctx := context.Background()
+	e, err := engine.Open(ctx, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.DB().ExecContext(ctx, `CREATE TABLE customers AS SELECT * FROM demo_customers(5000)`); err != nil {
+		log.Fatal(err)
+	}
+
+	epochs := 0
+	res, err := e.TrainPerceptron(ctx, "churn", "customers", engine.TrainOptions{
+		Label:    "churned",
+		Features: []string{"age", "plan", "tenure_months", "support_calls", "monthly_spend"},
+		Hidden:   []int{8},
+		Epochs:   5,
+		Progress: func(engine.Epoch) { epochs++ },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s version %d: %s, %d rows, %d inputs, %d epochs reported\n", res.Model, res.Version, res.Task, res.RowsUsed, res.Inputs, epochs)
+
+	// Predict returns predict()'s columns as Arrow batches; the caller
+	// releases the reader.
+	rr, err := e.Predict(ctx, "churn", `SELECT customer_id, age, plan, tenure_months, support_calls, monthly_spend FROM customers`,
+		engine.Threshold(0.5))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rr.Release()
+	rows := 0
+	for rr.Next() {
+		b := rr.RecordBatch()
+		probability := b.Column(b.Schema().FieldIndices("probability")[0]).(*array.Float64)
+		for i := 0; i < probability.Len(); i++ {
+			if p := probability.Value(i); p >= 0 && p <= 1 {
+				rows++
+			}
+		}
+	}
+	if err := rr.Err(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(rr.Schema().Field(6).Name, rr.Schema().Field(7).Name, rows)
+
+	// Export the model and import it into another database.
+	dir, err := os.MkdirTemp("", "models")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "churn.json")
+	if err := e.ExportModel(ctx, "churn", 0, file); err != nil {
+		log.Fatal(err)
+	}
+	other, err := engine.Open(ctx, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer other.Close()
+	version, err := other.ImportModel(ctx, "churn_from_shop", file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	models, err := other.Models(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range models {
+		fmt.Println(m.Name, m.Version == version, m.Task, m.Label, m.Features)
+	}
+	// Output:
+	// churn version 1: binary, 5000 rows, 7 inputs, 5 epochs reported
+	// prediction probability 5000
+	// churn_from_shop true binary churned [age plan tenure_months support_calls monthly_spend]
+}

@@ -1,0 +1,435 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/training"
+)
+
+// Model files: export_model writes one stored model version to a file,
+// import_model reads it back as a new version. The file is a JSON object
+// that describes itself, the columns of the ducksight.models row first and
+// the model document last, as a JSON object on one line:
+//
+//	{
+//	  "format": "ducksight-model",
+//	  "format_version": 1,
+//	  "model": "churn",
+//	  "version": 3,
+//	  "kind": "perceptron",
+//	  "task": "binary",
+//	  "label": "churned",
+//	  "features": ["age", "plan"],
+//	  "options": {...},
+//	  "metrics": {...},
+//	  "data": "customers",
+//	  "created_at": "2026-01-02T03:04:05.123456Z",
+//	  "document": {...}
+//	}
+//
+// model and version say where the file came from; an import saves under
+// the name it is given. The document's numbers are copied as text, never
+// re-formatted, so an imported model predicts bit for bit as the original.
+
+// FileFormat is the "format" of a model file.
+const FileFormat = "ducksight-model"
+
+// FileVersion is the "format_version" export writes and the newest import
+// reads.
+const FileVersion = 1
+
+// kinds are the model kinds a file may hold.
+var kinds = []string{"perceptron"}
+
+// File is a model file.
+type File struct {
+	Format        string          `json:"format"`
+	FormatVersion int             `json:"format_version"`
+	Model         string          `json:"model"`
+	Version       int             `json:"version"`
+	Kind          string          `json:"kind"`
+	Task          string          `json:"task"`
+	Label         string          `json:"label"`
+	Features      []string        `json:"features"`
+	Options       json.RawMessage `json:"options"`
+	Metrics       json.RawMessage `json:"metrics"`
+	Data          string          `json:"data"`
+	CreatedAt     time.Time       `json:"created_at"`
+	Document      json.RawMessage `json:"document,omitempty"`
+}
+
+// MarshalFile encodes rec as a model file: the header fields indented, one
+// per line, and the document (compacted, its number literals unchanged) as
+// the last field.
+func MarshalFile(rec *Record) ([]byte, error) {
+	var doc bytes.Buffer
+	if err := json.Compact(&doc, rec.Document); err != nil {
+		return nil, fmt.Errorf("model %q version %d: stored document is not JSON: %v", rec.Name, rec.Version, err)
+	}
+	if !isObject(doc.Bytes()) {
+		return nil, fmt.Errorf("model %q version %d: stored document is not a JSON object", rec.Name, rec.Version)
+	}
+	f := File{
+		Format: FileFormat, FormatVersion: FileVersion, Model: rec.Name, Version: rec.Version,
+		Kind: rec.Kind, Task: rec.Task, Label: rec.Label, Features: rec.Features,
+		Options: objectOrNull(rec.Options), Metrics: objectOrNull(rec.Metrics),
+		Data: rec.Data, CreatedAt: rec.CreatedAt.UTC(),
+	}
+	if f.Features == nil {
+		f.Features = []string{}
+	}
+	head, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	// head ends in "\n}"; the document goes in front of that brace.
+	head = bytes.TrimSuffix(head, []byte("\n}"))
+	out := make([]byte, 0, len(head)+doc.Len()+20)
+	out = append(out, head...)
+	out = append(out, ",\n  \"document\": "...)
+	out = append(out, doc.Bytes()...)
+	out = append(out, "\n}\n"...)
+	return out, nil
+}
+
+func objectOrNull(b json.RawMessage) json.RawMessage {
+	var c bytes.Buffer
+	if len(bytes.TrimSpace(b)) == 0 || json.Compact(&c, b) != nil {
+		return json.RawMessage("null")
+	}
+	return c.Bytes()
+}
+
+// isObject reports whether b (valid JSON) is an object.
+func isObject(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) > 0 && b[0] == '{'
+}
+
+// bad is an error about a model file's content. Its argument is "path";
+// ReadFile and WriteFile put the path in front of the message and the
+// caller adds the function.
+func bad(format string, a ...any) error {
+	return dserr.New(dserr.InvalidArgument, "", "path", format, a...)
+}
+
+// UnmarshalFile decodes and checks a model file and returns the row to
+// save: every column from the file, the document compacted (its number
+// literals unchanged), Name the name in the file and Version 0. It checks
+// the format and its version, the kind, that the document decodes, that
+// its shapes are consistent (encoder, network, label) and that the row's
+// columns agree with it, so a model that imports predicts. Errors say what
+// is wrong with the file; an unsupported format version unwraps to
+// dserr.Incompatible, anything else to dserr.InvalidArgument.
+func UnmarshalFile(b []byte) (*Record, error) {
+	if !json.Valid(b) {
+		var v any
+		err := json.Unmarshal(b, &v)
+		return nil, bad("not a ducksight model file: not JSON (%v)", err)
+	}
+	if !isObject(b) {
+		return nil, bad("not a ducksight model file: not a JSON object")
+	}
+	var head struct {
+		Format        *string         `json:"format"`
+		FormatVersion json.RawMessage `json:"format_version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil || head.Format == nil {
+		return nil, bad(`not a ducksight model file: no "format": %q`, FileFormat)
+	}
+	if *head.Format != FileFormat {
+		return nil, bad(`not a ducksight model file: "format" is %q, want %q`, *head.Format, FileFormat)
+	}
+	fv, err := strconv.Atoi(string(head.FormatVersion))
+	if err != nil {
+		return nil, bad(`"format_version" must be an integer, got %s`, orMissing(head.FormatVersion))
+	}
+	if fv < 1 || fv > FileVersion {
+		return nil, dserr.New(dserr.Incompatible, "", "path", "model file format version %d is not supported (this ducksight reads version %d)", fv, FileVersion)
+	}
+	var f File
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, bad("invalid model file: %v", err)
+	}
+	if !slices.Contains(kinds, f.Kind) {
+		return nil, bad("unknown model kind %q (this ducksight knows %q)", f.Kind, kinds)
+	}
+	for _, x := range []struct {
+		name string
+		v    json.RawMessage
+	}{{"options", f.Options}, {"metrics", f.Metrics}} {
+		if s := bytes.TrimSpace(x.v); len(s) > 0 && string(s) != "null" && !isObject(s) {
+			return nil, bad("%q must be a JSON object", x.name)
+		}
+	}
+	if len(f.Document) == 0 || string(f.Document) == "null" {
+		return nil, bad(`no "document"`)
+	}
+	if !isObject(f.Document) {
+		return nil, bad(`"document" must be a JSON object (the model document itself, not a string holding it)`)
+	}
+	if err := checkDocument(&f); err != nil {
+		return nil, err
+	}
+	var doc bytes.Buffer
+	_ = json.Compact(&doc, f.Document) // valid: part of b
+	features := f.Features
+	if features == nil {
+		features = []string{}
+	}
+	return &Record{
+		Name: f.Model, Kind: f.Kind, Task: f.Task, Label: f.Label, Features: features,
+		Options: objectOrNull(f.Options), Metrics: objectOrNull(f.Metrics),
+		CreatedAt: f.CreatedAt.UTC(), Data: f.Data, Document: doc.Bytes(),
+	}, nil
+}
+
+func orMissing(b json.RawMessage) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	return string(b)
+}
+
+// checkDocument checks a file's document for its kind.
+func checkDocument(f *File) error {
+	switch f.Kind {
+	case "perceptron":
+		return checkPerceptron(f)
+	}
+	return bad("unknown model kind %q", f.Kind)
+}
+
+// checkPerceptron checks that a perceptron document decodes and is
+// consistent, as predict needs it: the encoder's inputs tile its width, the
+// network's layers chain from that width to the task's outputs, the label
+// has the classes the network predicts, and the file's columns agree.
+func checkPerceptron(f *File) error {
+	var d training.Document
+	if err := json.Unmarshal(f.Document, &d); err != nil {
+		return bad("document: does not decode as a perceptron model: %v", err)
+	}
+	docErr := func(format string, a ...any) error { return bad("document: "+format, a...) }
+	if d.Format < 1 || d.Format > training.FormatVersion {
+		return dserr.New(dserr.Incompatible, "", "path", "document: format %d is not supported (this ducksight reads up to %d)", d.Format, training.FormatVersion)
+	}
+	if d.Kind != f.Kind {
+		return docErr("kind %q, but the file says %q", d.Kind, f.Kind)
+	}
+	switch d.Task {
+	case "binary", "multiclass", "regression":
+	default:
+		return docErr("unknown task %q", d.Task)
+	}
+	if d.Task != f.Task || d.Label.Task != d.Task {
+		return docErr("task %q (label task %q), but the file says %q", d.Task, d.Label.Task, f.Task)
+	}
+	if d.Label.Column != f.Label {
+		return docErr("label %q, but the file says %q", d.Label.Column, f.Label)
+	}
+	if !slices.Equal(d.Features, f.Features) {
+		return docErr("features %q, but the file says %q", d.Features, f.Features)
+	}
+	if err := d.Encoder.Validate(); err != nil {
+		return docErr("preprocessing: %v", err)
+	}
+	names := make([]string, len(d.Encoder.Columns))
+	for i, c := range d.Encoder.Columns {
+		names[i] = c.Name
+	}
+	if !slices.Equal(names, d.Features) {
+		return docErr("features %q, but the preprocessing encodes %q", d.Features, names)
+	}
+	net := &d.Network
+	if err := net.Check(); err != nil {
+		return docErr("network: %v", err)
+	}
+	if net.Config.Inputs != d.Encoder.Width {
+		return docErr("the network takes %d inputs, but the preprocessing makes %d", net.Config.Inputs, d.Encoder.Width)
+	}
+	if net.Config.Task.String() != d.Task {
+		return docErr("the network is for task %s, the document for %s", net.Config.Task, d.Task)
+	}
+	lv := d.Label.Levels
+	switch d.Task {
+	case "binary":
+		if len(lv) != 2 || (d.Label.Positive != 0 && d.Label.Positive != 1) {
+			return docErr("a binary label needs 2 classes and a positive class 0 or 1, got %d classes and %d", len(lv), d.Label.Positive)
+		}
+	case "multiclass":
+		if len(lv) != net.Config.Classes {
+			return docErr("the label has %d classes, the network %d", len(lv), net.Config.Classes)
+		}
+	case "regression":
+		if t := d.Target; t != nil && (!(t.Std > 0) || math.IsInf(t.Std, 0) || math.IsNaN(t.Mean) || math.IsInf(t.Mean, 0)) {
+			return docErr("invalid target scale (mean %v, standard deviation %v)", t.Mean, t.Std)
+		}
+	}
+	// Class values are written back in the label's type.
+	for _, l := range lv {
+		ok := true
+		switch d.Label.Type {
+		case "bool":
+			ok = l == "true" || l == "false"
+		case "int8", "int16", "int32", "int64":
+			_, err := strconv.ParseInt(l, 10, 64)
+			ok = err == nil
+		case "uint8", "uint16", "uint32", "uint64":
+			_, err := strconv.ParseUint(l, 10, 64)
+			ok = err == nil
+		}
+		if !ok {
+			return docErr("class %q is not a value of the label's type %s", l, d.Label.Type)
+		}
+	}
+	return nil
+}
+
+// ReadFile reads and checks the model file at path (see UnmarshalFile).
+// A file that does not start with '{' is refused after its first bytes,
+// so pointing it at a large data file reads nothing more. Errors have
+// argument "path" and a message that starts with the quoted path.
+func ReadFile(path string) (*Record, error) {
+	rec, err := readFile(path)
+	return rec, atPath(path, err)
+}
+
+func readFile(path string) (*Record, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fileErr("cannot read", err)
+	}
+	defer fh.Close()
+	r := bufio.NewReader(fh)
+	for {
+		c, err := r.ReadByte()
+		if err == io.EOF {
+			return nil, bad("not a ducksight model file: empty")
+		}
+		if err != nil {
+			return nil, fileErr("cannot read", err)
+		}
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		if c != '{' {
+			return nil, bad("not a ducksight model file: not a JSON object")
+		}
+		_ = r.UnreadByte()
+		break
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fileErr("cannot read", err)
+	}
+	return UnmarshalFile(b)
+}
+
+// atPath puts the quoted path in front of a file error's message.
+func atPath(path string, err error) error {
+	var de *dserr.Error
+	if err == nil || !errors.As(err, &de) {
+		return err
+	}
+	return &dserr.Error{Code: de.Code, Arg: "path", Msg: fmt.Sprintf("%q: %s", path, de.Msg), Err: de.Err}
+}
+
+// fileErr describes a failed file operation by its cause alone (the path
+// is added by atPath); a missing file or directory is dserr.NotFound.
+func fileErr(what string, err error) error {
+	code := dserr.InvalidArgument
+	if errors.Is(err, fs.ErrNotExist) {
+		code = dserr.NotFound
+	}
+	cause := err
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		cause = pe.Err
+	case errors.As(err, &le):
+		cause = le.Err
+	}
+	return &dserr.Error{Code: code, Arg: "path", Msg: what + ": " + cause.Error(), Err: err}
+}
+
+// WriteFile writes rec as a model file at path and returns the number of
+// bytes written. Like DuckDB's COPY it replaces an existing file, but
+// atomically: the content goes to a temporary file in the same directory,
+// which is synced and renamed over path, so a reader sees the old file or
+// the complete new one, never a part, and a failed write leaves the old
+// file as it was. A symbolic link at path is followed (the link stays, its
+// target is replaced); a replaced file keeps its permission bits, a new
+// one gets 0644. Errors are as ReadFile's.
+func WriteFile(path string, rec *Record) (int64, error) {
+	n, err := writeFile(path, rec)
+	return n, atPath(path, err)
+}
+
+func writeFile(path string, rec *Record) (int64, error) {
+	b, err := MarshalFile(rec)
+	if err != nil {
+		return 0, dserr.Wrap(dserr.Internal, "", "model", err)
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
+	mode := fs.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return 0, bad("is a directory")
+		}
+		mode = st.Mode().Perm()
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return 0, fileErr("cannot write", err)
+	}
+	renamed := false
+	defer func() {
+		if !renamed {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(b); err != nil {
+		return 0, fileErr("cannot write", err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return 0, fileErr("cannot write", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return 0, fileErr("cannot write", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, fileErr("cannot write", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return 0, fileErr("cannot write", err)
+	}
+	renamed = true
+	// Make the rename itself durable (best effort: not every system can
+	// sync a directory).
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return int64(len(b)), nil
+}

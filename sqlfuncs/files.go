@@ -1,0 +1,46 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// Files that export_model writes and import_model reads.
+
+// checkFileAccess refuses file access when DuckDB's enable_external_access
+// is false, as DuckDB refuses COPY and read_csv then, before any file is
+// touched. enable_external_access is a GLOBAL setting (the whole database
+// instance has one value, and once false it cannot be set back), so the
+// host's own connection reads the caller's value. allowed_directories and
+// allowed_paths are not consulted: with external access disabled,
+// ducksight reads and writes no file at all.
+func checkFileAccess(ctx context.Context, h *udf.Host, fn string) error {
+	v, ok, err := h.GlobalSetting(ctx, "enable_external_access")
+	if err != nil {
+		return dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	if ok && strings.EqualFold(v, "false") {
+		return dserr.New(dserr.Refused, fn, "path", "refused: file access is disabled (enable_external_access = false)")
+	}
+	return nil
+}
+
+// filePath checks a path argument and makes it absolute: a relative path
+// is relative to the working directory of the process, as in DuckDB's
+// COPY.
+func filePath(fn, path string) (string, error) {
+	if strings.TrimSpace(path) == "" {
+		return "", dserr.Arg(fn, "path", "must not be empty")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", dserr.Arg(fn, "path", "%q: %v", path, err)
+	}
+	return abs, nil
+}

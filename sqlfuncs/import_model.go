@@ -1,0 +1,116 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// import_model(model, path): reads a model file written by export_model
+// and saves it as a new version of model.
+
+var importModelFn = &Function{
+	Name:    "import_model",
+	Summary: "read a model file written by export_model and save it as a new version of a model",
+	Example: "SELECT * FROM import_model('churn', 'churn.model.json');",
+	Columns: []ColumnDoc{
+		{"model", "VARCHAR", "model name (the one given, not the one in the file)"},
+		{"version", "INTEGER", "the version the import saved"},
+		{"path", "VARCHAR", "the file read (absolute path)"},
+	},
+	Table: &udf.TableFunc{
+		Name: "import_model",
+		Args: []udf.Param{
+			{Name: "model", Type: udf.Varchar, Doc: "model name to save under; an existing name gets a new version"},
+			{Name: "path", Type: udf.Varchar, Doc: "model file to read"},
+		},
+		Mutates: true,
+	},
+}
+
+func init() { importModelFn.Table.Bind = bindImportModel }
+
+func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, importModelFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	}
+	path, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := filePath(a.fn, path); err != nil {
+		return nil, err
+	}
+	h, sp := b.Host, b.SearchPath
+	return &rowsBound{cols: resultColumns(importModelFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+		r, err := ImportModel(ctx, h, sp, name, path)
+		if err != nil {
+			return nil, err
+		}
+		return [][]any{{r.Model, r.Version, r.Path}}, nil
+	}}, nil
+}
+
+// Imported is import_model's result row.
+type Imported struct {
+	Model   string
+	Version int
+	Path    string // absolute
+}
+
+// ImportModel reads the model file at path, checks it (store.ReadFile),
+// and saves it as a new version of model name in the default database of
+// searchPath ("" for the default), as import_model does. Nothing is saved
+// when the file fails a check. It is refused when enable_external_access
+// is false, and on a read-only database.
+func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, error) {
+	fn := importModelFn.Name
+	if strings.TrimSpace(name) == "" {
+		return nil, dserr.Arg(fn, "model", "must not be empty")
+	}
+	abs, err := filePath(fn, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFileAccess(ctx, h, fn); err != nil {
+		return nil, err
+	}
+	conn, err := h.Conn(ctx, searchPath)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	defer conn.Close()
+	writable, err := store.Writable(ctx, conn)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	if !writable {
+		return nil, dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
+	}
+	rec, err := store.ReadFile(abs)
+	if err != nil {
+		if de, ok := dserr.InFunc(fn, err); ok {
+			return nil, de
+		}
+		return nil, dserr.Wrap(dserr.Internal, fn, "path", err)
+	}
+	rec.Name = name
+	v, err := store.Save(ctx, conn, rec)
+	if err != nil {
+		if de, ok := dserr.InFunc(fn, err); ok {
+			return nil, de
+		}
+		return nil, dserr.New(dserr.Internal, fn, "model", "cannot save: %v", err)
+	}
+	return &Imported{Model: name, Version: v, Path: abs}, nil
+}
