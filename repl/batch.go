@@ -3,9 +3,12 @@ package repl
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 )
 
 // Options control how statements run and how results print. Dot commands
@@ -24,22 +27,58 @@ type Options struct {
 	MaxRows int
 	// MaxWidth, when positive, cuts wider cells in box, table and markdown.
 	MaxWidth int
+	// Width is the width box and table fit a result to, leaving out middle
+	// columns that do not fit (see RenderOptions.Width). 0: the terminal's
+	// width when results go to a terminal, no limit otherwise; negative: no
+	// limit.
+	Width int
+	// NullValue, when not nil, is how NULL prints in the text modes
+	// (.nullvalue; see RenderOptions.NullValue).
+	NullValue *string
+	// Timer prints "Run Time (s): real R user U sys S" on stdout after each
+	// SQL statement (.timer).
+	Timer bool
 }
 
-func (o *Options) renderOptions() RenderOptions {
-	return RenderOptions{NoHeader: o.NoHeader, MaxRows: o.MaxRows, MaxWidth: o.MaxWidth}
+// renderOptions are the options of the next result, which goes to s.out.
+func (s *Session) renderOptions() RenderOptions {
+	o := &s.opts
+	width := o.Width
+	if width == 0 {
+		width = TerminalWidth(s.out)
+	}
+	return RenderOptions{NoHeader: o.NoHeader, MaxRows: o.MaxRows, MaxWidth: o.MaxWidth, Width: max(width, 0), NullValue: o.NullValue}
 }
 
 // Session runs statements on one dedicated connection, so SET, USE, TEMP
 // tables and transactions carry over from one statement, script or .read to
 // the next, as in the DuckDB CLI. A Session is not safe for concurrent use.
 type Session struct {
-	conn           *sql.Conn
+	conn *sql.Conn
+	// closeDB closes the database of conn when the session owns it
+	// (OpenSession, .open); nil when it belongs to the caller of NewSession.
+	closeDB  func() error
+	open     Opener      // how .open opens a database; nil: it cannot
+	openOpts OpenOptions // how it opens them (-readonly)
+	path     string      // the database file; "" in memory
+	funcs    []FunctionInfo
+
 	opts           Options
 	stdout, stderr io.Writer
-	failures       int  // statements that failed, over the session's life
-	stopped        bool // bail or interruption: run nothing more
-	depth          int  // .read nesting
+	out            io.Writer // where results go: stdout or outFile
+	outFile        *os.File  // the file of .output or .once; nil: stdout
+	once           bool      // outFile is .once's: back to stdout after the next command
+	onceDepth      int       // the .read depth of that .once: commands deeper than it (in a .read after it) do not end it
+
+	failures int  // statements that failed, over the session's life
+	stopped  bool // bail or interruption: run nothing more
+	quit     bool // .quit or .exit: run nothing more, and the REPL ends
+	depth    int  // .read nesting
+
+	// progress, when set, makes statements report long work (training) to
+	// progressLine, drawn on stderr (a terminal).
+	progress     ProgressHook
+	progressLine *progressLine
 }
 
 // maxReadDepth bounds .read nesting, which would otherwise recurse forever
@@ -54,15 +93,21 @@ func NewSession(ctx context.Context, db *sql.DB, stdout, stderr io.Writer, opts 
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{conn: conn, stdout: stdout, stderr: stderr}
+	s := &Session{conn: conn, stdout: stdout, stderr: stderr, out: stdout}
 	if opts != nil {
 		s.opts = *opts
 	}
 	return s, nil
 }
 
-// Close returns the session's connection to the pool.
-func (s *Session) Close() error { return s.conn.Close() }
+// Close returns the session's connection to the pool, closes the file of
+// .output or .once, and closes the database when the session owns it (see
+// OpenSession).
+func (s *Session) Close() error {
+	err := errors.Join(s.setOutput(""), s.closeDatabase())
+	s.closeDB = nil
+	return err
+}
 
 // Options returns the session's current options, as dot commands left them.
 func (s *Session) Options() Options { return s.opts }
@@ -70,6 +115,11 @@ func (s *Session) Options() Options { return s.opts }
 // Stopped reports that the session ran into an error with bail on or was
 // interrupted; RunScript then runs nothing more.
 func (s *Session) Stopped() bool { return s.stopped }
+
+// Quit reports that .quit or .exit ended the session: RunScript runs
+// nothing more, Main runs no further script, and the REPL ends. Quitting
+// is not a failure.
+func (s *Session) Quit() bool { return s.quit }
 
 // Failures is the number of statements that failed in the session so far.
 func (s *Session) Failures() int { return s.failures }
@@ -83,7 +133,7 @@ func (s *Session) Failures() int { return s.failures }
 func (s *Session) RunScript(ctx context.Context, name, src string) (failures int) {
 	before := s.failures
 	for _, st := range Split(src) {
-		if s.stopped {
+		if s.stopped || s.quit {
 			break
 		}
 		if ctx.Err() != nil {
@@ -92,7 +142,7 @@ func (s *Session) RunScript(ctx context.Context, name, src string) (failures int
 			break
 		}
 		if s.opts.Echo {
-			fmt.Fprintln(s.stdout, st.Text)
+			fmt.Fprintln(s.out, st.Text)
 		}
 		if err := s.Execute(ctx, name, st); err != nil {
 			if ctx.Err() != nil {
@@ -111,25 +161,63 @@ func (s *Session) RunScript(ctx context.Context, name, src string) (failures int
 // report prints a failed statement's error and counts it.
 func (s *Session) report(name string, line int, err error) {
 	s.failures++
+	if name == "" { // the REPL: the statement was just typed
+		fmt.Fprintf(s.stderr, "Error: %s\n", strings.TrimSpace(err.Error()))
+		return
+	}
 	fmt.Fprintf(s.stderr, "%s:%d: Error: %s\n", name, line, strings.TrimSpace(err.Error()))
 }
 
 // Execute runs one statement or dot command of the script name and renders
-// its result to stdout. It returns the statement's error without printing
-// it. Errors of statements a .read runs are printed and counted by that
-// .read, not returned.
+// its result to the session's output: stdout, or the file of .output or
+// .once. It returns the statement's error without printing it. Errors of
+// statements a .read runs are printed and counted by that .read, not
+// returned. After the command that follows .once, output returns to stdout.
 func (s *Session) Execute(ctx context.Context, name string, st Statement) error {
+	once, onceFile := s.once && s.depth <= s.onceDepth, s.outFile
+	var err error
 	if st.Dot {
-		return s.dot(ctx, name, st.Text)
+		err = s.dot(ctx, name, st.Text)
+	} else {
+		err = s.query(ctx, st.Text)
 	}
-	return s.query(ctx, st.Text)
+	if once && s.once && s.outFile == onceFile {
+		err = errors.Join(err, s.setOutput(""))
+	}
+	return err
 }
 
 // query runs one SQL statement and renders its rows. DDL, DML without
 // RETURNING and utility statements answer with a single "Count" or
-// "Success" column; like the DuckDB CLI, that status is not printed.
+// "Success" column; like the DuckDB CLI, that status is not printed. With
+// the timer on, it prints the statement's run time on stdout.
 func (s *Session) query(ctx context.Context, text string) error {
-	rows, err := s.conn.QueryContext(ctx, text)
+	if !s.opts.Timer {
+		return s.render(ctx, text, true)
+	}
+	start := time.Now()
+	user, sys := cpuTimes()
+	err := s.render(ctx, text, true)
+	user1, sys1 := cpuTimes()
+	fmt.Fprintf(s.stdout, "Run Time (s): real %.3f user %f sys %f\n",
+		time.Since(start).Seconds(), (user1 - user).Seconds(), (sys1 - sys).Seconds())
+	return err
+}
+
+// render runs a query with args and renders its rows in the current mode.
+// With status set, a result that is only the status of a statement without
+// rows of its own prints nothing (see query).
+func (s *Session) render(ctx context.Context, text string, status bool, args ...any) error {
+	if s.progress != nil {
+		ctx = s.progress(ctx, s.progressLine.report)
+		defer s.progressLine.clear()
+	}
+	rows, err := s.conn.QueryContext(ctx, text, args...)
+	if s.progress != nil {
+		// The result prints below; a training's result row only arrives
+		// when the training is over.
+		s.progressLine.clear()
+	}
 	if err != nil {
 		return err
 	}
@@ -142,12 +230,12 @@ func (s *Session) query(ctx context.Context, text string) error {
 	for i, ct := range cts {
 		cols[i] = Column{Name: ct.Name(), Type: ct.DatabaseTypeName()}
 	}
-	if len(cols) == 0 || isStatus(cols) && !returnsRows(text) {
+	if len(cols) == 0 || status && isStatus(cols) && !returnsRows(text) {
 		for rows.Next() {
 		}
 		return rows.Err()
 	}
-	r, err := NewRenderer(s.stdout, s.opts.Mode, cols, s.opts.renderOptions())
+	r, err := NewRenderer(s.out, s.opts.Mode, cols, s.renderOptions())
 	if err != nil {
 		return err
 	}

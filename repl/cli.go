@@ -13,8 +13,17 @@ import (
 )
 
 // Opener opens the database at path ("" for an in-memory database) and
-// returns it with the function that closes it.
-type Opener func(ctx context.Context, path string) (db *sql.DB, closeDB func() error, err error)
+// returns it with the function that closes it. opts holds at most one
+// OpenOptions; without one, it opens read-write, except that inside Main a
+// call without options gets the command line's (-readonly).
+type Opener func(ctx context.Context, path string, opts ...OpenOptions) (db *sql.DB, closeDB func() error, err error)
+
+// OpenOptions say how to open a database.
+type OpenOptions struct {
+	// ReadOnly opens the database file read-only (-readonly): statements
+	// that would change it fail.
+	ReadOnly bool
+}
 
 // Env is what Main takes from its process: standard streams, how to open a
 // database, and the version to report.
@@ -23,36 +32,57 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Open           Opener
 	Version        string
+	// Interrupt delivers Ctrl-C (SIGINT); nil when there is none to watch.
+	// In a script the first one interrupts the running statement and skips
+	// the rest, and ResetInterrupt (when set) restores the default, so a
+	// second one ends the process; in the REPL each one interrupts the
+	// running statement only.
+	Interrupt      <-chan os.Signal
+	ResetInterrupt func()
+	// Functions are ducksight's SQL functions, for completion and
+	// .functions.
+	Functions []FunctionInfo
+	// Progress, when set, lets long statements (training) draw a live
+	// progress line on stderr when stderr is a terminal.
+	Progress ProgressHook
 }
 
 const program = "ducksight"
 
-// source is one script Main runs: a file (-f) or SQL text (-c, or the SQL
-// argument).
+// source is one script Main runs: a file (-f) or SQL text (-c, -cmd, or
+// the SQL argument).
 type source struct {
 	file string
 	sql  string
+	name string // for SQL text: how errors name it; "" is "<command>"
 }
 
 const usageText = `Usage: ducksight [OPTIONS] [DBFILE [SQL]]
 
 Runs SQL on the DuckDB database DBFILE (in memory when absent or ":memory:"):
-the scripts of -f and the SQL of -c in the order given, then SQL; with none
-of them, the script on standard input. Errors print as FILE:LINE: Error: ...
-and the exit status is 1 when any statement failed.
+the SQL of -cmd first, then the scripts of -f and the SQL of -c in the order
+given, then SQL; with none of them, the script on standard input, or the
+interactive shell when standard input is a terminal. Errors print as
+FILE:LINE: Error: ... Exit status: 0 when every statement succeeded, 1 when
+one failed or the database could not be opened, 2 for a bad command line.
+Type .help in a script or the shell for the dot commands.
 
 Options:
 `
 
 // Main runs ducksight's command line (args without the program name) and
-// returns the process exit status: 0 when every statement succeeded, 1
-// otherwise. Canceling ctx (Ctrl-C) interrupts the running statement and
-// skips the rest.
+// returns the process exit status: 0 when every statement succeeded (a
+// .quit ends the run early without failing it), 1 when a statement failed
+// or the database could not be opened, 2 when the command line is wrong.
+// Canceling ctx (Ctrl-C) interrupts the running statement and skips the
+// rest.
 func Main(ctx context.Context, args []string, env Env) int {
 	var (
-		opts    Options
-		sources []source
-		version bool
+		opts     Options
+		sources  []source
+		cmds     []source
+		version  bool
+		readOnly bool
 	)
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -68,6 +98,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 		sources = append(sources, source{sql: v})
 		return nil
 	})
+	fs.Func("cmd", "run `SQL` or a dot command before the scripts or the interactive shell (repeatable)", func(v string) error {
+		cmds = append(cmds, source{sql: v, name: "<cmd>"})
+		return nil
+	})
+	fs.BoolVar(&readOnly, "readonly", false, "open DBFILE read-only")
 	for _, m := range modes {
 		fs.BoolFunc(m.Name, "output mode "+m.Name+": "+m.Help, func(string) error {
 			opts.Mode = m.Name
@@ -94,7 +129,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 			if errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
-			return 1
+			return 2 // flag printed the error and the usage
 		}
 		left := fs.Args()
 		if len(left) == 0 {
@@ -114,7 +149,19 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if len(positional) > 2 {
 		fmt.Fprintf(env.Stderr, "%s: too many arguments: %s\n", program, strings.Join(positional[2:], " "))
 		fs.Usage()
-		return 1
+		return 2
+	}
+	oo := OpenOptions{ReadOnly: readOnly}
+	if env.Open != nil && oo != (OpenOptions{}) {
+		// Whatever opens a database without options in this run gets the
+		// command line's.
+		open := env.Open
+		env.Open = func(ctx context.Context, path string, opts ...OpenOptions) (*sql.DB, func() error, error) {
+			if len(opts) == 0 {
+				opts = []OpenOptions{oo}
+			}
+			return open(ctx, path, opts...)
+		}
 	}
 	var dbfile string
 	if len(positional) > 0 {
@@ -123,31 +170,60 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if len(positional) > 1 {
 		sources = append(sources, source{sql: positional[1]})
 	}
+	interactive := false
 	if len(sources) == 0 {
 		if isTerminal(env.Stdin) {
-			fmt.Fprintf(env.Stderr, "%s: the interactive shell is not there yet; give a script with -f, -c or on standard input\n", program)
-			return 1
+			interactive = true
+		} else {
+			src, err := io.ReadAll(env.Stdin)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "<stdin>: Error: %s\n", err)
+				return 1
+			}
+			sources = append(sources, source{file: "<stdin>", sql: string(src)})
 		}
-		src, err := io.ReadAll(env.Stdin)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "<stdin>: Error: %s\n", err)
-			return 1
-		}
-		sources = append(sources, source{file: "<stdin>", sql: string(src)})
 	}
 
-	if env.Open == nil {
-		fmt.Fprintf(env.Stderr, "%s: Error: no database opener\n", program)
-		return 1
-	}
-	db, closeDB, err := env.Open(ctx, dbfile)
+	s, err := OpenSession(ctx, env, dbfile, oo, &opts)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "%s: Error: opening %q: %s\n", program, dbfile, err)
+		fmt.Fprintf(env.Stderr, "%s: Error: %s\n", program, err)
 		return 1
 	}
-	failures := runSources(ctx, db, sources, env, &opts)
-	if err := closeDB(); err != nil {
-		fmt.Fprintf(env.Stderr, "%s: Error: closing %q: %s\n", program, dbfile, err)
+	if env.Progress != nil && isTerminal(env.Stderr) {
+		s.progress, s.progressLine = env.Progress, &progressLine{w: env.Stderr}
+	}
+	if interactive {
+		runSources(ctx, s, cmds)
+		s.stopped = false
+		if !s.Quit() {
+			s.interactive(ctx, env)
+		}
+		return s.finish(env)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if env.Interrupt != nil {
+		go func() {
+			select {
+			case <-env.Interrupt:
+				cancel()
+				if env.ResetInterrupt != nil {
+					env.ResetInterrupt()
+				}
+			case <-ctx.Done():
+			}
+		}()
+	}
+	runSources(ctx, s, append(cmds, sources...))
+	return s.finish(env)
+}
+
+// finish closes the session and returns the exit status: 0 when every
+// statement succeeded, 1 otherwise.
+func (s *Session) finish(env Env) int {
+	failures := s.Failures()
+	if err := s.Close(); err != nil {
+		fmt.Fprintf(env.Stderr, "%s: Error: %s\n", program, err)
 		failures++
 	}
 	if failures > 0 {
@@ -156,30 +232,31 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
-// runSources runs every source in one session and returns the number of
-// failures.
-func runSources(ctx context.Context, db *sql.DB, sources []source, env Env, opts *Options) int {
-	s, err := NewSession(ctx, db, env.Stdout, env.Stderr, opts)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "%s: Error: %s\n", program, err)
-		return 1
-	}
-	defer s.Close()
+// runSources runs the sources in order in the session s until one stops
+// it (bail, an interruption, .quit).
+func runSources(ctx context.Context, s *Session, sources []source) {
 	for _, src := range sources {
-		if s.Stopped() {
-			break
+		if s.Stopped() || s.Quit() {
+			return
 		}
 		name, text := src.file, src.sql
 		switch {
 		case name == "":
-			name = "<command>"
+			name = src.name
+			if name == "" {
+				name = "<command>"
+			}
 		case name != "<stdin>":
 			b, err := os.ReadFile(name)
 			if err != nil {
-				fmt.Fprintf(env.Stderr, "%s: Error: %s\n", name, err)
+				var pe *os.PathError
+				if errors.As(err, &pe) {
+					err = pe.Err
+				}
+				fmt.Fprintf(s.stderr, "%s: Error: cannot read script: %s\n", name, err)
 				s.failures++
 				if s.opts.Bail {
-					return s.Failures()
+					s.stopped = true
 				}
 				continue
 			}
@@ -187,12 +264,11 @@ func runSources(ctx context.Context, db *sql.DB, sources []source, env Env, opts
 		}
 		s.RunScript(ctx, name, text)
 	}
-	return s.Failures()
 }
 
 // isTerminal reports whether r is an interactive terminal: a character
 // device other than the null device.
-func isTerminal(r io.Reader) bool {
+func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false

@@ -11,7 +11,10 @@ import (
 )
 
 // duckOpener opens plain DuckDB, without ducksight's functions.
-func duckOpener(_ context.Context, path string) (*sql.DB, func() error, error) {
+func duckOpener(_ context.Context, path string, opts ...OpenOptions) (*sql.DB, func() error, error) {
+	if len(opts) > 0 && opts[0].ReadOnly {
+		path += "?access_mode=read_only"
+	}
 	db, err := sql.Open("duckdb", path)
 	if err != nil {
 		return nil, nil, err
@@ -104,7 +107,7 @@ func TestMainBailAndEcho(t *testing.T) {
 
 func TestMainMissingFile(t *testing.T) {
 	code, out, errOut := runMain(t, "", "-csv", "-f", "does-not-exist.sql", "-c", "SELECT 1 AS a")
-	if code != 1 || out != "a\n1\n" || !strings.HasPrefix(errOut, "does-not-exist.sql: Error: open does-not-exist.sql: ") {
+	if code != 1 || out != "a\n1\n" || errOut != "does-not-exist.sql: Error: cannot read script: no such file or directory\n" {
 		t.Errorf("code=%d stdout=%q stderr=%q", code, out, errOut)
 	}
 	code, out, _ = runMain(t, "", "-csv", "-bail", "-f", "does-not-exist.sql", "-c", "SELECT 1 AS a")
@@ -122,13 +125,22 @@ func TestMainFlags(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "Usage: ducksight [OPTIONS] [DBFILE [SQL]]") || !strings.Contains(errOut, "-jsonlines") {
 		t.Errorf("-h: code=%d stderr=%q", code, errOut)
 	}
-	code, _, errOut = runMain(t, "", "-nosuchflag")
-	if code != 1 || !strings.Contains(errOut, "flag provided but not defined: -nosuchflag") {
-		t.Errorf("bad flag: code=%d stderr=%q", code, errOut)
+	// A wrong command line prints the usage and exits 2.
+	code, out, errOut = runMain(t, "", "-nosuchflag", "-c", "SELECT 1")
+	if code != 2 || out != "" || !strings.HasPrefix(errOut, "flag provided but not defined: -nosuchflag\nUsage: ducksight ") {
+		t.Errorf("bad flag: code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+	code, _, errOut = runMain(t, "", "-maxrows", "many")
+	if code != 2 || !strings.Contains(errOut, "Usage: ducksight ") {
+		t.Errorf("bad flag value: code=%d stderr=%q", code, errOut)
 	}
 	code, _, errOut = runMain(t, "", "a.db", "SELECT 1", "extra")
-	if code != 1 || !strings.HasPrefix(errOut, "ducksight: too many arguments: extra\n") {
+	if code != 2 || !strings.HasPrefix(errOut, "ducksight: too many arguments: extra\nUsage: ducksight ") {
 		t.Errorf("too many arguments: code=%d stderr=%q", code, errOut)
+	}
+	code, _, errOut = runMain(t, "", "-help")
+	if code != 0 || !strings.Contains(errOut, "-readonly") || !strings.Contains(errOut, "-cmd SQL") {
+		t.Errorf("-help: code=%d stderr=%q", code, errOut)
 	}
 	// Every output mode has its flag; the last one wins.
 	for _, m := range Modes() {
@@ -150,11 +162,11 @@ func TestMainOpenError(t *testing.T) {
 	var out, errOut strings.Builder
 	code := Main(context.Background(), []string{"-c", "SELECT 1"}, Env{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
-		Open: func(context.Context, string) (*sql.DB, func() error, error) {
+		Open: func(context.Context, string, ...OpenOptions) (*sql.DB, func() error, error) {
 			return nil, nil, errors.New("disk on fire")
 		},
 	})
-	if code != 1 || errOut.String() != "ducksight: Error: opening \"\": disk on fire\n" {
+	if code != 1 || errOut.String() != "ducksight: Error: cannot open \":memory:\": disk on fire\n" {
 		t.Errorf("code=%d stderr=%q", code, errOut.String())
 	}
 }
@@ -185,5 +197,81 @@ func write(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestMainCmd(t *testing.T) {
+	// -cmd runs first, in order, whatever its place on the command line;
+	// its dot commands set up the session for the rest.
+	code, out, errOut := runMain(t, "SELECT 'stdin' AS s;", "-c", "SELECT 'c' AS s", "-cmd", ".mode csv", "-cmd", ".headers off")
+	if code != 0 || out != "c\n" || errOut != "" {
+		t.Errorf("code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+	// With nothing else to run, stdin is the script.
+	code, out, _ = runMain(t, "SELECT 'stdin' AS s;", "-cmd", ".mode csv")
+	if code != 0 || out != "s\nstdin\n" {
+		t.Errorf("stdin after -cmd: code=%d stdout=%q", code, out)
+	}
+	// Its errors count and name it.
+	code, out, errOut = runMain(t, "", "-csv", "-cmd", "SELECT nope", "-c", "SELECT 1 AS a")
+	if code != 1 || out != "a\n1\n" || !strings.HasPrefix(errOut, "<cmd>:1: Error: Binder Error") {
+		t.Errorf("failing -cmd: code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+}
+
+func TestMainReadOnly(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ro.duckdb")
+	if code, _, errOut := runMain(t, "", db, "CREATE TABLE t AS SELECT 1 AS x"); code != 0 {
+		t.Fatalf("create: code=%d stderr=%q", code, errOut)
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runMain(t, "", "-readonly", "-csv", db, "SELECT x FROM t; CREATE TABLE u(y INTEGER); INSERT INTO t VALUES (2); SELECT count(*) AS n FROM t")
+	if code != 1 || out != "x\n1\nn\n1\n" {
+		t.Errorf("code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+	for _, want := range []string{
+		`<command>:1: Error: Invalid Input Error: Cannot execute statement of type "CREATE" on database "ro" which is attached in read-only mode!`,
+		`<command>:1: Error: Invalid Input Error: Cannot execute statement of type "INSERT" on database "ro" which is attached in read-only mode!`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if after, err := os.ReadFile(db); err != nil || string(after) != string(before) {
+		t.Errorf("the read-only database file changed (%v)", err)
+	}
+	// .open keeps read-only.
+	other := filepath.Join(t.TempDir(), "other.duckdb")
+	if code, _, errOut := runMain(t, "", other, "CREATE TABLE o(z INTEGER)"); code != 0 {
+		t.Fatalf("create: code=%d stderr=%q", code, errOut)
+	}
+	code, _, errOut = runMain(t, ".open "+other+"\nINSERT INTO o VALUES (1);\n", "-readonly", db)
+	if code != 1 || !strings.Contains(errOut, `<stdin>:2: Error: Invalid Input Error: Cannot execute statement of type "INSERT" on database "other" which is attached in read-only mode!`) {
+		t.Errorf(".open under -readonly: code=%d stderr=%q", code, errOut)
+	}
+}
+
+func TestMainQuit(t *testing.T) {
+	code, out, errOut := runMain(t, "", "-csv", "-c", "SELECT 1 AS a;\n.quit\nSELECT nope;", "-c", "SELECT nope")
+	if code != 0 || out != "a\n1\n" || errOut != "" {
+		t.Errorf(".quit: code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+	code, _, errOut = runMain(t, "", "-c", "SELECT nope;\n.exit\nSELECT 1;")
+	if code != 1 || !strings.HasPrefix(errOut, "<command>:1: Error: ") {
+		t.Errorf("failure, then .exit: code=%d stderr=%q", code, errOut)
+	}
+}
+
+func TestMainFunctions(t *testing.T) {
+	var out, errOut strings.Builder
+	code := Main(context.Background(), []string{"-c", ".functions"}, Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Open: duckOpener,
+		Functions: []FunctionInfo{{Name: "f", Kind: "table", Summary: "does f", Signature: "f(x INTEGER)"}},
+	})
+	if code != 0 || out.String() != "table   f(x INTEGER)\n        does f\n" {
+		t.Errorf("code=%d stdout=%q stderr=%q", code, out.String(), errOut.String())
 	}
 }

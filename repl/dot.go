@@ -43,6 +43,8 @@ func init() {
 		{".echo", "on|off", "print each statement before running it", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Echo, d.args[0])
 		}},
+		{".exit", "", "end the session (same as .quit)", [2]int{0, 0}, dotQuit},
+		{".functions", "[NAME]", "list ducksight's SQL functions (whose name contains NAME) with signature and summary", [2]int{0, 1}, dotFunctions},
 		{".headers", "on|off", "show or hide column names", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			var on bool
 			if err := setBool(&on, d.args[0]); err != nil {
@@ -66,7 +68,7 @@ func init() {
 				if mode == "" {
 					mode = "box"
 				}
-				_, err := fmt.Fprintf(s.stdout, "current output mode: %s\n", mode)
+				_, err := fmt.Fprintf(s.out, "current output mode: %s\n", mode)
 				return err
 			}
 			spec, ok := lookupMode(d.args[0])
@@ -76,12 +78,32 @@ func init() {
 			s.opts.Mode = spec.Name
 			return nil
 		}},
+		{".models", "", "list the stored models: SELECT name, version, task, label, metric, valid_metric, created_at FROM models()", [2]int{0, 0}, dotModels},
+		{".nullvalue", "TEXT", "print NULL as TEXT in the text modes (default: NULL in tables and line, empty in csv, tabs and list)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			text := d.args[0]
+			s.opts.NullValue = &text
+			return nil
+		}},
+		{".once", "FILE", "send the next command's results to FILE", [2]int{1, 1}, dotOnce},
+		{".open", "[FILE]", "close the database and open FILE (in memory without FILE); on error the old one stays open", [2]int{0, 1}, dotOpen},
+		{".output", "[FILE]", "send results to FILE, or back to stdout without FILE", [2]int{0, 1}, dotOutput},
 		{".print", "TEXT...", "print the arguments, separated by spaces", [2]int{0, -1}, func(_ context.Context, s *Session, d dotCall) error {
-			_, err := fmt.Fprintln(s.stdout, strings.Join(d.args, " "))
+			_, err := fmt.Fprintln(s.out, strings.Join(d.args, " "))
 			return err
 		}},
+		{".quit", "", "end the session: run nothing more (not an error)", [2]int{0, 0}, dotQuit},
 		{".read", "FILE", "run the script in FILE (relative to the current script's directory)", [2]int{1, 1}, dotRead},
+		{".schema", "[PATTERN]", "print the CREATE statements of tables, views and indexes (of the tables matching the LIKE PATTERN)", [2]int{0, 1}, dotSchema},
+		{".tables", "[PATTERN]", "list the tables and views (matching the LIKE PATTERN), without ducksight's own schema", [2]int{0, 1}, dotTables},
+		{".timer", "on|off", "print the run time of each SQL statement", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			return setBool(&s.opts.Timer, d.args[0])
+		}},
 	}
+}
+
+func dotQuit(_ context.Context, s *Session, _ dotCall) error {
+	s.quit = true
+	return nil
 }
 
 func lookupDot(name string) *dotCommand {
@@ -144,7 +166,7 @@ func dotHelp(_ context.Context, s *Session, d dotCall) error {
 	for _, c := range cmds {
 		fmt.Fprintf(&b, "%-*s  %s\n", width, c.usage(), c.help)
 	}
-	_, err := fmt.Fprint(s.stdout, b.String())
+	_, err := fmt.Fprint(s.out, b.String())
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -28,6 +29,25 @@ type RenderOptions struct {
 	// MaxWidth, when positive, cuts box, table and markdown cells wider than
 	// this many columns, ending them with "…".
 	MaxWidth int
+	// Width, when positive, is the width of the terminal in columns: box and
+	// table results wider than that keep columns from both ends, replace
+	// the middle ones with a single "…" column and say so in the footer
+	// ("3 rows  12 columns (5 shown)"). 0 never leaves a column out.
+	Width int
+	// NullValue, when not nil, is how NULL prints in the text modes (box,
+	// table, markdown, line, csv, tabs, list). nil keeps each mode's default:
+	// "NULL" in box, table, markdown and line, an empty field in csv, tabs
+	// and list. JSON always writes null. NULLs inside a LIST, STRUCT or MAP
+	// print as NULL, as DuckDB casts them.
+	NullValue *string
+}
+
+// null returns the text of a NULL: NullValue, or def when it is unset.
+func (o RenderOptions) null(def string) string {
+	if o.NullValue != nil {
+		return *o.NullValue
+	}
+	return def
 }
 
 // A Renderer writes one result set to its writer. Row is called once per
@@ -191,7 +211,7 @@ func (r *tableRenderer) Row(values []any) error {
 	row := make([]cell, len(r.cols))
 	for i, c := range r.cols {
 		if values[i] == nil {
-			row[i] = cell{"NULL", true}
+			row[i] = cell{truncate(escapeControl(r.opts.null("NULL")), r.opts.MaxWidth), true}
 		} else {
 			row[i] = cell{text: truncate(escapeControl(cellText(values[i], c)), r.opts.MaxWidth)}
 		}
@@ -216,16 +236,6 @@ func (r *tableRenderer) End() error {
 	}
 	tail := append(r.tail[r.next:len(r.tail):len(r.tail)], r.tail[:r.next]...)
 	elided := r.total > len(r.head)+len(tail)
-	var footer string
-	switch {
-	case elided:
-		footer = fmt.Sprintf("%d rows (%d shown)", r.total, len(r.head)+len(tail))
-	case r.total == 0:
-		if r.opts.NoHeader {
-			return r.w.Flush()
-		}
-		footer = "0 rows"
-	}
 
 	names := make([]string, len(r.cols))
 	types := make([]string, len(r.cols))
@@ -248,51 +258,174 @@ func (r *tableRenderer) End() error {
 			}
 		}
 	}
-	if footer != "" {
-		// The footer spans the table; widen the last column if it must.
-		inner := len(widths) - 1
-		for _, w := range widths {
-			inner += w + 2
+
+	// Columns that do not fit the terminal give way to a "…" column.
+	shown, cut := fitColumns(widths, r.opts.Width)
+	hidden := 0
+	if slices.Contains(shown, -1) {
+		hidden = len(r.cols) - (len(shown) - 1)
+	}
+	var footer, colsNote string
+	switch {
+	case elided:
+		footer = fmt.Sprintf("%d rows (%d shown)", r.total, len(r.head)+len(tail))
+	case r.total == 0 && r.opts.NoHeader && hidden == 0:
+		return r.w.Flush()
+	case r.total == 0 || hidden > 0:
+		footer = plural(r.total, "row")
+	}
+	if hidden > 0 {
+		colsNote = fmt.Sprintf("%d columns (%d shown)", len(r.cols), len(r.cols)-hidden)
+	}
+	text := func(s string) string { return truncate(s, cut) }
+	sw := make([]int, len(shown))
+	for k, i := range shown {
+		switch {
+		case i < 0:
+			sw[k] = 1
+		case cut > 0:
+			sw[k] = min(widths[i], cut)
+		default:
+			sw[k] = widths[i]
 		}
-		if need := Width(footer) + 2 - inner; need > 0 {
-			widths[len(widths)-1] += need
+	}
+	inner := func() int {
+		n := len(sw) - 1
+		for _, w := range sw {
+			n += w + 2
+		}
+		return n
+	}
+	var footers []string // lines of the footer
+	switch {
+	case colsNote != "" && max(inner(), Width(footer)+2+Width(colsNote)+2)+2 > r.opts.Width:
+		// Both on one line would make the table too wide.
+		footers = []string{footer, colsNote}
+	case colsNote != "":
+		footers = []string{footer + strings.Repeat(" ", max(inner()-4-Width(footer)-Width(colsNote), 0)+2) + colsNote}
+	case footer != "":
+		footers = []string{footer}
+	}
+	for _, l := range footers {
+		// The footer spans the table; widen the last column if it must.
+		if need := Width(l) + 2 - inner(); need > 0 {
+			sw[len(sw)-1] += need
 		}
 	}
 
 	f := r.frame
-	r.rule(widths, f.tl, f.tj, f.tr)
+	r.rule(sw, f.tl, f.tj, f.tr)
 	if !r.opts.NoHeader {
-		r.line(widths, func(i int) string { return center(names[i], widths[i]) })
+		r.line(sw, func(k int) string {
+			if shown[k] < 0 {
+				return center("…", sw[k])
+			}
+			return center(text(names[shown[k]]), sw[k])
+		})
 		if f.types {
-			r.line(widths, func(i int) string { return center(types[i], widths[i]) })
+			r.line(sw, func(k int) string {
+				if shown[k] < 0 {
+					return pad("", sw[k])
+				}
+				return center(text(types[shown[k]]), sw[k])
+			})
 		}
-		r.rule(widths, f.ml, f.mj, f.mr)
+		r.rule(sw, f.ml, f.mj, f.mr)
+	}
+	data := func(row []cell) {
+		r.line(sw, func(k int) string {
+			if shown[k] < 0 {
+				return center("…", sw[k])
+			}
+			return r.align(text(row[shown[k]].text), shown[k], sw[k])
+		})
 	}
 	for _, row := range r.head {
-		r.line(widths, func(i int) string { return r.align(row[i].text, i, widths[i]) })
+		data(row)
 	}
 	if elided {
 		for range 3 {
-			r.line(widths, func(i int) string { return r.align("·", i, widths[i]) })
+			r.line(sw, func(k int) string {
+				if shown[k] < 0 {
+					return center("·", sw[k])
+				}
+				return r.align("·", shown[k], sw[k])
+			})
 		}
 	}
 	for _, row := range tail {
-		r.line(widths, func(i int) string { return r.align(row[i].text, i, widths[i]) })
+		data(row)
 	}
-	if footer != "" {
-		inner := len(widths) - 1
-		for _, w := range widths {
-			inner += w + 2
-		}
+	if len(footers) > 0 {
+		n := inner()
 		if r.total > 0 || r.opts.NoHeader {
-			r.rule(widths, f.ml, f.bj, f.mr)
+			r.rule(sw, f.ml, f.bj, f.mr)
 		}
-		r.w.WriteString(f.v + " " + pad(footer, inner-2) + " " + f.v + "\n")
-		r.w.WriteString(f.bl + strings.Repeat(f.h, inner) + f.br + "\n")
+		for _, l := range footers {
+			r.w.WriteString(f.v + " " + pad(l, n-2) + " " + f.v + "\n")
+		}
+		r.w.WriteString(f.bl + strings.Repeat(f.h, n) + f.br + "\n")
 	} else {
-		r.rule(widths, f.bl, f.bj, f.br)
+		r.rule(sw, f.bl, f.bj, f.br)
 	}
 	return r.w.Flush()
+}
+
+// fitColumns chooses the columns of a table whose columns are widths wide
+// that fit in limit terminal columns (0: no limit). It returns the indexes
+// of the columns to draw, with -1 for a "…" column that stands in for the
+// ones left out: columns are taken alternately from the left and the right
+// end while they fit. The first column is always kept; when even it does not
+// fit, cut is the width its cells are cut to (else 0).
+func fitColumns(widths []int, limit int) (shown []int, cut int) {
+	total := 1 // the left edge; each column adds its width, 2 blanks and a rule
+	for _, w := range widths {
+		total += w + 3
+	}
+	if limit <= 0 || total <= limit {
+		shown = make([]int, len(widths))
+		for i := range shown {
+			shown[i] = i
+		}
+		return shown, 0
+	}
+	budget := limit - 1 - 4 // the left edge and the "…" column
+	var left, right []int
+	for l, r := 0, len(widths)-1; l <= r; {
+		i := l
+		if len(right) < len(left) {
+			i = r
+		}
+		if widths[i]+3 > budget {
+			break
+		}
+		budget -= widths[i] + 3
+		if i == l {
+			left = append(left, i)
+			l++
+		} else {
+			right = append(right, i)
+			r--
+		}
+	}
+	if len(left) == 0 {
+		left = []int{0}
+		cut = max(budget-3, 1)
+		right = nil
+	}
+	shown = append(left, -1)
+	for i := len(right) - 1; i >= 0; i-- {
+		shown = append(shown, right[i])
+	}
+	return shown, cut
+}
+
+// plural spells n things: "1 row", "0 rows".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func (r *tableRenderer) align(s string, i, w int) string {
@@ -371,7 +504,11 @@ func newMarkdown(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 func (r *markdownRenderer) Row(values []any) error {
 	row := make([]string, len(r.cols))
 	for i, c := range r.cols {
-		row[i] = markdownCell(cellText(values[i], c), r.opts.MaxWidth)
+		text := r.opts.null("NULL")
+		if values[i] != nil {
+			text = cellText(values[i], c)
+		}
+		row[i] = markdownCell(text, r.opts.MaxWidth)
 	}
 	r.rows = append(r.rows, row)
 	return nil
@@ -435,6 +572,7 @@ type separatedRenderer struct {
 	w    *bufio.Writer
 	cols []column
 	sep  string
+	null string // NULL's field text (RenderOptions.NullValue), "" by default
 }
 
 func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
@@ -442,7 +580,7 @@ func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 }
 
 func newSeparated(w *bufio.Writer, cols []column, opts RenderOptions, sep string) Renderer {
-	r := &separatedRenderer{w: w, cols: cols, sep: sep}
+	r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null("")}
 	if !opts.NoHeader && len(cols) > 0 {
 		for i, c := range cols {
 			if i > 0 {
@@ -456,15 +594,16 @@ func newSeparated(w *bufio.Writer, cols []column, opts RenderOptions, sep string
 }
 
 func (r *separatedRenderer) field(s string, null bool) string {
-	if r.sep != "," {
-		if null {
-			return ""
+	if null {
+		if r.sep == "," && r.null != "" {
+			return r.field(r.null, false)
 		}
+		return escapeControl(r.null)
+	}
+	if r.sep != "," {
 		return escapeControl(s)
 	}
 	switch {
-	case null:
-		return ""
 	case s == "", strings.ContainsAny(s, ",\"\r\n"), isSpaceRune(rune(s[0])), isSpaceRune(rune(s[len(s)-1])):
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
@@ -555,10 +694,11 @@ type lineRenderer struct {
 	cols  []column
 	width int
 	rows  int
+	null  string
 }
 
-func newLine(w *bufio.Writer, cols []column, _ RenderOptions) Renderer {
-	r := &lineRenderer{w: w, cols: cols}
+func newLine(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
+	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL")}
 	for _, c := range cols {
 		r.width = max(r.width, Width(c.name))
 	}
@@ -571,7 +711,11 @@ func (r *lineRenderer) Row(values []any) error {
 	}
 	r.rows++
 	for i, c := range r.cols {
-		r.w.WriteString(strings.Repeat(" ", r.width-Width(c.name)) + c.name + " = " + escapeControl(cellText(values[i], c)) + "\n")
+		text := r.null
+		if values[i] != nil {
+			text = cellText(values[i], c)
+		}
+		r.w.WriteString(strings.Repeat(" ", r.width-Width(c.name)) + c.name + " = " + escapeControl(text) + "\n")
 	}
 	return nil
 }

@@ -12,32 +12,76 @@ import (
 	"database/sql"
 	"os"
 	"os/signal"
+	"strings"
+	"time"
 
 	"github.com/ducksight/ducksight/engine"
 	"github.com/ducksight/ducksight/repl"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	go func() {
-		// The first Ctrl-C cancels the running statement; restoring the
-		// default lets a second one end the process.
-		<-ctx.Done()
-		stop()
-	}()
-	code := repl.Main(ctx, os.Args[1:], repl.Env{
-		Stdin:   os.Stdin,
-		Stdout:  os.Stdout,
-		Stderr:  os.Stderr,
-		Open:    open,
-		Version: engine.Version,
+	interrupt := make(chan os.Signal, 1)
+	signal.Notify(interrupt, os.Interrupt)
+	code := repl.Main(context.Background(), os.Args[1:], repl.Env{
+		Stdin:          os.Stdin,
+		Stdout:         os.Stdout,
+		Stderr:         os.Stderr,
+		Open:           open,
+		Version:        engine.Version,
+		Interrupt:      interrupt,
+		ResetInterrupt: func() { signal.Reset(os.Interrupt) },
+		Functions:      functions(),
+		Progress:       progress,
 	})
-	stop()
 	os.Exit(code)
 }
 
-func open(ctx context.Context, path string) (*sql.DB, func() error, error) {
-	e, err := engine.Open(ctx, path)
+// progress reports the epochs of a training run under ctx to report.
+func progress(ctx context.Context, report func(repl.Progress)) context.Context {
+	start := time.Now()
+	return engine.WithProgress(ctx, func(ep engine.Epoch) {
+		report(repl.Progress{
+			Epoch: ep.Epoch, Epochs: ep.Epochs, TrainLoss: ep.TrainLoss, ValidLoss: float64(ep.ValidLoss),
+			Metric: float64(ep.ValidMetric), MetricName: ep.MetricName, Elapsed: time.Since(start),
+		})
+	})
+}
+
+// functions describes ducksight's SQL functions for the shell, from the
+// registry that registers them.
+func functions() []repl.FunctionInfo {
+	var out []repl.FunctionInfo
+	for _, d := range engine.Functions() {
+		f := repl.FunctionInfo{Name: d.Name, Kind: d.Kind, Summary: d.Summary}
+		var args []string
+		for _, a := range d.Args {
+			switch {
+			case a.Named:
+				f.Named = append(f.Named, a.Name)
+				args = append(args, a.Name+" := "+a.Type)
+			case a.Optional:
+				args = append(args, "["+a.Name+" "+a.Type+"]")
+			default:
+				args = append(args, a.Name+" "+a.Type)
+			}
+			if a.Name == "model" && len(args) == 1 {
+				f.TakesModel = true
+			}
+		}
+		f.Signature = d.Name + "(" + strings.Join(args, ", ") + ")"
+		out = append(out, f)
+	}
+	return out
+}
+
+func open(ctx context.Context, path string, opts ...repl.OpenOptions) (*sql.DB, func() error, error) {
+	var eopts []engine.Option
+	for _, o := range opts {
+		if o.ReadOnly {
+			eopts = append(eopts, engine.ReadOnly())
+		}
+	}
+	e, err := engine.Open(ctx, path, eopts...)
 	if err != nil {
 		return nil, nil, err
 	}

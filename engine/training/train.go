@@ -41,6 +41,11 @@ type Epoch struct {
 	// document, which must be the same bit for bit for the same data,
 	// options and seed; the store keeps it with the metrics.
 	Seconds float64 `json:"-"`
+	// Epochs (the most epochs the run may take; early stopping may end it
+	// sooner) and MetricName ("AUC", "accuracy" or "RMSE") are set in the
+	// events Progress receives, for progress displays.
+	Epochs     int    `json:"-"`
+	MetricName string `json:"-"`
 }
 
 // Num is a float64 whose NaN travels through JSON as null.
@@ -651,7 +656,10 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 		ev.Seconds = time.Since(t0).Seconds()
 		history = append(history, ev)
 		if o.Progress != nil {
-			o.Progress(ev)
+			pe := ev
+			pe.Epochs = o.Epochs
+			pe.MetricName = map[perceptron.Task]string{perceptron.Binary: "AUC", perceptron.Multiclass: "accuracy", perceptron.Regression: "RMSE"}[e.task]
+			o.Progress(pe)
 		}
 		if score < bestScore-1e-6*math.Abs(bestScore) || bestLayers == nil {
 			bestScore = score

@@ -1,0 +1,227 @@
+//go:build duckdb_arrow && unix
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// The interactive shell, tested for real: the built ducksight binary runs
+// on a pseudo-terminal and the test types at it as a person would.
+
+// term is a running ducksight on a pseudo-terminal.
+type term struct {
+	t   *testing.T
+	cmd *exec.Cmd
+	pty *os.File
+	mu  sync.Mutex
+	out bytes.Buffer // everything the terminal showed
+	eof chan struct{}
+}
+
+func startTerm(t *testing.T, args ...string) *term {
+	t.Helper()
+	cmd := exec.Command(ducksightBinary(t), args...)
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_STATE_HOME=", "TERM=xterm")
+	cmd.Dir = home
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &term{t: t, cmd: cmd, pty: f, eof: make(chan struct{})}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			tm.mu.Lock()
+			tm.out.Write(buf[:n])
+			tm.mu.Unlock()
+			if err != nil {
+				close(tm.eof)
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_, _ = cmd.Process.Wait()
+		f.Close()
+	})
+	return tm
+}
+
+// screen is what the terminal has shown so far.
+func (tm *term) screen() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.out.String()
+}
+
+// waitFor waits until the output after offset from matches re, and returns
+// the offset of the end of the match.
+func (tm *term) waitFor(from int, re string, timeout time.Duration) int {
+	tm.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(timeout)
+	for {
+		s := tm.screen()
+		if loc := rx.FindStringIndex(s[from:]); loc != nil {
+			return from + loc[1]
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("timed out after %v waiting for %q; the terminal shows:\n%s", timeout, re, s[from:])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (tm *term) send(s string) int {
+	tm.t.Helper()
+	at := len(tm.screen())
+	if _, err := tm.pty.WriteString(s); err != nil {
+		tm.t.Fatal(err)
+	}
+	return at
+}
+
+// The prompt, as liner draws it at the start of a line.
+const promptRe = `(?m)D $`
+
+func TestREPL(t *testing.T) {
+	tm := startTerm(t)
+	at := tm.waitFor(0, `Enter "\.help" for usage hints\.`, 30*time.Second)
+	at = tm.waitFor(at, `D `, 10*time.Second)
+
+	// A statement over two lines, with a ';' inside a string: the
+	// continuation prompt, then the rendered box.
+	at = tm.send("SELECT 42 AS answer,\r")
+	at = tm.waitFor(at, `· `, 5*time.Second)
+	at = tm.send("'a;b' AS text;\r")
+	end := tm.waitFor(at, `└[─┴]+┘`, 10*time.Second)
+	box := tm.screen()[at:end]
+	for _, want := range []string{"answer", "text", "int32", "varchar", "42", "a;b"} {
+		if !strings.Contains(box, want) {
+			t.Errorf("box lacks %q:\n%s", want, box)
+		}
+	}
+	at = tm.waitFor(end, `D `, 5*time.Second)
+
+	// Tab completes a table function's name (DuckDB's autocomplete).
+	at = tm.send("SELECT count(*) FROM demo_custo\t")
+	at = tm.waitFor(at, `demo_customers`, 5*time.Second)
+	at = tm.send("(100);\r")
+	at = tm.waitFor(at, `100`, 10*time.Second)
+	at = tm.waitFor(at, `D `, 5*time.Second)
+
+	// Tab completes a named argument of a ducksight function, and a model
+	// name inside a ducksight call.
+	at = tm.send("CREATE TABLE c AS SELECT * FROM demo_customers(2000);\r")
+	at = tm.waitFor(at, `D `, 10*time.Second)
+	at = tm.send("SELECT version FROM train_perceptron('churn_model', 'c', label := 'churned', epo\t")
+	at = tm.waitFor(at, `epochs := `, 5*time.Second)
+	at = tm.send("2);\r")
+	// The live progress line (stderr is the terminal), then the result.
+	at = tm.waitFor(at, `training: epoch [12]/2  loss [0-9.]+  valid loss [0-9.]+  AUC [0-9.]+`, 30*time.Second)
+	at = tm.waitFor(at, `└[─┴]+┘`, 30*time.Second)
+	at = tm.waitFor(at, `D `, 5*time.Second)
+	at = tm.send("SELECT count(*) FROM predict('churn_m\t")
+	at = tm.waitFor(at, `churn_model'`, 5*time.Second)
+	at = tm.send(", 'c');\r")
+	at = tm.waitFor(at, `2000`, 10*time.Second)
+	at = tm.waitFor(at, `D `, 5*time.Second)
+
+	// Ctrl-C cancels a long statement and the prompt comes back, promptly;
+	// the session goes on.
+	at = tm.send("SELECT count(*) FROM range(100000000000) a(i) WHERE i % 7 = 123;\r")
+	time.Sleep(500 * time.Millisecond)
+	t0 := time.Now()
+	at = tm.send("\x03")
+	at = tm.waitFor(at, `(?i)interrupt`, 5*time.Second)
+	at = tm.waitFor(at, `D `, 5*time.Second)
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("Ctrl-C took %v to return to the prompt", d)
+	}
+	at = tm.send("SELECT 'still here' AS s;\r")
+	at = tm.waitFor(at, `still here`, 5*time.Second)
+	at = tm.waitFor(at, `D `, 5*time.Second)
+
+	// An error: the message, then the prompt.
+	at = tm.send("SELECT * FROM no_such_table;\r")
+	at = tm.waitFor(at, `Error: .*no_such_table`, 5*time.Second)
+	at = tm.waitFor(at, `D `, 5*time.Second)
+
+	// Ctrl-C on a half-typed line clears it (the next statement runs
+	// alone); Ctrl-D exits.
+	at = tm.send("SELECT 'never")
+	at = tm.waitFor(at, `never`, 5*time.Second)
+	at = tm.send("\x03")
+	at = tm.waitFor(at, `D `, 5*time.Second)
+	at = tm.send("SELECT 1 AS fresh_line;\r")
+	end = tm.waitFor(at, `└[─┴]+┘`, 5*time.Second)
+	if got := tm.screen()[at:end]; !strings.Contains(got, "fresh_line") || strings.Contains(got, "Error") {
+		t.Errorf("after Ctrl-C cleared the line, the next statement gave:\n%s", got)
+	}
+	at = tm.waitFor(end, `D `, 5*time.Second)
+	tm.send("\x04")
+	select {
+	case <-tm.eof:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Ctrl-D did not end the shell:\n%s", tm.screen()[at:])
+	}
+	// Two statements failed (the interrupted one and the missing table):
+	// exit status 1, as for a script.
+	if err := tm.cmd.Wait(); tm.cmd.ProcessState == nil || tm.cmd.ProcessState.ExitCode() != 1 {
+		t.Errorf("exit after Ctrl-D: %v, want exit status 1", err)
+	}
+	// The history file holds the statements.
+	hist, err := os.ReadFile(filepath.Join(tm.cmd.Dir, ".ducksight_history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(hist), "'still here'") {
+		t.Errorf("history lacks the statements typed:\n%s", hist)
+	}
+}
+
+// Progress lines are for terminals only: a script's stderr that is a pipe
+// gets none.
+func TestProgressNotOnPipes(t *testing.T) {
+	code, stdout, stderr := cli(t, t.TempDir(), "", "-c", `CREATE TABLE c AS SELECT * FROM demo_customers(2000);
+		SELECT epochs_run FROM train_perceptron('m', 'c', label := 'churned', epochs := 3, early_stopping := false);`)
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "3") || strings.Contains(stdout, "training:") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// -cmd runs before the prompt; dot commands work in the shell (.functions
+// lists the registry); .quit ends it, exit status 0 when nothing failed.
+func TestREPLCmdAndQuit(t *testing.T) {
+	tm := startTerm(t, "-cmd", "CREATE TABLE pre AS SELECT 7 AS seven")
+	at := tm.waitFor(0, promptRe, 30*time.Second)
+	at = tm.send("SELECT seven * 6 AS answer FROM pre;\r")
+	at = tm.waitFor(at, `│ +42 │`, 10*time.Second)
+	at = tm.waitFor(at, promptRe, 5*time.Second)
+	at = tm.send(".functions\r")
+	at = tm.waitFor(at, `score_label`, 10*time.Second)
+	at = tm.waitFor(at, promptRe, 5*time.Second)
+	tm.send(".quit\r")
+	select {
+	case <-tm.eof:
+	case <-time.After(10 * time.Second):
+		t.Fatalf(".quit did not end the shell:\n%s", tm.screen()[at:])
+	}
+	if err := tm.cmd.Wait(); err != nil {
+		t.Errorf("exit after .quit: %v, want status 0", err)
+	}
+}
