@@ -25,6 +25,10 @@ type Options struct {
 	// MaxRows, when positive, shows only the first and last rows of longer
 	// results in box and table mode (see RenderOptions).
 	MaxRows int
+	// MaxRowsSet reports that MaxRows was given (-maxrows, .maxrows);
+	// otherwise results on a terminal show at most terminalMaxRows rows, as
+	// in the DuckDB shell, and results to pipes and files all rows.
+	MaxRowsSet bool
 	// MaxWidth, when positive, cuts wider cells in box, table and markdown.
 	MaxWidth int
 	// Width is the width box and table fit a result to, leaving out middle
@@ -40,6 +44,10 @@ type Options struct {
 	Timer bool
 }
 
+// terminalMaxRows is how many rows a result on a terminal shows by default
+// (the first and last halves, with the total in the footer).
+const terminalMaxRows = 40
+
 // renderOptions are the options of the next result, which goes to s.out.
 func (s *Session) renderOptions() RenderOptions {
 	o := &s.opts
@@ -47,7 +55,11 @@ func (s *Session) renderOptions() RenderOptions {
 	if width == 0 {
 		width = TerminalWidth(s.out)
 	}
-	return RenderOptions{NoHeader: o.NoHeader, MaxRows: o.MaxRows, MaxWidth: o.MaxWidth, Width: max(width, 0), NullValue: o.NullValue}
+	rows := o.MaxRows
+	if rows == 0 && !o.MaxRowsSet && width > 0 {
+		rows = terminalMaxRows // a terminal, and no -maxrows or .maxrows
+	}
+	return RenderOptions{NoHeader: o.NoHeader, MaxRows: rows, MaxWidth: o.MaxWidth, Width: max(width, 0), NullValue: o.NullValue}
 }
 
 // Session runs statements on one dedicated connection, so SET, USE, TEMP

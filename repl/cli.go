@@ -117,7 +117,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 	fs.BoolVar(&opts.NoHeader, "noheader", false, "hide column names")
 	fs.BoolVar(&opts.Bail, "bail", false, "stop at the first error")
 	fs.BoolVar(&opts.Echo, "echo", false, "print each statement before running it")
-	fs.IntVar(&opts.MaxRows, "maxrows", 0, "show only the first and last rows of longer results in box and table mode (0: all)")
+	fs.Func("maxrows", "show only the first and last rows of results longer than `N` in box and table mode (0: all; default 40 on a terminal, all otherwise)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a row count, got %q", v)
+		}
+		opts.MaxRows, opts.MaxRowsSet = n, true
+		return nil
+	})
 	fs.BoolVar(&version, "version", false, "print the version and exit")
 
 	// Options may follow DBFILE, as in the DuckDB CLI: parse, take one

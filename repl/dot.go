@@ -54,12 +54,12 @@ func init() {
 			return nil
 		}},
 		{".help", "[COMMAND]", "list dot commands, or show one", [2]int{0, 1}, dotHelp},
-		{".maxrows", "N", "show only the first and last rows of results longer than N in box and table mode (0: all)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+		{".maxrows", "N", "show only the first and last rows of results longer than N in box and table mode (0: all; default 40 on a terminal)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			n, err := strconv.Atoi(d.args[0])
 			if err != nil || n < 0 {
 				return fmt.Errorf("%w: %q (want a row count, 0 for all)", ErrBadArgument, d.args[0])
 			}
-			s.opts.MaxRows = n
+			s.opts.MaxRows, s.opts.MaxRowsSet = n, true
 			return nil
 		}},
 		{".mode", "[MODE]", "set the output mode (" + modeNames() + "), or show it", [2]int{0, 1}, func(_ context.Context, s *Session, d dotCall) error {
