@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
@@ -63,15 +64,29 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
 	if err != nil {
+		return nil, err
+	}
+	if rec.Kind == "kmeans" {
+		var doc clustering.Document
+		if err := decodeDocument(a.fn, rec, &doc); err != nil {
+			return nil, err
+		}
+		return newSegmentPredictor(b, a.fn, &doc, data)
+	}
+	if rec.Kind != "perceptron" {
+		return nil, wrongKind(a.fn, rec, "perceptron or kmeans")
+	}
+	var doc training.Document
+	if err := decodeDocument(a.fn, rec, &doc); err != nil {
 		return nil, err
 	}
 	q, err := b.Prepare(a.fn, "data", data)
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPredictor(a.fn, doc, q, threshold)
+	p, err := newPredictor(a.fn, &doc, q, threshold)
 	if err != nil {
 		q.Close()
 		return nil, err

@@ -117,24 +117,32 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	// A read-only database is refused before anything runs.
-	conn, err := b.Host.Conn(b.Ctx, b.SearchPath)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	writable, err := store.Writable(b.Ctx, conn)
-	conn.Close()
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	if !writable {
-		return nil, dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
+	if err := checkWritable(b, fn); err != nil {
+		return nil, err
 	}
 	q, err := b.Prepare(fn, "data", data)
 	if err != nil {
 		return nil, err
 	}
 	return &trainBound{name: name, data: data, o: o, q: q, host: b.Host, searchPath: b.SearchPath}, nil
+}
+
+// checkWritable refuses a call that would save a model on a read-only
+// database, before anything runs.
+func checkWritable(b *udf.BindContext, fn string) error {
+	conn, err := b.Host.Conn(b.Ctx, b.SearchPath)
+	if err != nil {
+		return dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	writable, err := store.Writable(b.Ctx, conn)
+	conn.Close()
+	if err != nil {
+		return dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	if !writable {
+		return dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
+	}
+	return nil
 }
 
 // TrainPerceptron is train_perceptron for Go callers: the same checks, the
@@ -338,17 +346,22 @@ func saveModel(ctx context.Context, h *udf.Host, searchPath, name, data string, 
 		Seconds      float64   `json:"seconds"`
 		EpochSeconds []float64 `json:"epoch_seconds"`
 	}{d.Metrics, res.Seconds, secs})
-	conn, err := h.Conn(ctx, searchPath)
-	if err != nil {
-		return 0, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
-	}
-	defer conn.Close()
-	v, err := store.Save(ctx, conn, &store.Record{
+	return storeRecord(ctx, h, searchPath, trainPerceptron.Name, &store.Record{
 		Name: name, Kind: d.Kind, Task: d.Task, Label: d.Label.Column, Features: d.Features,
 		Options: opts, Metrics: mets, Data: data, Document: doc,
 	})
+}
+
+// storeRecord saves rec as a new version of its model and returns it.
+func storeRecord(ctx context.Context, h *udf.Host, searchPath, fn string, rec *store.Record) (int, error) {
+	conn, err := h.Conn(ctx, searchPath)
 	if err != nil {
-		return 0, dserr.New(dserr.Internal, trainPerceptron.Name, "model", "cannot save: %v", err)
+		return 0, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	defer conn.Close()
+	v, err := store.Save(ctx, conn, rec)
+	if err != nil {
+		return 0, dserr.New(dserr.Internal, fn, "model", "cannot save: %v", err)
 	}
 	return v, nil
 }

@@ -259,8 +259,17 @@ func (o *Output) SetNull(col, i int) {
 	writableMask(v).SetNull(i)
 }
 
-// SetTimestamp writes t (microseconds since the epoch, UTC) into a
-// TIMESTAMP column.
+// SetTimestamp writes t into a TIMESTAMP column (microseconds since the
+// epoch, UTC) or a DATE column (its day, UTC).
 func (o *Output) SetTimestamp(col, i int, t time.Time) {
+	if o.es.bind.cols[col].Type.id == mapping.TypeDate {
+		// A DATE column: the day of t (UTC).
+		days := t.Unix() / 86400
+		if t.Unix()%86400 < 0 {
+			days--
+		}
+		values[int32](o, col, mapping.TypeDate)[i] = int32(days)
+		return
+	}
 	values[int64](o, col, mapping.TypeTimestamp)[i] = t.UnixMicro()
 }

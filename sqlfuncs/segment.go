@@ -1,0 +1,365 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// segment(model, data, k := ..., ...): k-means segmentation. It fits and
+// saves a kmeans model, then returns every input row with its segment.
+
+var segmentFn = &Function{
+	Name:    "segment",
+	Summary: "segment data with k-means (k chosen automatically when omitted), save the model, and return every row with its segment",
+	Example: "SELECT * FROM segment('rfm', $$SELECT customer_id, days_since_last_purchase, orders_12m, revenue_12m FROM customers$$, k := 5, exclude := ['customer_id']);",
+	Columns: []ColumnDoc{
+		{"segment", "INTEGER", "the row's segment, 1..k, numbered by size (1 is the largest); NULL for a row with a NaN or infinite feature"},
+		{"distance", "DOUBLE", "Euclidean distance to the segment's centroid, in standardised units"},
+	},
+	Table: &udf.TableFunc{
+		Name: "segment",
+		Args: []udf.Param{
+			{Name: "model", Type: udf.Varchar, Doc: "model name; segmenting an existing name adds a version"},
+			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+		},
+		Named: []udf.Param{
+			{Name: "k", Type: udf.Integer, Doc: "number of segments; omitted or 0: chosen by silhouette among 2..k_max"},
+			{Name: "k_max", Type: udf.Integer, Doc: "largest k the automatic choice tries (default 10)"},
+			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns (default: all but exclude)"},
+			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use"},
+			{Name: "standardize", Type: udf.Boolean, Doc: "standardise numeric columns (default true)"},
+			{Name: "init", Type: udf.Varchar, Doc: "'kmeans++' (default) or 'random'"},
+			{Name: "n_init", Type: udf.Integer, Doc: "initialisations tried, the lowest inertia kept (default 3)"},
+			{Name: "max_iter", Type: udf.Integer, Doc: "most Lloyd iterations per initialisation (default 300)"},
+			{Name: "tol", Type: udf.Double, Doc: "stop when the centroids move less than this, relative to the data's variance (default 1e-4)"},
+			{Name: "memory_limit", Type: udf.Varchar, Doc: "most memory for the encoded rows before every iteration streams them (default '2GB')"},
+			{Name: "seed", Type: udf.BigInt, Doc: "seed of the initialisation and samples (default 42)"},
+		},
+		Mutates: true,
+	},
+}
+
+func init() { segmentFn.Table.Bind = bindSegment }
+
+func segmentOptions(a args) (clustering.Options, error) {
+	// Defaults first, then what is given: a given 0 stays 0 (and is
+	// refused by Validate where it is not allowed).
+	var o clustering.Options
+	o.Defaults()
+	var err error
+	ints := []struct {
+		name string
+		dst  *int
+	}{{"k", &o.K}, {"k_max", &o.KMax}, {"n_init", &o.NInit}, {"max_iter", &o.MaxIter}}
+	for _, x := range ints {
+		if _, _, ok := a.named(x.name); !ok {
+			continue
+		}
+		v, err := a.namedInt64(x.name, 0)
+		if err != nil {
+			return o, err
+		}
+		if v < math.MinInt32 || v > math.MaxInt32 {
+			return o, dserr.Arg(a.fn, x.name, "out of range: %d", v)
+		}
+		*x.dst = int(v)
+	}
+	if o.Features, err = a.namedStrings("features"); err != nil {
+		return o, err
+	}
+	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
+		return o, err
+	}
+	if st, err := a.namedBool("standardize"); err != nil {
+		return o, err
+	} else if st != nil {
+		o.Standardize = st
+	}
+	if o.Init, err = a.namedString("init", o.Init); err != nil {
+		return o, err
+	}
+	o.Init = strings.ToLower(o.Init)
+	if _, _, ok := a.named("tol"); ok {
+		t, err := a.namedFloat("tol", 0)
+		if err != nil {
+			return o, err
+		}
+		o.Tol = &t
+	}
+	if o.MemoryLimit, err = a.namedString("memory_limit", o.MemoryLimit); err != nil {
+		return o, err
+	}
+	if _, _, ok := a.named("seed"); ok {
+		if o.Seed, err = a.namedInt64("seed", 0); err != nil {
+			return o, err
+		}
+		o.SeedGiven = true
+	}
+	return o, nil
+}
+
+func bindSegment(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, segmentFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	data, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	}
+	o, err := segmentOptions(a)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkWritable(b, a.fn); err != nil {
+		return nil, err
+	}
+	q, err := b.Prepare(a.fn, "data", data)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := segmentColumns(a.fn, q)
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	return &segmentBound{name: name, data: data, o: o, q: q, host: b.Host, searchPath: b.SearchPath, cols: cols}, nil
+}
+
+// segmentColumns are the input columns, then segment and distance.
+func segmentColumns(fn string, q *udf.Query) ([]udf.Column, error) {
+	var cols []udf.Column
+	for i := 0; i < q.NumColumns(); i++ {
+		n := q.ColumnName(i)
+		if strings.EqualFold(n, "segment") || strings.EqualFold(n, "distance") {
+			return nil, dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", n, n, n)
+		}
+		cols = append(cols, udf.Column{Name: n, Type: q.ColumnType(i)})
+	}
+	return append(cols, udf.Column{Name: "segment", Type: udf.Integer}, udf.Column{Name: "distance", Type: udf.Double}), nil
+}
+
+type segmentBound struct {
+	name, data string
+	o          clustering.Options
+	q          *udf.Query
+	host       *udf.Host
+	searchPath string
+	cols       []udf.Column
+}
+
+func (s *segmentBound) Columns() []udf.Column { return s.cols }
+func (s *segmentBound) Close() error          { s.q.Close(); return nil }
+
+func (s *segmentBound) Start(ctx context.Context) (udf.Execution, error) {
+	return &segmentExec{s: s}, nil
+}
+
+// segmentExec fits and saves on its first Fill, then streams the data
+// again, assigning each row.
+type segmentExec struct {
+	s *segmentBound
+	w *segmentWriter
+}
+
+func (e *segmentExec) Threads() int { return 1 }
+func (e *segmentExec) Close() error {
+	if e.w != nil {
+		e.w.close()
+	}
+	return nil
+}
+
+func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
+	if e.w == nil {
+		doc, _, err := fitSegments(ctx, e.s.host, e.s.searchPath, e.s.name, e.s.data, e.s.q, e.s.o)
+		if err != nil {
+			return err
+		}
+		if e.w, err = newSegmentWriter(ctx, segmentFn.Name, doc, e.s.q); err != nil {
+			return err
+		}
+	}
+	return e.w.fill(out)
+}
+
+// fitSegments fits a segmentation of q and saves it as a new version of
+// name.
+func fitSegments(ctx context.Context, h *udf.Host, searchPath, name, data string, q *udf.Query, o clustering.Options) (*clustering.Document, int, error) {
+	res, err := clustering.Fit(ctx, querySource{q}, o)
+	if err != nil {
+		return nil, 0, err
+	}
+	d := res.Doc
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return nil, 0, dserr.Wrap(dserr.Internal, segmentFn.Name, "", err)
+	}
+	opts, _ := json.Marshal(d.Options)
+	mets, _ := json.Marshal(struct {
+		Metric        string   `json:"metric"`
+		ValidMetric   *float64 `json:"valid_metric"`
+		K             int      `json:"k"`
+		KAutomatic    bool     `json:"k_automatic"`
+		Inertia       float64  `json:"inertia"`
+		DaviesBouldin *float64 `json:"davies_bouldin"`
+		Mode          string   `json:"mode"`
+		Notes         []string `json:"notes,omitempty"`
+		Seconds       float64  `json:"seconds"`
+	}{"silhouette", finiteOrNil(float64(d.Quality.Silhouette)), d.K, d.KAutomatic, d.Quality.Inertia,
+		finiteOrNil(float64(d.Quality.DaviesBouldin)), res.Mode, res.Notes, res.Seconds})
+	v, err := storeRecord(ctx, h, searchPath, segmentFn.Name, &store.Record{
+		Name: name, Kind: "kmeans", Task: "segmentation", Features: d.Features,
+		Options: opts, Metrics: mets, Data: data, Document: doc,
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return d, v, nil
+}
+
+func finiteOrNil(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+// segmentWriter streams a data query and writes every row with its
+// segment and distance under a kmeans document: segment's output, and
+// predict's for kmeans models.
+type segmentWriter struct {
+	doc     *clustering.Document
+	binding *features.Binding
+	r       *udf.Reader
+	nIn     int
+	x, dist []float64
+	lab     []int32
+	skip    []bool
+}
+
+func newSegmentWriter(ctx context.Context, fn string, doc *clustering.Document, q *udf.Query) (*segmentWriter, error) {
+	binding, err := doc.Encoder.Bind(q.Schema())
+	if err != nil {
+		return nil, dserr.Arg(fn, "data", "%v", err)
+	}
+	r, err := q.Stream(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &segmentWriter{doc: doc, binding: binding, r: r, nIn: q.NumColumns(),
+		x: make([]float64, udf.VectorSize*doc.Encoder.Width), dist: make([]float64, udf.VectorSize),
+		lab: make([]int32, udf.VectorSize), skip: make([]bool, udf.VectorSize)}, nil
+}
+
+func (w *segmentWriter) close() { w.r.Close() }
+
+func (w *segmentWriter) fill(out *udf.Output) error {
+	b, err := w.r.Next()
+	if err != nil || b == nil {
+		out.SetLen(0)
+		return err
+	}
+	defer b.Release()
+	n := b.Len()
+	for i := 0; i < w.nIn; i++ {
+		out.PassThrough(i, b, i)
+	}
+	segCol, distCol := w.nIn, w.nIn+1
+	if !out.Projected(segCol) && !out.Projected(distCol) {
+		out.SetLen(n)
+		return nil
+	}
+	skip := w.skip[:n]
+	clear(skip)
+	w.binding.BadRows(b.Record, skip)
+	width := w.doc.Encoder.Width
+	k := w.binding.Encode(b.Record, skip, w.x[:n*width])
+	w.doc.Model.Assign(w.x[:k*width], k, w.lab[:k], w.dist[:k])
+	segNulls, distNulls := out.Validity(segCol), out.Validity(distCol)
+	dists := out.Float64s(distCol)
+	j := 0
+	for i := 0; i < n; i++ {
+		if skip[i] || w.lab[j] < 0 {
+			if !skip[i] {
+				j++
+			}
+			if segNulls != nil {
+				segNulls.SetNull(i)
+			}
+			if distNulls != nil {
+				distNulls.SetNull(i)
+			}
+			continue
+		}
+		out.SetInt(segCol, i, int64(w.lab[j])+1)
+		if dists != nil {
+			dists[i] = w.dist[j]
+		}
+		j++
+	}
+	out.SetLen(n)
+	return nil
+}
+
+// segmentPredictor is predict for a kmeans model: every input row with its
+// segment and distance.
+type segmentPredictor struct {
+	fn   string
+	doc  *clustering.Document
+	q    *udf.Query
+	cols []udf.Column
+}
+
+func newSegmentPredictor(b *udf.BindContext, fn string, doc *clustering.Document, data string) (udf.Bound, error) {
+	q, err := b.Prepare(fn, "data", data)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := segmentColumns(fn, q)
+	if err == nil {
+		_, err = doc.Encoder.Bind(q.Schema())
+		if err != nil {
+			err = dserr.Arg(fn, "data", "%v", err)
+		}
+	}
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	return &segmentPredictor{fn: fn, doc: doc, q: q, cols: cols}, nil
+}
+
+func (p *segmentPredictor) Columns() []udf.Column { return p.cols }
+func (p *segmentPredictor) Close() error          { p.q.Close(); return nil }
+
+func (p *segmentPredictor) Start(ctx context.Context) (udf.Execution, error) {
+	w, err := newSegmentWriter(ctx, p.fn, p.doc, p.q)
+	if err != nil {
+		return nil, err
+	}
+	return writerExec{w}, nil
+}
+
+type writerExec struct{ w *segmentWriter }
+
+func (e writerExec) Threads() int                                    { return 1 }
+func (e writerExec) Close() error                                    { e.w.close(); return nil }
+func (e writerExec) Fill(ctx context.Context, out *udf.Output) error { return e.w.fill(out) }

@@ -1,0 +1,178 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// segment_profile(model, min_size := 10, version := N), segment_quality
+// and segment_k_scores: what a segmentation found, read from its stored
+// document.
+
+var segmentProfileFn = &Function{
+	Name:    "segment_profile",
+	Summary: "one row per segment of a segment model: size, share, feature means or top levels, and a readable description",
+	Example: "SELECT * FROM segment_profile('rfm');",
+	Columns: []ColumnDoc{
+		{"segment", "INTEGER", "segment number, 1 the largest"},
+		{"size", "BIGINT", "rows in the segment (at fitting)"},
+		{"share", "DOUBLE", "size / all rows segmented"},
+		{"<feature>_mean", "DOUBLE", "for each numeric or boolean input: its mean in the segment, original units (DATE and TIMESTAMP inputs: a DATE or TIMESTAMP)"},
+		{"<feature>_top", "VARCHAR", "for each categorical input: its most common level in the segment"},
+		{"<feature>_top_share", "DOUBLE", "that level's share of the segment"},
+		{"description", "VARCHAR", "the 3 features that most set the segment apart, largest |z| first"},
+	},
+	Table: &udf.TableFunc{
+		Name: "segment_profile",
+		Args: []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name (a segment model)"}},
+		Named: []udf.Param{
+			{Name: "min_size", Type: udf.Integer, Doc: "segments smaller than this report their size only (default 10)"},
+			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+		},
+	},
+}
+
+var segmentQualityFn = &Function{
+	Name:    "segment_quality",
+	Summary: "one row: how good a segment model's segmentation is (inertia, silhouette, Davies-Bouldin)",
+	Example: "SELECT * FROM segment_quality('rfm');",
+	Columns: []ColumnDoc{
+		{"k", "INTEGER", "number of segments"},
+		{"k_automatic", "BOOLEAN", "whether k was chosen automatically"},
+		{"inertia", "DOUBLE", "sum of squared distances of the rows to their centroids (standardised units)"},
+		{"silhouette", "DOUBLE", "mean silhouette on a deterministic sample of at most 10,000 rows (-1..1, higher is better)"},
+		{"davies_bouldin", "DOUBLE", "Davies-Bouldin index (lower is better)"},
+	},
+	Table: &udf.TableFunc{
+		Name:  "segment_quality",
+		Args:  []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name (a segment model)"}},
+		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+	},
+}
+
+var segmentKScoresFn = &Function{
+	Name:    "segment_k_scores",
+	Summary: "one row per k tried when a segment model chose k automatically (empty otherwise), to see the elbow",
+	Example: "SELECT * FROM segment_k_scores('rfm') ORDER BY k;",
+	Columns: []ColumnDoc{
+		{"k", "INTEGER", "number of segments tried"},
+		{"inertia", "DOUBLE", "inertia of the best of n_init fits with k segments"},
+		{"silhouette", "DOUBLE", "silhouette on the sample (the choice maximises it)"},
+	},
+	Table: &udf.TableFunc{
+		Name:  "segment_k_scores",
+		Args:  []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name (a segment model)"}},
+		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+	},
+}
+
+func init() {
+	segmentProfileFn.Table.Bind = bindSegmentProfile
+	segmentQualityFn.Table.Bind = bindSegmentQuality
+	segmentKScoresFn.Table.Bind = bindSegmentKScores
+}
+
+func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, segmentProfileFn.Table)
+	name, version, err := a.modelVersion()
+	if err != nil {
+		return nil, err
+	}
+	minSize, err := a.namedInt64("min_size", 10)
+	if err != nil {
+		return nil, err
+	}
+	if minSize < 0 {
+		return nil, dserr.Arg(a.fn, "min_size", "must be >= 0, got %d", minSize)
+	}
+	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	if err != nil {
+		return nil, err
+	}
+	cols := []udf.Column{{Name: "segment", Type: udf.Integer}, {Name: "size", Type: udf.BigInt}, {Name: "share", Type: udf.Double}}
+	for _, c := range doc.Population {
+		switch c.Kind {
+		case features.KindCategorical:
+			cols = append(cols, udf.Column{Name: c.Column + "_top", Type: udf.Varchar}, udf.Column{Name: c.Column + "_top_share", Type: udf.Double})
+		case features.KindDate:
+			cols = append(cols, udf.Column{Name: c.Column + "_mean", Type: udf.Date})
+		case features.KindTimestamp:
+			cols = append(cols, udf.Column{Name: c.Column + "_mean", Type: udf.Timestamp})
+		default:
+			cols = append(cols, udf.Column{Name: c.Column + "_mean", Type: udf.Double})
+		}
+	}
+	cols = append(cols, udf.Column{Name: "description", Type: udf.Varchar})
+	return &rowsBound{cols: cols, compute: func(ctx context.Context) ([][]any, error) {
+		rows := make([][]any, 0, len(doc.Profile))
+		for _, s := range doc.Profile {
+			row := []any{s.Segment, s.Size, s.Share}
+			small := s.Size < minSize
+			for _, c := range s.Columns {
+				switch {
+				case c.Kind == features.KindCategorical && (small || c.Top == nil):
+					row = append(row, nil, nil)
+				case c.Kind == features.KindCategorical:
+					row = append(row, *c.Top, float64(c.TopShare))
+				case small || math.IsNaN(float64(c.Mean)):
+					row = append(row, nil)
+				case c.Kind == features.KindDate:
+					row = append(row, time.Unix(int64(math.Round(float64(c.Mean)))*86400, 0).UTC())
+				case c.Kind == features.KindTimestamp:
+					row = append(row, time.UnixMicro(int64(math.Round(float64(c.Mean)*1e6))).UTC())
+				default:
+					row = append(row, float64(c.Mean))
+				}
+			}
+			if small {
+				row = append(row, nil)
+			} else {
+				row = append(row, s.Description)
+			}
+			rows = append(rows, row)
+		}
+		return rows, nil
+	}}, nil
+}
+
+func bindSegmentQuality(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, segmentQualityFn.Table)
+	name, version, err := a.modelVersion()
+	if err != nil {
+		return nil, err
+	}
+	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	if err != nil {
+		return nil, err
+	}
+	q := doc.Quality
+	return &rowsBound{cols: resultColumns(segmentQualityFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+		return [][]any{{q.K, q.KAutomatic, q.Inertia, float64(q.Silhouette), float64(q.DaviesBouldin)}}, nil
+	}}, nil
+}
+
+func bindSegmentKScores(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, segmentKScoresFn.Table)
+	name, version, err := a.modelVersion()
+	if err != nil {
+		return nil, err
+	}
+	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	if err != nil {
+		return nil, err
+	}
+	return &rowsBound{cols: resultColumns(segmentKScoresFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+		rows := make([][]any, 0, len(doc.KScores))
+		for _, s := range doc.KScores {
+			rows = append(rows, []any{s.K, s.Inertia, float64(s.Silhouette)})
+		}
+		return rows, nil
+	}}, nil
+}
