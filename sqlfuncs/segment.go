@@ -108,6 +108,41 @@ func segmentOptions(a args) (clustering.Options, error) {
 	return o, nil
 }
 
+// Segment is segment for Go callers: the same checks, data query rules,
+// fitting and saving, without the returned rows (predict gives them). o
+// holds what the named arguments give the SQL function; its zero values
+// are the defaults.
+func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o clustering.Options) (*clustering.Document, int, error) {
+	b := &udf.BindContext{Ctx: ctx, Host: h, SearchPath: searchPath}
+	fn := segmentFn.Name
+	if strings.TrimSpace(name) == "" {
+		return nil, 0, dserr.Arg(fn, "model", "must not be empty")
+	}
+	o.Defaults()
+	if err := o.Validate(); err != nil {
+		return nil, 0, err
+	}
+	if err := checkWritable(b, fn); err != nil {
+		return nil, 0, err
+	}
+	q, err := b.Prepare(fn, "data", data)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer q.Close()
+	return fitSegments(ctx, h, searchPath, name, data, q, o)
+}
+
+// LoadSegments returns version (0: the latest) of kmeans model name, and
+// the version it is.
+func LoadSegments(ctx context.Context, h *udf.Host, searchPath, fn, name string, version int) (*clustering.Document, int, error) {
+	rec, doc, err := loadKMeans(ctx, h, searchPath, fn, name, version)
+	if err != nil {
+		return nil, 0, err
+	}
+	return doc, rec.Version, nil
+}
+
 func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, segmentFn.Table)
 	name, err := a.str(0)
