@@ -258,3 +258,39 @@ func BenchmarkRowHashes(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkRowHashPair: the split and fingerprint hashes of 1M rows of 16
+// DOUBLE columns, as training computes them, with RowHashPair and with two
+// calls of RowHashes.
+func BenchmarkRowHashPair(b *testing.B) {
+	const rows, cols = 1 << 20, 16
+	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer alloc.AssertSize(b, 0)
+	all, batches := benchData(alloc, rows, cols, 2048, false)
+	defer all.Release()
+	defer func() {
+		for _, r := range batches {
+			r.Release()
+		}
+	}()
+	idx := make([]int, cols)
+	for i := range idx {
+		idx[i] = i
+	}
+	ha, hb := make([]uint64, 2048), make([]uint64, 2048)
+	b.Run("pair", func(b *testing.B) {
+		for range b.N {
+			for _, r := range batches {
+				ha, hb = RowHashPair(r, idx, 42, 0, ha, hb)
+			}
+		}
+	})
+	b.Run("twice", func(b *testing.B) {
+		for range b.N {
+			for _, r := range batches {
+				ha = RowHashes(r, idx, 42, ha)
+				hb = RowHashes(r, idx, 0, hb)
+			}
+		}
+	})
+}

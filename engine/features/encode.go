@@ -146,7 +146,8 @@ func (b *Binding) BadRows(rec arrow.RecordBatch, skip []bool) int {
 func (b *Binding) Encode(rec arrow.RecordBatch, skip []bool, out []float64) int {
 	n := int(rec.NumRows())
 	b.check(rec)
-	sel := selection(skip, n)
+	sel, done := selection(skip, n)
+	defer done()
 	rows := n
 	if sel != nil {
 		rows = len(sel)
@@ -179,10 +180,11 @@ func (b *Binding) Encode(rec arrow.RecordBatch, skip []bool, out []float64) int 
 // 8192 and above slower.
 const blockValues = 1024
 
-// selection lists the rows skip keeps, or returns nil when it keeps all.
-func selection(skip []bool, n int) []int32 {
+// selection lists the rows skip keeps, or returns nil when it keeps all,
+// and the function that gives the list back (see scratch).
+func selection(skip []bool, n int) ([]int32, func()) {
 	if skip == nil {
-		return nil
+		return nil, func() {}
 	}
 	if len(skip) != n {
 		panic(fmt.Sprintf("features: %d skip flags for %d rows", len(skip), n))
@@ -194,15 +196,16 @@ func selection(skip []bool, n int) []int32 {
 		}
 	}
 	if k == 0 {
-		return nil
+		return nil, func() {}
 	}
-	sel := make([]int32, 0, n-k)
+	sel, done := scratch[int32](&int32Scratch, n-k)
+	sel = sel[:0]
 	for i, s := range skip {
 		if !s {
 			sel = append(sel, int32(i))
 		}
 	}
-	return sel
+	return sel, done
 }
 
 // writer writes one column's inputs for output rows [lo, hi): output row r

@@ -77,9 +77,9 @@ type Fitter struct {
 	opts    FitOptions
 	cols    []*colFit
 	rows    int64
-	floats  []float64 // per-batch scratch: a column's values
-	gather  []float64 // per-batch scratch: its valid values
-	indices []int32   // per-batch scratch: dictionary indices
+	nums    []numBatch  // per-batch scratch: the numeric columns' values
+	scratch [][]float64 // per-batch scratch: two buffers per numeric column
+	indices []int32     // per-batch scratch: dictionary indices
 }
 
 // colFit is what the Fitter learns about one candidate column.
@@ -157,6 +157,18 @@ func NewFitter(schema *arrow.Schema, features []string, opts FitOptions) (*Fitte
 // Rows is the number of rows observed (not skipped) so far.
 func (f *Fitter) Rows() int64 { return f.rows }
 
+// NonFinite is the number of NaN and ±Inf values observed so far in the
+// candidate columns (in rows not skipped). When it is 0, BadRows (of the
+// Fitter or of a Binding of its Encoder) marks no row of the observed
+// batches that the same skip flags did not mark already.
+func (f *Fitter) NonFinite() int64 {
+	var n int64
+	for _, c := range f.cols {
+		n += c.mom.NaN
+	}
+	return n
+}
+
 // BadRows sets skip[i] for each row not yet skipped that has NaN or ±Inf
 // in a candidate feature column, and returns how many rows it marked.
 // len(skip) must be rec.NumRows(). rec is not released.
@@ -200,6 +212,7 @@ func (f *Fitter) Observe(rec arrow.RecordBatch, skip []bool) error {
 		}
 	}
 	f.rows += int64(kept)
+	nums := f.nums[:0]
 	for _, c := range f.cols {
 		if c.drop != "" {
 			continue
@@ -209,37 +222,53 @@ func (f *Fitter) Observe(rec arrow.RecordBatch, skip []bool) error {
 		case KindCategorical:
 			f.observeText(c, a, skip)
 		default:
-			f.observeNumber(c, a, skip)
+			nums = append(nums, f.gatherNumber(len(nums), c, a, skip))
 		}
 	}
+	f.observeNumbers(nums, skip)
+	clear(nums) // no reference to the batch stays
+	f.nums = nums[:0]
 	return nil
 }
 
-// observeNumber gathers the valid, finite, not skipped values of one batch
-// of a numeric-like column and merges their moments into c.mom.
-func (f *Fitter) observeNumber(c *colFit, a arrow.Array, skip []bool) {
+// numBatch is one batch of a numeric-like column on its way into the
+// column's moments.
+type numBatch struct {
+	c   *colFit
+	a   arrow.Array
+	bm  []byte // validity
+	off int
+	s   summer
+}
+
+// gatherNumber collects the valid, finite, not skipped values of one batch
+// of a numeric-like column, the k-th of the batch (whose scratch space it
+// uses).
+func (f *Fitter) gatherNumber(k int, c *colFit, a arrow.Array, skip []bool) numBatch {
 	n := a.Len()
-	if cap(f.floats) < n {
-		f.floats = make([]float64, n)
-		f.gather = make([]float64, 0, n)
+	for len(f.scratch) < 2*(k+1) {
+		f.scratch = append(f.scratch, nil)
+	}
+	floats, gather := &f.scratch[2*k], &f.scratch[2*k+1]
+	if cap(*floats) < n {
+		*floats = make([]float64, n)
+		*gather = make([]float64, 0, n)
 	}
 	var vals []float64
 	if f64, ok := a.(*array.Float64); ok {
 		vals = f64.Float64Values() // no copy needed
 	} else {
-		vals = f.floats[:n]
+		vals = (*floats)[:n]
 		toFloats(a, vals)
 	}
 	bm, off := validity(a)
-	s := summer{min: math.Inf(1), max: math.Inf(-1)}
+	nb := numBatch{c: c, a: a, bm: bm, off: off, s: summer{min: math.Inf(1), max: math.Inf(-1)}}
+	s := &nb.s
 	if bm == nil && skip == nil && allFinite(vals) {
 		// Every value counts: no gathering.
 		s.vals = vals
-		for _, x := range vals {
-			s.see(x)
-		}
 	} else {
-		s.vals = f.gather[:0]
+		s.vals = (*gather)[:0]
 		for i, x := range vals {
 			if skip != nil && skip[i] {
 				continue
@@ -253,40 +282,77 @@ func (f *Fitter) observeNumber(c *colFit, a arrow.Array, skip []bool) {
 				continue
 			}
 			s.vals = append(s.vals, x)
-			s.see(x)
 		}
 	}
 	s.n = int64(len(s.vals))
-	c.mom.Merge(s.moments())
-	if c.id != nil && !c.id.done {
-		switch v := a.(type) {
-		case *array.Int8:
-			trackInts(c.id, v.Int8Values(), bm, off, skip)
-		case *array.Int16:
-			trackInts(c.id, v.Int16Values(), bm, off, skip)
-		case *array.Int32:
-			trackInts(c.id, v.Int32Values(), bm, off, skip)
-		case *array.Int64:
-			trackInts(c.id, v.Int64Values(), bm, off, skip)
-		case *array.Uint8:
-			trackInts(c.id, v.Uint8Values(), bm, off, skip)
-		case *array.Uint16:
-			trackInts(c.id, v.Uint16Values(), bm, off, skip)
-		case *array.Uint32:
-			trackInts(c.id, v.Uint32Values(), bm, off, skip)
-		case *array.Uint64:
-			trackInts(c.id, v.Uint64Values(), bm, off, skip)
+	return nb
+}
+
+// observeNumbers merges the moments of one batch of each numeric-like
+// column into the column's. Columns with as many values are summed two at
+// a time: each sum is a chain of additions that waits for the one before,
+// and two chains run side by side (each summed in order, so the results
+// are the same bit for bit).
+func (f *Fitter) observeNumbers(nums []numBatch, skip []bool) {
+	for i := 0; i < len(nums); i++ {
+		if i+1 < len(nums) && len(nums[i].s.vals) == len(nums[i+1].s.vals) {
+			p, q := &nums[i].s, &nums[i+1].s
+			seeAll2(p, q)
+			mp, mq := moments2(p, q)
+			nums[i].c.mom.Merge(mp)
+			nums[i+1].c.mom.Merge(mq)
+			i++
+			continue
 		}
+		nums[i].s.seeAll(nums[i].s.vals)
+		nums[i].c.mom.Merge(nums[i].s.moments())
+	}
+	for i := range nums {
+		if c := nums[i].c; c.id != nil && !c.id.done {
+			trackIDs(c.id, nums[i].a, nums[i].bm, nums[i].off, skip)
+		}
+	}
+}
+
+// trackIDs feeds an integer column's values to its identifier tracker.
+func trackIDs(id *idTracker, a arrow.Array, bm []byte, off int, skip []bool) {
+	switch v := a.(type) {
+	case *array.Int8:
+		trackInts(id, v.Int8Values(), bm, off, skip)
+	case *array.Int16:
+		trackInts(id, v.Int16Values(), bm, off, skip)
+	case *array.Int32:
+		trackInts(id, v.Int32Values(), bm, off, skip)
+	case *array.Int64:
+		trackInts(id, v.Int64Values(), bm, off, skip)
+	case *array.Uint8:
+		trackInts(id, v.Uint8Values(), bm, off, skip)
+	case *array.Uint16:
+		trackInts(id, v.Uint16Values(), bm, off, skip)
+	case *array.Uint32:
+		trackInts(id, v.Uint32Values(), bm, off, skip)
+	case *array.Uint64:
+		trackInts(id, v.Uint64Values(), bm, off, skip)
 	}
 }
 
 // allFinite reports whether no value of vals is NaN or ±Inf.
 func allFinite(vals []float64) bool {
-	acc := 0.0
-	for _, x := range vals {
-		acc += x - x // 0 for finite x, NaN otherwise; NaN sticks
+	// x - x is 0 for finite x, NaN otherwise, and a NaN sticks in a sum;
+	// four sums keep four additions in flight.
+	var a0, a1, a2, a3 float64
+	i := 0
+	for ; i+4 <= len(vals); i += 4 {
+		v := vals[i : i+4 : i+4]
+		a0 += v[0] - v[0]
+		a1 += v[1] - v[1]
+		a2 += v[2] - v[2]
+		a3 += v[3] - v[3]
 	}
-	return acc == 0
+	for ; i < len(vals); i++ {
+		a0 += vals[i] - vals[i]
+	}
+	return a0+a1+a2+a3 == 0
 }
 
 func trackInts[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64](id *idTracker, vals []T, bm []byte, off int, skip []bool) {

@@ -509,3 +509,31 @@ func TestObserveChecks(t *testing.T) {
 		t.Errorf("no rows: %v", err)
 	}
 }
+
+// NonFinite counts the NaN and ±Inf values of the rows observed, not those
+// of skipped rows or NULLs.
+func TestNonFinite(t *testing.T) {
+	alloc := checked(t)
+	rec := record([]string{"x", "y", "n"},
+		column(alloc, f64, 1.0, math.NaN(), nil, math.Inf(1)),
+		column(alloc, arrow.PrimitiveTypes.Float32, 1.0, 2.0, math.Inf(-1), 3.0),
+		column(alloc, i64, 1, 2, 3, 4))
+	defer rec.Release()
+	f, err := NewFitter(rec.Schema(), []string{"x", "y", "n"}, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Observe(rec, []bool{false, false, false, true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.NonFinite(); got != 2 { // x's NaN, y's -Inf; x's +Inf is in a skipped row
+		t.Errorf("NonFinite() = %d, want 2", got)
+	}
+	g, _ := NewFitter(rec.Schema(), []string{"n"}, FitOptions{})
+	if err := g.Observe(rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.NonFinite(); got != 0 {
+		t.Errorf("integers only: NonFinite() = %d, want 0", got)
+	}
+}

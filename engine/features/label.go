@@ -285,15 +285,19 @@ func (l *LabelFitter) distinct() int {
 func (l *LabelFitter) observeClasses(col arrow.Array, skip []bool) {
 	switch c := col.(type) {
 	case *array.Boolean:
+		var no, yes int64
+		vals, voff := c.Data().Buffers()[1].Bytes(), c.Data().Offset()
 		for i := range skip {
 			if !skip[i] {
-				if c.Value(i) {
-					l.bools[1]++
+				if j := voff + i; vals[j>>3]&(1<<(j&7)) != 0 {
+					yes++
 				} else {
-					l.bools[0]++
+					no++
 				}
 			}
 		}
+		l.bools[0] += no
+		l.bools[1] += yes
 	case *array.Int8:
 		countInts(l, c.Int8Values(), skip)
 	case *array.Int16:
@@ -625,10 +629,16 @@ func (le *LabelEncoding) classes(col arrow.Array, skip []bool, cls []int) {
 	keep := func(i int) bool { return (skip == nil || !skip[i]) && isValid(bm, off, i) }
 	switch c := col.(type) {
 	case *array.Boolean:
+		// The value bits read in place: Value(i) per row costs more than
+		// the rest of the loop.
+		vals, voff := c.Data().Buffers()[1].Bytes(), c.Data().Offset()
+		no, diff := lk.bools[0], lk.bools[1]-lk.bools[0]
 		for i := range cls {
-			if keep(i) {
-				cls[i] = lk.bools[b2i(c.Value(i))]
+			if skip != nil && skip[i] || !isValid(bm, off, i) {
+				continue
 			}
+			j := voff + i
+			cls[i] = no + diff*int(vals[j>>3]>>(j&7)&1) // no branch: labels are unpredictable
 		}
 	case *array.Uint64:
 		for i, v := range c.Uint64Values() {
@@ -724,7 +734,8 @@ func (le *LabelEncoding) MarkSkips(col arrow.Array, skip []bool) int {
 	if le.Task == TaskRegression {
 		return marked
 	}
-	cls := make([]int, col.Len())
+	cls, done := scratch[int](&intScratch, col.Len())
+	defer done()
 	le.classes(col, skip, cls)
 	for i, k := range cls {
 		if k < 0 && !skip[i] {
@@ -741,7 +752,8 @@ func (le *LabelEncoding) MarkSkips(col arrow.Array, skip []bool) int {
 // regression the value. A row that cannot be encoded (see MarkSkips, which
 // should be called first) gets NaN. out must hold the rows written.
 func (le *LabelEncoding) Encode(col arrow.Array, skip []bool, out []float64) int {
-	sel := selection(skip, col.Len())
+	sel, done := selection(skip, col.Len())
+	defer done()
 	rows := col.Len()
 	if sel != nil {
 		rows = len(sel)
@@ -754,7 +766,8 @@ func (le *LabelEncoding) Encode(col arrow.Array, skip []bool, out []float64) int
 		return r
 	}
 	if le.Task == TaskRegression {
-		vals := make([]float64, col.Len())
+		vals, done := scratch[float64](&floatScratch, col.Len())
+		defer done()
 		ok := toFloats(col, vals)
 		bm, off := validity(col)
 		for r := range out {
@@ -766,7 +779,8 @@ func (le *LabelEncoding) Encode(col arrow.Array, skip []bool, out []float64) int
 		}
 		return rows
 	}
-	cls := make([]int, col.Len())
+	cls, done2 := scratch[int](&intScratch, col.Len())
+	defer done2()
 	le.classes(col, nil, cls)
 	for r := range out {
 		k := cls[at(r)]

@@ -35,7 +35,7 @@ const (
 func RowHash(rec arrow.RecordBatch, cols []int, row int, seed uint64) uint64 {
 	h := []uint64{hashStart(seed)}
 	for _, c := range cols {
-		hashColumn(rec.Column(c), row, h)
+		hashColumn(rec.Column(c), row, h, nil)
 	}
 	return fmix64(h[0])
 }
@@ -53,12 +53,38 @@ func RowHashes(rec arrow.RecordBatch, cols []int, seed uint64, dst []uint64) []u
 		dst[i] = start
 	}
 	for _, c := range cols {
-		hashColumn(rec.Column(c), 0, dst)
+		hashColumn(rec.Column(c), 0, dst, nil)
 	}
 	for i, h := range dst {
 		dst[i] = fmix64(h)
 	}
 	return dst
+}
+
+// RowHashPair is RowHashes with two seeds at once, into a and b (each
+// grown like RowHashes' dst): a[i] is RowHash(rec, cols, i, seedA) and
+// b[i] RowHash(rec, cols, i, seedB). Each value is hashed once and folded
+// into both, so it costs less than two calls of RowHashes.
+func RowHashPair(rec arrow.RecordBatch, cols []int, seedA, seedB uint64, a, b []uint64) ([]uint64, []uint64) {
+	n := int(rec.NumRows())
+	if cap(a) < n {
+		a = make([]uint64, n)
+	}
+	if cap(b) < n {
+		b = make([]uint64, n)
+	}
+	a, b = a[:n], b[:n]
+	startA, startB := hashStart(seedA), hashStart(seedB)
+	for i := range a {
+		a[i], b[i] = startA, startB
+	}
+	for _, c := range cols {
+		hashColumn(rec.Column(c), 0, a, b)
+	}
+	for i := range a {
+		a[i], b[i] = fmix64(a[i]), fmix64(b[i])
+	}
+	return a, b
 }
 
 // HashUnit maps a hash to [0, 1) uniformly, e.g. to put rows with
@@ -70,52 +96,53 @@ func hashStart(seed uint64) uint64 { return fmix64(seed ^ hk0) }
 // fold mixes the hash x of one value into a row's running hash.
 func fold(h, x uint64) uint64 { return mum(h^x, hk1) }
 
-// hashColumn folds the values of rows [lo, lo+len(h)) of a into h.
-func hashColumn(a arrow.Array, lo int, h []uint64) {
+// hashColumn folds the values of rows [lo, lo+len(h)) of a into h, and
+// into h2 too unless h2 is nil (it is then as long as h).
+func hashColumn(a arrow.Array, lo int, h, h2 []uint64) {
 	bm, off := validity(a)
 	off += lo
 	switch c := a.(type) {
 	case *array.Int8:
-		foldInts(h, c.Int8Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Int8Values()[lo:], bm, off, tagInt)
 	case *array.Int16:
-		foldInts(h, c.Int16Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Int16Values()[lo:], bm, off, tagInt)
 	case *array.Int32:
-		foldInts(h, c.Int32Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Int32Values()[lo:], bm, off, tagInt)
 	case *array.Int64:
-		foldInts(h, c.Int64Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Int64Values()[lo:], bm, off, tagInt)
 	case *array.Uint8:
-		foldInts(h, c.Uint8Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Uint8Values()[lo:], bm, off, tagInt)
 	case *array.Uint16:
-		foldInts(h, c.Uint16Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Uint16Values()[lo:], bm, off, tagInt)
 	case *array.Uint32:
-		foldInts(h, c.Uint32Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Uint32Values()[lo:], bm, off, tagInt)
 	case *array.Uint64:
-		foldInts(h, c.Uint64Values()[lo:], bm, off, tagInt)
+		foldInts(h, h2, c.Uint64Values()[lo:], bm, off, tagInt)
 	case *array.Date32:
-		foldInts(h, c.Date32Values()[lo:], bm, off, tagDate)
+		foldInts(h, h2, c.Date32Values()[lo:], bm, off, tagDate)
 	case *array.Date64:
-		foldInts(h, c.Date64Values()[lo:], bm, off, tagDate64)
+		foldInts(h, h2, c.Date64Values()[lo:], bm, off, tagDate64)
 	case *array.Timestamp:
 		unit := uint64(c.DataType().(*arrow.TimestampType).Unit)
-		foldInts(h, c.TimestampValues()[lo:], bm, off, tagTime+unit)
+		foldInts(h, h2, c.TimestampValues()[lo:], bm, off, tagTime+unit)
 	case *array.Float64:
-		foldFloats(h, c.Float64Values()[lo:], bm, off)
+		foldFloats(h, h2, c.Float64Values()[lo:], bm, off)
 	case *array.Float32:
-		foldFloats(h, c.Float32Values()[lo:], bm, off)
+		foldFloats(h, h2, c.Float32Values()[lo:], bm, off)
 	case *array.Boolean:
 		for i := range h {
 			x := uint64(nullHash)
 			if isValid(bm, off, i) {
 				x = fmix64(uint64(b2i(c.Value(lo+i))) ^ tagBool)
 			}
-			h[i] = fold(h[i], x)
+			foldBoth(h, h2, i, x)
 		}
 	case *array.Decimal32:
 		scale := uint64(c.DataType().(*arrow.Decimal32Type).Scale)
-		foldInts(h, c.Values()[lo:], bm, off, tagDec+scale)
+		foldInts(h, h2, c.Values()[lo:], bm, off, tagDec+scale)
 	case *array.Decimal64:
 		scale := uint64(c.DataType().(*arrow.Decimal64Type).Scale)
-		foldInts(h, c.Values()[lo:], bm, off, tagDec+scale)
+		foldInts(h, h2, c.Values()[lo:], bm, off, tagDec+scale)
 	case *array.Decimal128:
 		scale := uint64(c.DataType().(*arrow.Decimal128Type).Scale)
 		for i := range h {
@@ -124,7 +151,7 @@ func hashColumn(a arrow.Array, lo int, h []uint64) {
 				v := c.Value(lo + i)
 				x = fmix64(mum(v.LowBits()^tagDec^scale, uint64(v.HighBits())^hk2))
 			}
-			h[i] = fold(h[i], x)
+			foldBoth(h, h2, i, x)
 		}
 	case *array.Decimal256:
 		scale := uint64(c.DataType().(*arrow.Decimal256Type).Scale)
@@ -138,7 +165,7 @@ func hashColumn(a arrow.Array, lo int, h []uint64) {
 				}
 				x = fmix64(x)
 			}
-			h[i] = fold(h[i], x)
+			foldBoth(h, h2, i, x)
 		}
 	case *array.Dictionary:
 		dict := c.Dictionary()
@@ -152,11 +179,11 @@ func hashColumn(a arrow.Array, lo int, h []uint64) {
 			if isValid(bm, off, i) {
 				x = dh[idx[lo+i]]
 			}
-			h[i] = fold(h[i], x)
+			foldBoth(h, h2, i, x)
 		}
 	default:
 		for i := range h {
-			h[i] = fold(h[i], valueHash(a, lo+i))
+			foldBoth(h, h2, i, valueHash(a, lo+i))
 		}
 	}
 }
@@ -173,8 +200,28 @@ func valueHash(a arrow.Array, i int) uint64 {
 	return hashString(a.ValueStr(i)) ^ tagOther
 }
 
-func foldInts[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64](h []uint64, vals []T, bm []byte, off int, tag uint64) {
+// foldBoth folds x into h[i], and into h2[i] unless h2 is nil.
+func foldBoth(h, h2 []uint64, i int, x uint64) {
+	h[i] = fold(h[i], x)
+	if h2 != nil {
+		h2[i] = fold(h2[i], x)
+	}
+}
+
+func foldInts[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64](h, h2 []uint64, vals []T, bm []byte, off int, tag uint64) {
 	vals = vals[:len(h)]
+	if h2 != nil {
+		h2 = h2[:len(h)]
+		for i, v := range vals {
+			x := uint64(nullHash)
+			if isValid(bm, off, i) {
+				x = fmix64(uint64(int64(v)) ^ tag)
+			}
+			h[i] = fold(h[i], x)
+			h2[i] = fold(h2[i], x)
+		}
+		return
+	}
 	for i, v := range vals {
 		x := uint64(nullHash)
 		if isValid(bm, off, i) {
@@ -184,8 +231,24 @@ func foldInts[T ~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | 
 	}
 }
 
-func foldFloats[T float32 | float64](h []uint64, vals []T, bm []byte, off int) {
+func foldFloats[T float32 | float64](h, h2 []uint64, vals []T, bm []byte, off int) {
 	vals = vals[:len(h)]
+	if h2 != nil {
+		h2 = h2[:len(h)]
+		for i, v := range vals {
+			x := uint64(nullHash)
+			if isValid(bm, off, i) {
+				f := float64(v) + 0 // -0 + 0 is +0
+				if f != f {
+					f = math.NaN()
+				}
+				x = fmix64(math.Float64bits(f) ^ tagFloat)
+			}
+			h[i] = fold(h[i], x)
+			h2[i] = fold(h2[i], x)
+		}
+		return
+	}
 	for i, v := range vals {
 		x := uint64(nullHash)
 		if isValid(bm, off, i) {

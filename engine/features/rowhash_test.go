@@ -93,3 +93,26 @@ func TestRowHashTypeAware(t *testing.T) {
 		t.Errorf("HashUnit < 0.2 on %d of 10000", n)
 	}
 }
+
+// RowHashPair gives what RowHashes gives for each of its seeds, for every
+// kind of column.
+func TestRowHashPair(t *testing.T) {
+	alloc := checked(t)
+	rec := record([]string{"id", "name", "x", "ok", "plan", "f"},
+		column(alloc, i64, 1, 2, 3, nil),
+		column(alloc, str, "ann", "bob", "", nil),
+		column(alloc, f64, 0.5, nil, -0.0, 2),
+		column(alloc, arrow.FixedWidthTypes.Boolean, true, false, nil, true),
+		enum(alloc, i8, []string{"gold", "free"}, 0, 1, -1, 1),
+		column(alloc, arrow.PrimitiveTypes.Float32, 1.5, nil, 0, -2))
+	defer rec.Release()
+	for _, cols := range [][]int{{0, 1, 2, 3, 4, 5}, {2}, {5, 0}, {}} {
+		a, b := RowHashPair(rec, cols, 42, 0, nil, make([]uint64, 1))
+		wa, wb := RowHashes(rec, cols, 42, nil), RowHashes(rec, cols, 0, nil)
+		for i := range wa {
+			if a[i] != wa[i] || b[i] != wb[i] {
+				t.Errorf("columns %v, row %d: RowHashPair %x %x, RowHashes %x %x", cols, i, a[i], b[i], wa[i], wb[i])
+			}
+		}
+	}
+}

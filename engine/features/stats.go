@@ -152,15 +152,70 @@ type summer struct {
 	vals          []float64 // non-NULL, non-NaN values of the batch
 }
 
-// see adds a valid value to the sum, min and max.
-func (s *summer) see(x float64) {
-	s.sum += x
-	if x < s.min {
-		s.min = x
+// seeAll adds valid values to the sum, min and max, in order. The
+// running values stay in registers: through the struct, every addition
+// waited for a store and a load.
+func (s *summer) seeAll(vals []float64) {
+	sum, lo, hi := s.sum, s.min, s.max
+	for _, x := range vals {
+		sum += x
+		if x < lo {
+			lo = x
+		}
+		if x > hi {
+			hi = x
+		}
 	}
-	if x > s.max {
-		s.max = x
+	s.sum, s.min, s.max = sum, lo, hi
+}
+
+// seeAll2 is p.seeAll(p.vals) and q.seeAll(q.vals) in one loop (the two
+// have as many values).
+func seeAll2(p, q *summer) {
+	a, b := p.vals, q.vals[:len(p.vals)]
+	sa, loA, hiA := p.sum, p.min, p.max
+	sb, loB, hiB := q.sum, q.min, q.max
+	for i, x := range a {
+		y := b[i]
+		sa += x
+		sb += y
+		if x < loA {
+			loA = x
+		}
+		if x > hiA {
+			hiA = x
+		}
+		if y < loB {
+			loB = y
+		}
+		if y > hiB {
+			hiB = y
+		}
 	}
+	p.sum, p.min, p.max = sa, loA, hiA
+	q.sum, q.min, q.max = sb, loB, hiB
+}
+
+// moments2 is p.moments() and q.moments() with the sums of squared
+// deviations in one loop (the two have as many values).
+func moments2(p, q *summer) (Moments, Moments) {
+	mp := Moments{Count: p.n, Nulls: p.nulls, NaN: p.nan, Min: p.min, Max: p.max}
+	mq := Moments{Count: q.n, Nulls: q.nulls, NaN: q.nan, Min: q.min, Max: q.max}
+	if p.n == 0 {
+		return mp, mq
+	}
+	mp.Mean = p.sum / float64(p.n)
+	mq.Mean = q.sum / float64(q.n)
+	a, b := p.vals, q.vals[:len(p.vals)]
+	meanA, meanB := mp.Mean, mq.Mean
+	var m2A, m2B float64
+	for i, x := range a {
+		da, db := x-meanA, b[i]-meanB
+		m2A += da * da
+		m2B += db * db
+	}
+	mp.M2, mq.M2 = m2A, m2B
+	return mp, mq
 }
 
 func (s *summer) moments() Moments {
@@ -169,10 +224,12 @@ func (s *summer) moments() Moments {
 		return m
 	}
 	m.Mean = s.sum / float64(s.n)
+	mean, m2 := m.Mean, 0.0 // in registers, summed in order
 	for _, v := range s.vals {
-		d := v - m.Mean
-		m.M2 += d * d
+		d := v - mean
+		m2 += d * d
 	}
+	m.M2 = m2
 	return m
 }
 
@@ -192,7 +249,7 @@ func sumValues[T any](s *summer, a arrow.Array, vals []T, f func(T) float64) {
 			continue
 		}
 		s.vals = append(s.vals, x)
-		s.see(x)
 	}
+	s.seeAll(s.vals)
 	s.n = int64(len(s.vals))
 }

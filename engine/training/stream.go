@@ -36,13 +36,13 @@ func streamTrain(ctx context.Context, src Source, b *features.Binding, le *featu
 		buf, ybuf = buf[:0], ybuf[:0]
 		return fn(xs, ys, n)
 	}
+	var skipBuf []bool
+	var hashes []uint64
 	err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
-		n := int(rec.NumRows())
-		skip := make([]bool, n)
+		skip := resetSkip(&skipBuf, int(rec.NumRows()))
 		le.MarkSkips(rec.Column(labelIdx), skip)
 		b.BadRows(rec, skip)
-		hashes := make([]uint64, n)
-		features.RowHashes(rec, hashCols, split.seed, hashes)
+		hashes = features.RowHashes(rec, hashCols, split.seed, hashes)
 		for i := range skip {
 			if !skip[i] && split.valid(hashes[i]) {
 				skip[i] = true

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/perceptron"
@@ -120,6 +121,10 @@ type Result struct {
 	Seconds float64
 }
 
+// singlePass lets Train encode from the copy of the data it keeps while
+// fitting (tests turn it off to compare with two passes).
+var singlePass = true
+
 // FormatVersion of Document.
 const FormatVersion = 1
 
@@ -203,7 +208,9 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	var notes []string
 
-	// Pass 1: fit the preprocessing and the label.
+	// Pass 1: fit the preprocessing and the label, and keep a copy of the
+	// columns needed (when it fits in memory_limit next to the cache) to
+	// encode from instead of streaming the data a second time.
 	fitter, err := features.NewFitter(schema, feats, features.FitOptions{MaxLevels: 100, Explicit: explicit})
 	if err != nil {
 		return nil, errArg("features", "%v", err)
@@ -212,16 +219,27 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	if err != nil {
 		return nil, errArg("label", "%v", err)
 	}
-	var rows int64
-	err = eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
-		n := int(rec.NumRows())
-		skip := make([]bool, n)
+	var keep *retainer
+	if singlePass {
+		var cols []int // the candidate features, then the label
+		for _, f := range feats {
+			cols = append(cols, columnIndex(schema, f))
+		}
+		cols = append(cols, labelIdx)
+		keep = newRetainer(schema, cols, memLimit, int64(len(feats)+2)*8)
+		keep.hashAhead(cols, uint64(o.Seed))
+	}
+	defer func() { keep.free() }()
+	var skipBuf []bool // observe runs on one goroutine at a time
+	rows, err := fitPass(ctx, src, &keep, func(rec arrow.RecordBatch) error {
+		skip := resetSkip(&skipBuf, int(rec.NumRows()))
 		// NaN and infinite feature values are left out of the statistics
 		// by the fitter, but their rows are not skipped here: the column
 		// may end up dropped, and then the row is used (pass 2 skips the
 		// rows that are bad in a kept column).
-		lf.Observe(rec.Column(labelIdx), skip)
-		rows += int64(n)
+		if lf.Observe(rec.Column(labelIdx), skip) == 0 {
+			skip = nil // the same statistics, with the fitter's fast path
+		}
 		return fitter.Observe(rec, skip)
 	})
 	if err != nil {
@@ -254,7 +272,8 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	hashCols = append(hashCols, labelIdx)
 
-	// Pass 2: encode into the cache (or learn that it does not fit).
+	// Pass 2: encode into the cache (or learn that it does not fit), from
+	// the copy when there is one.
 	width := enc.Width
 	frac := *o.ValidationFraction
 	est := rows * int64(width+2) * 8
@@ -262,38 +281,59 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	if est > memLimit {
 		mode = "streamed"
 	}
+	if keep != nil && (mode != "cached" || !keep.usable(hashCols, est)) {
+		keep.free()
+		keep = nil
+	}
+	var cacheMem bigmem.Arena // the cache; nothing of it outlives Train
+	defer cacheMem.Free()
 	var d dataset
 	d.width = width
-	if mode == "cached" {
-		vcap := int64(float64(rows)*frac*1.1) + 4096
-		d.xTrain = make([]float64, 0, rows*int64(width))
-		d.yTrain = make([]float64, 0, rows)
-		d.xValid = make([]float64, 0, vcap*int64(width))
-		d.yValid = make([]float64, 0, vcap)
-	}
 	var skippedLabel, skippedBad int64
 	var fp uint64
 	split := splitter{frac: frac, seed: uint64(o.Seed)}
-	encodePass := func(keepTrain bool) error {
-		return eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
-			n := int(rec.NumRows())
-			skip := make([]bool, n)
+	var fingerprint func() (uint64, error) // single pass: summed beside the first epoch
+	if keep != nil {
+		splitHashes, _ := keep.hashes(hashCols)
+		var fates [][]uint8
+		skippedLabel, skippedBad, fates, err = d.encodeRetained(ctx, keep.batches, splitHashes, fitter.NonFinite() > 0,
+			binding, le, labelIdx, hashCols, split, uint64(o.Seed), &cacheMem)
+		if err != nil {
+			return nil, err
+		}
+		// The fingerprint is summed beside the first epoch, from the
+		// copy (on every path, the deferred wait runs before the deferred
+		// free).
+		fingerprint = fingerprintAsync(ctx, keep.batches, fates, hashCols)
+		defer fingerprint()
+	} else {
+		if mode == "cached" {
+			vcap := int64(float64(rows)*frac*1.1) + 4096
+			// Filled by append: the capacity's old contents never show.
+			d.xTrain = cacheMem.RawFloat64s(int(rows * int64(width)))[:0]
+			d.yTrain = cacheMem.RawFloat64s(int(rows))[:0]
+			d.xValid = cacheMem.RawFloat64s(int(vcap * int64(width)))[:0]
+			d.yValid = cacheMem.RawFloat64s(int(vcap))[:0]
+		}
+		var skipBuf []bool
+		err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+			skip := resetSkip(&skipBuf, int(rec.NumRows()))
 			skippedLabel += int64(le.MarkSkips(rec.Column(labelIdx), skip))
 			skippedBad += int64(binding.BadRows(rec, skip))
-			return d.add(rec, binding, le, labelIdx, hashCols, skip, split, keepTrain, &fp)
+			return d.add(rec, binding, le, labelIdx, hashCols, skip, split, mode == "cached", &fp)
 		})
-	}
-	if err := encodePass(mode == "cached"); err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
+		if mode == "cached" {
+			d.shuffleCache(uint64(o.Seed))
+		}
 	}
 	if skippedLabel > 0 {
 		notes = append(notes, fmt.Sprintf("skipped %d rows with a NULL, NaN or infinite label", skippedLabel))
 	}
 	if skippedBad > 0 {
 		notes = append(notes, fmt.Sprintf("skipped %d rows with a NaN or infinite feature", skippedBad))
-	}
-	if mode == "cached" {
-		d.shuffleCache(uint64(o.Seed))
 	}
 	used := d.trainRows + d.validRows
 	if used == 0 {
@@ -342,6 +382,19 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, uint64(o.Seed), &ep, fn)
 		}
 	}
+	if fingerprint != nil {
+		// The fingerprint is summed during the first epoch; the copy it
+		// reads is freed then, not after the last.
+		ep.afterFirst = func() error {
+			var err error
+			if fp, err = fingerprint(); err != nil {
+				return err
+			}
+			keep.free()
+			keep = nil
+			return nil
+		}
+	}
 	history, best, err := ep.run(ctx)
 	if err != nil {
 		return nil, err
@@ -369,6 +422,17 @@ func encNames(e *features.Encoder) []string {
 		out[i] = c.Name
 	}
 	return out
+}
+
+// resetSkip returns n skip flags, all false, in *buf (grown as needed):
+// one batch's flags, reused from batch to batch.
+func resetSkip(buf *[]bool, n int) []bool {
+	if cap(*buf) < n {
+		*buf = make([]bool, n)
+	}
+	s := (*buf)[:n]
+	clear(s)
+	return s
 }
 
 // eachBatch streams one pass over src.
@@ -438,8 +502,7 @@ func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.L
 		d.hashes = make([]uint64, n)
 		d.fph = make([]uint64, n)
 	}
-	hashes := features.RowHashes(rec, hashCols, split.seed, d.hashes[:n])
-	fph := features.RowHashes(rec, hashCols, 0, d.fph[:n])
+	hashes, fph := features.RowHashPair(rec, hashCols, split.seed, 0, d.hashes[:n], d.fph[:n])
 	// Encode the batch once into a small buffer that stays in cache, then
 	// route each row to the training or validation cache.
 	w := d.width
@@ -513,21 +576,12 @@ const shuffleBlock = 32
 // minibatch of 256 rows then holds 8 blocks from all over the data, and
 // every epoch visits the minibatches in a new order at a new offset.
 func (d *dataset) shuffleCache(seed uint64) {
-	n := len(d.yTrain)
 	w := d.width
-	nb := n / shuffleBlock // a last partial block stays in place
-	if nb < 2 {
-		return
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	tx := make([]float64, shuffleBlock*w)
 	ty := make([]float64, shuffleBlock)
 	bx := shuffleBlock * w
-	for i := nb - 1; i > 0; i-- {
-		j := rng.IntN(i + 1)
-		if i == j {
-			continue
-		}
+	// A last partial block stays in place.
+	blockSwaps(len(d.yTrain)/shuffleBlock, seed, func(i, j int) {
 		xi, xj := d.xTrain[i*bx:(i+1)*bx], d.xTrain[j*bx:(j+1)*bx]
 		copy(tx, xi)
 		copy(xi, xj)
@@ -536,7 +590,7 @@ func (d *dataset) shuffleCache(seed uint64) {
 		copy(ty, yi)
 		copy(yi, yj)
 		copy(yj, ty)
-	}
+	})
 }
 
 // standardizeTarget sets the regression label scale from the training rows
@@ -568,6 +622,9 @@ type epochRunner struct {
 	classes int
 	stream  func(fn func(x, y []float64, n int) error) error // streamed mode: one pass of shuffled train rows
 	epoch   int                                              // the epoch running
+	// afterFirst, when set, runs once the first epoch is done.
+	afterFirst func() error
+	out        []float64 // evaluate's predictions
 }
 
 func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
@@ -655,6 +712,11 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 		}
 		ev.Seconds = time.Since(t0).Seconds()
 		history = append(history, ev)
+		if epoch == 1 && e.afterFirst != nil {
+			if err := e.afterFirst(); err != nil {
+				return nil, best, err
+			}
+		}
 		if o.Progress != nil {
 			pe := ev
 			pe.Epochs = o.Epochs
@@ -705,7 +767,12 @@ func (e *epochRunner) evaluate() (loss, metric float64) {
 	n := len(e.d.yValid)
 	x, y := e.d.xValid, e.d.yValid
 	loss = e.model.Loss(x, y, nil, n)
-	out := make([]float64, n*max(e.model.Outputs(), 1))
+	// The predictions' buffer is kept from epoch to epoch: fresh memory
+	// every epoch is memory the runtime may give back and fault in again.
+	if k := n * max(e.model.Outputs(), 1); len(e.out) != k {
+		e.out = make([]float64, k)
+	}
+	out := e.out
 	e.model.Predict(x, n, out)
 	switch e.task {
 	case perceptron.Binary:
