@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -52,7 +53,7 @@ const FileFormat = "ducksight-model"
 const FileVersion = 1
 
 // kinds are the model kinds a file may hold.
-var kinds = []string{"perceptron"}
+var kinds = []string{"perceptron", "kmeans"}
 
 // File is a model file.
 type File struct {
@@ -209,8 +210,44 @@ func checkDocument(f *File) error {
 	switch f.Kind {
 	case "perceptron":
 		return checkPerceptron(f)
+	case "kmeans":
+		return checkKMeans(f)
 	}
 	return bad("unknown model kind %q", f.Kind)
+}
+
+// checkKMeans checks that a kmeans (segment) document decodes and is
+// consistent as predict and the segment_* functions need it: the encoder
+// tiles its width, the centroids are k x width, one profile per segment.
+func checkKMeans(f *File) error {
+	var d clustering.Document
+	if err := json.Unmarshal(f.Document, &d); err != nil {
+		return bad("document: does not decode as a kmeans model: %v", err)
+	}
+	docErr := func(format string, a ...any) error { return bad("document: "+format, a...) }
+	if d.Format < 1 || d.Format > clustering.FormatVersion {
+		return dserr.New(dserr.Incompatible, "", "path", "document: format %d is not supported (this ducksight reads up to %d)", d.Format, clustering.FormatVersion)
+	}
+	if d.Kind != f.Kind {
+		return docErr("kind %q, but the file says %q", d.Kind, f.Kind)
+	}
+	if !slices.Equal(d.Features, f.Features) {
+		return docErr("features %q, but the file says %q", d.Features, f.Features)
+	}
+	if err := d.Encoder.Validate(); err != nil {
+		return docErr("preprocessing: %v", err)
+	}
+	m := &d.Model
+	if m.K < 1 || m.K != d.K || m.Dim != d.Encoder.Width || len(m.Centroids) != m.K*m.Dim || len(d.Profile) != m.K {
+		return docErr("%d segments of %d inputs with %d centroid values and %d profiles, for a preprocessing of %d inputs",
+			m.K, m.Dim, len(m.Centroids), len(d.Profile), d.Encoder.Width)
+	}
+	for _, v := range m.Centroids {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return docErr("a centroid holds %v", v)
+		}
+	}
+	return nil
 }
 
 // checkPerceptron checks that a perceptron document decodes and is
