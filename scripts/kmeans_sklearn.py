@@ -19,9 +19,13 @@ Speed mode (--speed) times Lloyd iterations of KMeans on 1M x 16 rows, k = 8
 (the shape of BenchmarkLloydIteration), with 1 and 2 threads, and prints
 nanoseconds per row per iteration, for docs/performance.md.
 
+Fit mode (--fit) times the whole fit on the same 1M x 16 rows and initial
+centroids on both sides (ducksight through go run ./scripts/kmeans_fit).
+
 Usage (needs numpy and scikit-learn, e.g. Debian's python3-sklearn):
     /usr/bin/python3 scripts/kmeans_sklearn.py > engine/kmeans/testdata/sklearn.json
     /usr/bin/python3 scripts/kmeans_sklearn.py --speed
+    /usr/bin/python3 scripts/kmeans_sklearn.py --fit
 """
 import json
 import sys
@@ -97,8 +101,43 @@ def speed():
                   f"{best:.1f} ns/row/iteration (best of 3)")
 
 
+def fit():
+    """The whole fit, same rows and initial centroids on both sides: ducksight
+    (go run ./scripts/kmeans_fit: engine/kmeans.FitFrom, tol 0) against
+    KMeans(init=<first 8 rows>, n_init=1, max_iter=M, tol=0,
+    algorithm='lloyd'), medians of 3, scikit-learn with its default threads."""
+    import os
+    import subprocess
+    import tempfile
+
+    iters = 20
+    path = os.path.join(tempfile.mkdtemp(), "x.npy")
+    out = subprocess.run(["go", "run", "./scripts/kmeans_fit", "-npy", path, "-max-iter", str(iters)],
+                         check=True, capture_output=True, text=True).stdout
+    ds = json.loads(out)
+    x = np.load(path)
+    init = x[:8].copy()
+    times = []
+    for _ in range(3):
+        km = KMeans(n_clusters=8, init=init, n_init=1, max_iter=iters, tol=0, algorithm="lloyd")
+        t0 = time.perf_counter()
+        km.fit(x)
+        times.append(time.perf_counter() - t0)
+    sk = sorted(times)[1]
+    print(f"{x.shape[0]} x {x.shape[1]}, k=8, max_iter={iters}, tol=0, same initial centroids:")
+    print(f"  ducksight engine/kmeans FitFrom: {ds['seconds']:.3f} s (median of {ds['all']}), "
+          f"{ds['iter']} iterations, inertia {ds['inertia']:.6f}")
+    print(f"  scikit-learn {sklearn.__version__} KMeans lloyd: {sk:.3f} s (median of {[round(t, 3) for t in times]}), "
+          f"{km.n_iter_} iterations, inertia {km.inertia_:.6f}")
+    print(f"  ducksight / scikit-learn: {ds['seconds'] / sk:.2f}x (target <= 1.5x); "
+          f"inertia relative difference {abs(ds['inertia'] - km.inertia_) / km.inertia_:.2e}")
+    os.remove(path)
+
+
 if __name__ == "__main__":
     if "--speed" in sys.argv[1:]:
         speed()
+    elif "--fit" in sys.argv[1:]:
+        fit()
     else:
         golden()
