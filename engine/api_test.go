@@ -463,7 +463,10 @@ func TestImportBadFiles(t *testing.T) {
 		{[]byte("customer_id,age\n1,30\n"), dserr.InvalidArgument, "not a ducksight model file: not a JSON object"},
 		{[]byte("{\"format\": \"ducksight-model\", "), dserr.InvalidArgument, "not a ducksight model file: not JSON (unexpected end of JSON input)"},
 		{edit(func(f, _ map[string]any) { f["format_version"] = 2 }), dserr.Incompatible, "model file format version 2 is not supported (this ducksight reads version 1)"},
-		{edit(func(f, _ map[string]any) { f["kind"] = "kmeans" }), dserr.InvalidArgument, `unknown model kind "kmeans"`},
+		{edit(func(f, _ map[string]any) { f["kind"] = "forest" }), dserr.InvalidArgument, `unknown model kind "forest"`},
+		// A perceptron document in a file that says kmeans: the document is
+		// checked as a kmeans model and refused.
+		{edit(func(f, _ map[string]any) { f["kind"] = "kmeans" }), dserr.InvalidArgument, `document: kind "perceptron", but the file says "kmeans"`},
 		{edit(func(_, d map[string]any) {
 			d["network"].(map[string]any)["layers"].([]any)[1].(map[string]any)["w"] = []any{1.0}
 		}), dserr.InvalidArgument,
