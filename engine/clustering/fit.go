@@ -123,7 +123,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 		return nil, errArg("features", "%v", err)
 	}
 	var rows int64
-	if err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+	if err := training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		rows += rec.NumRows()
 		return fitter.Observe(rec, nil)
 	}); err != nil {
@@ -166,7 +166,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	width := enc.Width
 	hashCols := make([]int, len(enc.Columns))
 	for i, c := range enc.Columns {
-		hashCols[i] = columnIndex(schema, c.Name)
+		hashCols[i] = features.ColumnIndex(schema, c.Name)
 	}
 
 	// Pass 2: encode, into memory when it fits.
@@ -190,7 +190,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	}
 	var skipBuf []bool
 	var sampleBuf []float64
-	err = eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+	err = training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		m := int(rec.NumRows())
 		skip := resize(&skipBuf, m)
 		skipped += int64(binding.BadRows(rec, skip))
@@ -289,7 +289,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	prof := features.NewProfiler(binding, model.K)
 	var enc2 []float64
 	var groups []int32
-	err = eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+	err = training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		m := int(rec.NumRows())
 		skip := resize(&skipBuf, m)
 		binding.BadRows(rec, skip)
@@ -342,7 +342,7 @@ func streamLloyd(ctx context.Context, src training.Source, b *features.Binding, 
 	for it := 1; it <= o.MaxIter; it++ {
 		var sum, sq []float64
 		var cnt int64
-		err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+		err := training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 			r := int(rec.NumRows())
 			skip := resize(&skipBuf, r)
 			b.BadRows(rec, skip)

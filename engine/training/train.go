@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -130,67 +129,15 @@ const FormatVersion = 1
 
 func errArg(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, format, a...) }
 
-// columnIndex finds name case-insensitively (DuckDB's rule).
-func columnIndex(schema *arrow.Schema, name string) int {
-	for i, f := range schema.Fields() {
-		if strings.EqualFold(f.Name, name) {
-			return i
-		}
-	}
-	return -1
-}
-
-func columnList(schema *arrow.Schema) string {
-	names := make([]string, len(schema.Fields()))
-	for i, f := range schema.Fields() {
-		names[i] = f.Name
-	}
-	return strings.Join(names, ", ")
-}
-
-// chooseColumns resolves label, features and exclude against the schema.
+// chooseColumns resolves label, features and exclude against the schema
+// (features.Selection).
 func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string, explicit map[string]bool, err error) {
-	label = columnIndex(schema, o.Label)
-	if label < 0 {
-		return 0, nil, nil, errArg("label", "column %q not found in data (columns: %s)", o.Label, columnList(schema))
+	sel := features.Selection{Label: o.Label, Features: o.Features, Exclude: o.Exclude}
+	label, feats, explicit, err = sel.Choose(schema)
+	if de, ok := dserr.InFunc(Fn, err); ok {
+		return 0, nil, nil, de
 	}
-	excluded := map[int]bool{label: true}
-	for _, e := range o.Exclude {
-		i := columnIndex(schema, e)
-		if i < 0 {
-			return 0, nil, nil, errArg("exclude", "column %q not found in data (columns: %s)", e, columnList(schema))
-		}
-		excluded[i] = true
-	}
-	explicit = map[string]bool{}
-	if len(o.Features) > 0 {
-		seen := map[int]bool{}
-		for _, f := range o.Features {
-			i := columnIndex(schema, f)
-			if i < 0 {
-				return 0, nil, nil, errArg("features", "column %q not found in data (columns: %s)", f, columnList(schema))
-			}
-			if i == label {
-				return 0, nil, nil, errArg("features", "column %q is the label", f)
-			}
-			if excluded[i] || seen[i] {
-				continue
-			}
-			seen[i] = true
-			feats = append(feats, schema.Field(i).Name)
-			explicit[strings.ToLower(schema.Field(i).Name)] = true
-		}
-	} else {
-		for i, f := range schema.Fields() {
-			if !excluded[i] {
-				feats = append(feats, f.Name)
-			}
-		}
-	}
-	if len(feats) == 0 {
-		return 0, nil, nil, errArg("features", "no feature columns left (the label and exclude take them all)")
-	}
-	return label, feats, explicit, nil
+	return label, feats, explicit, err
 }
 
 // Train runs a training job over src.
@@ -223,7 +170,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	if singlePass {
 		var cols []int // the candidate features, then the label
 		for _, f := range feats {
-			cols = append(cols, columnIndex(schema, f))
+			cols = append(cols, features.ColumnIndex(schema, f))
 		}
 		cols = append(cols, labelIdx)
 		keep = newRetainer(schema, cols, memLimit, int64(len(feats)+2)*8)
@@ -268,7 +215,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	hashCols := make([]int, 0, len(enc.Columns)+1)
 	for _, c := range enc.Columns {
-		hashCols = append(hashCols, columnIndex(schema, c.Name))
+		hashCols = append(hashCols, features.ColumnIndex(schema, c.Name))
 	}
 	hashCols = append(hashCols, labelIdx)
 
@@ -437,6 +384,13 @@ func resetSkip(buf *[]bool, n int) []bool {
 
 // eachBatch streams one pass over src.
 func eachBatch(ctx context.Context, src Source, fn func(arrow.RecordBatch) error) error {
+	return EachBatch(ctx, src, Fn, fn)
+}
+
+// EachBatch streams src once, calling fn with every batch (released when
+// fn returns). A cancelled ctx ends it with a Cancelled error of function
+// fnName.
+func EachBatch(ctx context.Context, src Source, fnName string, fn func(arrow.RecordBatch) error) error {
 	r, err := src.Stream(ctx)
 	if err != nil {
 		return err
@@ -456,7 +410,7 @@ func eachBatch(ctx context.Context, src Source, fn func(arrow.RecordBatch) error
 			return err
 		}
 		if err := ctx.Err(); err != nil {
-			return dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", err)
+			return dserr.New(dserr.Cancelled, fnName, "", "cancelled: %v", err)
 		}
 	}
 }
