@@ -15,8 +15,13 @@ func run(t *testing.T, name, src string, opts *Options) (stdout, stderr string, 
 	db := openDB(t)
 	var out, errOut strings.Builder
 	failures = RunScript(context.Background(), db, name, src, &out, &errOut, opts)
-	return out.String(), errOut.String(), failures
+	return lf(out.String()), errOut.String(), failures
 }
+
+// lf turns CRLF into LF. The tests that use csv as a plain output format
+// check statements, not line endings; csv's CRLF (RFC 4180) is checked by
+// TestCSV, TestNullValue and the csv golden file.
+func lf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
 func TestRunScriptErrorLine(t *testing.T) {
 	src := `-- line 1
@@ -77,7 +82,7 @@ EXECUTE p;
 `
 	var out, errOut strings.Builder
 	failures := RunScript(context.Background(), db, "s.sql", src, &out, &errOut, &Options{Mode: "csv"})
-	if failures != 0 || out.String() != "y\n49\n" {
+	if failures != 0 || out.String() != "y\r\n49\r\n" {
 		t.Errorf("failures=%d stdout=%q stderr=%q", failures, out.String(), errOut.String())
 	}
 }
@@ -275,7 +280,7 @@ func TestSessionCarriesOptionsAcrossScripts(t *testing.T) {
 	if n := s.RunScript(context.Background(), "b.sql", "SELECT * FROM t;\nSELECT nope;"); n != 1 {
 		t.Errorf("second script: %d failures, want 1", n)
 	}
-	if out.String() != "x\n1\n" || s.Options().Mode != "csv" || s.Failures() != 1 {
+	if out.String() != "x\r\n1\r\n" || s.Options().Mode != "csv" || s.Failures() != 1 {
 		t.Errorf("stdout=%q mode=%q failures=%d", out.String(), s.Options().Mode, s.Failures())
 	}
 }

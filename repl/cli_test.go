@@ -33,7 +33,7 @@ func runMain(t *testing.T, stdin string, args ...string) (int, string, string) {
 		Open:    duckOpener,
 		Version: "1.2.3-test",
 	})
-	return code, out.String(), errOut.String()
+	return code, lf(out.String()), errOut.String()
 }
 
 func TestMainCommand(t *testing.T) {
@@ -146,7 +146,7 @@ func TestMainFlags(t *testing.T) {
 	for _, m := range Modes() {
 		code, out, _ := runMain(t, "", "-box", "-"+m.Name, "-c", "SELECT 1 AS a")
 		want, _ := renderString(m.Name)
-		if code != 0 || out != want {
+		if code != 0 || out != lf(want) {
 			t.Errorf("-%s: code=%d stdout=%q, want %q", m.Name, code, out, want)
 		}
 	}

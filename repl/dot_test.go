@@ -228,11 +228,11 @@ SELECT 'stdout 6' AS s;
 		t.Errorf("stdout = %q, want %q", out, want)
 	}
 	for path, want := range map[string]string{
-		all:                              "a\n1\nprinted\nb\n2\n",
-		once:                             "o\nonce\n",
-		read:                             "r\nr1\nr\nr2\n",
+		all:                              "a\r\n1\r\nprinted\nb\r\n2\r\n",
+		once:                             "o\r\nonce\r\n",
+		read:                             "r\r\nr1\r\nr\r\nr2\r\n",
 		filepath.Join(dir, "failed.txt"): "",
-		last:                             "l\nlast\n",
+		last:                             "l\r\nlast\r\n",
 	} {
 		b, err := os.ReadFile(path)
 		if err != nil || string(b) != want {
@@ -266,7 +266,7 @@ SELECT v FROM in_a;
 .tables
 .print end
 `)
-	if want := "in_b\nin_b\nin_a\na\na\nend\n"; out.String() != want {
+	if want := "in_b\nin_b\nin_a\na\r\na\r\nend\n"; out.String() != want {
 		t.Errorf("stdout = %q, want %q", out.String(), want)
 	}
 	wantErr := `o.sql:6: Error: .open: cannot open "` + filepath.Join(dir, "missing", "c.duckdb") + `": `
@@ -321,12 +321,12 @@ func TestDotQuit(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := s.RunScript(context.Background(), "q.sql", "SELECT 1;\n"+cmd+"\nSELECT 2;\n")
-		if n != 0 || !s.Quit() || s.Stopped() || out.String() != "1\n" || errOut.Len() != 0 {
+		if n != 0 || !s.Quit() || s.Stopped() || out.String() != "1\r\n" || errOut.Len() != 0 {
 			t.Errorf("%s: failures=%d quit=%v stopped=%v stdout=%q stderr=%q", cmd, n, s.Quit(), s.Stopped(), out.String(), errOut.String())
 		}
 		// Nothing runs after it, in this script or the next.
 		s.RunScript(context.Background(), "next.sql", "SELECT 3;")
-		if out.String() != "1\n" {
+		if out.String() != "1\r\n" {
 			t.Errorf("%s: the session ran on: %q", cmd, out.String())
 		}
 		s.Close()

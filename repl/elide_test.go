@@ -136,9 +136,9 @@ func TestNullValue(t *testing.T) {
 		null *string
 		want string
 	}{
-		{"csv", nil, "a,b\n,x\n1,\n"},
-		{"csv", &dash, "a,b\n-,x\n1,-\n"},
-		{"csv", &comma, "a,b\n\"n,a\",x\n1,\"n,a\"\n"},
+		{"csv", nil, "a,b\r\n,x\r\n1,\r\n"},
+		{"csv", &dash, "a,b\r\n-,x\r\n1,-\r\n"},
+		{"csv", &comma, "a,b\r\n\"n,a\",x\r\n1,\"n,a\"\r\n"},
 		{"tabs", &dash, "a\tb\n-\tx\n1\t-\n"},
 		{"list", nil, "a|b\n|x\n1|\n"},
 		{"list", &dash, "a|b\n-|x\n1|-\n"},

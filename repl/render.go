@@ -573,6 +573,7 @@ type separatedRenderer struct {
 	cols []column
 	sep  string
 	null string // NULL's field text (RenderOptions.NullValue), "" by default
+	eol  string // "\r\n" for csv (RFC 4180), "\n" for tabs and list
 }
 
 func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
@@ -580,7 +581,10 @@ func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 }
 
 func newSeparated(w *bufio.Writer, cols []column, opts RenderOptions, sep string) Renderer {
-	r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null("")}
+	r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null(""), eol: "\n"}
+	if sep == "," {
+		r.eol = "\r\n" // RFC 4180 (and the DuckDB shell's csv mode)
+	}
 	if !opts.NoHeader && len(cols) > 0 {
 		for i, c := range cols {
 			if i > 0 {
@@ -588,7 +592,7 @@ func newSeparated(w *bufio.Writer, cols []column, opts RenderOptions, sep string
 			}
 			w.WriteString(r.field(c.name, false))
 		}
-		w.WriteString("\n")
+		w.WriteString(r.eol)
 	}
 	return r
 }
@@ -621,7 +625,7 @@ func (r *separatedRenderer) Row(values []any) error {
 			r.w.WriteString(r.field(cellText(values[i], c), false))
 		}
 	}
-	_, err := r.w.WriteString("\n")
+	_, err := r.w.WriteString(r.eol)
 	return err
 }
 

@@ -184,18 +184,18 @@ func TestCSV(t *testing.T) {
 			{"cr\r", "日本", 2.0},
 		},
 	}
-	want := `a,"b,c",n
-plain,"with,comma",1.5
-"with ""quote""","line
-break",
-"",,-0.0
-" lead","trail ",1e+20
-"cr` + "\r" + `",日本,2.0
-`
+	// Records end with CRLF (RFC 4180); a line break inside a quoted field
+	// stays as it is.
+	want := "a,\"b,c\",n\r\n" +
+		"plain,\"with,comma\",1.5\r\n" +
+		"\"with \"\"quote\"\"\",\"line\nbreak\",\r\n" +
+		"\"\",,-0.0\r\n" +
+		"\" lead\",\"trail \",1e+20\r\n" +
+		"\"cr\r\",日本,2.0\r\n"
 	if got := render(t, "csv", res, RenderOptions{}); got != want {
 		t.Errorf("csv: got\n%q\nwant\n%q", got, want)
 	}
-	if got := render(t, "csv", res, RenderOptions{NoHeader: true}); got != strings.SplitAfterN(want, "\n", 2)[1] {
+	if got := render(t, "csv", res, RenderOptions{NoHeader: true}); got != strings.SplitAfterN(want, "\r\n", 2)[1] {
 		t.Errorf("csv without header: got\n%s", got)
 	}
 }
@@ -244,7 +244,7 @@ func ExampleRender() {
 		},
 	}
 	Render(os.Stdout, "box", res, RenderOptions{})
-	Render(os.Stdout, "csv", res, RenderOptions{})
+	Render(os.Stdout, "list", res, RenderOptions{})
 	// Output:
 	// ┌─────────┬──────────┬────────┐
 	// │  city   │  people  │ share  │
@@ -253,7 +253,7 @@ func ExampleRender() {
 	// │ 東京    │ 37400000 │   0.25 │
 	// │ Zürich  │   421878 │   NULL │
 	// └─────────┴──────────┴────────┘
-	// city,people,share
-	// 東京,37400000,0.25
-	// Zürich,421878,
+	// city|people|share
+	// 東京|37400000|0.25
+	// Zürich|421878|
 }

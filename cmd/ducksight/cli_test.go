@@ -45,7 +45,17 @@ func ducksightBinary(t *testing.T) string {
 
 // cli runs ducksight with args in dir, stdin as its standard input, and
 // returns its exit status, stdout and stderr.
+//
+// csv rows end with CRLF (RFC 4180): cli turns every CRLF of stdout into
+// LF, since most tests use csv as a plain format and check statements, not
+// line endings; cliRaw keeps stdout as it is (TestCLIOutputModes).
 func cli(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr = cliRaw(t, dir, stdin, args...)
+	return code, strings.ReplaceAll(stdout, "\r\n", "\n"), stderr
+}
+
+func cliRaw(t *testing.T, dir, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	cmd := exec.Command(ducksightBinary(t), args...)
 	cmd.Dir = dir
@@ -129,10 +139,10 @@ dt = NULL
 `},
 		{[]string{"-list"}, "i|s|n|d|l|st|dt|m\n1|a,b||2.50|[1, 2]|{'k': 'v \"q\"'}|2024-01-02|{x=1.5}\n2||x|-1.00|[]|||\n"},
 		{[]string{"-tabs"}, "i\ts\tn\td\tl\tst\tdt\tm\n1\ta,b\t\t2.50\t[1, 2]\t{'k': 'v \"q\"'}\t2024-01-02\t{x=1.5}\n2\t\tx\t-1.00\t[]\t\t\t\n"},
-		// RFC 4180: quoted when needed, "" inside quotes, "" for an empty
-		// string and nothing for NULL.
-		{[]string{"-csv"}, "i,s,n,d,l,st,dt,m\n1,\"a,b\",,2.50,\"[1, 2]\",\"{'k': 'v \"\"q\"\"'}\",2024-01-02,{x=1.5}\n2,\"\",x,-1.00,[],,,\n"},
-		{[]string{"-csv", "-noheader"}, "1,\"a,b\",,2.50,\"[1, 2]\",\"{'k': 'v \"\"q\"\"'}\",2024-01-02,{x=1.5}\n2,\"\",x,-1.00,[],,,\n"},
+		// RFC 4180: CRLF after every record, quoted when needed, "" inside
+		// quotes, "" for an empty string and nothing for NULL.
+		{[]string{"-csv"}, "i,s,n,d,l,st,dt,m\r\n1,\"a,b\",,2.50,\"[1, 2]\",\"{'k': 'v \"\"q\"\"'}\",2024-01-02,{x=1.5}\r\n2,\"\",x,-1.00,[],,,\r\n"},
+		{[]string{"-csv", "-noheader"}, "1,\"a,b\",,2.50,\"[1, 2]\",\"{'k': 'v \"\"q\"\"'}\",2024-01-02,{x=1.5}\r\n2,\"\",x,-1.00,[],,,\r\n"},
 		// Typed JSON: numbers (DECIMAL too), null, nested values, dates as strings.
 		{[]string{"-json"}, `[{"i":1,"s":"a,b","n":null,"d":2.50,"l":[1,2],"st":{"k":"v \"q\""},"dt":"2024-01-02","m":{"x":1.5}},
 {"i":2,"s":"","n":"x","d":-1.00,"l":[],"st":null,"dt":null,"m":null}]
@@ -141,7 +151,7 @@ dt = NULL
 {"i":2,"s":"","n":"x","d":-1.00,"l":[],"st":null,"dt":null,"m":null}
 `},
 	} {
-		code, out, errOut := cli(t, t.TempDir(), "", append(tc.args, "-c", modesQuery)...)
+		code, out, errOut := cliRaw(t, t.TempDir(), "", append(tc.args, "-c", modesQuery)...)
 		if code != 0 || out != tc.want || errOut != "" {
 			t.Errorf("%v: code=%d stderr=%q\nstdout\n%s\nwant\n%s", tc.args, code, errOut, out, tc.want)
 		}
@@ -253,7 +263,7 @@ SELECT 'stdout again' AS s;
 	if code != 0 || out != "s\nstdout\n[{\"c\":3}]\n[{\"s\":\"stdout again\"}]\n" || errOut != "" {
 		t.Errorf("code=%d stdout=%q stderr=%q", code, out, errOut)
 	}
-	if got := readFile(t, filepath.Join(dir, "all.csv")); got != "a\n1\nb\n2\n" {
+	if got := readFile(t, filepath.Join(dir, "all.csv")); got != "a\r\n1\r\nb\r\n2\r\n" {
 		t.Errorf("all.csv = %q", got)
 	}
 	// .once applies to the command after it, which is .mode here: the file
