@@ -91,6 +91,8 @@ type Session struct {
 	// progressLine, drawn on stderr (a terminal).
 	progress     ProgressHook
 	progressLine *progressLine
+
+	last *lastResult // the last result rendered, for .chart
 }
 
 // maxReadDepth bounds .read nesting, which would otherwise recurse forever
@@ -251,6 +253,7 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 	if err != nil {
 		return err
 	}
+	last := &lastResult{cols: cols}
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -263,10 +266,12 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 		if err := r.Row(vals); err != nil {
 			return err
 		}
+		last.add(vals)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	s.last = last
 	return r.End()
 }
 

@@ -40,6 +40,7 @@ func init() {
 		{".bail", "on|off", "stop at the first error", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Bail, d.args[0])
 		}},
+		{".chart", "[FILE.png|FILE.svg]", "draw the last result as a line or bar chart, on the output or to a PNG or SVG file", [2]int{0, 1}, dotChart},
 		{".echo", "on|off", "print each statement before running it", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Echo, d.args[0])
 		}},

@@ -79,10 +79,16 @@ func init() {
 type rowsBound struct {
 	cols    []udf.Column
 	compute func(ctx context.Context) ([][]any, error)
+	close   func() // when set, called by Close
 }
 
 func (r *rowsBound) Columns() []udf.Column { return r.cols }
-func (r *rowsBound) Close() error          { return nil }
+func (r *rowsBound) Close() error {
+	if r.close != nil {
+		r.close()
+	}
+	return nil
+}
 func (r *rowsBound) Start(ctx context.Context) (udf.Execution, error) {
 	return &rowsExec{r: r}, nil
 }

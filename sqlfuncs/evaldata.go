@@ -1,0 +1,268 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"math"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/kmeans"
+	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// The evaluation functions (evaluate, confusion_matrix, roc_curve, lift,
+// calibration, fairness) share this: bind a perceptron model to a data
+// query that holds its features and its label (and a group column), then
+// score every row with predict's path (the stored preprocessing, the
+// network) and keep, per usable row, the encoded label and the model's
+// output.
+
+// evalData is a scored data set.
+type evalData struct {
+	task string
+	k    int       // classes (multiclass)
+	y    []float64 // binary: 1 for the positive class; multiclass: class index; regression: value
+	p    []float64 // binary: P(positive); multiclass: n x k probabilities; regression: prediction
+	// group is the text of each row's value in the group column (fairness);
+	// groupNull marks NULL values.
+	group     []string
+	groupNull []bool
+	skipped   int64 // rows without a usable label or with a NaN/infinite feature
+}
+
+// evalBinding is a model bound to a data query for evaluation.
+type evalBinding struct {
+	fn       string
+	doc      *training.Document
+	q        *udf.Query
+	binding  *features.Binding
+	labelIdx int
+	byIdx    int // -1 without a group column
+}
+
+// bindEval loads model name (version, 0: latest), prepares data and checks
+// that it has the label column (and column by, when not "").
+func bindEval(b *udf.BindContext, fn, name string, version int, data, by string) (*evalBinding, error) {
+	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, fn, name, version)
+	if err != nil {
+		return nil, err
+	}
+	return newEvalFromRecord(b, fn, rec, data, by)
+}
+
+// newEvalFromRecord is bindEval for a loaded record (a perceptron model).
+func newEvalFromRecord(b *udf.BindContext, fn string, rec *store.Record, data, by string) (*evalBinding, error) {
+	if rec.Kind != "perceptron" {
+		return nil, wrongKind(fn, rec, "perceptron")
+	}
+	var doc training.Document
+	if err := decodeDocument(fn, rec, &doc); err != nil {
+		return nil, err
+	}
+	q, err := b.Prepare(fn, "data", data)
+	if err != nil {
+		return nil, err
+	}
+	e, err := newEvalBinding(fn, &doc, q, by)
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) (*evalBinding, error) {
+	schema := q.Schema()
+	le := &doc.Label
+	labelIdx := features.ColumnIndex(schema, le.Column)
+	if labelIdx < 0 {
+		return nil, dserr.Arg(fn, "data", "has no label column %q (the model was trained to predict it; evaluation compares with it)", le.Column)
+	}
+	if err := le.Compatible(schema.Field(labelIdx).Type); err != nil {
+		return nil, dserr.Arg(fn, "data", "%v", err)
+	}
+	binding, err := doc.Encoder.Bind(schema)
+	if err != nil {
+		return nil, dserr.Arg(fn, "data", "%v", err)
+	}
+	byIdx := -1
+	if by != "" {
+		if byIdx = features.ColumnIndex(schema, by); byIdx < 0 {
+			return nil, dserr.Arg(fn, "by", "column %q not found in data", by)
+		}
+	}
+	return &evalBinding{fn: fn, doc: doc, q: q, binding: binding, labelIdx: labelIdx, byIdx: byIdx}, nil
+}
+
+func (e *evalBinding) close() { e.q.Close() }
+
+// collect streams the data and scores every usable row.
+func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
+	doc := e.doc
+	net := &doc.Network
+	k := max(net.Outputs(), 1)
+	d := &evalData{task: doc.Task, k: k}
+	w := doc.Encoder.Width
+	r, err := e.q.Stream(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var x, out, y []float64
+	var skip []bool
+	for {
+		b, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		rec := b.Record
+		n := b.Len()
+		if cap(skip) < n {
+			skip, x, out, y = make([]bool, n), make([]float64, n*w), make([]float64, n*k), make([]float64, n)
+		}
+		skip = skip[:n]
+		clear(skip)
+		labels := rec.Column(e.labelIdx)
+		d.skipped += int64(doc.Label.MarkSkips(labels, skip))
+		d.skipped += int64(e.binding.BadRows(rec, skip))
+		m := e.binding.Encode(rec, skip, x[:n*w])
+		doc.Label.Encode(labels, skip, y[:n])
+		net.Predict(x[:m*w], m, out[:m*k])
+		d.y = append(d.y, y[:m]...)
+		if doc.Task == "regression" {
+			mean, std := 0.0, 1.0
+			if t := doc.Target; t != nil {
+				mean, std = t.Mean, t.Std
+			}
+			for _, o := range out[:m] {
+				d.p = append(d.p, o*std+mean)
+			}
+		} else {
+			d.p = append(d.p, out[:m*k]...)
+		}
+		if e.byIdx >= 0 {
+			appendGroups(d, rec.Column(e.byIdx), skip)
+		}
+		b.Release()
+	}
+	return d, nil
+}
+
+// appendGroups adds the group text of the rows skip does not mark.
+func appendGroups(d *evalData, col arrow.Array, skip []bool) {
+	for i := 0; i < col.Len(); i++ {
+		if skip[i] {
+			continue
+		}
+		if col.IsNull(i) {
+			d.group, d.groupNull = append(d.group, ""), append(d.groupNull, true)
+			continue
+		}
+		// ValueStr may alias the batch's memory, which is released.
+		d.group, d.groupNull = append(d.group, strings.Clone(col.ValueStr(i))), append(d.groupNull, false)
+	}
+}
+
+// rows is the number of scored rows.
+func (d *evalData) rows() int { return len(d.y) }
+
+// classes returns the multiclass true and predicted class of every row.
+func (d *evalData) classes() (truth, pred []int) {
+	n := d.rows()
+	truth, pred = make([]int, n), make([]int, n)
+	for i := 0; i < n; i++ {
+		truth[i] = int(d.y[i])
+		row := d.p[i*d.k : (i+1)*d.k]
+		best := 0
+		for c := 1; c < d.k; c++ {
+			if row[c] > row[best] {
+				best = c
+			}
+		}
+		pred[i] = best
+		if math.IsNaN(row[best]) {
+			pred[i] = -1
+		}
+	}
+	return truth, pred
+}
+
+// kmeansEval scores a data query with a kmeans model: the encoded rows and
+// their segments, for evaluate.
+type kmeansEval struct {
+	fn      string
+	doc     *clustering.Document
+	q       *udf.Query
+	binding *features.Binding
+}
+
+func (e *kmeansEval) close() { e.q.Close() }
+
+// measure returns rows, inertia, silhouette (on a deterministic sample of
+// at most clustering.SilhouetteRows rows) and Davies-Bouldin (with the
+// model's centroids) of the data under the model.
+func (e *kmeansEval) measure(ctx context.Context) ([]any, error) {
+	w := e.doc.Encoder.Width
+	r, err := e.q.Stream(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var x []float64
+	var skip []bool
+	n := 0
+	for {
+		b, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		m := b.Len()
+		if cap(skip) < m {
+			skip = make([]bool, m)
+		}
+		skip = skip[:m]
+		clear(skip)
+		e.binding.BadRows(b.Record, skip)
+		x = append(x, make([]float64, m*w)...)
+		n += e.binding.Encode(b.Record, skip, x[n*w:])
+		x = x[:n*w]
+		b.Release()
+	}
+	if n == 0 {
+		return nil, dserr.Arg(e.fn, "data", "no usable rows")
+	}
+	model := &e.doc.Model
+	labels, dist := make([]int32, n), make([]float64, n)
+	model.Assign(x, n, labels, dist)
+	inertia := 0.0
+	for _, v := range dist {
+		inertia += v * v
+	}
+	sil, db := math.NaN(), math.NaN()
+	if model.K >= 2 {
+		sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.Seed)
+		sx := make([]float64, 0, len(sample)*w)
+		sl := make([]int32, 0, len(sample))
+		for _, i := range sample {
+			sx = append(sx, x[i*w:(i+1)*w]...)
+			sl = append(sl, labels[i])
+		}
+		sil = kmeans.Silhouette(sx, len(sample), w, sl, model.K)
+		db = kmeans.DaviesBouldin(x, n, w, labels, model.Centroids, model.K)
+	}
+	return []any{int64(n), inertia, sil, db}, nil
+}

@@ -1,0 +1,241 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// evalFunc is the shape every evaluation function shares: (model, data,
+// named arguments) -> rows computed from the scored data.
+type evalFunc struct {
+	f *Function
+	// prepare reads the named arguments (threshold, bins, ...) and checks
+	// them against the model's task; it returns the result columns and
+	// the computation over the scored rows.
+	prepare func(a args, e *evalBinding) (cols []udf.Column, compute func(d *evalData) ([][]any, error), err error)
+	// by names the named argument holding a group column ("" for none).
+	by string
+}
+
+func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, ef.f.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	data, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	version, err := versionArg(a)
+	if err != nil {
+		return nil, err
+	}
+	by := ""
+	if ef.by != "" {
+		if by, err = a.namedString(ef.by, "gender"); err != nil {
+			return nil, err
+		}
+	}
+	e, err := bindEval(b, a.fn, name, version, data, by)
+	if err != nil {
+		return nil, err
+	}
+	cols, compute, err := ef.prepare(a, e)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	return &evalBound{e: e, cols: cols, compute: compute}, nil
+}
+
+type evalBound struct {
+	e       *evalBinding
+	cols    []udf.Column
+	compute func(d *evalData) ([][]any, error)
+}
+
+func (b *evalBound) Columns() []udf.Column { return b.cols }
+func (b *evalBound) Close() error          { b.e.close(); return nil }
+func (b *evalBound) Start(ctx context.Context) (udf.Execution, error) {
+	rb := &rowsBound{cols: b.cols, compute: func(ctx context.Context) ([][]any, error) {
+		d, err := b.e.collect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if d.rows() == 0 {
+			return nil, dserr.Arg(b.e.fn, "data", "no rows with a usable label (%d skipped)", d.skipped)
+		}
+		return b.compute(d)
+	}}
+	return rb.Start(ctx)
+}
+
+// threshold reads the threshold argument: in (0, 1), default 0.5.
+func threshold(a args) (float64, error) {
+	t, err := a.namedFloat("threshold", 0.5)
+	if err != nil {
+		return 0, err
+	}
+	if !(t > 0 && t < 1) {
+		return 0, dserr.Arg(a.fn, "threshold", "must be in (0, 1), got %g", t)
+	}
+	return t, nil
+}
+
+// needTask refuses a model whose task is not among tasks.
+func needTask(a args, e *evalBinding, what string, tasks ...string) error {
+	for _, t := range tasks {
+		if e.doc.Task == t {
+			return nil
+		}
+	}
+	return dserr.New(dserr.Incompatible, a.fn, "model", "%s needs a %s model; this one is %s", a.fn, what, e.doc.Task)
+}
+
+// intArg reads an integer named argument that must be at least lo.
+func intArg(a args, name string, def, lo int64) (int, error) {
+	v, err := a.namedInt64(name, def)
+	if err != nil {
+		return 0, err
+	}
+	if v < lo || v > 1<<20 {
+		return 0, dserr.Arg(a.fn, name, "must be >= %d, got %d", lo, v)
+	}
+	return int(v), nil
+}
+
+// --- evaluate
+
+var evaluateFn = &Function{
+	Name:    "evaluate",
+	Summary: "one row of quality measures of a model on data that holds the label (binary, multiclass, regression or kmeans)",
+	Example: "SELECT * FROM evaluate('churn', 'holdout');",
+	Columns: []ColumnDoc{
+		{"rows", "BIGINT", "rows evaluated (with a usable label and features)"},
+		{"accuracy", "DOUBLE", "binary, multiclass: share of rows predicted right"},
+		{"precision", "DOUBLE", "binary: TP / (TP + FP), 0 when nothing is predicted positive"},
+		{"recall", "DOUBLE", "binary: TP / (TP + FN)"},
+		{"f1", "DOUBLE", "binary: harmonic mean of precision and recall"},
+		{"log_loss", "DOUBLE", "binary, multiclass: mean negative log-likelihood (probabilities clipped to [1e-15, 1 - 1e-15])"},
+		{"roc_auc", "DOUBLE", "binary: area under the ROC curve, exact (ties averaged)"},
+		{"pr_auc", "DOUBLE", "binary: average precision (scikit-learn's average_precision_score)"},
+		{"brier", "DOUBLE", "binary: mean squared difference of P(positive) and the outcome"},
+		{"macro_precision", "DOUBLE", "multiclass: unweighted mean over classes"},
+		{"macro_recall", "DOUBLE", "multiclass"},
+		{"macro_f1", "DOUBLE", "multiclass"},
+		{"weighted_precision", "DOUBLE", "multiclass: mean over classes weighted by their rows"},
+		{"weighted_recall", "DOUBLE", "multiclass"},
+		{"weighted_f1", "DOUBLE", "multiclass"},
+		{"mae", "DOUBLE", "regression: mean absolute error"},
+		{"rmse", "DOUBLE", "regression: root mean squared error"},
+		{"r2", "DOUBLE", "regression: coefficient of determination"},
+		{"mape", "DOUBLE", "regression: mean absolute percentage error over rows with a nonzero target (NULL when none)"},
+		{"inertia", "DOUBLE", "kmeans: sum of squared distances of the rows to their centroids"},
+		{"silhouette", "DOUBLE", "kmeans: mean silhouette on a deterministic sample of at most 10,000 rows"},
+		{"davies_bouldin", "DOUBLE", "kmeans: Davies-Bouldin index with the model's centroids"},
+	},
+	Table: &udf.TableFunc{
+		Name: "evaluate",
+		Args: []udf.Param{
+			{Name: "model", Type: udf.Varchar, Doc: "model name"},
+			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"},
+		},
+		Named: []udf.Param{
+			{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"},
+			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+		},
+	},
+}
+
+func init() { evaluateFn.Table.Bind = bindEvaluate }
+
+func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, evaluateFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	data, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	version, err := versionArg(a)
+	if err != nil {
+		return nil, err
+	}
+	t, err := threshold(a)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	if err != nil {
+		return nil, err
+	}
+	cols := func(names ...string) []udf.Column {
+		out := []udf.Column{{Name: "rows", Type: udf.BigInt}}
+		for _, n := range names {
+			out = append(out, udf.Column{Name: n, Type: udf.Double})
+		}
+		return out
+	}
+	if rec.Kind == "kmeans" {
+		var doc clustering.Document
+		if err := decodeDocument(a.fn, rec, &doc); err != nil {
+			return nil, err
+		}
+		q, err := b.Prepare(a.fn, "data", data)
+		if err != nil {
+			return nil, err
+		}
+		binding, err := doc.Encoder.Bind(q.Schema())
+		if err != nil {
+			q.Close()
+			return nil, dserr.Arg(a.fn, "data", "%v", err)
+		}
+		ke := &kmeansEval{fn: a.fn, doc: &doc, q: q, binding: binding}
+		return &rowsBound{cols: cols("inertia", "silhouette", "davies_bouldin"), compute: func(ctx context.Context) ([][]any, error) {
+			row, err := ke.measure(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return [][]any{row}, nil
+		}, close: ke.close}, nil
+	}
+	ef := &evalFunc{f: evaluateFn, prepare: func(a args, e *evalBinding) ([]udf.Column, func(d *evalData) ([][]any, error), error) {
+		switch e.doc.Task {
+		case "binary":
+			return cols("accuracy", "precision", "recall", "f1", "log_loss", "roc_auc", "pr_auc", "brier"), func(d *evalData) ([][]any, error) {
+				r := metrics.BinaryReport(d.y, d.p, t)
+				return [][]any{{r.Rows, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier}}, nil
+			}, nil
+		case "multiclass":
+			return cols("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision", "weighted_recall", "weighted_f1", "log_loss"), func(d *evalData) ([][]any, error) {
+				truth, _ := d.classes()
+				r := metrics.MulticlassReport(truth, d.p, d.k)
+				return [][]any{{r.Rows, r.Accuracy, r.MacroPrecision, r.MacroRecall, r.MacroF1, r.WeightedPrecision, r.WeightedRecall, r.WeightedF1, r.LogLoss}}, nil
+			}, nil
+		default:
+			return cols("mae", "rmse", "r2", "mape"), func(d *evalData) ([][]any, error) {
+				r := metrics.RegressionReport(d.y, d.p)
+				return [][]any{{r.Rows, r.MAE, r.RMSE, r.R2, r.MAPE}}, nil
+			}, nil
+		}
+	}}
+	e, err := newEvalFromRecord(b, a.fn, rec, data, "")
+	if err != nil {
+		return nil, err
+	}
+	c, compute, err := ef.prepare(a, e)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	return &evalBound{e: e, cols: c, compute: compute}, nil
+}
