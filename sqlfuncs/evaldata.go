@@ -5,6 +5,7 @@ package sqlfuncs
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -118,12 +119,16 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 	defer r.Close()
 	var x, out, y []float64
 	var skip []bool
+	// Per batch, joined once at the end: appending to one slice copied it
+	// over and over as it grew.
+	var ys, ps [][]float64
 	for {
 		b, err := r.Next()
 		if err != nil {
 			return nil, err
 		}
 		if b == nil {
+			d.y, d.p = slices.Concat(ys...), slices.Concat(ps...)
 			break
 		}
 		rec := b.Record
@@ -139,17 +144,19 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 		m := e.binding.Encode(rec, skip, x[:n*w])
 		doc.Label.Encode(labels, skip, y[:n])
 		net.Predict(x[:m*w], m, out[:m*k])
-		d.y = append(d.y, y[:m]...)
+		ys = append(ys, slices.Clone(y[:m]))
 		if doc.Task == "regression" {
 			mean, std := 0.0, 1.0
 			if t := doc.Target; t != nil {
 				mean, std = t.Mean, t.Std
 			}
-			for _, o := range out[:m] {
-				d.p = append(d.p, o*std+mean)
+			pr := make([]float64, m)
+			for i, o := range out[:m] {
+				pr[i] = o*std + mean
 			}
+			ps = append(ps, pr)
 		} else {
-			d.p = append(d.p, out[:m*k]...)
+			ps = append(ps, slices.Clone(out[:m*k]))
 		}
 		if e.byIdx >= 0 {
 			appendGroups(d, rec.Column(e.byIdx), skip)

@@ -122,7 +122,7 @@ func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold flo
 	for i := 0; i < p.nIn; i++ {
 		for _, o := range out {
 			if strings.EqualFold(q.ColumnName(i), o) {
-				return nil, dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", q.ColumnName(i), q.ColumnName(i), q.ColumnName(i))
+				return nil, outputClash(fn, q.ColumnName(i))
 			}
 		}
 		p.cols = append(p.cols, udf.Column{Name: q.ColumnName(i), Type: q.ColumnType(i)})
@@ -139,6 +139,12 @@ func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold flo
 		p.cols = append(p.cols, udf.Column{Name: "probabilities", Type: udf.Map(udf.Varchar, udf.Double)})
 	}
 	return p, nil
+}
+
+// outputClash is the error of a data column whose name an output column
+// takes.
+func outputClash(fn, name string) error {
+	return dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", name, name, name)
 }
 
 // labelUDFType maps the label's Arrow type name to the prediction column type.
@@ -175,10 +181,15 @@ func (p *predictor) Start(ctx context.Context) (udf.Execution, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.exec(r), nil
+}
+
+// exec makes the execution that scores the batches of r.
+func (p *predictor) exec(r *udf.Reader) *predictExec {
 	net := p.doc.Network
 	k := max(net.Outputs(), 1)
 	return &predictExec{p: p, r: r, x: make([]float64, udf.VectorSize*p.doc.Encoder.Width), out: make([]float64, udf.VectorSize*k), k: k,
-		classes: make([]int, udf.VectorSize), prob: make([]float64, udf.VectorSize), bad: make([]bool, udf.VectorSize)}, nil
+		classes: make([]int, udf.VectorSize), prob: make([]float64, udf.VectorSize), bad: make([]bool, udf.VectorSize)}
 }
 
 type predictExec struct {
@@ -213,13 +224,31 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 		out.SetLen(n)
 		return nil
 	}
+	e.score(b, n)
+	e.writePredictions(out, n)
+	out.SetLen(n)
+	return nil
+}
+
+// score encodes the n rows of b into e.x and runs the network into e.out.
+func (e *predictExec) score(b *udf.Batch, n int) {
+	p := e.p
 	w := p.doc.Encoder.Width
 	p.binding.Encode(b.Record, nil, e.x[:n*w])
-	net := &p.doc.Network
-	net.Predict(e.x[:n*w], n, e.out[:n*e.k])
+	p.doc.Network.Predict(e.x[:n*w], n, e.out[:n*e.k])
+}
+
+// writePredictions writes the prediction columns of n rows from e.out
+// (see score); for a classifier it leaves each row's class, probability
+// and NaN flag in e.classes, e.prob and e.bad.
+func (e *predictExec) writePredictions(out *udf.Output, n int) {
+	p := e.p
+	predCol, probCol, probsCol := p.nIn, p.nIn+1, p.nIn+2
 	switch p.doc.Task {
 	case "regression":
-		regress(p.doc, e.out[:n], out.Float64s(predCol), out.Validity(predCol))
+		if out.Projected(predCol) {
+			regress(p.doc, e.out[:n], out.Float64s(predCol), out.Validity(predCol))
+		}
 	default: // binary, multiclass: a class and its probability per row
 		classes, bad, prob := e.classes[:n], e.bad[:n], e.prob[:n]
 		decide(p.doc, p.threshold, e.out[:n*e.k], classes, prob, bad)
@@ -231,8 +260,6 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 			out.SetDoubleMaps(probsCol, p.doc.Label.Levels, e.out[:n*e.k], bad)
 		}
 	}
-	out.SetLen(n)
-	return nil
 }
 
 // regress writes a regression network's outputs, back in the label's

@@ -45,6 +45,8 @@ var registry = []*Function{
 	liftFn,
 	calibrationFn,
 	fairnessFn,
+	featureImportanceFn,
+	explainFn,
 	modelsFn,
 	trainingInfoFn,
 	dropModelFn,

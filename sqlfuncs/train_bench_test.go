@@ -103,6 +103,19 @@ func BenchmarkTrainLogistic(b *testing.B) {
 		hp, hh, hs := med(tp), med(th), med(ts)
 		b.ReportMetric(float64(hp)/float64(hh), "x-predict")
 		b.ReportMetric(float64(hs)/float64(hh), "x-score")
+		// evaluate over the same rows against predict (target <= 3x).
+		var te, tq []time.Duration
+		var auc2, s2 float64
+		for r := 0; r < 5; r++ {
+			tq = append(tq, timeIt(`SELECT sum(probability) FROM predict('m', 'wide')`, &s2))
+			te = append(te, timeIt(`SELECT roc_auc FROM evaluate('m', 'wide')`, &auc2))
+		}
+		if !(auc2 > 0.8) {
+			b.Fatalf("evaluate AUC %v", auc2)
+		}
+		he, hq := med(te), med(tq)
+		b.ReportMetric(float64(he)/float64(hq), "x-evaluate-vs-predict")
+		b.Logf("evaluate %v vs predict + sum(probability) %v: %.2fx (target <= 3x); AUC on the training rows %.4f", he, hq, float64(he)/float64(hq), auc2)
 		b.Logf("predict + sum(probability) %v vs hand-written SQL %v: %.2fx (target <= 2x); sum(score('m', t)) %v: %.2fx (target <= 2x)",
 			hp, hh, float64(hp)/float64(hh), hs, float64(hs)/float64(hh))
 	}

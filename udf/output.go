@@ -273,3 +273,46 @@ func (o *Output) SetTimestamp(col, i int, t time.Time) {
 	}
 	values[int64](o, col, mapping.TypeTimestamp)[i] = t.UnixMicro()
 }
+
+// Reason is one element of a LIST(STRUCT(feature VARCHAR, value VARCHAR,
+// contribution DOUBLE)) value: see SetReasons.
+type Reason struct {
+	Feature      string
+	Value        string
+	Contribution float64
+}
+
+// ReasonList is the type SetReasons writes:
+// LIST(STRUCT(feature VARCHAR, value VARCHAR, contribution DOUBLE)).
+var ReasonList = List(Struct(
+	StructField{Name: "feature", Type: Varchar},
+	StructField{Name: "value", Type: Varchar},
+	StructField{Name: "contribution", Type: Double},
+))
+
+// SetReasons writes rs as row i of column col, which must be of type
+// ReasonList (no-op when the column is not projected). Rows may be written
+// in any order; the child vector grows as needed. A NULL row is written
+// with SetNull.
+func (o *Output) SetReasons(col, i int, rs []Reason) {
+	v, ok := o.vector(col, mapping.TypeList)
+	if !ok {
+		return
+	}
+	size := uint64(mapping.ListVectorGetSize(v))
+	total := size + uint64(len(rs))
+	mapping.ListVectorReserve(v, mapping.IdxT(total))
+	child := mapping.ListVectorGetChild(v) // after Reserve, which may reallocate
+	fv, vv := mapping.StructVectorGetChild(child, 0), mapping.StructVectorGetChild(child, 1)
+	fw := Strings{vec: fv, data: unsafe.Slice((*stringT)(mapping.VectorGetData(fv)), total)}
+	vw := Strings{vec: vv, data: unsafe.Slice((*stringT)(mapping.VectorGetData(vv)), total)}
+	cw := unsafe.Slice((*float64)(mapping.VectorGetData(mapping.StructVectorGetChild(child, 2))), total)
+	for k, r := range rs {
+		j := int(size) + k
+		fw.Set(j, r.Feature)
+		vw.Set(j, r.Value)
+		cw[j] = r.Contribution
+	}
+	mapping.ListVectorSetSize(v, mapping.IdxT(total))
+	vecSlice[listEntry](v)[i] = listEntry{offset: size, length: uint64(len(rs))}
+}

@@ -16,8 +16,11 @@ type Type struct {
 	id    mapping.Type
 	child *Type // LIST's element, MAP's key
 	value *Type // MAP's value
-	q     *Query
-	col   int
+	// fields are a STRUCT's members (nil for Row); a pointer keeps Type
+	// comparable.
+	fields *[]StructField
+	q      *Query
+	col    int
 }
 
 // Scalar types.
@@ -54,12 +57,24 @@ func Map(key, value Type) Type {
 	return Type{id: mapping.TypeMap, child: &k, value: &v}
 }
 
+// StructField is a named member of a STRUCT type.
+type StructField struct {
+	Name string
+	Type Type
+}
+
+// Struct returns STRUCT(name type, ...) with the given members, in order.
+func Struct(fields ...StructField) Type {
+	f := append([]StructField(nil), fields...)
+	return Type{id: mapping.TypeStruct, fields: &f}
+}
+
 // ID is the DuckDB type id.
 func (t Type) ID() mapping.Type { return t.id }
 
 // String is the SQL spelling of the type, e.g. DOUBLE or VARCHAR[].
 func (t Type) String() string {
-	if t.id == mapping.TypeStruct {
+	if t.id == mapping.TypeStruct && t.fields == nil {
 		return "STRUCT"
 	}
 	lt := t.create()
@@ -81,6 +96,18 @@ func (t Type) create() mapping.LogicalType {
 		defer mapping.DestroyLogicalType(&k)
 		defer mapping.DestroyLogicalType(&v)
 		return mapping.CreateMapType(k, v)
+	case t.id == mapping.TypeStruct && t.fields != nil:
+		types := make([]mapping.LogicalType, len(*t.fields))
+		names := make([]string, len(*t.fields))
+		for i, f := range *t.fields {
+			types[i], names[i] = f.Type.create(), f.Name
+		}
+		defer func() {
+			for i := range types {
+				mapping.DestroyLogicalType(&types[i])
+			}
+		}()
+		return mapping.CreateStructType(types, names)
 	default:
 		return mapping.CreateLogicalType(t.id)
 	}

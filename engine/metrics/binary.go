@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"slices"
 )
 
 // Binary is the report of BinaryReport: threshold metrics of the class
@@ -95,8 +94,14 @@ func BinaryReport(y, p []float64, threshold float64) Binary {
 	}
 	b.LogLoss = ll / n
 	b.Brier = brier / n
+	// The two rankings are independent: sort for both at once.
+	done := make(chan struct{})
+	go func() {
+		b.PRAUC = averagePrecision(y, p)
+		close(done)
+	}()
 	b.ROCAUC = AUC(p, y, nil)
-	b.PRAUC = averagePrecision(y, p)
+	<-done
 	return b
 }
 
@@ -122,20 +127,19 @@ func f1(prec, rec float64) float64 {
 // descendingOrder returns the row indices ordered by descending score, rows
 // with equal scores in input order, NaN scores last (-0 equals +0).
 func descendingOrder(p []float64) []int {
-	idx := make([]int, len(p))
-	for i := range idx {
-		idx[i] = i
+	// A stable radix sort on the complemented sort key (NaN's key 0 becomes
+	// the largest), carrying each row's index as an exact float64: O(n),
+	// where a comparison sort took most of evaluate's time on 1M rows.
+	n := len(p)
+	keys, vals := make([]uint64, n), make([]float64, n)
+	for i, s := range p {
+		keys[i], vals[i] = ^sortKey(s), float64(i)
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		ka, kb := sortKey(p[a]), sortKey(p[b])
-		switch {
-		case ka > kb:
-			return -1
-		case ka < kb:
-			return 1
-		}
-		return 0
-	})
+	radixSort(keys, vals, make([]uint64, n), make([]float64, n))
+	idx := make([]int, n)
+	for i, v := range vals {
+		idx[i] = int(v)
+	}
 	return idx
 }
 

@@ -1,0 +1,289 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// feature_importance: permutation importance of every input column of a
+// perceptron model on data that holds the label, and for single-layer
+// models the size of the column's standardised weights.
+
+var featureImportanceFn = &Function{
+	Name:    "feature_importance",
+	Summary: "permutation importance of each input column of a model on data that holds the label, and a single-layer model's standardised weight",
+	Example: "SELECT * FROM feature_importance('churn', 'holdout');",
+	Columns: []ColumnDoc{
+		{"feature", "VARCHAR", "an input column of the model (one-hot levels and NULL indicators count as their column)"},
+		{"importance", "DOUBLE", "mean drop of the metric (binary: ROC AUC, multiclass: accuracy, regression: R2) when the column is permuted across rows"},
+		{"importance_std", "DOUBLE", "standard deviation of the drop over the repeats (population, 0 for one repeat)"},
+		{"weight", "DOUBLE", "single-layer models: sum of |w| over the column's inputs (multiclass: mean over classes); NULL for hidden layers"},
+	},
+	Table: &udf.TableFunc{
+		Name: "feature_importance",
+		Args: []udf.Param{
+			{Name: "model", Type: udf.Varchar, Doc: "model name (a perceptron model)"},
+			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query, with the label column"},
+		},
+		Named: []udf.Param{
+			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column, >= 1 (default 3)"},
+			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations (default 42)"},
+			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+		},
+	},
+}
+
+func init() { featureImportanceFn.Table.Bind = bindFeatureImportance }
+
+func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
+	a := newArgs(b, featureImportanceFn.Table)
+	name, err := a.str(0)
+	if err != nil {
+		return nil, err
+	}
+	data, err := a.str(1)
+	if err != nil {
+		return nil, err
+	}
+	version, err := versionArg(a)
+	if err != nil {
+		return nil, err
+	}
+	repeats, err := intArg(a, "repeats", 3, 1)
+	if err != nil {
+		return nil, err
+	}
+	seed, err := a.namedInt64("seed", 42)
+	if err != nil {
+		return nil, err
+	}
+	e, err := bindEval(b, a.fn, name, version, data, "")
+	if err != nil {
+		return nil, err
+	}
+	return &rowsBound{
+		cols: resultColumns(featureImportanceFn.Columns),
+		compute: func(ctx context.Context) ([][]any, error) {
+			d, err := e.collectEncoded(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if d.n == 0 {
+				return nil, dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", d.skipped)
+			}
+			return e.importance(ctx, d, repeats, uint64(seed))
+		},
+		close: e.close,
+	}, nil
+}
+
+// encodedData is the encoded input matrix of every usable row and its
+// encoded label.
+type encodedData struct {
+	x       []float64 // n x Encoder.Width, row-major
+	y       []float64 // as evalData.y
+	n       int
+	skipped int64
+}
+
+// collectEncoded streams the data and keeps the encoded inputs and label of
+// every usable row: the rows collect scores, skipped the same way.
+func (e *evalBinding) collectEncoded(ctx context.Context) (*encodedData, error) {
+	doc := e.doc
+	w := doc.Encoder.Width
+	d := &encodedData{}
+	r, err := e.q.Stream(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var skip []bool
+	for {
+		b, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		rec := b.Record
+		n := b.Len()
+		if cap(skip) < n {
+			skip = make([]bool, n)
+		}
+		skip = skip[:n]
+		clear(skip)
+		labels := rec.Column(e.labelIdx)
+		d.skipped += int64(doc.Label.MarkSkips(labels, skip))
+		d.skipped += int64(e.binding.BadRows(rec, skip))
+		d.x = append(d.x, make([]float64, n*w)...)
+		d.y = append(d.y, make([]float64, n)...)
+		m := e.binding.Encode(rec, skip, d.x[d.n*w:])
+		doc.Label.Encode(labels, skip, d.y[d.n:])
+		d.n += m
+		d.x, d.y = d.x[:d.n*w], d.y[:d.n]
+		b.Release()
+	}
+	return d, nil
+}
+
+// importance computes the result rows: per feature column, the drop of the
+// metric under repeats seeded permutations of its inputs, and the weight.
+func (e *evalBinding) importance(ctx context.Context, d *encodedData, repeats int, seed uint64) ([][]any, error) {
+	doc := e.doc
+	net := &doc.Network
+	k := max(net.Outputs(), 1)
+	w := doc.Encoder.Width
+	n := d.n
+	out := make([]float64, n*k)
+	mean, std := 0.0, 1.0 // the regression target's standardisation
+	if t := doc.Target; t != nil {
+		mean, std = t.Mean, t.Std
+	}
+	metric := func() float64 {
+		net.Predict(d.x, n, out)
+		if doc.Task == "regression" {
+			for i, o := range out {
+				out[i] = o*std + mean
+			}
+		}
+		return scoreMetric(doc.Task, d.y, out, k)
+	}
+	base := metric()
+
+	cols := doc.Encoder.Columns
+	rows := make([][]any, 0, len(cols))
+	perm := make([]int, n)
+	drops := make([]float64, repeats)
+	var scratch []float64
+	for ci, c := range cols {
+		off, cw := c.Offset, c.Width
+		// One copy of the column's inputs: the source of the permuted
+		// values and the restore afterwards.
+		scratch = scratch[:0]
+		for i := 0; i < n; i++ {
+			scratch = append(scratch, d.x[i*w+off:i*w+off+cw]...)
+		}
+		for r := 0; r < repeats; r++ {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			permutation(perm, rand.NewPCG(seed, uint64(ci)*1000+uint64(r)))
+			for i, p := range perm {
+				copy(d.x[i*w+off:i*w+off+cw], scratch[p*cw:(p+1)*cw])
+			}
+			drops[r] = base - metric()
+		}
+		for i := 0; i < n; i++ {
+			copy(d.x[i*w+off:i*w+off+cw], scratch[i*cw:(i+1)*cw])
+		}
+		mean, std := meanStd(drops)
+		var weight any
+		if len(net.Layers) == 1 {
+			weight = columnWeight(net.Layers[0].W, net.Layers[0].Out, off, cw)
+		}
+		rows = append(rows, []any{c.Name, mean, std, weight})
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i][1].(float64), rows[j][1].(float64)
+		if a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+			if math.IsNaN(b) {
+				return true // NaN last
+			}
+			if math.IsNaN(a) {
+				return false
+			}
+			return a > b
+		}
+		return rows[i][0].(string) < rows[j][0].(string)
+	})
+	return rows, nil
+}
+
+// scoreMetric is the metric importance measures, larger better: binary ROC
+// AUC of P(positive), multiclass accuracy (a NaN output counts as wrong),
+// regression R2 (out holds the de-standardised predictions).
+func scoreMetric(task string, y, out []float64, k int) float64 {
+	switch task {
+	case "binary":
+		return metrics.AUC(out[:len(y)], y, nil)
+	case "multiclass":
+		right := 0
+		for i, t := range y {
+			row := out[i*k : (i+1)*k]
+			best := 0
+			for c := 1; c < k; c++ {
+				if row[c] > row[best] {
+					best = c
+				}
+			}
+			if !math.IsNaN(row[best]) && best == int(t) {
+				right++
+			}
+		}
+		return float64(right) / float64(len(y))
+	default:
+		return metrics.RegressionReport(y, out[:len(y)]).R2
+	}
+}
+
+// permutation fills perm with a uniform random permutation of 0..len-1
+// drawn from src with a fixed recipe (Fisher-Yates, Lemire's bounded
+// integers), so it does not change with the Go release.
+func permutation(perm []int, src *rand.PCG) {
+	for i := range perm {
+		perm[i] = i
+	}
+	for i := len(perm) - 1; i > 0; i-- {
+		j := int(bounded(src, uint64(i+1)))
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+}
+
+// bounded returns a uniform integer in [0, n), n > 0.
+func bounded(src *rand.PCG, n uint64) uint64 {
+	hi, lo := bits.Mul64(src.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(src.Uint64(), n)
+		}
+	}
+	return hi
+}
+
+// meanStd returns the mean and the population standard deviation of v.
+func meanStd(v []float64) (mean, std float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(v)))
+}
+
+// columnWeight is the size of a single-layer network's weights on inputs
+// [off, off+width): the sum of |W| over those inputs for each output unit,
+// averaged over the units (one unit for binary and regression, one per
+// class for multiclass). W is row-major, In x units.
+func columnWeight(W []float64, units, off, width int) float64 {
+	s := 0.0
+	for i := off; i < off+width; i++ {
+		for j := 0; j < units; j++ {
+			s += math.Abs(W[i*units+j])
+		}
+	}
+	return s / float64(units)
+}
