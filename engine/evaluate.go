@@ -62,7 +62,12 @@ func (o EvalOptions) named(fn string) map[string]any {
 // evalRows runs evaluation function fn and returns its columns and rows
 // (NULL as nil).
 func (e *Engine) evalRows(ctx context.Context, fn, name, data string, o EvalOptions) ([]string, [][]any, error) {
-	named := o.named(fn)
+	return e.callRows(ctx, fn, name, data, o.named(fn))
+}
+
+// callRows runs table function fn(name, data, named...) with every value a
+// bound parameter, after binding it in Go for typed errors.
+func (e *Engine) callRows(ctx context.Context, fn, name, data string, named map[string]any) ([]string, [][]any, error) {
 	if err := sqlfuncs.CheckCall(ctx, e.host, fn, []any{name, data}, named); err != nil {
 		return nil, nil, apiError(ctx, fn, err)
 	}
@@ -234,6 +239,36 @@ func (e *Engine) Fairness(ctx context.Context, name, data string, o EvalOptions)
 			g.Null = true
 		}
 		out[i] = g
+	}
+	return out, nil
+}
+
+// Importance is a row of feature_importance.
+type Importance struct {
+	Feature       string
+	Importance    float64
+	ImportanceStd float64
+	Weight        float64 // NaN for MLPs
+}
+
+// FeatureImportance is feature_importance(name, data, repeats := repeats,
+// seed := seed, version := o.Version); repeats 0 is the default (3), seed
+// nil the default (42).
+func (e *Engine) FeatureImportance(ctx context.Context, name, data string, repeats int, seed *int64, o EvalOptions) ([]Importance, error) {
+	named := o.named("feature_importance")
+	if repeats != 0 {
+		named["repeats"] = int64(repeats)
+	}
+	if seed != nil {
+		named["seed"] = *seed
+	}
+	_, rows, err := e.callRows(ctx, "feature_importance", name, data, named)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Importance, len(rows))
+	for i, r := range rows {
+		out[i] = Importance{Feature: r[0].(string), Importance: num(r[1]), ImportanceStd: num(r[2]), Weight: num(r[3])}
 	}
 	return out, nil
 }

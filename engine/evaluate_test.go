@@ -70,6 +70,41 @@ func TestEvaluateAPI(t *testing.T) {
 	if nulls != 1 || small == 0 {
 		t.Errorf("Fairness groups %+v", groups)
 	}
+	// feature_importance: one row per feature, by importance.
+	seed := int64(1)
+	imp, err := e.FeatureImportance(ctx, "churn", "c", 2, &seed, engine.EvalOptions{})
+	if err != nil || len(imp) != 4 {
+		t.Fatalf("FeatureImportance %+v, %v", imp, err)
+	}
+	for i := 1; i < len(imp); i++ {
+		if imp[i].Importance > imp[i-1].Importance {
+			t.Errorf("FeatureImportance not sorted: %+v", imp)
+		}
+	}
+	if math.IsNaN(imp[0].Weight) {
+		t.Errorf("a single-layer model has weights: %+v", imp[0])
+	}
+	// explain: predict's columns and the reasons, as Arrow batches.
+	rr, err := e.Explain(ctx, "churn", "c", 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch := rr.Schema()
+	if f := sch.Field(sch.NumFields() - 1); f.Name != "reasons" || sch.Field(sch.NumFields()-2).Name != "probability" {
+		t.Errorf("Explain columns %v", sch)
+	}
+	var explained int64
+	for rr.Next() {
+		explained += rr.RecordBatch().NumRows()
+	}
+	rr.Release()
+	if explained != 4000 {
+		t.Errorf("Explain returned %d rows", explained)
+	}
+	_, err = e.Explain(ctx, "churn", "c", -1, 0)
+	if !errors.Is(err, dserr.InvalidArgument) {
+		t.Errorf("top_k -1: %v", err)
+	}
 	// Errors.
 	_, err = e.Evaluate(ctx, "churn", "c", engine.EvalOptions{Threshold: 2})
 	var de *dserr.Error

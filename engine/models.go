@@ -153,20 +153,42 @@ func Threshold(t float64) PredictOption {
 // Next returns false and Err returns a dserr.Cancelled error. Release every reader
 // before closing the engine.
 func (e *Engine) Predict(ctx context.Context, name, data string, opts ...PredictOption) (array.RecordReader, error) {
-	const fn = "predict"
 	p := predictArgs{named: map[string]any{}}
 	for _, o := range opts {
 		o(&p)
 	}
-	if err := sqlfuncs.CheckCall(ctx, e.host, fn, []any{name, data}, p.named); err != nil {
+	return e.arrowCall(ctx, "predict", name, data, p.named, p.order)
+}
+
+// Explain is explain(name, data, top_k := topK, version := version): every
+// row of data with predict's columns and its reasons, as Arrow record
+// batches (released by the caller, as Predict's). topK and version 0 mean
+// the defaults (3, the latest).
+func (e *Engine) Explain(ctx context.Context, name, data string, topK, version int) (array.RecordReader, error) {
+	named, order := map[string]any{}, []string{}
+	if topK != 0 {
+		named["top_k"], order = int64(topK), append(order, "top_k")
+	}
+	if version != 0 {
+		named["version"], order = int64(version), append(order, "version")
+	}
+	return e.arrowCall(ctx, "explain", name, data, named, order)
+}
+
+// arrowCall binds table function fn(name, data, named...) in Go (its
+// errors as *dserr.Error), then runs it through duckdb-go's Arrow API on a
+// connection of its own, every value a bound parameter (order lists the
+// named arguments given; their names are fixed by the callers).
+func (e *Engine) arrowCall(ctx context.Context, fn, name, data string, named map[string]any, order []string) (array.RecordReader, error) {
+	if err := sqlfuncs.CheckCall(ctx, e.host, fn, []any{name, data}, named); err != nil {
 		return nil, apiError(ctx, fn, err)
 	}
 	var q strings.Builder
-	q.WriteString("SELECT * FROM predict(?, ?")
+	q.WriteString("SELECT * FROM " + fn + "(?, ?")
 	vals := []any{name, data}
-	for _, k := range p.order {
+	for _, k := range order {
 		q.WriteString(", " + k + " := ?")
-		vals = append(vals, p.named[k])
+		vals = append(vals, named[k])
 	}
 	q.WriteString(")")
 

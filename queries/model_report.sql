@@ -30,3 +30,14 @@ FROM lift('churn', 'holdout', bins := 10);
 .print Are the probabilities honest? Predicted against observed churn:
 SELECT bin, rows, round(mean_predicted, 3) AS predicted, round(observed_rate, 3) AS observed
 FROM calibration('churn', 'holdout', bins := 10) WHERE rows > 0;
+
+.print What drives it: permutation importance (drop in holdout AUC when a column is shuffled):
+SELECT feature, round(importance, 4) AS auc_drop, round(importance_std, 4) AS std
+FROM feature_importance('churn', 'holdout', repeats := 3)
+ORDER BY importance DESC, feature LIMIT 8;
+
+.print Why: the three largest contributions (either direction) for three holdout customers:
+SELECT customer_id, round(probability, 3) AS p_churn,
+       list_transform(reasons, r -> r.feature || '=' || r.value) AS reasons
+FROM explain('churn', $$SELECT * FROM holdout WHERE customer_id IN (40001, 40002, 40003)$$, top_k := 3)
+ORDER BY customer_id;
