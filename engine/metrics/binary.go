@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"math"
+
+	"github.com/ducksight/ducksight/engine/bigmem"
 )
 
 // Binary is the report of BinaryReport: threshold metrics of the class
@@ -130,12 +132,16 @@ func descendingOrder(p []float64) []int {
 	// A stable radix sort on the complemented sort key (NaN's key 0 becomes
 	// the largest), carrying each row's index as an exact float64: O(n),
 	// where a comparison sort took most of evaluate's time on 1M rows.
+	// The scratch comes from engine/bigmem: fresh memory is slow on some
+	// virtual machines, and its pool hands the next call mapped pages.
 	n := len(p)
-	keys, vals := make([]uint64, n), make([]float64, n)
+	var mem bigmem.Arena
+	defer mem.Free()
+	keys, vals := mem.RawUint64s(n), mem.RawFloat64s(n)
 	for i, s := range p {
 		keys[i], vals[i] = ^sortKey(s), float64(i)
 	}
-	radixSort(keys, vals, make([]uint64, n), make([]float64, n))
+	radixSort(keys, vals, mem.RawUint64s(n), mem.RawFloat64s(n))
 	idx := make([]int, n)
 	for i, v := range vals {
 		idx[i] = int(v)
