@@ -47,6 +47,16 @@ func (a args) str(i int) (string, error) {
 }
 
 // int64At returns positional argument i, which must be a non-NULL integer.
+// modelData reads the (model, data) positional arguments most functions
+// start with.
+func (a args) modelData() (name, data string, err error) {
+	if name, err = a.str(0); err != nil {
+		return "", "", err
+	}
+	data, err = a.str(1)
+	return name, data, err
+}
+
 func (a args) int64At(i int) (int64, error) {
 	name, v, typ := a.positional(i)
 	return toInt64(a.fn, name, v, typ)

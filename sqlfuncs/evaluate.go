@@ -25,11 +25,7 @@ type evalFunc struct {
 
 func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, ef.f.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
+	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
 	}
@@ -158,11 +154,7 @@ func init() { evaluateFn.Table.Bind = bindEvaluate }
 
 func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, evaluateFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
+	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
 	}

@@ -55,11 +55,7 @@ func init() { explainFn.Table.Bind = bindExplain }
 
 func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, explainFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
+	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
 	}

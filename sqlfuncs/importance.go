@@ -46,11 +46,7 @@ func init() { featureImportanceFn.Table.Bind = bindFeatureImportance }
 
 func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, featureImportanceFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
+	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
 	}

@@ -45,11 +45,7 @@ func init() { predictFn.Table.Bind = bindPredict }
 
 func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, predictFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
+	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
 	}

@@ -145,11 +145,7 @@ func LoadSegments(ctx context.Context, h *udf.Host, searchPath, fn, name string,
 
 func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, segmentFn.Table)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
+	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
 	}
