@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -26,6 +27,7 @@ type Engine struct {
 	host      *udf.Host
 	db        *sql.DB
 	path      string
+	borrowed  bool // from Wrap: the connector is the program's
 }
 
 type config struct {
@@ -106,6 +108,29 @@ func Register(ctx context.Context, c *duckdb.Connector) error {
 	return err
 }
 
+// Wrap registers ducksight's functions in a database the program opened
+// itself (as Register does) and returns an Engine over it, so the typed
+// calls (TrainPerceptron, Predict, Segment, Evaluate, ...) work there too.
+// The connector stays the program's: Engine.Close closes the Engine's own
+// connections, never c.
+func Wrap(ctx context.Context, c *duckdb.Connector) (*Engine, error) {
+	if c == nil {
+		return nil, dserr.Arg("engine.Wrap", "connector", "nil *duckdb.Connector")
+	}
+	h, err := register(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{connector: c, host: h, db: sql.OpenDB(borrowed{c}), borrowed: true}, nil
+}
+
+// borrowed is a connector database/sql must not close (sql.DB.Close closes
+// a connector that implements io.Closer; this one does not).
+type borrowed struct{ c *duckdb.Connector }
+
+func (b borrowed) Connect(ctx context.Context) (driver.Conn, error) { return b.c.Connect(ctx) }
+func (b borrowed) Driver() driver.Driver                            { return b.c.Driver() }
+
 func register(ctx context.Context, c *duckdb.Connector) (*udf.Host, error) {
 	return sqlfuncs.Register(ctx, c)
 }
@@ -119,9 +144,13 @@ func (e *Engine) Connector() *duckdb.Connector { return e.connector }
 // Path is the database file ("" for in-memory).
 func (e *Engine) Path() string { return e.path }
 
-// Close closes the database (the connector and every connection).
+// Close closes the database (the connector and every connection). An
+// Engine from Wrap closes only its own connections: the connector, and the
+// functions registered through it, stay the program's.
 func (e *Engine) Close() error {
-	e.host.Detach(e.connector)
+	if !e.borrowed {
+		e.host.Detach(e.connector)
+	}
 	return e.db.Close()
 }
 
