@@ -112,37 +112,14 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 	k := max(net.Outputs(), 1)
 	d := &evalData{task: doc.Task, k: k}
 	w := doc.Encoder.Width
-	r, err := e.q.Stream(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	var x, out, y []float64
-	var skip []bool
+	var out []float64
 	// Per batch, joined once at the end: appending to one slice copied it
 	// over and over as it grew.
 	var ys, ps [][]float64
-	for {
-		b, err := r.Next()
-		if err != nil {
-			return nil, err
+	skipped, err := e.encodeBatches(ctx, func(rec arrow.RecordBatch, skip []bool, x, y []float64, m int) {
+		if cap(out) < m*k {
+			out = make([]float64, m*k)
 		}
-		if b == nil {
-			d.y, d.p = slices.Concat(ys...), slices.Concat(ps...)
-			break
-		}
-		rec := b.Record
-		n := b.Len()
-		if cap(skip) < n {
-			skip, x, out, y = make([]bool, n), make([]float64, n*w), make([]float64, n*k), make([]float64, n)
-		}
-		skip = skip[:n]
-		clear(skip)
-		labels := rec.Column(e.labelIdx)
-		d.skipped += int64(doc.Label.MarkSkips(labels, skip))
-		d.skipped += int64(e.binding.BadRows(rec, skip))
-		m := e.binding.Encode(rec, skip, x[:n*w])
-		doc.Label.Encode(labels, skip, y[:n])
 		net.Predict(x[:m*w], m, out[:m*k])
 		ys = append(ys, slices.Clone(y[:m]))
 		if doc.Task == "regression" {
@@ -161,9 +138,53 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 		if e.byIdx >= 0 {
 			appendGroups(d, rec.Column(e.byIdx), skip)
 		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.skipped = skipped
+	d.y, d.p = slices.Concat(ys...), slices.Concat(ps...)
+	return d, nil
+}
+
+// encodeBatches streams the data; for each batch it marks the rows without
+// a usable label or with a NaN or infinite feature, encodes the m others'
+// inputs into x (m x width) and labels into y (LabelEncoding.Encode), and
+// calls fn, which must not keep x, y or skip. It returns the rows skipped.
+func (e *evalBinding) encodeBatches(ctx context.Context, fn func(rec arrow.RecordBatch, skip []bool, x, y []float64, m int)) (int64, error) {
+	doc := e.doc
+	w := doc.Encoder.Width
+	r, err := e.q.Stream(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	var x, y []float64
+	var skip []bool
+	var skipped int64
+	for {
+		b, err := r.Next()
+		if err != nil {
+			return 0, err
+		}
+		if b == nil {
+			return skipped, nil
+		}
+		rec := b.Record
+		n := b.Len()
+		if cap(skip) < n {
+			skip, x, y = make([]bool, n), make([]float64, n*w), make([]float64, n)
+		}
+		skip = skip[:n]
+		clear(skip)
+		labels := rec.Column(e.labelIdx)
+		skipped += int64(doc.Label.MarkSkips(labels, skip))
+		skipped += int64(e.binding.BadRows(rec, skip))
+		m := e.binding.Encode(rec, skip, x[:n*w])
+		doc.Label.Encode(labels, skip, y[:n])
+		fn(rec, skip, x, y, m)
 		b.Release()
 	}
-	return d, nil
 }
 
 // appendGroups adds the group text of the rows skip does not mark.

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/udf"
@@ -94,41 +96,17 @@ type encodedData struct {
 // collectEncoded streams the data and keeps the encoded inputs and label of
 // every usable row: the rows collect scores, skipped the same way.
 func (e *evalBinding) collectEncoded(ctx context.Context) (*encodedData, error) {
-	doc := e.doc
-	w := doc.Encoder.Width
+	w := e.doc.Encoder.Width
 	d := &encodedData{}
-	r, err := e.q.Stream(ctx, nil)
+	skipped, err := e.encodeBatches(ctx, func(_ arrow.RecordBatch, _ []bool, x, y []float64, m int) {
+		d.x = append(d.x, x[:m*w]...)
+		d.y = append(d.y, y[:m]...)
+		d.n += m
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	var skip []bool
-	for {
-		b, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if b == nil {
-			break
-		}
-		rec := b.Record
-		n := b.Len()
-		if cap(skip) < n {
-			skip = make([]bool, n)
-		}
-		skip = skip[:n]
-		clear(skip)
-		labels := rec.Column(e.labelIdx)
-		d.skipped += int64(doc.Label.MarkSkips(labels, skip))
-		d.skipped += int64(e.binding.BadRows(rec, skip))
-		d.x = append(d.x, make([]float64, n*w)...)
-		d.y = append(d.y, make([]float64, n)...)
-		m := e.binding.Encode(rec, skip, d.x[d.n*w:])
-		doc.Label.Encode(labels, skip, d.y[d.n:])
-		d.n += m
-		d.x, d.y = d.x[:d.n*w], d.y[:d.n]
-		b.Release()
-	}
+	d.skipped = skipped
 	return d, nil
 }
 
