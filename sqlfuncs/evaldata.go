@@ -205,12 +205,20 @@ func appendGroups(d *evalData, col arrow.Array, skip []bool) {
 // rows is the number of scored rows.
 func (d *evalData) rows() int { return len(d.y) }
 
+// truth returns the multiclass true class of every row.
+func (d *evalData) truth() []int {
+	t := make([]int, len(d.y))
+	for i, y := range d.y {
+		t[i] = int(y)
+	}
+	return t
+}
+
 // classes returns the multiclass true and predicted class of every row.
 func (d *evalData) classes() (truth, pred []int) {
 	n := d.rows()
-	truth, pred = make([]int, n), make([]int, n)
+	truth, pred = d.truth(), make([]int, n)
 	for i := 0; i < n; i++ {
-		truth[i] = int(d.y[i])
 		row := d.p[i*d.k : (i+1)*d.k]
 		best := 0
 		for c := 1; c < d.k; c++ {

@@ -48,29 +48,27 @@ func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
 		e.close()
 		return nil, err
 	}
-	return &evalBound{e: e, cols: cols, compute: compute}, nil
+	return e.scored(cols, compute), nil
 }
 
-type evalBound struct {
-	e       *evalBinding
-	cols    []udf.Column
-	compute func(d *evalData) ([][]any, error)
-}
-
-func (b *evalBound) Columns() []udf.Column { return b.cols }
-func (b *evalBound) Close() error          { b.e.close(); return nil }
-func (b *evalBound) Start(ctx context.Context) (udf.Execution, error) {
-	rb := &rowsBound{cols: b.cols, compute: func(ctx context.Context) ([][]any, error) {
-		d, err := b.e.collect(ctx)
+// scored is a bound call whose rows compute gives from the scored data
+// (collect); it closes e with it.
+func (e *evalBinding) scored(cols []udf.Column, compute func(d *evalData) ([][]any, error)) udf.Bound {
+	return &rowsBound{cols: cols, close: e.close, compute: func(ctx context.Context) ([][]any, error) {
+		d, err := e.collect(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if d.rows() == 0 {
-			return nil, dserr.Arg(b.e.fn, "data", "no rows with a usable label (%d skipped)", d.skipped)
+			return nil, e.noRows(d.skipped)
 		}
-		return b.compute(d)
+		return compute(d)
 	}}
-	return rb.Start(ctx)
+}
+
+// noRows is the error of data without a usable row.
+func (e *evalBinding) noRows(skipped int64) error {
+	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
 }
 
 // threshold reads the threshold argument: in (0, 1), default 0.5.
@@ -200,34 +198,26 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 			return [][]any{row}, nil
 		}, close: ke.close}, nil
 	}
-	ef := &evalFunc{f: evaluateFn, prepare: func(a args, e *evalBinding) ([]udf.Column, func(d *evalData) ([][]any, error), error) {
-		switch e.doc.Task {
-		case "binary":
-			return cols("accuracy", "precision", "recall", "f1", "log_loss", "roc_auc", "pr_auc", "brier"), func(d *evalData) ([][]any, error) {
-				r := metrics.BinaryReport(d.y, d.p, t)
-				return [][]any{{r.Rows, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier}}, nil
-			}, nil
-		case "multiclass":
-			return cols("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision", "weighted_recall", "weighted_f1", "log_loss"), func(d *evalData) ([][]any, error) {
-				truth, _ := d.classes()
-				r := metrics.MulticlassReport(truth, d.p, d.k)
-				return [][]any{{r.Rows, r.Accuracy, r.MacroPrecision, r.MacroRecall, r.MacroF1, r.WeightedPrecision, r.WeightedRecall, r.WeightedF1, r.LogLoss}}, nil
-			}, nil
-		default:
-			return cols("mae", "rmse", "r2", "mape"), func(d *evalData) ([][]any, error) {
-				r := metrics.RegressionReport(d.y, d.p)
-				return [][]any{{r.Rows, r.MAE, r.RMSE, r.R2, r.MAPE}}, nil
-			}, nil
-		}
-	}}
 	e, err := newEvalFromRecord(b, a.fn, rec, data, "")
 	if err != nil {
 		return nil, err
 	}
-	c, compute, err := ef.prepare(a, e)
-	if err != nil {
-		e.close()
-		return nil, err
+	// The measures of the model's task.
+	switch e.doc.Task {
+	case "binary":
+		return e.scored(cols("accuracy", "precision", "recall", "f1", "log_loss", "roc_auc", "pr_auc", "brier"), func(d *evalData) ([][]any, error) {
+			r := metrics.BinaryReport(d.y, d.p, t)
+			return [][]any{{r.Rows, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier}}, nil
+		}), nil
+	case "multiclass":
+		return e.scored(cols("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision", "weighted_recall", "weighted_f1", "log_loss"), func(d *evalData) ([][]any, error) {
+			r := metrics.MulticlassReport(d.truth(), d.p, d.k)
+			return [][]any{{r.Rows, r.Accuracy, r.MacroPrecision, r.MacroRecall, r.MacroF1, r.WeightedPrecision, r.WeightedRecall, r.WeightedF1, r.LogLoss}}, nil
+		}), nil
+	default:
+		return e.scored(cols("mae", "rmse", "r2", "mape"), func(d *evalData) ([][]any, error) {
+			r := metrics.RegressionReport(d.y, d.p)
+			return [][]any{{r.Rows, r.MAE, r.RMSE, r.R2, r.MAPE}}, nil
+		}), nil
 	}
-	return &evalBound{e: e, cols: c, compute: compute}, nil
 }

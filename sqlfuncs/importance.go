@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -76,7 +75,7 @@ func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 				return nil, err
 			}
 			if d.n == 0 {
-				return nil, dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", d.skipped)
+				return nil, e.noRows(d.skipped)
 			}
 			return e.importance(ctx, d, repeats, uint64(seed))
 		},
