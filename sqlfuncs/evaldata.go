@@ -288,17 +288,7 @@ func (e *kmeansEval) measure(ctx context.Context) ([]any, error) {
 	for _, v := range dist {
 		inertia += v * v
 	}
-	sil, db := math.NaN(), math.NaN()
-	if model.K >= 2 {
-		sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.Seed)
-		sx := make([]float64, 0, len(sample)*w)
-		sl := make([]int32, 0, len(sample))
-		for _, i := range sample {
-			sx = append(sx, x[i*w:(i+1)*w]...)
-			sl = append(sl, labels[i])
-		}
-		sil = kmeans.Silhouette(sx, len(sample), w, sl, model.K)
-		db = kmeans.DaviesBouldin(x, n, w, labels, model.Centroids, model.K)
-	}
+	sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.Seed)
+	sil, db := clustering.Separation(x, n, w, labels, model.K, sample, model.Centroids)
 	return []any{int64(n), inertia, sil, db}, nil
 }

@@ -272,17 +272,8 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	// Quality on the cache (or the sample).
 	labels := make([]int32, n)
 	model.Assign(x, n, labels, nil)
-	q := Quality{K: model.K, KAutomatic: auto, Inertia: model.Inertia, Silhouette: training.Num(math.NaN()), DaviesBouldin: training.Num(math.NaN())}
-	if model.K >= 2 {
-		sx := make([]float64, 0, len(sample)*width)
-		sl := make([]int32, 0, len(sample))
-		for _, r := range sample {
-			sx = append(sx, x[r*width:(r+1)*width]...)
-			sl = append(sl, labels[r])
-		}
-		q.Silhouette = training.Num(kmeans.Silhouette(sx, len(sample), width, sl, model.K))
-		q.DaviesBouldin = training.Num(kmeans.DaviesBouldin(x, n, width, labels, nil, model.K))
-	}
+	sil, db := Separation(x, n, width, labels, model.K, sample, nil)
+	q := Quality{K: model.K, KAutomatic: auto, Inertia: model.Inertia, Silhouette: training.Num(sil), DaviesBouldin: training.Num(db)}
 	x = nil
 
 	// Profile pass: the raw values of every row, by segment.
@@ -324,6 +315,23 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 		Population: population, Options: o, Data: training.Fingerprint{Rows: rows, Hash: fmt.Sprintf("%016x", fp)},
 	}
 	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// Separation measures how well k clusters of the n rows of x (row-major,
+// n x w) separate: the silhouette on the rows listed in sample, and the
+// Davies-Bouldin index of all rows (with centroids, or the clusters' means
+// when nil). Both are NaN for fewer than two clusters.
+func Separation(x []float64, n, w int, labels []int32, k int, sample []int, centroids []float64) (silhouette, daviesBouldin float64) {
+	if k < 2 {
+		return math.NaN(), math.NaN()
+	}
+	sx := make([]float64, 0, len(sample)*w)
+	sl := make([]int32, 0, len(sample))
+	for _, r := range sample {
+		sx = append(sx, x[r*w:(r+1)*w]...)
+		sl = append(sl, labels[r])
+	}
+	return kmeans.Silhouette(sx, len(sample), w, sl, k), kmeans.DaviesBouldin(x, n, w, labels, centroids, k)
 }
 
 // streamSampleRows is about how many rows streamed mode keeps in memory
