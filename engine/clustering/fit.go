@@ -289,17 +289,18 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 			groups = make([]int32, m)
 		}
 		k := binding.Encode(rec, skip, enc2)
-		lab := make([]int32, k)
-		model.Assign(enc2[:k*width], k, lab, nil)
 		groups = groups[:m]
-		j := 0
-		for i := range groups {
+		model.Assign(enc2[:k*width], k, groups[:k], nil)
+		// Spread the k segments over the m rows, skipped rows -1: from the
+		// end, so every segment is read before its place is written.
+		j := k - 1
+		for i := m - 1; i >= 0; i-- {
 			if skip[i] {
 				groups[i] = -1
 				continue
 			}
-			groups[i] = lab[j]
-			j++
+			groups[i] = groups[j]
+			j--
 		}
 		prof.Add(rec, groups)
 		return nil
