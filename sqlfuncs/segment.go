@@ -180,7 +180,7 @@ func segmentColumns(fn string, q *udf.Query) ([]udf.Column, error) {
 	for i := 0; i < q.NumColumns(); i++ {
 		n := q.ColumnName(i)
 		if strings.EqualFold(n, "segment") || strings.EqualFold(n, "distance") {
-			return nil, dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", n, n, n)
+			return nil, outputClash(fn, n)
 		}
 		cols = append(cols, udf.Column{Name: n, Type: q.ColumnType(i)})
 	}
