@@ -5,7 +5,6 @@ package engine
 import (
 	"context"
 	"math"
-	"sort"
 
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/sqlfuncs"
@@ -71,18 +70,8 @@ func (e *Engine) callRows(ctx context.Context, fn, name, data string, named map[
 	if err := sqlfuncs.CheckCall(ctx, e.host, fn, []any{name, data}, named); err != nil {
 		return nil, nil, apiError(ctx, fn, err)
 	}
-	keys := make([]string, 0, len(named))
-	for k := range named {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	q := "SELECT * FROM " + fn + "(?, ?"
-	args := []any{name, data}
-	for _, k := range keys {
-		q += ", " + k + " := ?" // k is one of the fixed names above
-		args = append(args, named[k])
-	}
-	rows, err := e.db.QueryContext(ctx, q+")", args...)
+	q, args := callSQL(fn, name, data, named)
+	rows, err := e.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, nil, apiError(ctx, fn, err)
 	}

@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -112,15 +113,9 @@ type PredictOption func(*predictArgs)
 
 type predictArgs struct {
 	named map[string]any
-	order []string
 }
 
-func (p *predictArgs) set(name string, v any) {
-	if _, ok := p.named[name]; !ok {
-		p.order = append(p.order, name)
-	}
-	p.named[name] = v
-}
+func (p *predictArgs) set(name string, v any) { p.named[name] = v }
 
 // ModelVersion scores with version v of the model (default the latest).
 func ModelVersion(v int) PredictOption {
@@ -157,7 +152,7 @@ func (e *Engine) Predict(ctx context.Context, name, data string, opts ...Predict
 	for _, o := range opts {
 		o(&p)
 	}
-	return e.arrowCall(ctx, "predict", name, data, p.named, p.order)
+	return e.arrowCall(ctx, "predict", name, data, p.named)
 }
 
 // Explain is explain(name, data, top_k := topK, version := version): every
@@ -165,33 +160,24 @@ func (e *Engine) Predict(ctx context.Context, name, data string, opts ...Predict
 // batches (released by the caller, as Predict's). topK and version 0 mean
 // the defaults (3, the latest).
 func (e *Engine) Explain(ctx context.Context, name, data string, topK, version int) (array.RecordReader, error) {
-	named, order := map[string]any{}, []string{}
+	named := map[string]any{}
 	if topK != 0 {
-		named["top_k"], order = int64(topK), append(order, "top_k")
+		named["top_k"] = int64(topK)
 	}
 	if version != 0 {
-		named["version"], order = int64(version), append(order, "version")
+		named["version"] = int64(version)
 	}
-	return e.arrowCall(ctx, "explain", name, data, named, order)
+	return e.arrowCall(ctx, "explain", name, data, named)
 }
 
 // arrowCall binds table function fn(name, data, named...) in Go (its
 // errors as *dserr.Error), then runs it through duckdb-go's Arrow API on a
-// connection of its own, every value a bound parameter (order lists the
-// named arguments given; their names are fixed by the callers).
-func (e *Engine) arrowCall(ctx context.Context, fn, name, data string, named map[string]any, order []string) (array.RecordReader, error) {
+// connection of its own (see callSQL).
+func (e *Engine) arrowCall(ctx context.Context, fn, name, data string, named map[string]any) (array.RecordReader, error) {
 	if err := sqlfuncs.CheckCall(ctx, e.host, fn, []any{name, data}, named); err != nil {
 		return nil, apiError(ctx, fn, err)
 	}
-	var q strings.Builder
-	q.WriteString("SELECT * FROM " + fn + "(?, ?")
-	vals := []any{name, data}
-	for _, k := range order {
-		q.WriteString(", " + k + " := ?")
-		vals = append(vals, named[k])
-	}
-	q.WriteString(")")
-
+	q, vals := callSQL(fn, name, data, named)
 	dc, err := e.connector.Connect(ctx)
 	if err != nil {
 		return nil, apiError(ctx, fn, err)
@@ -200,7 +186,7 @@ func (e *Engine) arrowCall(ctx context.Context, fn, name, data string, named map
 	if err != nil {
 		return nil, apiError(ctx, fn, errors.Join(err, dc.Close()))
 	}
-	rr, err := ar.QueryContext(ctx, q.String(), vals...)
+	rr, err := ar.QueryContext(ctx, q, vals...)
 	if err != nil {
 		_ = dc.Close()
 		return nil, apiError(ctx, fn, err)
@@ -208,6 +194,26 @@ func (e *Engine) arrowCall(ctx context.Context, fn, name, data string, named map
 	r := &connReader{RecordReader: rr, conn: dc, ctx: ctx}
 	r.refs.Store(1)
 	return r, nil
+}
+
+// callSQL is the statement that calls table function fn(name, data,
+// named...) with every value a bound parameter; the named arguments' names
+// are fixed by the typed calls, never user text, and go in sorted order.
+func callSQL(fn, name, data string, named map[string]any) (string, []any) {
+	keys := make([]string, 0, len(named))
+	for k := range named {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var q strings.Builder
+	q.WriteString("SELECT * FROM " + fn + "(?, ?")
+	vals := []any{name, data}
+	for _, k := range keys {
+		q.WriteString(", " + k + " := ?")
+		vals = append(vals, named[k])
+	}
+	q.WriteString(")")
+	return q.String(), vals
 }
 
 // connReader is a RecordReader that owns the connection its result came
