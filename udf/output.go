@@ -167,6 +167,26 @@ type listEntry struct {
 	offset, length uint64
 }
 
+// growList makes room for add more child values of LIST or MAP vector v
+// and returns how many it holds now and its child vector (taken after the
+// reservation, which may reallocate it). The caller writes the values and
+// sets the new size.
+func growList(v mapping.Vector, add int) (size uint64, child mapping.Vector) {
+	size = uint64(mapping.ListVectorGetSize(v))
+	mapping.ListVectorReserve(v, mapping.IdxT(size+uint64(add)))
+	return size, mapping.ListVectorGetChild(v)
+}
+
+// childStrings is a writer for the first n values of VARCHAR vector c.
+func childStrings(c mapping.Vector, n uint64) Strings {
+	return Strings{vec: c, data: unsafe.Slice((*stringT)(mapping.VectorGetData(c)), n)}
+}
+
+// childFloat64s is the first n values of DOUBLE vector c.
+func childFloat64s(c mapping.Vector, n uint64) []float64 {
+	return unsafe.Slice((*float64)(mapping.VectorGetData(c)), n)
+}
+
 // SetStringList writes a VARCHAR[] value at row i of column col (no-op when
 // the column is not projected). Rows may be written in any order; the
 // child vector grows as needed.
@@ -175,9 +195,7 @@ func (o *Output) SetStringList(col, i int, vals []string) {
 	if !ok {
 		return
 	}
-	size := uint64(mapping.ListVectorGetSize(v))
-	mapping.ListVectorReserve(v, mapping.IdxT(size+uint64(len(vals))))
-	child := mapping.ListVectorGetChild(v)
+	size, child := growList(v, len(vals))
 	for k, s := range vals {
 		mapping.VectorAssignStringElement(child, mapping.IdxT(size+uint64(k)), s)
 	}
@@ -195,15 +213,12 @@ func (o *Output) SetDoubleMaps(col int, keys []string, vals []float64, bad []boo
 		return
 	}
 	n, k := len(bad), len(keys)
-	size := uint64(mapping.ListVectorGetSize(v))
+	size, child := growList(v, n*k)
 	total := size + uint64(n*k)
-	mapping.ListVectorReserve(v, mapping.IdxT(total))
 	entries := vecSlice[listEntry](v)
 	nulls := o.Validity(col)
-	child := mapping.ListVectorGetChild(v)
-	keyVec := mapping.StructVectorGetChild(child, 0)
-	kw := Strings{vec: keyVec, data: unsafe.Slice((*stringT)(mapping.VectorGetData(keyVec)), total)}
-	vw := unsafe.Slice((*float64)(mapping.VectorGetData(mapping.StructVectorGetChild(child, 1))), total)
+	kw := childStrings(mapping.StructVectorGetChild(child, 0), total)
+	vw := childFloat64s(mapping.StructVectorGetChild(child, 1), total)
 	off := size
 	for i := 0; i < n; i++ {
 		if bad[i] {
@@ -299,14 +314,11 @@ func (o *Output) SetReasons(col, i int, rs []Reason) {
 	if !ok {
 		return
 	}
-	size := uint64(mapping.ListVectorGetSize(v))
+	size, child := growList(v, len(rs))
 	total := size + uint64(len(rs))
-	mapping.ListVectorReserve(v, mapping.IdxT(total))
-	child := mapping.ListVectorGetChild(v) // after Reserve, which may reallocate
-	fv, vv := mapping.StructVectorGetChild(child, 0), mapping.StructVectorGetChild(child, 1)
-	fw := Strings{vec: fv, data: unsafe.Slice((*stringT)(mapping.VectorGetData(fv)), total)}
-	vw := Strings{vec: vv, data: unsafe.Slice((*stringT)(mapping.VectorGetData(vv)), total)}
-	cw := unsafe.Slice((*float64)(mapping.VectorGetData(mapping.StructVectorGetChild(child, 2))), total)
+	fw := childStrings(mapping.StructVectorGetChild(child, 0), total)
+	vw := childStrings(mapping.StructVectorGetChild(child, 1), total)
+	cw := childFloat64s(mapping.StructVectorGetChild(child, 2), total)
 	for k, r := range rs {
 		j := int(size) + k
 		fw.Set(j, r.Feature)
