@@ -5,6 +5,7 @@ package udf
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -133,14 +134,18 @@ type errorString string
 func (e errorString) Error() string { return string(e) }
 
 // Batch is one streamed chunk of a data query: an Arrow record batch over
-// DuckDB's chunk. The Reader that returned it owns nothing of it: the caller
-// must call Release exactly once, after which Record (and any array taken
-// from it without Retain-ing a copy of the data) must not be used.
+// DuckDB's chunk. The caller must call Release exactly once. Plain numeric,
+// DATE, TIME and TIMESTAMP columns (and their validity) alias the chunk's
+// memory, through buffers whose allocator is the chunk (chunkRef, as
+// arrow-go's C-data importer ties imported buffers to their ArrowArray): the
+// chunk is destroyed when the batch is released and the last buffer taken
+// from it (an array or column Retain-ed beyond Release) is released. So
+// Retain is honoured: a retained column stays valid until its own Release.
+// Retained columns must be released before the database is closed.
 type Batch struct {
-	// Record holds the chunk's columns. Plain numeric columns alias DuckDB's
-	// memory and stay valid only until Release.
+	// Record holds the chunk's columns.
 	Record arrow.RecordBatch
-	chunk  mapping.DataChunk
+	chunk  *chunkRef
 	n      int
 }
 
@@ -148,17 +153,63 @@ type Batch struct {
 func (b *Batch) Len() int { return b.n }
 
 func (b *Batch) vector(col int) mapping.Vector {
-	return mapping.DataChunkGetVector(b.chunk, mapping.IdxT(col))
+	return mapping.DataChunkGetVector(b.chunk.chunk, mapping.IdxT(col))
 }
 
-// Release frees the record and the DuckDB chunk.
+// Release frees the record and drops the batch's hold on the DuckDB chunk.
 func (b *Batch) Release() {
 	if b.Record != nil {
 		b.Record.Release()
 		b.Record = nil
 	}
-	mapping.DestroyDataChunk(&b.chunk)
+	if b.chunk != nil {
+		b.chunk.release()
+		b.chunk = nil
+	}
 }
+
+// chunkRef owns a streamed DuckDB chunk for the Arrow buffers that alias
+// its vectors. It is the memory.Allocator of those buffers: it never
+// allocates, and Free (called by a buffer's last Release) drops one hold.
+// The Batch holds one more; the chunk is destroyed when the last hold goes.
+type chunkRef struct {
+	holds atomic.Int64
+	chunk mapping.DataChunk
+}
+
+// liveChunks counts the streamed chunks not yet destroyed (tests check
+// that retained columns keep their chunk, and that every chunk goes).
+var liveChunks atomic.Int64
+
+func newChunkRef(chunk mapping.DataChunk) *chunkRef {
+	c := &chunkRef{chunk: chunk}
+	c.holds.Store(1)
+	liveChunks.Add(1)
+	return c
+}
+
+// lend returns a buffer over b, a slice of the chunk's memory, holding the
+// chunk until the buffer's last Release.
+func (c *chunkRef) lend(b []byte) *memory.Buffer {
+	c.holds.Add(1)
+	return memory.NewBufferWithAllocator(b, c)
+}
+
+func (c *chunkRef) release() {
+	switch n := c.holds.Add(-1); {
+	case n == 0:
+		mapping.DestroyDataChunk(&c.chunk)
+		liveChunks.Add(-1)
+	case n < 0:
+		panic("udf: DuckDB chunk released too many times")
+	}
+}
+
+func (*chunkRef) Allocate(int) []byte { panic("udf: cannot allocate from a DuckDB chunk") }
+func (*chunkRef) Reallocate(int, []byte) []byte {
+	panic("udf: cannot reallocate a DuckDB chunk's memory")
+}
+func (c *chunkRef) Free([]byte) { c.release() }
 
 // Reader streams a Query's result.
 type Reader struct {
@@ -250,7 +301,6 @@ func (r *Reader) Next() (*Batch, error) {
 		}
 		b, err := r.convert(chunk, n)
 		if err != nil {
-			mapping.DestroyDataChunk(&chunk)
 			r.err = err
 			return nil, err
 		}
@@ -275,20 +325,28 @@ func (r *Reader) Close() {
 }
 
 func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {
+	ref := newChunkRef(chunk)
 	rec, err := r.q.conv.convert(func(i int) mapping.Vector {
 		return mapping.DataChunkGetVector(chunk, mapping.IdxT(i))
-	}, r.sub, n, r.alloc)
+	}, r.sub, n, r.alloc, ref.lend)
 	if err != nil {
+		ref.release()
 		return nil, err
 	}
-	return &Batch{Record: rec, chunk: chunk, n: n}, nil
+	return &Batch{Record: rec, chunk: ref, n: n}, nil
 }
 
 // convert makes a record batch of n rows from the vectors vector(i), one
 // per column. sub comes from newSub and is reused; alloc allocates the buffers
-// that must be converted (BOOLEAN bitmaps). Plain numeric columns alias the
-// vectors' memory: the batch is valid only while they are.
-func (c *converter) convert(vector func(int) mapping.Vector, sub mapping.DataChunk, n int, alloc memory.Allocator) (arrow.RecordBatch, error) {
+// that must be converted (BOOLEAN bitmaps). lend, when not nil, wraps the
+// vectors' own memory for plain numeric columns and their validity (zero
+// copy: lend must tie the vectors' lifetime to the buffers'); when nil,
+// those are copied into buffers from alloc. Columns of other types are made
+// by DuckDB's Arrow converter and own their memory.
+func (c *converter) convert(vector func(int) mapping.Vector, sub mapping.DataChunk, n int, alloc memory.Allocator, lend func([]byte) *memory.Buffer) (arrow.RecordBatch, error) {
+	if lend == nil {
+		lend = func(b []byte) *memory.Buffer { return copyBuffer(alloc, b) }
+	}
 	cols := make([]arrow.Array, len(c.plan))
 	release := func() {
 		for _, c := range cols {
@@ -323,20 +381,21 @@ func (c *converter) convert(vector func(int) mapping.Vector, sub mapping.DataChu
 		}
 		vec := vector(i)
 		valid := mapping.VectorGetValidity(vec)
-		var vbuf *memory.Buffer
+		var validBytes []byte
 		nulls := 0
 		if valid != nil {
-			vbuf = memory.NewBufferBytes(unsafe.Slice((*byte)(valid), (n+7)/8))
+			validBytes = unsafe.Slice((*byte)(valid), (n+7)/8)
 			nulls = array.UnknownNullCount
 		}
 		dt := c.schema.Field(i).Type
 		data := mapping.VectorGetData(vec)
+		var bufs [2]*memory.Buffer
 		switch p.kind {
 		case kindZeroCopy:
-			dbuf := memory.NewBufferBytes(unsafe.Slice((*byte)(data), n*p.width))
-			ad := array.NewData(dt, n, []*memory.Buffer{vbuf, dbuf}, nil, nulls, 0)
-			cols[i] = array.MakeFromData(ad)
-			ad.Release()
+			if validBytes != nil {
+				bufs[0] = lend(validBytes)
+			}
+			bufs[1] = lend(unsafe.Slice((*byte)(data), n*p.width))
 		case kindBool:
 			src := unsafe.Slice((*byte)(data), n)
 			bits := memory.NewResizableBuffer(alloc)
@@ -348,24 +407,30 @@ func (c *converter) convert(vector func(int) mapping.Vector, sub mapping.DataChu
 					bb[j>>3] |= 1 << (uint(j) & 7)
 				}
 			}
-			var vb *memory.Buffer
-			if vbuf != nil {
-				// Copy the validity too, so the array does not depend on
-				// the chunk more than the numeric columns do.
-				vb = memory.NewResizableBuffer(alloc)
-				vb.Resize((n + 7) / 8)
-				copy(vb.Bytes(), vbuf.Bytes())
+			if validBytes != nil {
+				// A copy: the bitmap is Go memory, so the validity is too.
+				bufs[0] = copyBuffer(alloc, validBytes)
 			}
-			ad := array.NewData(dt, n, []*memory.Buffer{vb, bits}, nil, nulls, 0)
-			cols[i] = array.MakeFromData(ad)
-			ad.Release()
-			bits.Release()
-			if vb != nil {
-				vb.Release()
+			bufs[1] = bits
+		}
+		ad := array.NewData(dt, n, bufs[:], nil, nulls, 0)
+		cols[i] = array.MakeFromData(ad)
+		ad.Release()
+		for _, b := range bufs {
+			if b != nil {
+				b.Release()
 			}
 		}
 	}
 	rec := array.NewRecordBatch(c.schema, cols, int64(n))
 	release()
 	return rec, nil
+}
+
+// copyBuffer returns a buffer from alloc holding a copy of b.
+func copyBuffer(alloc memory.Allocator, b []byte) *memory.Buffer {
+	buf := memory.NewResizableBuffer(alloc)
+	buf.Resize(len(b))
+	copy(buf.Bytes(), b)
+	return buf
 }

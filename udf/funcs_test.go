@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -427,7 +428,7 @@ func (t textBound) Eval(rows arrow.RecordBatch, out *ScalarOutput) error {
 }
 func (t textBound) Close() error { return nil }
 
-var allTestFuncs = []Func{emitFunc, scanFunc, passFunc, mutateFunc, panicFunc, spinFunc, weightedSum, rowNames}
+var allTestFuncs = []Func{emitFunc, scanFunc, passFunc, mutateFunc, panicFunc, spinFunc, weightedSum, rowNames, keepFirst}
 
 type testDB struct {
 	*sql.DB
@@ -448,4 +449,34 @@ func openTest(tb testing.TB, path string) *testDB {
 	db := sql.OpenDB(c)
 	tb.Cleanup(func() { db.Close() })
 	return &testDB{DB: db, host: h}
+}
+
+// keep_first(row) -> DOUBLE: 1 per row; Retains the row's first column and
+// keeps it in retained, for tests of what a scalar's input may outlive.
+var retained struct {
+	sync.Mutex
+	cols []arrow.Array
+}
+
+type keepBound struct{}
+
+func (keepBound) Eval(rows arrow.RecordBatch, out *ScalarOutput) error {
+	col := rows.Column(0)
+	col.Retain()
+	retained.Lock()
+	retained.cols = append(retained.cols, col)
+	retained.Unlock()
+	vals := out.Float64s()
+	for i := range vals {
+		vals[i] = 1
+	}
+	return nil
+}
+func (keepBound) Close() error { return nil }
+
+var keepFirst = &ScalarFunc{
+	Name:    "keep_first",
+	Args:    []Param{{Name: "row", Type: Row}},
+	Returns: Double,
+	Bind:    func(*ScalarBindContext) (ScalarBound, error) { return keepBound{}, nil },
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/duckdb/duckdb-go/v2/arrowmapping"
 	"github.com/duckdb/duckdb-go/v2/mapping"
 
 	"github.com/ducksight/ducksight/dserr"
@@ -30,6 +31,13 @@ type Host struct {
 	connectors []*duckdb.Connector
 	nested     map[uint64]int
 	sqlDB      *sql.DB // for Conn, created on first use
+
+	// optConn is the connection whose client context the Arrow options
+	// handed out by arrowOptions point into; optHolds counts those options
+	// still alive. It is opened on first use and closed when the Host has
+	// no Connector left and no options are alive.
+	optConn  *nestedConn
+	optHolds int
 }
 
 // attachMu serialises Attach, whose check-then-register must not interleave.
@@ -138,6 +146,58 @@ func (h *Host) Detach(c *duckdb.Connector) {
 		_ = h.sqlDB.Close()
 		h.sqlDB = nil
 	}
+	if len(h.connectors) == 0 && h.optHolds == 0 && h.optConn != nil {
+		h.optConn.close()
+		h.optConn = nil
+	}
+}
+
+// arrowOptions returns DuckDB's Arrow options (the settings that decide how
+// DuckDB types become Arrow types) and the function that destroys them. The
+// options point into the client context of the connection they are read
+// from (ClientProperties.client_context, which DuckDB's Arrow converter
+// reads on every conversion), so they are read from optConn, which stays
+// open while any options read from it are alive: drop must be called once,
+// when they are no longer used.
+func (h *Host) arrowOptions(ctx context.Context) (opts arrowmapping.ArrowOptions, drop func(), err error) {
+	h.mu.Lock()
+	c := h.optConn
+	if c == nil {
+		h.mu.Unlock()
+		// connect takes h.mu (through live), so it runs unlocked; a
+		// concurrent first use may connect too, and the loser closes its
+		// connection.
+		nc, err := h.dial(ctx)
+		if err != nil {
+			return opts, nil, err
+		}
+		h.mu.Lock()
+		if h.optConn == nil {
+			h.optConn = nc
+		} else {
+			defer nc.close()
+		}
+		c = h.optConn
+	}
+	h.optHolds++
+	h.mu.Unlock()
+	arrowmapping.ConnectionGetArrowOptions(c.raw, &opts)
+	var once sync.Once
+	return opts, func() {
+		once.Do(func() {
+			arrowmapping.DestroyArrowOptions(&opts)
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.optHolds--
+			if h.optHolds == 0 && len(h.connectors) == 0 && h.optConn != nil {
+				// The Host was detached while these options were in use.
+				// DuckDB may be calling from a destructor: close off its
+				// thread.
+				go h.optConn.close()
+				h.optConn = nil
+			}
+		})
+	}, nil
 }
 
 // live returns the attached Connectors, first attached first.
@@ -164,10 +224,26 @@ type nestedConn struct {
 	conn *duckdb.Conn
 	raw  mapping.Connection
 	id   uint64
+	// counted: a data query's connection, in Host.nested.
+	counted bool
 }
 
-// connect opens a nested connection.
+// connect opens a nested connection: one a data query runs on, counted so
+// that IsNested recognises it.
 func (h *Host) connect(ctx context.Context) (*nestedConn, error) {
+	n, err := h.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	h.nested[n.id]++
+	h.mu.Unlock()
+	n.counted = true
+	return n, nil
+}
+
+// dial opens a connection of the host's own that no user SQL runs on.
+func (h *Host) dial(ctx context.Context) (*nestedConn, error) {
 	dc, err := hostConnector{h}.Connect(ctx)
 	if err != nil {
 		return nil, err
@@ -178,9 +254,6 @@ func (h *Host) connect(ctx context.Context) (*nestedConn, error) {
 	mapping.ConnectionGetClientContext(raw, &cc)
 	id := uint64(mapping.ClientContextGetConnectionId(cc))
 	mapping.DestroyClientContext(&cc)
-	h.mu.Lock()
-	h.nested[id]++
-	h.mu.Unlock()
 	return &nestedConn{host: h, conn: c, raw: raw, id: id}, nil
 }
 
@@ -188,11 +261,13 @@ func (n *nestedConn) close() {
 	if n == nil || n.conn == nil {
 		return
 	}
-	n.host.mu.Lock()
-	if n.host.nested[n.id]--; n.host.nested[n.id] <= 0 {
-		delete(n.host.nested, n.id)
+	if n.counted {
+		n.host.mu.Lock()
+		if n.host.nested[n.id]--; n.host.nested[n.id] <= 0 {
+			delete(n.host.nested, n.id)
+		}
+		n.host.mu.Unlock()
 	}
-	n.host.mu.Unlock()
 	_ = n.conn.Close()
 	n.conn = nil
 }

@@ -22,7 +22,6 @@ import (
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2/arrowmapping"
 	"github.com/duckdb/duckdb-go/v2/mapping"
 
@@ -161,7 +160,9 @@ type scalarState struct {
 	conv  *converter
 	lts   []mapping.LogicalType
 	opts  arrowmapping.ArrowOptions
-	refs  atomic.Int64
+	// dropOpts destroys opts and lets go of the connection they point into.
+	dropOpts func()
+	refs     atomic.Int64
 
 	mu   sync.Mutex
 	subs []mapping.DataChunk // free sub-chunks for the converter
@@ -180,8 +181,8 @@ func (s *scalarState) release() {
 	for i := range s.lts {
 		mapping.DestroyLogicalType(&s.lts[i])
 	}
-	if s.opts.Ptr != nil {
-		arrowmapping.DestroyArrowOptions(&s.opts)
+	if s.dropOpts != nil {
+		s.dropOpts()
 	}
 }
 
@@ -287,15 +288,15 @@ func ds_scalar_bind(infoPtr unsafe.Pointer) {
 		b.RowTypes[i] = TypeName(st.lts[i])
 	}
 	mapping.DestroyLogicalType(&lt)
-	// The Arrow options of a connection of the host's, so that rows reach
-	// the kernel typed exactly as a data query's batches do.
-	nc, err := reg.host.connect(b.Ctx)
-	if err != nil {
+	// Arrow options from the host's options connection, so that rows reach
+	// the kernel typed exactly as a data query's batches do. The options
+	// point into that connection's client context: the connection stays
+	// open until this call site's last copy is released (st.release).
+	var err error
+	if st.opts, st.dropOpts, err = reg.host.arrowOptions(b.Ctx); err != nil {
 		fail(err)
 		return
 	}
-	arrowmapping.ConnectionGetArrowOptions(nc.raw, &st.opts)
-	nc.close()
 	if st.conv, err = newConverter(fn.Name, row.Name, st.opts, st.lts, names); err != nil {
 		fail(err)
 		return
@@ -339,9 +340,12 @@ func ds_scalar_func(infoPtr, inPtr, outPtr unsafe.Pointer) {
 	rowVec := mapping.DataChunkGetVector(in, mapping.DataChunkGetColumnCount(in)-1)
 	sub := st.getSub()
 	defer st.putSub(sub)
+	// The input chunk is DuckDB's for this callback only, so nothing of it
+	// is lent: numeric columns are copied into Go buffers (pooled), which
+	// Eval may Retain beyond the call like any Arrow buffer.
 	rec, err := st.conv.convert(func(i int) mapping.Vector {
 		return mapping.StructVectorGetChild(rowVec, mapping.IdxT(i))
-	}, sub, n, memory.DefaultAllocator)
+	}, sub, n, scratch, nil)
 	if err != nil {
 		mapping.ScalarFunctionSetError(info, err.Error())
 		return
