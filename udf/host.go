@@ -292,6 +292,17 @@ func (h *Host) NestedCount() int {
 	return n
 }
 
+// exec runs one statement of ducksight's own (never user text) on the
+// connection.
+func (n *nestedConn) exec(query string) error {
+	var res mapping.Result
+	defer mapping.DestroyResult(&res)
+	if mapping.Query(n.raw, query, &res) == mapping.StateError {
+		return errorString(mapping.ResultError(&res))
+	}
+	return nil
+}
+
 // setSearchPath gives the nested connection the caller's search path (what
 // USE and SET search_path change), as a bound parameter: the value is never
 // spliced into SQL text.

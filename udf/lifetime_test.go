@@ -6,6 +6,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -214,4 +216,54 @@ func (h *Host) optionsState() (holds int, open bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.optHolds, h.optConn != nil
+}
+
+// A data query runs in a read-only transaction: DuckDB refuses what it
+// would write (nextval advanced a persistent sequence before), and
+// checkpoint()/force_checkpoint(), which DuckDB runs even there, are
+// refused from the parse tree. Reading, random() and a column merely named
+// checkpoint stay allowed.
+func TestDataQueryReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, filepath.Join(dir, "ro.duckdb"))
+	mustExec(t, db, `CREATE SEQUENCE seq; CREATE TABLE t AS SELECT i AS v FROM range(10) r(i)`)
+	ctx := context.Background()
+	run := func(data string) error {
+		q, err := db.host.Prepare(ctx, "fn", "data", data)
+		if err != nil {
+			return err
+		}
+		defer q.Close()
+		_, _, _, err = scanAll(ctx, q, nil)
+		return err
+	}
+	for _, c := range []struct{ data, want string }{
+		{`SELECT nextval('seq') AS n FROM range(1000)`, "fn: data: "},
+		{`SELECT * FROM checkpoint()`, "fn: data: refused: checkpoint() writes the database file"},
+		{`SELECT * FROM t, (SELECT * FROM FORCE_CHECKPOINT())`, "fn: data: refused: force_checkpoint() writes the database file"},
+		{`WITH c AS (FROM main.checkpoint('memory')) SELECT 1 AS x FROM c`, "fn: data: refused: checkpoint() writes"},
+	} {
+		err := run(c.data)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.data, err, c.want)
+		}
+	}
+	err := run(`SELECT nextval('seq') AS n`)
+	if err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("nextval: %v, want an error saying the query is read-only", err)
+	}
+	var n int64
+	if err := db.QueryRow(`SELECT nextval('seq')`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the sequence advanced: nextval is now %d (%v), want 1", n, err)
+	}
+	for _, data := range []string{
+		`SELECT v AS checkpoint FROM t`,
+		`SELECT random() AS r, uuid()::VARCHAR AS u FROM t`,
+		`SELECT 'checkpoint()' AS s`,
+		`t`,
+	} {
+		if err := run(data); err != nil {
+			t.Errorf("%s: %v", data, err)
+		}
+	}
 }

@@ -4,6 +4,7 @@ package udf
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode"
@@ -86,7 +87,15 @@ func (h *Host) prepare(ctx context.Context, fn, arg, data, searchPath string) (_
 			return nil, dserr.New(dserr.DataQuery, fn, arg, "cannot use the caller's search path %q: %v", searchPath, err)
 		}
 	}
-	if err := q.prepare(data); err != nil {
+	// Every data query runs inside a read-only transaction of its own
+	// connection, so DuckDB itself refuses any write it attempts (nextval
+	// on a sequence, a function that writes); the transaction ends when
+	// the connection closes. Several streams of one Query share its
+	// snapshot.
+	if err := conn.exec("BEGIN TRANSACTION READ ONLY"); err != nil {
+		return nil, dserr.New(dserr.DataQuery, fn, arg, "cannot start the read-only transaction: %v", err)
+	}
+	if err := q.prepare(ctx, data); err != nil {
 		return nil, err
 	}
 	if err := q.describe(); err != nil {
@@ -95,7 +104,7 @@ func (h *Host) prepare(ctx context.Context, fn, arg, data, searchPath string) (_
 	return q, nil
 }
 
-func (q *Query) prepare(data string) error {
+func (q *Query) prepare(ctx context.Context, data string) error {
 	raw := q.conn.raw
 	var ext mapping.ExtractedStatements
 	n := mapping.ExtractStatements(raw, data, &ext)
@@ -124,6 +133,9 @@ func (q *Query) prepare(data string) error {
 			return dserr.New(dserr.Refused, q.fn, q.arg, "refused: only a read-only query (SELECT, WITH, FROM, VALUES, TABLE) or a table, view or file name is allowed; got %s %s statement", article(kw), kw)
 		}
 	}
+	if err := q.refuseCheckpoint(ctx, text); err != nil {
+		return err
+	}
 	if mapping.PrepareExtractedStatement(raw, use, 0, &q.stmt) == mapping.StateError {
 		msg := mapping.PrepareError(q.stmt)
 		return dserr.New(dserr.DataQuery, q.fn, q.arg, "%s", withHint(msg))
@@ -135,7 +147,69 @@ func (q *Query) prepare(data string) error {
 	return nil
 }
 
+// checkpointFuncs are the table functions DuckDB runs even inside a
+// read-only transaction although they write (the database file).
+var checkpointFuncs = map[string]bool{"checkpoint": true, "force_checkpoint": true}
+
+// refuseCheckpoint refuses a data text that calls checkpoint() or
+// force_checkpoint(), found in DuckDB's own parse tree of the text
+// (json_serialize_sql, given the text as a bound parameter; nothing runs).
+// A view whose definition calls one is not seen: the text names only the
+// view (a documented exception).
+func (q *Query) refuseCheckpoint(ctx context.Context, text string) error {
+	if !strings.Contains(strings.ToLower(text), "checkpoint") {
+		return nil
+	}
+	var tree string
+	c, err := q.host.Conn(ctx, "")
+	if err == nil {
+		err = c.QueryRowContext(ctx, "SELECT json_serialize_sql($1::VARCHAR)::VARCHAR", text).Scan(&tree)
+		c.Close()
+	}
+	if err != nil {
+		return dserr.New(dserr.Refused, q.fn, q.arg, "refused: the text mentions checkpoint and could not be checked: %v", err)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(tree), &doc); err != nil {
+		return dserr.New(dserr.Refused, q.fn, q.arg, "refused: the text mentions checkpoint and could not be checked: %v", err)
+	}
+	if name := findTableFunction(doc, checkpointFuncs); name != "" {
+		return dserr.New(dserr.Refused, q.fn, q.arg, "refused: %s() writes the database file; a data query may only read", name)
+	}
+	return nil
+}
+
+// findTableFunction walks a json_serialize_sql tree for a TABLE_FUNCTION
+// reference to one of names and returns the name it found.
+func findTableFunction(v any, names map[string]bool) string {
+	switch v := v.(type) {
+	case map[string]any:
+		if v["type"] == "TABLE_FUNCTION" {
+			if f, ok := v["function"].(map[string]any); ok {
+				if name, ok := f["function_name"].(string); ok && names[strings.ToLower(name)] {
+					return strings.ToLower(name)
+				}
+			}
+		}
+		for _, c := range v {
+			if name := findTableFunction(c, names); name != "" {
+				return name
+			}
+		}
+	case []any:
+		for _, c := range v {
+			if name := findTableFunction(c, names); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
 func withHint(msg string) string {
+	if strings.Contains(msg, "read-only mode") {
+		return msg + " (data queries run in a read-only transaction: they cannot write)"
+	}
 	if strings.Contains(msg, "Catalog Error") && strings.Contains(msg, "does not exist") {
 		// After the first line, before DuckDB's suggestions and LINE marker.
 		if i := strings.IndexByte(msg, '\n'); i >= 0 {
