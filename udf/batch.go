@@ -229,6 +229,7 @@ type Reader struct {
 	stop     chan struct{}
 	stopped  chan struct{}
 	stopOnce sync.Once
+	closeMu  sync.Mutex
 }
 
 func newReader(ctx context.Context, q *Query, alloc memory.Allocator) (*Reader, error) {
@@ -251,6 +252,7 @@ func newReader(ctx context.Context, q *Query, alloc memory.Allocator) (*Reader, 
 			mapping.Interrupt(raw)
 		}
 	}(q.conn.raw)
+	q.track(r)
 	if bindings.ExecutePreparedStreaming(q.stmt, &r.res) == mapping.StateError {
 		msg := mapping.ResultError(&r.res)
 		mapping.DestroyResult(&r.res)
@@ -310,7 +312,12 @@ func (r *Reader) Next() (*Batch, error) {
 }
 
 // Close ends the stream (also mid-way) and frees its resources.
+// Close may be called more than once; Query.Close calls it for a Reader
+// still open, so the result and the interrupter never outlive the
+// connection.
 func (r *Reader) Close() {
+	r.closeMu.Lock()
+	defer r.closeMu.Unlock()
 	r.stopOnce.Do(func() {
 		close(r.stop)
 		<-r.stopped
@@ -322,6 +329,10 @@ func (r *Reader) Close() {
 	if r.sub.Ptr != nil {
 		mapping.DestroyDataChunk(&r.sub)
 	}
+	if r.err == nil && !r.done {
+		r.err = dserr.New(dserr.Internal, r.q.fn, r.q.arg, "the data query's stream was closed before its end")
+	}
+	r.q.untrack(r)
 }
 
 func (r *Reader) convert(chunk mapping.DataChunk, n int) (*Batch, error) {

@@ -267,3 +267,35 @@ func TestDataQueryReadOnly(t *testing.T) {
 		}
 	}
 }
+
+// Closing a Query closes the Readers still open on it before its
+// connection, so a context cancelled afterwards interrupts nothing and a
+// late Reader.Close is harmless.
+func TestQueryCloseClosesReaders(t *testing.T) {
+	db := openTest(t, "")
+	for i := 0; i < 20; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		q, err := db.host.Prepare(ctx, "fn", "data", `SELECT i::DOUBLE AS x FROM range(10000000) r(i)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := q.Stream(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := r.Next()
+		if err != nil || b == nil {
+			t.Fatalf("first batch: %v", err)
+		}
+		b.Release()
+		q.Close()
+		cancel()
+		r.Close()
+		if b, err := r.Next(); b != nil || err == nil || !strings.Contains(err.Error(), "closed before its end") {
+			t.Fatalf("Next after Close: %v, %v; want an error saying the stream was closed", b, err)
+		}
+	}
+	if n := db.host.NestedCount(); n != 0 {
+		t.Errorf("%d nested connections left open", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -35,6 +36,24 @@ type Query struct {
 	schema *arrow.Schema
 	conv   *converter
 	opts   arrowmapping.ArrowOptions
+
+	mu      sync.Mutex
+	readers map[*Reader]bool // open Readers, closed by Close
+}
+
+func (q *Query) track(r *Reader) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.readers == nil {
+		q.readers = map[*Reader]bool{}
+	}
+	q.readers[r] = true
+}
+
+func (q *Query) untrack(r *Reader) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	delete(q.readers, r)
 }
 
 // hintNested is added to errors about missing tables.
@@ -308,6 +327,16 @@ func (q *Query) Schema() *arrow.Schema { return q.schema }
 func (q *Query) Close() {
 	if q == nil {
 		return
+	}
+	// Readers first: their results and interrupters use the connection.
+	q.mu.Lock()
+	open := make([]*Reader, 0, len(q.readers))
+	for r := range q.readers {
+		open = append(open, r)
+	}
+	q.mu.Unlock()
+	for _, r := range open {
+		r.Close()
 	}
 	for i := range q.lts {
 		mapping.DestroyLogicalType(&q.lts[i])
