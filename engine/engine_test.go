@@ -661,7 +661,7 @@ func TestFunctions(t *testing.T) {
 	}
 	// An error crossing DuckDB keeps the function: argument: message form.
 	_, err := queryStrings(ctx, e.DB(), `SELECT * FROM demo_customers(-5)`)
-	if err == nil || !strings.Contains(err.Error(), "demo_customers: n: must be >= 0, got -5") {
+	if err == nil || !strings.Contains(err.Error(), "demo_customers: n: must be between 0 and 100000000, got -5") {
 		t.Errorf("demo_customers(-5): error %v", err)
 	}
 }

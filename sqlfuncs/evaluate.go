@@ -71,14 +71,15 @@ func (e *evalBinding) noRows(skipped int64) error {
 	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
 }
 
-// threshold reads the threshold argument: in (0, 1), default 0.5.
+// threshold reads the threshold argument: strictly between 0 and 1,
+// default 0.5.
 func threshold(a args) (float64, error) {
 	t, err := a.namedFloat("threshold", 0.5)
 	if err != nil {
 		return 0, err
 	}
 	if !(t > 0 && t < 1) {
-		return 0, dserr.Arg(a.fn, "threshold", "must be in (0, 1), got %g", t)
+		return 0, dserr.Arg(a.fn, "threshold", "must be greater than 0 and less than 1, got %g", t)
 	}
 	return t, nil
 }
@@ -91,18 +92,6 @@ func needTask(a args, e *evalBinding, what string, tasks ...string) error {
 		}
 	}
 	return dserr.New(dserr.Incompatible, a.fn, "model", "%s needs a %s model; this one is %s", a.fn, what, e.doc.Task)
-}
-
-// intArg reads an integer named argument that must be at least lo.
-func intArg(a args, name string, def, lo int64) (int, error) {
-	v, err := a.namedInt64(name, def)
-	if err != nil {
-		return 0, err
-	}
-	if v < lo || v > 1<<20 {
-		return 0, dserr.Arg(a.fn, name, "must be >= %d, got %d", lo, v)
-	}
-	return int(v), nil
 }
 
 // --- evaluate

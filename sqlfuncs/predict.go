@@ -54,7 +54,7 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	if !(threshold >= 0 && threshold <= 1) {
-		return nil, dserr.Arg(a.fn, "threshold", "must be in [0, 1], got %g", threshold)
+		return nil, dserr.Arg(a.fn, "threshold", "must be between 0 and 1, got %g", threshold)
 	}
 	version, err := versionArg(a)
 	if err != nil {

@@ -69,10 +69,8 @@ func segmentOptions(a args) (clustering.Options, error) {
 		if err != nil {
 			return o, err
 		}
-		if v < math.MinInt32 || v > math.MaxInt32 {
-			return o, dserr.Arg(a.fn, x.name, "out of range: %d", v)
-		}
-		*x.dst = int(v)
+		*x.dst = int(v) // Validate states each one's bounds
+
 	}
 	if o.Features, err = a.namedStrings("features"); err != nil {
 		return o, err
