@@ -169,7 +169,7 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 		if err := decodeDocument(a.fn, rec, &doc); err != nil {
 			return nil, err
 		}
-		q, err := b.Prepare(a.fn, "data", data)
+		q, err := prepareData(b, a.fn, data)
 		if err != nil {
 			return nil, err
 		}

@@ -71,7 +71,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}

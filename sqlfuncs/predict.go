@@ -78,7 +78,7 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if err := decodeDocument(a.fn, rec, &doc); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}

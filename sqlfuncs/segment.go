@@ -123,7 +123,7 @@ func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o 
 	if err := checkWritable(b, fn); err != nil {
 		return nil, 0, err
 	}
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -160,7 +160,7 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err := checkWritable(b, a.fn); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +358,7 @@ type segmentPredictor struct {
 }
 
 func newSegmentPredictor(b *udf.BindContext, fn string, doc *clustering.Document, data string) (udf.Bound, error) {
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, err
 	}

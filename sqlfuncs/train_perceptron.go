@@ -120,7 +120,7 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 	if err := checkWritable(b, fn); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, err
 	}
