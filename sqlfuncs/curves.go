@@ -115,6 +115,10 @@ func prepareConfusion(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([]
 	if err := needTask(a, e, "classification", "binary", "multiclass"); err != nil {
 		return nil, nil, err
 	}
+	model, _ := a.str(0) // read at bind already
+	if err := thresholdBinaryOnly(a, model, e.doc.Kind, e.doc.Task); err != nil {
+		return nil, nil, err
+	}
 	t, err := threshold(a)
 	if err != nil {
 		return nil, nil, err

@@ -84,6 +84,20 @@ func threshold(a args) (float64, error) {
 	return t, nil
 }
 
+// thresholdBinaryOnly refuses a threshold given for a model that is not a
+// binary classifier (a kmeans, multiclass or regression model), which
+// would otherwise be ignored without a word.
+func thresholdBinaryOnly(a args, model, kind, task string) error {
+	if _, _, given := a.named("threshold"); !given || task == "binary" {
+		return nil
+	}
+	what := task
+	if kind == "kmeans" {
+		what = kind
+	}
+	return dserr.Arg(a.fn, "threshold", "applies to binary classifiers only; model %q is a %s model", model, what)
+}
+
 // needTask refuses a model whose task is not among tasks.
 func needTask(a args, e *evalBinding, what string, tasks ...string) error {
 	for _, t := range tasks {
@@ -155,6 +169,9 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	}
 	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
 	if err != nil {
+		return nil, err
+	}
+	if err := thresholdBinaryOnly(a, name, rec.Kind, rec.Task); err != nil {
 		return nil, err
 	}
 	cols := func(names ...string) []udf.Column {

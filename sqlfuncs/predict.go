@@ -64,6 +64,9 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := thresholdBinaryOnly(a, name, rec.Kind, rec.Task); err != nil {
+		return nil, err
+	}
 	if rec.Kind == "kmeans" {
 		var doc clustering.Document
 		if err := decodeDocument(a.fn, rec, &doc); err != nil {
