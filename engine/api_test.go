@@ -242,6 +242,11 @@ func TestWithProgressSQL(t *testing.T) {
 
 // Errors of the Go API are the SQL functions' errors, as *dserr.Error
 // values with their codes.
+func segmentErr(e *engine.Engine, ctx context.Context, name, data string, o engine.SegmentOptions) error {
+	_, err := e.Segment(ctx, name, data, o)
+	return err
+}
+
 func TestAPIErrors(t *testing.T) {
 	ctx := testContext(t)
 	e := openMemory(t, ctx)
@@ -266,6 +271,9 @@ func TestAPIErrors(t *testing.T) {
 		{"empty name", train(" ", "c", engine.TrainOptions{Label: "churned"}), dserr.InvalidArgument, "train_perceptron: model: must not be empty"},
 		{"batch size", train("m", "c", engine.TrainOptions{Label: "churned", BatchSize: -3}), dserr.InvalidArgument, "train_perceptron: batch_size: must be between 1 and 1000000, got -3"},
 		{"l2", train("m", "c", engine.TrainOptions{Label: "churned", L2: &neg}), dserr.InvalidArgument, "train_perceptron: l2: must be between 0 and 1000, got -1"},
+		{"empty features", train("m", "c", engine.TrainOptions{Label: "churned", Features: []string{}}), dserr.InvalidArgument, "train_perceptron: features: empty list; leave it out to use every column but the label"},
+		{"segment empty features", segmentErr(e, ctx, "s", "c", engine.SegmentOptions{K: 2, Features: []string{}}), dserr.InvalidArgument, "segment: features: empty list; leave it out to use every column"},
+		{"epochs", train("m", "c", engine.TrainOptions{Label: "churned", Epochs: 1_000_000}), dserr.InvalidArgument, "train_perceptron: epochs: must be between 1 and 100000, got 1000000"},
 		{"task", train("m", "c", engine.TrainOptions{Label: "churned", Task: "ranking"}), dserr.InvalidArgument, "train_perceptron: task: must be 'auto', 'binary', 'multiclass' or 'regression', got 'ranking'"},
 		{"data refused", train("m", "DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: only a read-only query"},
 		{"two statements", train("m", "SELECT 1; DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: must be exactly one query"},

@@ -194,21 +194,6 @@ func (a args) namedStrings(name string) ([]string, error) {
 	return nil, dserr.Arg(a.fn, name, "must be a list of column names such as ['a', 'b'], got %s", got(v, typ))
 }
 
-// namedFeatures returns the features argument: a non-empty list of column
-// names, or nil when not given. An empty list is an error rather than
-// "every column", which is what leaving it out means; all says what that is
-// ("every column but the label").
-func (a args) namedFeatures(all string) ([]string, error) {
-	f, err := a.namedStrings("features")
-	if err != nil {
-		return nil, err
-	}
-	if f != nil && len(f) == 0 {
-		return nil, dserr.Arg(a.fn, "features", "empty list; leave it out to use %s", all)
-	}
-	return f, nil
-}
-
 // namedInts returns a named LIST of integers, or nil when not given.
 func (a args) namedInts(name string) ([]int, bool, error) {
 	v, typ, ok := a.named(name)

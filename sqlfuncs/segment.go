@@ -72,7 +72,7 @@ func segmentOptions(a args) (clustering.Options, error) {
 		*x.dst = int(v) // Validate states each one's bounds
 
 	}
-	if o.Features, err = a.namedFeatures("every column"); err != nil {
+	if o.Features, err = a.namedStrings("features"); err != nil {
 		return o, err
 	}
 	if o.Exclude, err = a.namedStrings("exclude"); err != nil {

@@ -184,7 +184,7 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Label, err = a.namedString("label", ""); err != nil {
 		return o, err
 	}
-	if o.Features, err = a.namedFeatures("every column but the label"); err != nil {
+	if o.Features, err = a.namedStrings("features"); err != nil {
 		return o, err
 	}
 	if o.Exclude, err = a.namedStrings("exclude"); err != nil {

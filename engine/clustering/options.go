@@ -78,6 +78,9 @@ func (o *Options) Defaults() {
 // Validate checks the options (after Defaults).
 func (o *Options) Validate() error {
 	switch {
+	case o.Features != nil && len(o.Features) == 0:
+		// Not "every column": that is what leaving it out (nil) means.
+		return dserr.Arg(Fn, "features", "empty list; leave it out to use every column")
 	case o.K != 0 && (o.K < 2 || o.K > MaxK):
 		return dserr.Arg(Fn, "k", "must be between 2 and %d (or 0 to choose k automatically), got %d", MaxK, o.K)
 	case o.KMax < 2 || o.KMax > MaxKMax:

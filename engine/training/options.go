@@ -117,6 +117,10 @@ func (o *Options) Validate() error {
 	if strings.TrimSpace(o.Label) == "" {
 		return bad("label", "required: name the column to predict, e.g. label := 'churned'")
 	}
+	if o.Features != nil && len(o.Features) == 0 {
+		// Not "every column": that is what leaving it out (nil) means.
+		return bad("features", "empty list; leave it out to use every column but the label")
+	}
 	switch o.Task {
 	case "auto", "binary", "multiclass", "regression":
 	default:
