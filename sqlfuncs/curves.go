@@ -97,7 +97,7 @@ var fairnessFn = evalTable("fairness",
 	},
 	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column (default 'gender')"},
 	thresholdParam,
-	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only, >= 0 (default 30)"})
+	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only; at least 0 (default 30)"})
 
 func init() {
 	for _, ef := range []*evalFunc{

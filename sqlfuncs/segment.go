@@ -70,7 +70,6 @@ func segmentOptions(a args) (clustering.Options, error) {
 			return o, err
 		}
 		*x.dst = int(v) // Validate states each one's bounds
-
 	}
 	if o.Features, err = a.namedStrings("features"); err != nil {
 		return o, err

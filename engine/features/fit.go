@@ -21,11 +21,9 @@ const (
 // Reasons a feature column is dropped, as reported in Dropped.Reason. An
 // unsupported type is reported as "unsupported type " and the Arrow type.
 const (
-	ReasonConstant = "constant"
-	ReasonAllNull  = "all NULL"
-	// ReasonInfinite: a numeric column whose values are all ±Inf (apart
-	// from NULL and NaN), which has no finite value to standardise.
-	ReasonInfinite   = "all infinite"
+	ReasonConstant   = "constant"
+	ReasonAllNull    = "all NULL"
+	ReasonInfinite   = "all infinite" // every value ±Inf, NULL and NaN aside: none to standardise
 	ReasonIdentifier = "identifier-like (unique on every row)"
 	ReasonTooLarge   = "values too large to standardise"
 )
