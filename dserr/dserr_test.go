@@ -55,3 +55,24 @@ func TestInFunc(t *testing.T) {
 		t.Fatal("a plain error was taken for an *Error")
 	}
 }
+
+func TestRangeText(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{Between("lift", "bins", int64(2), 100000, 2000000000), "lift: bins: must be between 2 and 100000, got 2000000000"},
+		{Between("train_perceptron", "l2", 0, 1000, 1e300), "train_perceptron: l2: must be between 0 and 1000, got 1e+300"},
+		{Between("predict", "threshold", 0, 1, 1.5), "predict: threshold: must be between 0 and 1, got 1.5"},
+		{AtLeast("explain", "top_k", 1, 0), "explain: top_k: must be at least 1, got 0"},
+		{AtLeast("segment_profile", "min_size", int64(0), -9007199254740993), "segment_profile: min_size: must be at least 0, got -9007199254740993"},
+	}
+	for _, c := range cases {
+		if c.err.Error() != c.want {
+			t.Errorf("%q, want %q", c.err.Error(), c.want)
+		}
+		if !errors.Is(c.err, InvalidArgument) {
+			t.Errorf("%q: not InvalidArgument", c.err)
+		}
+	}
+}

@@ -242,6 +242,11 @@ func TestWithProgressSQL(t *testing.T) {
 
 // Errors of the Go API are the SQL functions' errors, as *dserr.Error
 // values with their codes.
+func segmentErr(e *engine.Engine, ctx context.Context, name, data string, o engine.SegmentOptions) error {
+	_, err := e.Segment(ctx, name, data, o)
+	return err
+}
+
 func TestAPIErrors(t *testing.T) {
 	ctx := testContext(t)
 	e := openMemory(t, ctx)
@@ -264,8 +269,11 @@ func TestAPIErrors(t *testing.T) {
 		{"no label", train("m", "c", engine.TrainOptions{}), dserr.InvalidArgument, "train_perceptron: label: required"},
 		{"label not in data", train("m", "c", engine.TrainOptions{Label: "churnd"}), dserr.InvalidArgument, `train_perceptron: label: column "churnd" not found in data (columns: customer_id, age,`},
 		{"empty name", train(" ", "c", engine.TrainOptions{Label: "churned"}), dserr.InvalidArgument, "train_perceptron: model: must not be empty"},
-		{"batch size", train("m", "c", engine.TrainOptions{Label: "churned", BatchSize: -3}), dserr.InvalidArgument, "train_perceptron: batch_size: must be >= 1, got -3"},
-		{"l2", train("m", "c", engine.TrainOptions{Label: "churned", L2: &neg}), dserr.InvalidArgument, "train_perceptron: l2: must be >= 0, got -1"},
+		{"batch size", train("m", "c", engine.TrainOptions{Label: "churned", BatchSize: -3}), dserr.InvalidArgument, "train_perceptron: batch_size: must be between 1 and 1000000, got -3"},
+		{"l2", train("m", "c", engine.TrainOptions{Label: "churned", L2: &neg}), dserr.InvalidArgument, "train_perceptron: l2: must be between 0 and 1000, got -1"},
+		{"empty features", train("m", "c", engine.TrainOptions{Label: "churned", Features: []string{}}), dserr.InvalidArgument, "train_perceptron: features: empty list; leave it out to use every column but the label"},
+		{"segment empty features", segmentErr(e, ctx, "s", "c", engine.SegmentOptions{K: 2, Features: []string{}}), dserr.InvalidArgument, "segment: features: empty list; leave it out to use every column"},
+		{"epochs", train("m", "c", engine.TrainOptions{Label: "churned", Epochs: 1_000_000}), dserr.InvalidArgument, "train_perceptron: epochs: must be between 1 and 100000, got 1000000"},
 		{"task", train("m", "c", engine.TrainOptions{Label: "churned", Task: "ranking"}), dserr.InvalidArgument, "train_perceptron: task: must be 'auto', 'binary', 'multiclass' or 'regression', got 'ranking'"},
 		{"data refused", train("m", "DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: only a read-only query"},
 		{"two statements", train("m", "SELECT 1; DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: must be exactly one query"},
@@ -273,16 +281,16 @@ func TestAPIErrors(t *testing.T) {
 		{"no rows", train("m", "SELECT * FROM c LIMIT 0", engine.TrainOptions{Label: "churned"}), dserr.InvalidArgument, "train_perceptron: data: no rows"},
 		{"unknown model", predictErr(e, ctx, "nope", "c"), dserr.NotFound, `predict: model: no model named "nope" (models() lists them)`},
 		{"unknown version", predictErr(e, ctx, "m", "c", engine.ModelVersion(9)), dserr.NotFound, `predict: version: model "m" has no version 9`},
-		{"version 0", predictErr(e, ctx, "m", "c", engine.ModelVersion(0)), dserr.InvalidArgument, "predict: version: must be >= 1, got 0"},
-		{"threshold", predictErr(e, ctx, "m", "c", engine.Threshold(1.5)), dserr.InvalidArgument, "predict: threshold: must be in [0, 1], got 1.5"},
+		{"version 0", predictErr(e, ctx, "m", "c", engine.ModelVersion(0)), dserr.InvalidArgument, "predict: version: must be at least 1, got 0"},
+		{"threshold", predictErr(e, ctx, "m", "c", engine.Threshold(1.5)), dserr.InvalidArgument, "predict: threshold: must be between 0 and 1, got 1.5"},
 		{"predict data refused", predictErr(e, ctx, "m", "DELETE FROM c"), dserr.Refused, "predict: data: refused"},
 		{"predict column missing", predictErr(e, ctx, "m", "SELECT customer_id FROM c"), dserr.InvalidArgument, `predict: data: column "age"`},
 		{"drop unknown", dropErr(e, ctx, "nope", 0), dserr.NotFound, `drop_model: model: no model named "nope"`},
 		{"drop unknown version", dropErr(e, ctx, "m", 4), dserr.NotFound, `drop_model: version: model "m" has no version 4`},
-		{"drop negative version", dropErr(e, ctx, "m", -1), dserr.InvalidArgument, "drop_model: version: must be >= 1 (or 0 for every version), got -1"},
+		{"drop negative version", dropErr(e, ctx, "m", -1), dserr.InvalidArgument, "drop_model: version: must be at least 1 (or 0 for every version), got -1"},
 		{"export unknown", e.ExportModel(ctx, "nope", 0, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: model: no model named "nope"`},
 		{"export version", e.ExportModel(ctx, "m", 2, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: version: model "m" has no version 2`},
-		{"export negative version", e.ExportModel(ctx, "m", -2, filepath.Join(t.TempDir(), "x.json")), dserr.InvalidArgument, "export_model: version: must be >= 1 (or 0 for the latest), got -2"},
+		{"export negative version", e.ExportModel(ctx, "m", -2, filepath.Join(t.TempDir(), "x.json")), dserr.InvalidArgument, "export_model: version: must be at least 1 (or 0 for the latest), got -2"},
 		{"export empty path", e.ExportModel(ctx, "m", 0, ""), dserr.InvalidArgument, "export_model: path: must not be empty"},
 		{"import empty name", importErr(e, ctx, "", "x.json"), dserr.InvalidArgument, "import_model: model: must not be empty"},
 		{"import missing", importErr(e, ctx, "x", "/no/such/file.json"), dserr.NotFound, `import_model: path: "/no/such/file.json": cannot read: no such file or directory`},

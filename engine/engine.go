@@ -61,7 +61,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Engine, error) {
 	}
 	params := url.Values{}
 	if cfg.threads < 0 {
-		return nil, dserr.Arg("engine.Open", "threads", "must be positive, got %d", cfg.threads)
+		return nil, dserr.Arg("engine.Open", "threads", "must be at least 1 (or 0 for one per core), got %d", cfg.threads)
 	}
 	if cfg.threads > 0 {
 		params.Set("threads", strconv.Itoa(cfg.threads))

@@ -228,7 +228,7 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		{"read-only in memory", "", []engine.Option{engine.ReadOnly()}, "engine.Open: path: a read-only database needs a file"},
 		{"read-only :memory:", ":memory:", []engine.Option{engine.ReadOnly()}, "engine.Open: path: a read-only database needs a file"},
-		{"negative threads", "", []engine.Option{engine.WithThreads(-1)}, "engine.Open: threads: must be positive, got -1"},
+		{"negative threads", "", []engine.Option{engine.WithThreads(-1)}, "engine.Open: threads: must be at least 1 (or 0 for one per core), got -1"},
 		{"missing directory", filepath.Join(t.TempDir(), "no", "such", "dir", "x.duckdb"), nil, "engine.Open: path: "},
 		{"read-only missing file", filepath.Join(t.TempDir(), "missing.duckdb"), []engine.Option{engine.ReadOnly()}, "engine.Open: path: "},
 	}
@@ -659,7 +659,7 @@ func TestFunctions(t *testing.T) {
 	}
 	// An error crossing DuckDB keeps the function: argument: message form.
 	_, err := queryStrings(ctx, e.DB(), `SELECT * FROM demo_customers(-5)`)
-	if err == nil || !strings.Contains(err.Error(), "demo_customers: n: must be >= 0, got -5") {
+	if err == nil || !strings.Contains(err.Error(), "demo_customers: n: must be between 0 and 100000000, got -5") {
 		t.Errorf("demo_customers(-5): error %v", err)
 	}
 }

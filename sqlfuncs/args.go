@@ -71,6 +71,31 @@ func (a args) namedInt64(name string, def int64) (int64, error) {
 	return toInt64(a.fn, name, v, a.b.NamedTypes[name])
 }
 
+// namedIntBetween returns integer named argument name, or def when it was
+// not given; a given value must lie in [lo, hi].
+func (a args) namedIntBetween(name string, def, lo, hi int64) (int64, error) {
+	v, err := a.namedInt64(name, def)
+	if err != nil {
+		return 0, err
+	}
+	if v < lo || v > hi {
+		return 0, dserr.Between(a.fn, name, lo, hi, v)
+	}
+	return v, nil
+}
+
+// namedIntAtLeast is namedIntBetween for an argument with no upper bound.
+func (a args) namedIntAtLeast(name string, def, lo int64) (int64, error) {
+	v, err := a.namedInt64(name, def)
+	if err != nil {
+		return 0, err
+	}
+	if v < lo {
+		return 0, dserr.AtLeast(a.fn, name, lo, v)
+	}
+	return v, nil
+}
+
 func toString(fn, name string, v any, typ string) (string, error) {
 	switch x := v.(type) {
 	case nil:

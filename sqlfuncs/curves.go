@@ -28,6 +28,13 @@ func evalTable(name, summary, example string, cols []ColumnDoc, named ...udf.Par
 	}
 }
 
+// The most thresholds roc_curve computes and the most bins of lift and
+// calibration: each is a result row, so a typo cannot ask for millions.
+const (
+	maxCurvePoints = 100000
+	maxBins        = 100000
+)
+
 var thresholdParam = udf.Param{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"}
 
 var confusionMatrixFn = evalTable("confusion_matrix",
@@ -48,7 +55,7 @@ var rocCurveFn = evalTable("roc_curve",
 		{"fpr", "DOUBLE", "false positive rate"},
 		{"precision", "DOUBLE", "TP / (TP + FP); 1 when nothing is predicted positive"},
 		{"recall", "DOUBLE", "TP / (TP + FN)"},
-	}, udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, >= 2 (default 101: 0, 0.01, ..., 1)"})
+	}, udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, 2 to 100000 (default 101: 0, 0.01, ..., 1)"})
 
 var liftFn = evalTable("lift",
 	"a binary classifier's lift table: equal-count bins of rows by descending score, response rate, lift and cumulative gain",
@@ -60,7 +67,7 @@ var liftFn = evalTable("lift",
 		{"response_rate", "DOUBLE", "positives / customers"},
 		{"lift", "DOUBLE", "response_rate / the overall positive rate"},
 		{"cumulative_gain", "DOUBLE", "share of all positives in bins 1..bin (1 in the last bin)"},
-	}, udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, >= 2 (default 10)"})
+	}, udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 and at most the rows with a usable label (default 10)"})
 
 var calibrationFn = evalTable("calibration",
 	"a binary classifier's calibration: equal-width bins of P(positive), mean predicted against observed rate",
@@ -70,7 +77,7 @@ var calibrationFn = evalTable("calibration",
 		{"mean_predicted", "DOUBLE", "mean P(positive) in the bin (NULL when empty)"},
 		{"observed_rate", "DOUBLE", "share of positives in the bin (NULL when empty)"},
 		{"rows", "BIGINT", "rows in the bin"},
-	}, udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, >= 2 (default 10)"})
+	}, udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 (default 10)"})
 
 var fairnessFn = evalTable("fairness",
 	"a binary classifier's rates per group of a column, and parity measures against the largest group",
@@ -90,7 +97,7 @@ var fairnessFn = evalTable("fairness",
 	},
 	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column (default 'gender')"},
 	thresholdParam,
-	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only (default 30)"})
+	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only; at least 0 (default 30)"})
 
 func init() {
 	for _, ef := range []*evalFunc{
@@ -106,6 +113,10 @@ func init() {
 
 func prepareConfusion(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "classification", "binary", "multiclass"); err != nil {
+		return nil, nil, err
+	}
+	model, _ := a.str(0) // read at bind already
+	if err := thresholdBinaryOnly(a, model, e.doc.Kind, e.doc.Task); err != nil {
 		return nil, nil, err
 	}
 	t, err := threshold(a)
@@ -146,7 +157,7 @@ func prepareROC(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any,
 	if err := needTask(a, e, "binary", "binary"); err != nil {
 		return nil, nil, err
 	}
-	points, err := intArg(a, "points", 101, 2)
+	points, err := a.namedIntBetween("points", 101, 2, maxCurvePoints)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -167,13 +178,17 @@ func prepareLift(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any
 	if err := needTask(a, e, "binary", "binary"); err != nil {
 		return nil, nil, err
 	}
-	bins, err := intArg(a, "bins", 10, 2)
+	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
 	if err != nil {
 		return nil, nil, err
 	}
 	return resultColumns(liftFn.Columns), func(d *evalData) ([][]any, error) {
+		// Equal-count bins: more bins than rows would be empty rows.
+		if n := d.rows(); int64(n) < bins {
+			return nil, dserr.Arg(a.fn, "bins", "must be at most the number of rows with a usable label (%d), got %d", n, bins)
+		}
 		var rows [][]any
-		for _, b := range metrics.Lift(d.y, d.p, bins) {
+		for _, b := range metrics.Lift(d.y, d.p, int(bins)) {
 			rows = append(rows, []any{b.Bin, b.Customers, b.Positives, b.ResponseRate, b.Lift, b.CumulativeGain})
 		}
 		return rows, nil
@@ -184,13 +199,13 @@ func prepareCalibration(a args, e *evalBinding) ([]udf.Column, func(*evalData) (
 	if err := needTask(a, e, "binary", "binary"); err != nil {
 		return nil, nil, err
 	}
-	bins, err := intArg(a, "bins", 10, 2)
+	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
 	if err != nil {
 		return nil, nil, err
 	}
 	return resultColumns(calibrationFn.Columns), func(d *evalData) ([][]any, error) {
 		var rows [][]any
-		for _, b := range metrics.Calibration(d.y, d.p, bins) {
+		for _, b := range metrics.Calibration(d.y, d.p, int(bins)) {
 			rows = append(rows, []any{b.Bin, b.MeanPredicted, b.ObservedRate, b.Rows})
 		}
 		return rows, nil
@@ -208,7 +223,7 @@ func prepareFairness(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][
 	if err != nil {
 		return nil, nil, err
 	}
-	minGroup, err := intArg(a, "min_group", 30, 0)
+	minGroup, err := a.namedIntAtLeast("min_group", 30, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -240,7 +255,7 @@ func prepareFairness(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][
 			if g.Name == nullGroup {
 				name = nil
 			}
-			if g.Rows < int64(minGroup) {
+			if g.Rows < minGroup {
 				nan := math.NaN()
 				rows = append(rows, []any{name, g.Rows, nan, nan, nan, nan, nan, nan, nan, nan, nan})
 				continue

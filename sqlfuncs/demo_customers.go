@@ -31,10 +31,14 @@ var demoCustomers = &Function{
 	}(),
 	Table: &udf.TableFunc{
 		Name:  "demo_customers",
-		Args:  []udf.Param{{Name: "n", Type: udf.BigInt, Doc: "number of rows (>= 0)"}},
+		Args:  []udf.Param{{Name: "n", Type: udf.BigInt, Doc: "number of rows, 0 to 100000000"}},
 		Named: []udf.Param{{Name: "seed", Type: udf.BigInt, Doc: "random seed (default 42); the same n and seed give the same rows"}},
 	},
 }
+
+// maxDemoRows is the most rows demo_customers makes (a few minutes of
+// generation), so a typo cannot run for hours.
+const maxDemoRows int64 = 100_000_000
 
 func init() { demoCustomers.Table.Bind = bindDemoCustomers }
 
@@ -44,8 +48,8 @@ func bindDemoCustomers(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n < 0 {
-		return nil, dserr.Arg(a.fn, "n", "must be >= 0, got %d", n)
+	if n < 0 || n > maxDemoRows {
+		return nil, dserr.Between(a.fn, "n", 0, maxDemoRows, n)
 	}
 	seed, err := a.namedInt64("seed", 42)
 	if err != nil {

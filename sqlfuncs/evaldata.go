@@ -68,7 +68,7 @@ func newEvalFromRecord(b *udf.BindContext, fn string, rec *store.Record, data, b
 	if err := decodeDocument(fn, rec, &doc); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, err
 	}

@@ -71,16 +71,31 @@ func (e *evalBinding) noRows(skipped int64) error {
 	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
 }
 
-// threshold reads the threshold argument: in (0, 1), default 0.5.
+// threshold reads the threshold argument: strictly between 0 and 1,
+// default 0.5.
 func threshold(a args) (float64, error) {
 	t, err := a.namedFloat("threshold", 0.5)
 	if err != nil {
 		return 0, err
 	}
 	if !(t > 0 && t < 1) {
-		return 0, dserr.Arg(a.fn, "threshold", "must be in (0, 1), got %g", t)
+		return 0, dserr.Arg(a.fn, "threshold", "must be greater than 0 and less than 1, got %g", t)
 	}
 	return t, nil
+}
+
+// thresholdBinaryOnly refuses a threshold given for a model that is not a
+// binary classifier (a kmeans, multiclass or regression model), which
+// would otherwise be ignored without a word.
+func thresholdBinaryOnly(a args, model, kind, task string) error {
+	if _, _, given := a.named("threshold"); !given || task == "binary" {
+		return nil
+	}
+	what := task
+	if kind == "kmeans" {
+		what = kind
+	}
+	return dserr.Arg(a.fn, "threshold", "applies to binary classifiers only; model %q is a %s model", model, what)
 }
 
 // needTask refuses a model whose task is not among tasks.
@@ -91,18 +106,6 @@ func needTask(a args, e *evalBinding, what string, tasks ...string) error {
 		}
 	}
 	return dserr.New(dserr.Incompatible, a.fn, "model", "%s needs a %s model; this one is %s", a.fn, what, e.doc.Task)
-}
-
-// intArg reads an integer named argument that must be at least lo.
-func intArg(a args, name string, def, lo int64) (int, error) {
-	v, err := a.namedInt64(name, def)
-	if err != nil {
-		return 0, err
-	}
-	if v < lo || v > 1<<20 {
-		return 0, dserr.Arg(a.fn, name, "must be >= %d, got %d", lo, v)
-	}
-	return int(v), nil
 }
 
 // --- evaluate
@@ -168,6 +171,9 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := thresholdBinaryOnly(a, name, rec.Kind, rec.Task); err != nil {
+		return nil, err
+	}
 	cols := func(names ...string) []udf.Column {
 		out := []udf.Column{{Name: "rows", Type: udf.BigInt}}
 		for _, n := range names {
@@ -180,7 +186,7 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 		if err := decodeDocument(a.fn, rec, &doc); err != nil {
 			return nil, err
 		}
-		q, err := b.Prepare(a.fn, "data", data)
+		q, err := prepareData(b, a.fn, data)
 		if err != nil {
 			return nil, err
 		}

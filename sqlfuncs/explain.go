@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -59,12 +58,10 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	topK, err := a.namedInt64("top_k", 3)
+	// No upper bound: top_k is capped by the model's feature columns.
+	topK, err := a.namedIntAtLeast("top_k", 3, 1)
 	if err != nil {
 		return nil, err
-	}
-	if topK < 1 {
-		return nil, dserr.Arg(a.fn, "top_k", "must be >= 1, got %d", topK)
 	}
 	version, err := versionArg(a)
 	if err != nil {
@@ -74,7 +71,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ type Exported struct {
 func ExportModel(ctx context.Context, h *udf.Host, searchPath, name string, version int, path string) (*Exported, error) {
 	fn := exportModelFn.Name
 	if version < 0 {
-		return nil, dserr.Arg(fn, "version", "must be >= 1 (or 0 for the latest), got %d", version)
+		return nil, dserr.Arg(fn, "version", "must be at least 1 (or 0 for the latest), got %d", version)
 	}
 	abs, err := filePath(fn, path)
 	if err != nil {

@@ -36,12 +36,15 @@ var featureImportanceFn = &Function{
 			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query, with the label column"},
 		},
 		Named: []udf.Param{
-			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column, >= 1 (default 3)"},
+			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column, 1 to 100 (default 3)"},
 			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations (default 42)"},
 			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
 		},
 	},
 }
+
+// maxRepeats is the most permutations per column: each rescores the data.
+const maxRepeats = 100
 
 func init() { featureImportanceFn.Table.Bind = bindFeatureImportance }
 
@@ -55,7 +58,7 @@ func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	repeats, err := intArg(a, "repeats", 3, 1)
+	repeats, err := a.namedIntBetween("repeats", 3, 1, maxRepeats)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +80,7 @@ func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 			if d.n == 0 {
 				return nil, e.noRows(d.skipped)
 			}
-			return e.importance(ctx, d, repeats, uint64(seed))
+			return e.importance(ctx, d, int(repeats), uint64(seed))
 		},
 		close: e.close,
 	}, nil

@@ -142,7 +142,7 @@ func versionArg(a args) (int, error) {
 		return 0, err
 	}
 	if _, _, given := a.named("version"); given && v < 1 {
-		return 0, dserr.Arg(a.fn, "version", "must be >= 1, got %d", v)
+		return 0, dserr.AtLeast(a.fn, "version", 1, v)
 	}
 	return int(v), nil
 }
@@ -259,7 +259,7 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 func DropModel(ctx context.Context, h *udf.Host, searchPath, name string, version int) ([]int, error) {
 	fn := dropModelFn.Name
 	if version < 0 {
-		return nil, dserr.Arg(fn, "version", "must be >= 1 (or 0 for every version), got %d", version)
+		return nil, dserr.Arg(fn, "version", "must be at least 1 (or 0 for every version), got %d", version)
 	}
 	conn, err := h.Conn(ctx, searchPath)
 	if err != nil {

@@ -54,7 +54,7 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	if !(threshold >= 0 && threshold <= 1) {
-		return nil, dserr.Arg(a.fn, "threshold", "must be in [0, 1], got %g", threshold)
+		return nil, dserr.Arg(a.fn, "threshold", "must be between 0 and 1, got %g", threshold)
 	}
 	version, err := versionArg(a)
 	if err != nil {
@@ -62,6 +62,9 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	}
 	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
 	if err != nil {
+		return nil, err
+	}
+	if err := thresholdBinaryOnly(a, name, rec.Kind, rec.Task); err != nil {
 		return nil, err
 	}
 	if rec.Kind == "kmeans" {
@@ -78,7 +81,7 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if err := decodeDocument(a.fn, rec, &doc); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func bindScore(b *udf.ScalarBindContext, fn string, label bool) (udf.ScalarBound
 		}
 	case int64:
 		if v < 1 {
-			return nil, dserr.Arg(fn, "version", "must be >= 1, got %d", v)
+			return nil, dserr.AtLeast(fn, "version", 1, v)
 		}
 		version = int(v)
 	default:

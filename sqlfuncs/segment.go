@@ -69,10 +69,7 @@ func segmentOptions(a args) (clustering.Options, error) {
 		if err != nil {
 			return o, err
 		}
-		if v < math.MinInt32 || v > math.MaxInt32 {
-			return o, dserr.Arg(a.fn, x.name, "out of range: %d", v)
-		}
-		*x.dst = int(v)
+		*x.dst = int(v) // Validate states each one's bounds
 	}
 	if o.Features, err = a.namedStrings("features"); err != nil {
 		return o, err
@@ -125,7 +122,7 @@ func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o 
 	if err := checkWritable(b, fn); err != nil {
 		return nil, 0, err
 	}
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -162,7 +159,7 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err := checkWritable(b, a.fn); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(a.fn, "data", data)
+	q, err := prepareData(b, a.fn, data)
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +357,7 @@ type segmentPredictor struct {
 }
 
 func newSegmentPredictor(b *udf.BindContext, fn string, doc *clustering.Document, data string) (udf.Bound, error) {
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, err
 	}

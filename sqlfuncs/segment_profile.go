@@ -7,7 +7,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -85,12 +84,9 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	minSize, err := a.namedInt64("min_size", 10)
+	minSize, err := a.namedIntAtLeast("min_size", 10, 0)
 	if err != nil {
 		return nil, err
-	}
-	if minSize < 0 {
-		return nil, dserr.Arg(a.fn, "min_size", "must be >= 0, got %d", minSize)
 	}
 	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
 	if err != nil {

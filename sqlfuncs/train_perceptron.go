@@ -120,7 +120,7 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 	if err := checkWritable(b, fn); err != nil {
 		return nil, err
 	}
-	q, err := b.Prepare(fn, "data", data)
+	q, err := prepareData(b, fn, data)
 	if err != nil {
 		return nil, err
 	}
@@ -210,14 +210,15 @@ func trainOptions(a args) (training.Options, error) {
 		if o.LearningRate, err = a.namedFloat("learning_rate", 0); err != nil {
 			return o, err
 		}
-		if !(o.LearningRate > 0) {
-			return o, dserr.Arg(a.fn, "learning_rate", "must be > 0, got %g", o.LearningRate)
+		if !(o.LearningRate > 0) { // 0 would mean the default
+			return o, training.LearningRateError(o.LearningRate)
 		}
 	}
 	ints := []struct {
 		name string
 		dst  *int
-	}{{"batch_size", &o.BatchSize}, {"epochs", &o.Epochs}, {"patience", &o.Patience}}
+		max  int64
+	}{{"batch_size", &o.BatchSize, training.MaxBatchSize}, {"epochs", &o.Epochs, training.MaxEpochs}, {"patience", &o.Patience, training.MaxPatience}}
 	for _, x := range ints {
 		if _, _, ok := a.named(x.name); !ok {
 			continue
@@ -226,8 +227,8 @@ func trainOptions(a args) (training.Options, error) {
 		if err != nil {
 			return o, err
 		}
-		if v < 1 {
-			return o, dserr.Arg(a.fn, x.name, "must be >= 1, got %d", v)
+		if v < 1 || v > x.max { // 0 would mean the default
+			return o, dserr.Between(a.fn, x.name, 1, x.max, v)
 		}
 		*x.dst = int(v)
 	}

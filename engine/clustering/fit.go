@@ -231,6 +231,15 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 		return nil, errArg("k", "%d is more than the %d usable rows", o.K, used)
 	}
 	x = x[:n*width]
+	// k-means cannot make more segments than the data has distinct points.
+	distinct := distinctRows(x, n, width, max(o.K, o.KMax))
+	pointsOf := "the data"
+	if mode == "streamed" {
+		pointsOf = fmt.Sprintf("the %d-row sample of the data the initialisation uses", n)
+	}
+	if o.K > distinct {
+		return nil, errArg("k", "must be at most the number of distinct points in %s (%d), got %d", pointsOf, distinct, o.K)
+	}
 
 	// k-means: on the cache, or initialised on the sample and iterated
 	// over the stream.
@@ -245,6 +254,10 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 		if kMax < 2 {
 			return nil, errArg("data", "too few usable rows (%d) to choose k automatically", used)
 		}
+		if distinct < 2 {
+			return nil, errArg("data", "too few distinct points (%d) in %s to choose k automatically", distinct, pointsOf)
+		}
+		kMax = min(kMax, distinct)
 		best, ks, models, err := kmeans.ChooseK(ctx, x, n, width, nil, 2, kMax, cfg, sample)
 		if err != nil {
 			return nil, fitError(err)

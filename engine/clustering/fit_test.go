@@ -187,9 +187,9 @@ func TestFitErrors(t *testing.T) {
 		o    Options
 		want string
 	}{
-		{Options{K: -1}, "segment: k: must be >= 0 (0 chooses k automatically), got -1"},
+		{Options{K: -1}, "segment: k: must be between 2 and 1000 (or 0 to choose k automatically), got -1"},
 		{Options{K: 101}, "segment: k: 101 is more than the 100 usable rows"},
-		{Options{NInit: -2}, "segment: n_init: must be >= 1, got -2"},
+		{Options{NInit: -2}, "segment: n_init: must be between 1 and 100, got -2"},
 		{Options{Features: []string{"zz"}}, `segment: features: column "zz" not found in data (columns: x, y, tier)`},
 	} {
 		if _, err := Fit(context.Background(), src, c.o); err == nil || err.Error() != c.want {

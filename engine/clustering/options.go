@@ -1,6 +1,8 @@
 package clustering
 
 import (
+	"math"
+
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/training"
@@ -32,6 +34,15 @@ const (
 	// SilhouetteRows is the most rows the silhouette is computed on (a
 	// deterministic sample).
 	SilhouetteRows = 10000
+)
+
+// Bounds of the numeric options, documented in docs/sql.md: an upper bound
+// keeps a typo from running for hours.
+const (
+	MaxK       = 1000 // segments of a given k
+	MaxKMax    = 100  // the automatic choice fits every k in 2..k_max
+	MaxNInit   = 100
+	MaxMaxIter = 100_000
 )
 
 // Defaults fills unset options.
@@ -67,22 +78,22 @@ func (o *Options) Defaults() {
 // Validate checks the options (after Defaults).
 func (o *Options) Validate() error {
 	switch {
-	case o.K < 0:
-		return dserr.Arg(Fn, "k", "must be >= 0 (0 chooses k automatically), got %d", o.K)
-	case o.K == 1:
-		return dserr.Arg(Fn, "k", "must be at least 2 to make segments, got 1")
-	case o.KMax < 2:
-		return dserr.Arg(Fn, "k_max", "must be >= 2, got %d", o.KMax)
-	case o.KMax > 100:
-		return dserr.Arg(Fn, "k_max", "must be at most 100, got %d", o.KMax)
+	case o.Features != nil && len(o.Features) == 0:
+		// Not "every column": that is what leaving it out (nil) means.
+		return dserr.Arg(Fn, "features", "empty list; leave it out to use every column")
+	case o.K != 0 && (o.K < 2 || o.K > MaxK):
+		return dserr.Arg(Fn, "k", "must be between 2 and %d (or 0 to choose k automatically), got %d", MaxK, o.K)
+	case o.KMax < 2 || o.KMax > MaxKMax:
+		return dserr.Between(Fn, "k_max", 2, MaxKMax, o.KMax)
 	case o.Init != kmeans.KMeansPlusPlus && o.Init != kmeans.Random:
 		return dserr.Arg(Fn, "init", "must be 'kmeans++' or 'random', got %q", o.Init)
-	case o.NInit < 1:
-		return dserr.Arg(Fn, "n_init", "must be >= 1, got %d", o.NInit)
-	case o.MaxIter < 1:
-		return dserr.Arg(Fn, "max_iter", "must be >= 1, got %d", o.MaxIter)
-	case !(*o.Tol >= 0):
-		return dserr.Arg(Fn, "tol", "must be >= 0, got %g", *o.Tol)
+	case o.NInit < 1 || o.NInit > MaxNInit:
+		return dserr.Between(Fn, "n_init", 1, MaxNInit, o.NInit)
+	case o.MaxIter < 1 || o.MaxIter > MaxMaxIter:
+		return dserr.Between(Fn, "max_iter", 1, MaxMaxIter, o.MaxIter)
+	case !(*o.Tol >= 0) || math.IsInf(*o.Tol, 1):
+		// No upper bound: a large tol stops after the first iteration.
+		return dserr.Arg(Fn, "tol", "must be a finite number at least 0, got %g", *o.Tol)
 	}
 	if n, err := training.ParseSize(o.MemoryLimit); err != nil || n <= 0 {
 		return dserr.Arg(Fn, "memory_limit", "must be a size such as '2GB', got %q", o.MemoryLimit)

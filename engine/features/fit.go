@@ -23,6 +23,7 @@ const (
 const (
 	ReasonConstant   = "constant"
 	ReasonAllNull    = "all NULL"
+	ReasonInfinite   = "all infinite" // every value ±Inf, NULL and NaN aside: none to standardise
 	ReasonIdentifier = "identifier-like (unique on every row)"
 	ReasonTooLarge   = "values too large to standardise"
 )
@@ -92,6 +93,7 @@ type colFit struct {
 	drop     string // decided when the Fitter was made
 
 	mom Moments // numeric, boolean, date, timestamp
+	inf int64   // numeric: ±Inf values (counted in mom.NaN too)
 
 	counts   map[string]*int64 // categorical: exact counts of the tracked levels
 	overflow int64             // categorical: rows with a level first seen after MaxTracked
@@ -279,6 +281,9 @@ func (f *Fitter) gatherNumber(k int, c *colFit, a arrow.Array, skip []bool) numB
 			}
 			if !finite(x) {
 				s.nan++
+				if math.IsInf(x, 0) {
+					s.inf++
+				}
 				continue
 			}
 			s.vals = append(s.vals, x)
@@ -308,6 +313,7 @@ func (f *Fitter) observeNumbers(nums []numBatch, skip []bool) {
 		nums[i].c.mom.Merge(nums[i].s.moments())
 	}
 	for i := range nums {
+		nums[i].c.inf += nums[i].s.inf
 		if c := nums[i].c; c.id != nil && !c.id.done {
 			trackIDs(c.id, nums[i].a, nums[i].bm, nums[i].off, skip)
 		}
@@ -565,6 +571,8 @@ func (f *Fitter) finishColumn(c *colFit) (ColumnEncoding, string) {
 	}
 	m := &c.mom
 	switch {
+	case m.Count == 0 && c.inf > 0:
+		return enc, ReasonInfinite
 	case m.Count == 0:
 		return enc, ReasonAllNull
 	case m.Min == m.Max:

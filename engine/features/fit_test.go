@@ -253,6 +253,40 @@ func TestDropped(t *testing.T) {
 	}
 }
 
+// A numeric column whose values are all ±Inf (NULL and NaN aside) is
+// dropped as infinite, not as all NULL (training observes the rows before
+// any is skipped for a non-finite feature). A column of NaN only stays all
+// NULL: NaN counts as missing.
+func TestDroppedInfinite(t *testing.T) {
+	alloc := checked(t)
+	inf, nan := math.Inf(1), math.NaN()
+	rec := record([]string{"inf", "infnull", "infnan", "nan", "someinf"},
+		column(alloc, f64, inf, -inf, inf, inf),
+		column(alloc, f64, nil, inf, nil, -inf),
+		column(alloc, f32, inf, nan, inf, -inf),
+		column(alloc, f64, nan, nan, nan, nan),
+		column(alloc, f64, 1, inf, 2, 3))
+	defer rec.Release()
+	f, err := NewFitter(rec.Schema(), []string{"inf", "infnull", "infnan", "nan", "someinf"}, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Observe(rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	enc, dropped, err := f.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Dropped{{"inf", ReasonInfinite}, {"infnull", ReasonInfinite}, {"infnan", ReasonInfinite}, {"nan", ReasonAllNull}}
+	if !slices.Equal(dropped, want) {
+		t.Fatalf("dropped %v\nwant    %v", dropped, want)
+	}
+	if len(enc.Columns) != 1 || enc.Columns[0].Name != "someinf" || enc.Columns[0].Mean != 2 {
+		t.Fatalf("kept %+v", enc.Columns)
+	}
+}
+
 func TestNewFitterErrors(t *testing.T) {
 	schema := arrow.NewSchema([]arrow.Field{{Name: "Age", Type: i64}, {Name: "plan", Type: str}, {Name: "PLAN", Type: str}}, nil)
 	for _, tc := range []struct {

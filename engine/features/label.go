@@ -402,7 +402,9 @@ func countText(l *LabelFitter, v string, n int64) {
 // is NULL, when a classification label has a single class or more than
 // 1000, when a binary label does not have two classes, when the positive
 // class is not one of the classes (the error lists them) or is given for a
-// label that is not binary, and when a regression label is constant.
+// label that is not binary, when a regression label is constant, and when
+// its values are too large to standardise (a mean or standard deviation
+// that overflows).
 func (l *LabelFitter) Finish() (*LabelEncoding, error) {
 	name := l.field.Name
 	if l.rows == 0 {
@@ -431,6 +433,11 @@ func (l *LabelFitter) Finish() (*LabelEncoding, error) {
 			return nil, fmt.Errorf("label %q is constant (every row is %v)", name, l.mom.Min)
 		}
 		le.Mean, le.Std = l.mom.Mean, l.mom.Std()
+		// The trainer standardises the target: a sum of squares that
+		// overflows (values near ±1e154 and beyond) cannot be.
+		if !finite(le.Mean) || !finite(le.Std) || !(le.Std > 0) {
+			return nil, fmt.Errorf("label %q has values too large to standardise (from %.4g to %.4g: mean %.4g, standard deviation %.4g); rescale it, e.g. divide it by a power of 10 in the data query", name, l.mom.Min, l.mom.Max, le.Mean, le.Std)
+		}
 		return le, nil
 	}
 	if l.overflow {

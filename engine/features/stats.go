@@ -147,6 +147,7 @@ func nullCount(a arrow.Array) int {
 
 type summer struct {
 	nulls, nan, n int64
+	inf           int64 // of nan, the ±Inf values (counted by the Fitter only)
 	sum           float64
 	min, max      float64
 	vals          []float64 // non-NULL, non-NaN values of the batch

@@ -55,6 +55,17 @@ const (
 	DefaultLearningRate = 0.01
 )
 
+// Bounds of the numeric options, documented in docs/sql.md: an upper bound
+// keeps a typo from running for hours or taking the machine's memory.
+const (
+	MaxHiddenSize   = 4096      // units of one hidden layer
+	MaxLearningRate = 10        // learning_rate is in (0, MaxLearningRate]
+	MaxBatchSize    = 1_000_000 // rows per gradient step (a batch buffer each)
+	MaxEpochs       = 100_000
+	MaxPatience     = 100_000
+	MaxL2           = 1000
+)
+
 // Defaults fills unset options.
 func (o *Options) Defaults() {
 	if o.Task == "" {
@@ -106,17 +117,18 @@ func (o *Options) Validate() error {
 	if strings.TrimSpace(o.Label) == "" {
 		return bad("label", "required: name the column to predict, e.g. label := 'churned'")
 	}
+	if o.Features != nil && len(o.Features) == 0 {
+		// Not "every column": that is what leaving it out (nil) means.
+		return bad("features", "empty list; leave it out to use every column but the label")
+	}
 	switch o.Task {
 	case "auto", "binary", "multiclass", "regression":
 	default:
 		return bad("task", "must be 'auto', 'binary', 'multiclass' or 'regression', got '%s'", o.Task)
 	}
 	for _, h := range o.Hidden {
-		if h < 1 {
-			return bad("hidden", "layer sizes must be >= 1, got %d", h)
-		}
-		if h > 4096 {
-			return bad("hidden", "layer sizes must be <= 4096, got %d", h)
+		if h < 1 || h > MaxHiddenSize {
+			return bad("hidden", "layer sizes must be between 1 and %d, got %d", MaxHiddenSize, h)
 		}
 	}
 	switch o.Activation {
@@ -129,23 +141,23 @@ func (o *Options) Validate() error {
 	default:
 		return bad("optimizer", "must be 'adam' or 'sgd', got '%s'", o.Optimizer)
 	}
-	if !(o.LearningRate > 0) || o.LearningRate > 10 {
-		return bad("learning_rate", "must be > 0 (and at most 10), got %g", o.LearningRate)
+	if !(o.LearningRate > 0 && o.LearningRate <= MaxLearningRate) {
+		return LearningRateError(o.LearningRate)
 	}
-	if o.BatchSize < 1 {
-		return bad("batch_size", "must be >= 1, got %d", o.BatchSize)
+	if o.BatchSize < 1 || o.BatchSize > MaxBatchSize {
+		return dserr.Between(Fn, "batch_size", 1, MaxBatchSize, o.BatchSize)
 	}
-	if o.Epochs < 1 {
-		return bad("epochs", "must be >= 1, got %d", o.Epochs)
+	if o.Epochs < 1 || o.Epochs > MaxEpochs {
+		return dserr.Between(Fn, "epochs", 1, MaxEpochs, o.Epochs)
 	}
-	if o.L2 < 0 {
-		return bad("l2", "must be >= 0, got %g", o.L2)
+	if !(o.L2 >= 0 && o.L2 <= MaxL2) {
+		return dserr.Between(Fn, "l2", 0, MaxL2, o.L2)
 	}
 	if f := *o.ValidationFraction; !(f >= 0 && f < 1) {
-		return bad("validation_fraction", "must be in [0, 1), got %g", f)
+		return bad("validation_fraction", "must be at least 0 and less than 1, got %g", f)
 	}
-	if o.Patience < 1 {
-		return bad("patience", "must be >= 1, got %d", o.Patience)
+	if o.Patience < 1 || o.Patience > MaxPatience {
+		return dserr.Between(Fn, "patience", 1, MaxPatience, o.Patience)
 	}
 	switch o.ClassWeight {
 	case "none", "balanced":
@@ -156,6 +168,11 @@ func (o *Options) Validate() error {
 		return bad("memory_limit", "%v", err)
 	}
 	return nil
+}
+
+// LearningRateError is the error of a learning rate outside (0, MaxLearningRate].
+func LearningRateError(v float64) error {
+	return dserr.Arg(Fn, "learning_rate", "must be greater than 0 and at most %d, got %g", MaxLearningRate, v)
 }
 
 // ParseSize reads a DuckDB-style size: "2GB", "512 MB", "1.5GiB", "100000" (bytes).
