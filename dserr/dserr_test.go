@@ -1,6 +1,7 @@
 package dserr
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -53,5 +54,23 @@ func TestInFunc(t *testing.T) {
 	}
 	if _, ok := InFunc("predict", io.EOF); ok {
 		t.Fatal("a plain error was taken for an *Error")
+	}
+}
+
+func TestInFuncCopies(t *testing.T) {
+	orig := New(NotFound, "", "model", "no model")
+	de, _ := InFunc("predict", orig)
+	if de == orig || orig.Func != "" {
+		t.Fatalf("InFunc changed the error it was given: %q", orig.Func)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	err := Cancel("train_perceptron", "", context.DeadlineExceeded)
+	if err.Error() != "train_perceptron: cancelled: context deadline exceeded" {
+		t.Fatalf("text %q", err)
+	}
+	if !errors.Is(err, Cancelled) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		t.Fatal("errors.Is does not see the code and the context's error")
 	}
 }

@@ -410,7 +410,7 @@ func EachBatch(ctx context.Context, src Source, fnName string, fn func(arrow.Rec
 			return err
 		}
 		if err := ctx.Err(); err != nil {
-			return dserr.New(dserr.Cancelled, fnName, "", "cancelled: %v", err)
+			return dserr.Cancel(fnName, "", err)
 		}
 	}
 }
@@ -639,7 +639,7 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 				end = min(end, n)
 				step(e.d.xTrain[s*width:end*width], e.d.yTrain[s:end], end-s)
 				if k%256 == 255 && ctx.Err() != nil {
-					return nil, best, dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", ctx.Err())
+					return nil, best, dserr.Cancel(Fn, "", ctx.Err())
 				}
 			}
 		} else {
@@ -648,14 +648,17 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 					m := min(bs, n-s)
 					step(x[s*width:], y[s:], m)
 				}
-				return ctx.Err()
+				if err := ctx.Err(); err != nil {
+					return dserr.Cancel(Fn, "", err)
+				}
+				return nil
 			})
 			if err != nil {
 				return nil, best, err
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, best, dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", err)
+			return nil, best, dserr.Cancel(Fn, "", err)
 		}
 		ev := Epoch{Epoch: epoch, TrainLoss: sum / float64(max(cnt, 1)), ValidLoss: Num(math.NaN()), ValidMetric: Num(math.NaN())}
 		score := ev.TrainLoss

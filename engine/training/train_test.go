@@ -207,8 +207,8 @@ func TestSinglePassDeterministicAcrossProcs(t *testing.T) {
 	}
 }
 
-// A cancelled training returns the cancellation, whenever it comes, and
-// leaks no batch.
+// A cancelled training returns the cancellation, with the context's error
+// in its chain, whenever it comes, and leaks no batch.
 func TestTrainCancelled(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	defer mem.AssertSize(t, 0)
@@ -225,8 +225,8 @@ func TestTrainCancelled(t *testing.T) {
 		}
 		_, err := Train(ctx, cs, o)
 		cancel()
-		if !errors.Is(err, dserr.Cancelled) {
-			t.Errorf("cancelled after %d batches: %v, want a cancellation", after, err)
+		if !errors.Is(err, dserr.Cancelled) || !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled after %d batches: %v, want a cancellation that wraps context.Canceled", after, err)
 		}
 	}
 }
