@@ -49,6 +49,8 @@ const (
 	DefaultPatience           = 5
 	DefaultMemoryLimit        = "2GB"
 	DefaultSeed               = 42
+	// MaxLayer is the largest hidden layer.
+	MaxLayer = 4096
 	// DefaultLearningRate is Adam's step size (with or without hidden layers:
 	// at batch 256 on standardised inputs it reaches the optimum in few epochs,
 	// where sklearn's 0.001 needs many more).
@@ -112,11 +114,8 @@ func (o *Options) Validate() error {
 		return bad("task", "must be 'auto', 'binary', 'multiclass' or 'regression', got '%s'", o.Task)
 	}
 	for _, h := range o.Hidden {
-		if h < 1 {
-			return bad("hidden", "layer sizes must be >= 1, got %d", h)
-		}
-		if h > 4096 {
-			return bad("hidden", "layer sizes must be <= 4096, got %d", h)
+		if h < 1 || h > MaxLayer {
+			return bad("hidden", "layer sizes must be between 1 and %d, got %d", MaxLayer, h)
 		}
 	}
 	switch o.Activation {
@@ -152,10 +151,13 @@ func (o *Options) Validate() error {
 	default:
 		return bad("class_weight", "must be 'none' or 'balanced', got '%s'", o.ClassWeight)
 	}
-	if _, err := ParseSize(o.MemoryLimit); err != nil {
+	limit, err := ParseSize(o.MemoryLimit)
+	if err != nil {
 		return bad("memory_limit", "%v", err)
 	}
-	return nil
+	// The hidden layers alone, with one input and one output: a network
+	// too large whatever the data is refused before any is read.
+	return checkNetwork(o, 1, 1, limit)
 }
 
 // ParseSize reads a DuckDB-style size: "2GB", "512 MB", "1.5GiB", "100000" (bytes).

@@ -219,16 +219,27 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	hashCols = append(hashCols, labelIdx)
 
-	// Pass 2: encode into the cache (or learn that it does not fit), from
-	// the copy when there is one.
+	// The network's size, now that the input width is known, before
+	// anything of it or of the cache is allocated.
 	width := enc.Width
+	outputs := 1
+	if le.Task == features.TaskMulticlass {
+		outputs = len(le.Levels)
+	}
+	if err := checkNetwork(&o, width, outputs, memLimit); err != nil {
+		return nil, err
+	}
+	netBytes := NetworkWeights(width, o.Hidden, outputs) * bytesPerWeight(o.Optimizer, o.BatchSize)
+
+	// Pass 2: encode into the cache (or learn that it does not fit next
+	// to the network), from the copy when there is one.
 	frac := *o.ValidationFraction
 	est := rows * int64(width+2) * 8
 	mode := "cached"
-	if est > memLimit {
+	if est+netBytes > memLimit {
 		mode = "streamed"
 	}
-	if keep != nil && (mode != "cached" || !keep.usable(hashCols, est)) {
+	if keep != nil && (mode != "cached" || !keep.usable(hashCols, est+netBytes)) {
 		keep.free()
 		keep = nil
 	}
