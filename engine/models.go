@@ -53,7 +53,7 @@ type TrainOptions struct {
 	Patience           int      // default 5
 	ClassWeight        string   // "none" (default) or "balanced"
 	Positive           *string  // binary: the positive class, as text (default the larger label value)
-	MemoryLimit        string   // default "2GB"
+	MemoryLimit        string   // default the smaller of "2GB" and DuckDB's memory_limit
 	Seed               *int64   // default 42
 
 	// Progress, when set, is called after every epoch, on the goroutine
