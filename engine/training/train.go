@@ -712,7 +712,7 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 		ev := Epoch{Epoch: epoch, TrainLoss: sum / float64(max(cnt, 1)), ValidLoss: Num(math.NaN()), ValidMetric: Num(math.NaN())}
 		score := ev.TrainLoss
 		if useValid {
-			l, m, err := e.evaluate(ctx)
+			l, m, err := e.evaluate()
 			if err != nil {
 				return nil, best, err
 			}
@@ -771,10 +771,11 @@ func cloneLayers(src, dst []perceptron.Layer) []perceptron.Layer {
 	return dst
 }
 
-// evaluate computes the validation loss and metric of the current model.
-func (e *epochRunner) evaluate(ctx context.Context) (loss, metric float64, err error) {
+// evaluate computes the validation loss and metric of the current model;
+// only the streamed validation (validStream) can fail.
+func (e *epochRunner) evaluate() (loss, metric float64, err error) {
 	if e.validStream != nil {
-		return e.evaluateStreamed(ctx)
+		return e.evaluateStreamed()
 	}
 	n := len(e.d.yValid)
 	x, y := e.d.xValid, e.d.yValid
@@ -816,9 +817,10 @@ const aucBins = 1 << 16
 // evaluateStreamed is evaluate over validation rows streamed in batches,
 // in memory that does not grow with them: the loss and accuracy are sums,
 // the RMSE a sum of squares, and the AUC is computed from the positive and
-// negative counts per bin of probability (rows in one bin count as ties:
-// within 1/aucBins of the exact AUC's ranking).
-func (e *epochRunner) evaluateStreamed(ctx context.Context) (loss, metric float64, err error) {
+// negative counts per bin of probability (a positive and a negative row in
+// one bin count as a tie). The pass ends with a Cancelled error when the
+// training's context is done.
+func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 	k := max(e.model.Outputs(), 1)
 	var pos, neg []float64
 	if e.task == perceptron.Binary {
