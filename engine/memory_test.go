@@ -80,3 +80,26 @@ func TestStreamedTrainingMemory(t *testing.T) {
 		t.Errorf("peak RSS %.0f MB with validation rows, %.0f MB without: the validation rows were held (146 MB encoded)", with, without)
 	}
 }
+
+// The Go API takes the same default memory_limit as SQL: the smaller of
+// 2GB and DuckDB's memory_limit (here the engine's option), so the 22 MB
+// of encoded rows of 100,000 customers stream under a 20MB setting.
+func TestTrainPerceptronMemoryLimitDefault(t *testing.T) {
+	ctx := testContext(t)
+	e := openMemory(t, ctx, engine.WithMemoryLimit("20MB"))
+	data := "SELECT * FROM demo_customers(100000)"
+	r, err := e.TrainPerceptron(ctx, "m", data, engine.TrainOptions{Label: "churned", Epochs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode != "streamed" {
+		t.Errorf("mode %s under DuckDB's memory_limit 20MB, want streamed", r.Mode)
+	}
+	r, err = e.TrainPerceptron(ctx, "m", data, engine.TrainOptions{Label: "churned", Epochs: 1, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode != "cached" {
+		t.Errorf("mode %s with memory_limit 1GB given, want cached", r.Mode)
+	}
+}
