@@ -88,21 +88,32 @@ func Wrap(code error, fn, arg string, cause error) error {
 	return &Error{Code: code, Func: fn, Arg: arg, Msg: cause.Error(), Err: cause}
 }
 
+// Cancel returns the Cancelled error of function fn (and argument arg, or
+// "") that cause, the context's error, ended: its text is "fn: arg:
+// cancelled: " and cause's text, and errors.Is finds both Cancelled and
+// cause (context.Canceled or context.DeadlineExceeded).
+func Cancel(fn, arg string, cause error) *Error {
+	return &Error{Code: Cancelled, Func: fn, Arg: arg, Msg: "cancelled: " + cause.Error(), Err: cause}
+}
+
 // Arg is shorthand for New(InvalidArgument, fn, arg, ...).
 func Arg(fn, arg, format string, a ...any) *Error {
 	return New(InvalidArgument, fn, arg, format, a...)
 }
 
-// InFunc returns err with its function set to fn when err is an *Error
-// raised below the SQL layer (the store, a kernel) without one, and false
-// when err is not an *Error.
+// InFunc returns err as an *Error of function fn when err is an *Error
+// raised below the SQL layer (the store, a kernel) without one: a copy with
+// its function set (err itself is never changed), or err's *Error as it
+// is when it names a function; and false when err is not an *Error.
 func InFunc(fn string, err error) (*Error, bool) {
 	var de *Error
 	if !errors.As(err, &de) {
 		return nil, false
 	}
 	if de.Func == "" {
-		de.Func = fn
+		c := *de
+		c.Func = fn
+		return &c, true
 	}
 	return de, true
 }

@@ -1,6 +1,7 @@
 package dserr
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -74,5 +75,23 @@ func TestRangeText(t *testing.T) {
 		if !errors.Is(c.err, InvalidArgument) {
 			t.Errorf("%q: not InvalidArgument", c.err)
 		}
+	}
+}
+
+func TestInFuncCopies(t *testing.T) {
+	orig := New(NotFound, "", "model", "no model")
+	de, _ := InFunc("predict", orig)
+	if de == orig || orig.Func != "" {
+		t.Fatalf("InFunc changed the error it was given: %q", orig.Func)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	err := Cancel("train_perceptron", "", context.DeadlineExceeded)
+	if err.Error() != "train_perceptron: cancelled: context deadline exceeded" {
+		t.Fatalf("text %q", err)
+	}
+	if !errors.Is(err, Cancelled) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		t.Fatal("errors.Is does not see the code and the context's error")
 	}
 }

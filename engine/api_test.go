@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -703,5 +704,84 @@ func TestPredictReader(t *testing.T) {
 	// The engine's pool (one connection) is free throughout.
 	if n := queryInt(t, ctx, db, `SELECT count(*) FROM models()`); n != 1 {
 		t.Errorf("models: %d", n)
+	}
+}
+
+// The typed calls' errors carry the context's error: when the deadline
+// passes during a training, errors.Is(err, context.DeadlineExceeded)
+// holds (and dserr.Cancelled), and nothing is saved; so it does for every
+// typed call given a context whose deadline has passed. In a child
+// process, as the other cancellation tests.
+func TestAPIDeadlineExceeded(t *testing.T) {
+	if !inChild(t.Name()) {
+		runChild(t, t.Name(), "a training past its deadline failed or crashed the process")
+		return
+	}
+	ctx := context.Background()
+	e, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	mustExec(t, ctx, e.DB(), `CREATE TABLE c AS SELECT * FROM demo_customers(5000)`)
+	if _, err := e.TrainPerceptron(ctx, "kept", "c", engine.TrainOptions{Label: "churned", Epochs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// The deadline passes while the first epoch's Progress waits for it:
+	// mid-training, whatever the machine's speed.
+	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	epochs := 0
+	_, err = e.TrainPerceptron(dctx, "m", "c", engine.TrainOptions{Label: "churned", Epochs: 100, Progress: func(engine.Epoch) {
+		epochs++
+		<-dctx.Done()
+	}})
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, dserr.Cancelled) {
+		t.Errorf("training past its deadline: %v (%T), want an error that is context.DeadlineExceeded and dserr.Cancelled", err, err)
+	}
+	if epochs != 1 {
+		t.Errorf("%d epochs ran, want the deadline to pass in the first", epochs)
+	}
+	if list, err := e.Models(ctx); err != nil || len(list) != 1 {
+		t.Errorf("after the training past its deadline models lists %+v (%v), want only the model trained before", list, err)
+	}
+
+	past, cancelPast := context.WithDeadline(ctx, time.Now().Add(-time.Second))
+	defer cancelPast()
+	calls := map[string]func() error{
+		"TrainPerceptron": func() error {
+			_, err := e.TrainPerceptron(past, "m", "c", engine.TrainOptions{Label: "churned"})
+			return err
+		},
+		"Segment": func() error {
+			_, err := e.Segment(past, "s", "c", engine.SegmentOptions{K: 2, Features: []string{"tenure_months", "monthly_spend"}})
+			return err
+		},
+		"Predict": func() error {
+			rr, err := e.Predict(past, "kept", "c")
+			if err == nil {
+				defer rr.Release()
+				for rr.Next() {
+				}
+				err = rr.Err()
+			}
+			return err
+		},
+		"Evaluate": func() error {
+			_, err := e.Evaluate(past, "kept", "c", engine.EvalOptions{})
+			return err
+		},
+		"Models": func() error {
+			_, err := e.Models(past)
+			return err
+		},
+		"ExportModel": func() error {
+			return e.ExportModel(past, "kept", 0, filepath.Join(t.TempDir(), "kept.json"))
+		},
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s past its deadline: %v, want an error that is context.DeadlineExceeded", name, err)
+		}
 	}
 }

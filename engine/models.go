@@ -53,7 +53,7 @@ type TrainOptions struct {
 	Patience           int      // default 5
 	ClassWeight        string   // "none" (default) or "balanced"
 	Positive           *string  // binary: the positive class, as text (default the larger label value)
-	MemoryLimit        string   // default "2GB"
+	MemoryLimit        string   // default the smaller of "2GB" and DuckDB's memory_limit
 	Seed               *int64   // default 42
 
 	// Progress, when set, is called after every epoch, on the goroutine
@@ -309,7 +309,8 @@ func (e *Engine) ImportModel(ctx context.Context, name, path string) (int, error
 
 // apiError makes err a *dserr.Error of function fn: a ducksight error
 // keeps its text and code (its function set when it had none); an error
-// that comes with a cancelled ctx is dserr.Cancelled; an error that crossed DuckDB as
+// that comes with a cancelled ctx is dserr.Cancelled and wraps ctx's
+// error (errors.Is(err, context.DeadlineExceeded) holds); an error that crossed DuckDB as
 // text (a statement run through SQL) loses DuckDB's class prefix and
 // LINE marker and keeps ducksight's "fn: arg: message" as function,
 // argument and message (dserr.DataQuery: what fails once a checked call
@@ -317,14 +318,19 @@ func (e *Engine) ImportModel(ctx context.Context, name, path string) (int, error
 func apiError(ctx context.Context, fn string, err error) error {
 	if de, ok := dserr.InFunc(fn, err); ok {
 		// A failure the cancellation caused (a connection or the data
-		// query stopping) keeps its text and gets its code.
-		if ctx.Err() != nil && (de.Code == dserr.Internal || de.Code == dserr.DataQuery) {
-			return &dserr.Error{Code: dserr.Cancelled, Func: de.Func, Arg: de.Arg, Msg: de.Msg, Err: de}
+		// query stopping) keeps its text and gets its code; with the
+		// context's error in its chain, so errors.Is(err,
+		// context.DeadlineExceeded) holds.
+		if cerr := ctx.Err(); cerr != nil && (de.Code == dserr.Internal || de.Code == dserr.DataQuery || de.Code == dserr.Cancelled) {
+			if de.Code == dserr.Cancelled && errors.Is(de, cerr) {
+				return de
+			}
+			return &dserr.Error{Code: dserr.Cancelled, Func: de.Func, Arg: de.Arg, Msg: de.Msg, Err: errors.Join(de, cerr)}
 		}
 		return de
 	}
-	if ctx.Err() != nil {
-		return &dserr.Error{Code: dserr.Cancelled, Func: fn, Msg: "cancelled: " + ctx.Err().Error(), Err: err}
+	if cerr := ctx.Err(); cerr != nil {
+		return &dserr.Error{Code: dserr.Cancelled, Func: fn, Msg: "cancelled: " + cerr.Error(), Err: errors.Join(err, cerr)}
 	}
 	var dd *duckdb.Error
 	if !errors.As(err, &dd) {

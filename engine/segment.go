@@ -22,7 +22,7 @@ type SegmentOptions struct {
 	NInit       int      // default 3
 	MaxIter     int      // default 300
 	Tol         *float64 // default 1e-4
-	MemoryLimit string   // default "2GB"
+	MemoryLimit string   // default the smaller of "2GB" and DuckDB's memory_limit
 	Seed        *int64   // default 42
 }
 

@@ -276,7 +276,7 @@ func TestTrainDeterministicAcrossThreads(t *testing.T) {
 		}
 		db := e.DB()
 		mustExec(t, ctx, db, `CREATE TABLE c AS SELECT * FROM demo_customers(20000)`)
-		for _, limit := range []string{"2GB", "1KB"} {
+		for _, limit := range []string{"2GB", "1MB"} {
 			var version int
 			if err := db.QueryRowContext(ctx, train, limit).Scan(&version); err != nil {
 				e.Close()
@@ -291,7 +291,7 @@ func TestTrainDeterministicAcrossThreads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, limit := range []string{"2GB", "1KB"} {
+	for _, limit := range []string{"2GB", "1MB"} {
 		one, two := docs[limit][1], docs[limit][2]
 		// Everything the training computes (weights, preprocessing,
 		// losses and metrics per epoch) first ...

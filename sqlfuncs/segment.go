@@ -42,7 +42,7 @@ var segmentFn = &Function{
 			{Name: "n_init", Type: udf.Integer, Doc: "initialisations tried, the lowest inertia kept (default 3)"},
 			{Name: "max_iter", Type: udf.Integer, Doc: "most Lloyd iterations per initialisation (default 300)"},
 			{Name: "tol", Type: udf.Double, Doc: "stop when the centroids move less than this, relative to the data's variance (default 1e-4)"},
-			{Name: "memory_limit", Type: udf.Varchar, Doc: "most memory for the encoded rows before every iteration streams them (default '2GB')"},
+			{Name: "memory_limit", Type: udf.Varchar, Doc: "most memory for the encoded rows before every iteration streams them (default the smaller of '2GB' and DuckDB's memory_limit)"},
 			{Name: "seed", Type: udf.BigInt, Doc: "seed of the initialisation and samples (default 42)"},
 		},
 		Mutates: true,
@@ -93,7 +93,7 @@ func segmentOptions(a args) (clustering.Options, error) {
 		}
 		o.Tol = &t
 	}
-	if o.MemoryLimit, err = a.namedString("memory_limit", o.MemoryLimit); err != nil {
+	if o.MemoryLimit, err = a.namedString("memory_limit", ""); err != nil { // "": trainingMemoryLimit's default
 		return o, err
 	}
 	if _, _, ok := a.named("seed"); ok {
@@ -114,6 +114,10 @@ func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o 
 	fn := segmentFn.Name
 	if strings.TrimSpace(name) == "" {
 		return nil, 0, dserr.Arg(fn, "model", "must not be empty")
+	}
+	var err error
+	if o.MemoryLimit, err = trainingMemoryLimit(ctx, h, fn, o.MemoryLimit); err != nil {
+		return nil, 0, err
 	}
 	o.Defaults()
 	if err := o.Validate(); err != nil {
@@ -151,6 +155,9 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	}
 	o, err := segmentOptions(a)
 	if err != nil {
+		return nil, err
+	}
+	if o.MemoryLimit, err = trainingMemoryLimit(b.Ctx, b.Host, a.fn, o.MemoryLimit); err != nil {
 		return nil, err
 	}
 	if err := o.Validate(); err != nil {

@@ -59,7 +59,7 @@ var trainPerceptron = &Function{
 			{Name: "patience", Type: udf.Integer, Doc: "epochs without improvement before stopping (default 5)"},
 			{Name: "class_weight", Type: udf.Varchar, Doc: "'none' (default) or 'balanced'"},
 			{Name: "positive", Type: udf.Any, Doc: "binary: the positive class (default the larger label value)"},
-			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the encoded data before training streams instead (default '2GB')"},
+			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the encoded data and the network before training streams instead (default the smaller of '2GB' and DuckDB's memory_limit)"},
 			{Name: "seed", Type: udf.BigInt, Doc: "random seed (default 42)"},
 		},
 		Mutates: true,
@@ -113,6 +113,10 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 		return nil, dserr.Arg(fn, "model", "must not be empty")
 	}
 	o.Task = strings.ToLower(o.Task)
+	var err error
+	if o.MemoryLimit, err = trainingMemoryLimit(b.Ctx, b.Host, fn, o.MemoryLimit); err != nil {
+		return nil, err
+	}
 	o.Defaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -251,7 +255,7 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Positive, err = a.namedText("positive"); err != nil {
 		return o, err
 	}
-	if o.MemoryLimit, err = a.namedString("memory_limit", training.DefaultMemoryLimit); err != nil {
+	if o.MemoryLimit, err = a.namedString("memory_limit", ""); err != nil { // "": newTraining's default
 		return o, err
 	}
 	if _, _, ok := a.named("seed"); ok {

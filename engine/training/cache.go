@@ -250,7 +250,7 @@ func fingerprintAsync(ctx context.Context, batches []arrow.RecordBatch, fates []
 		var h []uint64
 		for i, rec := range batches {
 			if i%64 == 0 && ctx.Err() != nil {
-				err = dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", ctx.Err())
+				err = dserr.Cancel(Fn, "", ctx.Err())
 				return
 			}
 			h = features.RowHashes(rec, hashCols, 0, h)
@@ -316,7 +316,7 @@ func parallelBatches[S any](ctx context.Context, n int, fn func(s *S, i int)) er
 		panic(panicked)
 	}
 	if err := ctx.Err(); err != nil {
-		return dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", err)
+		return dserr.Cancel(Fn, "", err)
 	}
 	return nil
 }

@@ -16,6 +16,11 @@
 // streamed a second time instead. Both ways give the same model, bit for
 // bit.
 //
+// memory_limit bounds the network (checked before it is allocated:
+// checkNetwork), the cache, the copy, and in streamed mode the shuffle
+// buffer and the validation rows; validation rows that do not fit are
+// streamed after every epoch (streamValid) instead of held.
+//
 // It knows nothing of DuckDB: a Source hands it Arrow record batches.
 // Everything random takes Options.Seed, so the same rows in the same order
 // with the same options give a bit-identical model, whatever GOMAXPROCS.

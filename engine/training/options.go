@@ -164,10 +164,13 @@ func (o *Options) Validate() error {
 	default:
 		return bad("class_weight", "must be 'none' or 'balanced', got '%s'", o.ClassWeight)
 	}
-	if _, err := ParseSize(o.MemoryLimit); err != nil {
+	limit, err := ParseSize(o.MemoryLimit)
+	if err != nil {
 		return bad("memory_limit", "%v", err)
 	}
-	return nil
+	// The hidden layers alone, with one input and one output: a network
+	// too large whatever the data is refused before any is read.
+	return checkNetwork(o, 1, 1, limit)
 }
 
 // LearningRateError is the error of a learning rate outside (0, MaxLearningRate].

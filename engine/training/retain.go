@@ -97,6 +97,7 @@ func (r *retainer) hashes(cols []int) ([][]uint64, bool) {
 
 // add copies the needed columns of rec (rows is the number of rows seen so
 // far, rec's included) and returns the copy, which stays valid until free.
+// The copy's NULL counts are computed, so goroutines may read it at once.
 // It reports false when the copy would no longer leave room for the
 // encoded cache within the memory limit; the caller then frees the
 // retainer and streams a second pass.
@@ -120,6 +121,10 @@ func (r *retainer) add(rec arrow.RecordBatch, rows int64) (arrow.RecordBatch, bo
 		if err != nil {
 			return nil, false, err
 		}
+		// An array counts its NULLs on first use, and that count is a
+		// write: count them now, before the copy is shared by fitPass's
+		// goroutines, which then only read it.
+		c.NullN()
 		cols[i] = c
 	}
 	cp := array.NewRecordBatch(r.schema, cols, n)

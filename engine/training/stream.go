@@ -9,14 +9,37 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 )
 
-// shuffleRows is the shuffle buffer of the streamed mode, in rows.
-const shuffleRows = 1 << 16
+// The shuffle buffer of the streamed mode holds between minShuffleRows and
+// maxShuffleRows rows: as many as half of the memory left to the data
+// allows (streamShuffleRows).
+const (
+	minShuffleRows = 2048
+	maxShuffleRows = 1 << 16
+)
+
+// streamShuffleRows is the size in rows of the streamed mode's shuffle
+// buffer when budget bytes are left for the data: its two copies of the
+// encoded rows take at most half of budget, within [minShuffleRows,
+// maxShuffleRows].
+func streamShuffleRows(budget int64, width int) int {
+	rows := budget / 2 / shuffleBytes(1, width)
+	return int(min(max(rows, minShuffleRows), maxShuffleRows))
+}
+
+// shuffleBytes is the memory of a shuffle buffer of rows rows: the rows
+// and their labels, gathered, then permuted into a second buffer.
+func shuffleBytes(rows, width int) int64 { return 2 * int64(rows) * int64(width+1) * 8 }
+
+// validBytesPerRow is the memory a cached validation row takes: its
+// encoded inputs and label, its outputs, and the metric's sort keys.
+func validBytesPerRow(width, outputs int) int64 { return int64(width+1+outputs)*8 + 32 }
 
 // streamTrain is one epoch of the streamed mode: it re-streams the data,
-// encodes the training rows (the validation rows are cached), and hands
-// them to fn in shuffled blocks of shuffleRows rows.
+// encodes the training rows (the validation rows are cached, or streamed
+// by streamValid), and hands them to fn in shuffled blocks of shuffleRows
+// rows.
 func streamTrain(ctx context.Context, src Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
-	hashCols []int, split splitter, width int, seed uint64, e *epochRunner, fn func(x, y []float64, n int) error) error {
+	hashCols []int, split splitter, width, shuffleRows int, seed uint64, e *epochRunner, fn func(x, y []float64, n int) error) error {
 	buf := make([]float64, 0, shuffleRows*width)
 	ybuf := make([]float64, 0, shuffleRows)
 	xs := make([]float64, shuffleRows*width)
@@ -83,4 +106,47 @@ func streamTrain(ctx context.Context, src Source, b *features.Binding, le *featu
 		return err
 	}
 	return flush()
+}
+
+// streamValid is one pass of the streamed validation, for a streamed
+// training whose validation rows do not fit in memory: it re-streams the
+// data and hands fn the validation rows of each batch, encoded, with their
+// labels (standardised by target when it is set).
+func streamValid(ctx context.Context, src Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
+	hashCols []int, split splitter, width int, target *TargetScale, fn func(x, y []float64, n int) error) error {
+	var skipBuf []bool
+	var hashes []uint64
+	var buf, ybuf []float64
+	return eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+		n := int(rec.NumRows())
+		skip := resetSkip(&skipBuf, n)
+		le.MarkSkips(rec.Column(labelIdx), skip)
+		b.BadRows(rec, skip)
+		hashes = features.RowHashes(rec, hashCols, split.seed, hashes)
+		rows := 0
+		for i := range skip {
+			if !skip[i] && !split.valid(hashes[i]) {
+				skip[i] = true
+			}
+			if !skip[i] {
+				rows++
+			}
+		}
+		if rows == 0 {
+			return nil
+		}
+		if cap(buf) < n*width {
+			buf = make([]float64, n*width)
+			ybuf = make([]float64, n)
+		}
+		x, y := buf[:n*width], ybuf[:n]
+		b.Encode(rec, skip, x)
+		le.Encode(rec.Column(labelIdx), skip, y[:rows])
+		if target != nil {
+			for j := range y[:rows] {
+				y[j] = (y[j] - target.Mean) / target.Std
+			}
+		}
+		return fn(x[:rows*width], y[:rows], rows)
+	})
 }

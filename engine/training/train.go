@@ -219,16 +219,27 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	hashCols = append(hashCols, labelIdx)
 
-	// Pass 2: encode into the cache (or learn that it does not fit), from
-	// the copy when there is one.
+	// The network's size, now that the input width is known, before
+	// anything of it or of the cache is allocated.
 	width := enc.Width
+	outputs := 1
+	if le.Task == features.TaskMulticlass {
+		outputs = len(le.Levels)
+	}
+	if err := checkNetwork(&o, width, outputs, memLimit); err != nil {
+		return nil, err
+	}
+	netBytes := NetworkWeights(width, o.Hidden, outputs) * bytesPerWeight(o.Optimizer, o.BatchSize)
+
+	// Pass 2: encode into the cache (or learn that it does not fit next
+	// to the network), from the copy when there is one.
 	frac := *o.ValidationFraction
 	est := rows * int64(width+2) * 8
 	mode := "cached"
-	if est > memLimit {
+	if est+netBytes > memLimit {
 		mode = "streamed"
 	}
-	if keep != nil && (mode != "cached" || !keep.usable(hashCols, est)) {
+	if keep != nil && (mode != "cached" || !keep.usable(hashCols, est+netBytes)) {
 		keep.free()
 		keep = nil
 	}
@@ -236,6 +247,16 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	defer cacheMem.Free()
 	var d dataset
 	d.width = width
+	d.validCap = -1
+	shuffleRows := 0
+	if mode == "streamed" {
+		// What the network leaves of memory_limit holds the shuffle
+		// buffer, then the validation rows while they fit (beyond, they
+		// are streamed too: streamValid).
+		budget := memLimit - netBytes
+		shuffleRows = streamShuffleRows(budget, width)
+		d.validCap = max(budget-shuffleBytes(shuffleRows, width), 0) / validBytesPerRow(width, outputs)
+	}
 	var skippedLabel, skippedBad int64
 	var fp uint64
 	split := splitter{frac: frac, seed: uint64(o.Seed)}
@@ -254,11 +275,17 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 		fingerprint = fingerprintAsync(ctx, keep.batches, fates, hashCols)
 		defer fingerprint()
 	} else {
+		vcap := int64(float64(rows)*frac*1.1) + 4096
 		if mode == "cached" {
-			vcap := int64(float64(rows)*frac*1.1) + 4096
 			// Filled by append: the capacity's old contents never show.
 			d.xTrain = cacheMem.RawFloat64s(int(rows * int64(width)))[:0]
 			d.yTrain = cacheMem.RawFloat64s(int(rows))[:0]
+		} else if frac > 0 {
+			// At most validCap rows, in place: the rows of a split
+			// larger than the estimate are streamed, never grown into.
+			vcap = min(vcap, d.validCap)
+		}
+		if frac > 0 {
 			d.xValid = cacheMem.RawFloat64s(int(vcap * int64(width)))[:0]
 			d.yValid = cacheMem.RawFloat64s(int(vcap))[:0]
 		}
@@ -326,7 +353,12 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: task, classes: len(le.Levels)}
 	if mode == "streamed" {
 		ep.stream = func(fn func(x, y []float64, n int) error) error {
-			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, uint64(o.Seed), &ep, fn)
+			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, shuffleRows, uint64(o.Seed), &ep, fn)
+		}
+		if d.validStreamed {
+			ep.validStream = func(fn func(x, y []float64, n int) error) error {
+				return streamValid(ctx, src, binding, le, labelIdx, hashCols, split, width, d.target, fn)
+			}
 		}
 	}
 	if fingerprint != nil {
@@ -410,7 +442,7 @@ func EachBatch(ctx context.Context, src Source, fnName string, fn func(arrow.Rec
 			return err
 		}
 		if err := ctx.Err(); err != nil {
-			return dserr.New(dserr.Cancelled, fnName, "", "cancelled: %v", err)
+			return dserr.Cancel(fnName, "", err)
 		}
 	}
 }
@@ -435,11 +467,16 @@ type dataset struct {
 	xTrain, xValid       []float64
 	yTrain, yValid       []float64
 	trainRows, validRows int64
-	classCounts          map[int]float64 // classification: training rows per class
-	ySum, ySumSq         float64         // regression: sums of the training labels
-	target               *TargetScale    // regression: the standardisation applied to labels
-	buf, ybuf            []float64       // one encoded batch
-	hashes, fph          []uint64
+	// validCap is the most validation rows the streamed mode caches (-1:
+	// no cap); validStreamed is set when there were more, and the cache
+	// of them was given up (streamValid reads them every epoch).
+	validCap      int64
+	validStreamed bool
+	classCounts   map[int]float64 // classification: training rows per class
+	ySum, ySumSq  float64         // regression: sums of the training labels
+	target        *TargetScale    // regression: the standardisation applied to labels
+	buf, ybuf     []float64       // one encoded batch
+	hashes, fph   []uint64
 }
 
 // TargetScale standardises a regression label: the network learns
@@ -476,8 +513,17 @@ func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.L
 		k++
 		if split.valid(hashes[i]) {
 			d.validRows++
-			d.xValid = append(d.xValid, x...)
-			d.yValid = append(d.yValid, y)
+			switch {
+			case d.validStreamed:
+			case d.validCap >= 0 && len(d.yValid) == cap(d.yValid):
+				// More validation rows than the memory left holds:
+				// they are streamed every epoch instead.
+				d.validStreamed = true
+				d.xValid, d.yValid = nil, nil
+			default:
+				d.xValid = append(d.xValid, x...)
+				d.yValid = append(d.yValid, y)
+			}
 			continue
 		}
 		d.trainRows++
@@ -575,7 +621,10 @@ type epochRunner struct {
 	task    perceptron.Task
 	classes int
 	stream  func(fn func(x, y []float64, n int) error) error // streamed mode: one pass of shuffled train rows
-	epoch   int                                              // the epoch running
+	// validStream, when set, is one pass over the validation rows (the
+	// streamed mode, when they do not fit in memory).
+	validStream func(fn func(x, y []float64, n int) error) error
+	epoch       int // the epoch running
 	// afterFirst, when set, runs once the first epoch is done.
 	afterFirst func() error
 	out        []float64 // evaluate's predictions
@@ -639,7 +688,7 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 				end = min(end, n)
 				step(e.d.xTrain[s*width:end*width], e.d.yTrain[s:end], end-s)
 				if k%256 == 255 && ctx.Err() != nil {
-					return nil, best, dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", ctx.Err())
+					return nil, best, dserr.Cancel(Fn, "", ctx.Err())
 				}
 			}
 		} else {
@@ -648,19 +697,25 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 					m := min(bs, n-s)
 					step(x[s*width:], y[s:], m)
 				}
-				return ctx.Err()
+				if err := ctx.Err(); err != nil {
+					return dserr.Cancel(Fn, "", err)
+				}
+				return nil
 			})
 			if err != nil {
 				return nil, best, err
 			}
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, best, dserr.New(dserr.Cancelled, Fn, "", "cancelled: %v", err)
+			return nil, best, dserr.Cancel(Fn, "", err)
 		}
 		ev := Epoch{Epoch: epoch, TrainLoss: sum / float64(max(cnt, 1)), ValidLoss: Num(math.NaN()), ValidMetric: Num(math.NaN())}
 		score := ev.TrainLoss
 		if useValid {
-			l, m := e.evaluate()
+			l, m, err := e.evaluate()
+			if err != nil {
+				return nil, best, err
+			}
 			ev.ValidLoss, ev.ValidMetric = Num(l), Num(m)
 			score = l
 		}
@@ -716,8 +771,12 @@ func cloneLayers(src, dst []perceptron.Layer) []perceptron.Layer {
 	return dst
 }
 
-// evaluate computes the validation loss and metric of the current model.
-func (e *epochRunner) evaluate() (loss, metric float64) {
+// evaluate computes the validation loss and metric of the current model;
+// only the streamed validation (validStream) can fail.
+func (e *epochRunner) evaluate() (loss, metric float64, err error) {
+	if e.validStream != nil {
+		return e.evaluateStreamed()
+	}
 	n := len(e.d.yValid)
 	x, y := e.d.xValid, e.d.yValid
 	loss = e.model.Loss(x, y, nil, n)
@@ -748,7 +807,90 @@ func (e *epochRunner) evaluate() (loss, metric float64) {
 	default:
 		metric = metrics.RMSE(out[:n], y) * e.d.target.Std
 	}
-	return loss, metric
+	return loss, metric, nil
+}
+
+// aucBins is the resolution of the streamed validation's AUC: the
+// probabilities are counted in aucBins equal bins of [0, 1].
+const aucBins = 1 << 16
+
+// evaluateStreamed is evaluate over validation rows streamed in batches,
+// in memory that does not grow with them: the loss and accuracy are sums,
+// the RMSE a sum of squares, and the AUC is computed from the positive and
+// negative counts per bin of probability (a positive and a negative row in
+// one bin count as a tie). The pass ends with a Cancelled error when the
+// training's context is done.
+func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
+	k := max(e.model.Outputs(), 1)
+	var pos, neg []float64
+	if e.task == perceptron.Binary {
+		pos, neg = make([]float64, aucBins), make([]float64, aucBins)
+	}
+	var lossSum, sse float64
+	var rows, correct int64
+	err = e.validStream(func(x, y []float64, n int) error {
+		lossSum += e.model.Loss(x, y, nil, n) * float64(n)
+		rows += int64(n)
+		if len(e.out) < n*k {
+			e.out = make([]float64, n*k)
+		}
+		out := e.out[:n*k]
+		e.model.Predict(x, n, out)
+		switch e.task {
+		case perceptron.Binary:
+			for i, p := range out {
+				b := min(max(int(p*aucBins), 0), aucBins-1)
+				if y[i] > 0 {
+					pos[b]++
+				} else {
+					neg[b]++
+				}
+			}
+		case perceptron.Multiclass:
+			for i := 0; i < n; i++ {
+				best := 0
+				for c := 1; c < k; c++ {
+					if out[i*k+c] > out[i*k+best] {
+						best = c
+					}
+				}
+				if best == int(y[i]) {
+					correct++
+				}
+			}
+		default:
+			for i, p := range out {
+				sse += (p - y[i]) * (p - y[i])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	if rows == 0 {
+		return math.NaN(), math.NaN(), nil
+	}
+	loss = lossSum / float64(rows)
+	switch e.task {
+	case perceptron.Binary:
+		var below, area, np, nn float64
+		for b := range pos {
+			area += pos[b] * (below + neg[b]/2)
+			below += neg[b]
+			np += pos[b]
+		}
+		nn = below
+		metric = math.NaN()
+		if np > 0 && nn > 0 {
+			metric = area / (np * nn)
+		}
+	case perceptron.Multiclass:
+		metric = float64(correct) / float64(rows)
+	default:
+		metric = math.Sqrt(sse/float64(rows)) * e.d.target.Std
+	}
+	return loss, metric, nil
 }
 
 // MarshalDocument encodes a document as JSON.

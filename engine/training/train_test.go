@@ -140,8 +140,10 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 
 // When the copy and the cache do not both fit in memory_limit, or the copy
 // lacks a column the model needs (an ENUM), training streams a second
-// pass; when the cache does not fit either it streams every epoch. The
-// documents are the same as with two passes.
+// pass; when the cache does not fit either it streams every epoch, and
+// when the validation rows do not fit beside the shuffle buffer it
+// streams them every epoch too. The documents are the same as with two
+// passes.
 func TestSinglePassFallbacks(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	defer mem.AssertSize(t, 0)
@@ -156,6 +158,10 @@ func TestSinglePassFallbacks(t *testing.T) {
 	cacheOnly.MemoryLimit = strconv.Itoa(6000*(res.Doc.Encoder.Width+2)*8 + 1000)
 	streamed := base
 	streamed.MemoryLimit = "10KB"
+	// Just short of the cache: the shuffle buffer (2048 rows) and the
+	// validation rows (about 600) fit.
+	validCached := base
+	validCached.MemoryLimit = strconv.Itoa(6000*(res.Doc.Encoder.Width+2)*8 - 1)
 	enum := base
 	enum.Exclude = exclude("grade", "amount")
 	cases := []struct {
@@ -165,7 +171,8 @@ func TestSinglePassFallbacks(t *testing.T) {
 		mode   string
 	}{
 		{"cache fits, copy does not", cacheOnly, 2, "cached"},
-		{"nothing fits", streamed, 2 + 2, "streamed"},
+		{"validation rows fit", validCached, 2 + 2, "streamed"},
+		{"nothing fits", streamed, 2 + 2*2, "streamed"},
 		{"enum feature", enum, 2, "cached"},
 	}
 	for _, c := range cases {
@@ -207,8 +214,8 @@ func TestSinglePassDeterministicAcrossProcs(t *testing.T) {
 	}
 }
 
-// A cancelled training returns the cancellation, whenever it comes, and
-// leaks no batch.
+// A cancelled training returns the cancellation, with the context's error
+// in its chain, whenever it comes, and leaks no batch.
 func TestTrainCancelled(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 	defer mem.AssertSize(t, 0)
@@ -225,8 +232,8 @@ func TestTrainCancelled(t *testing.T) {
 		}
 		_, err := Train(ctx, cs, o)
 		cancel()
-		if !errors.Is(err, dserr.Cancelled) {
-			t.Errorf("cancelled after %d batches: %v, want a cancellation", after, err)
+		if !errors.Is(err, dserr.Cancelled) || !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled after %d batches: %v, want a cancellation that wraps context.Canceled", after, err)
 		}
 	}
 }
@@ -268,4 +275,63 @@ func firstDifference(a, b []byte) string {
 		return string(s[lo:hi])
 	}
 	return fmt.Sprintf("at byte %d of %d/%d:\n  ...%s...\n  ...%s...", i, len(a), len(b), clip(a), clip(b))
+}
+
+// Streaming the validation rows every epoch (when they do not fit in
+// memory_limit beside the shuffle buffer) gives the validation loss and
+// metric that caching them gives: the same loss and accuracy up to
+// rounding, the same RMSE, and the AUC within the resolution of its bins.
+func TestStreamedValidationMatchesCached(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	src := makeSource(t, mem, 6000, 512, mixedColumns())
+	defer src.Release()
+	for _, c := range []struct {
+		label   string
+		exclude []string
+		aucTol  float64
+	}{
+		{"y", exclude("grade", "amount"), 1e-3},
+		{"grade", exclude("y", "amount"), 0},
+		{"amount", exclude("y", "grade"), 0},
+	} {
+		t.Run(c.label, func(t *testing.T) {
+			o := Options{Label: c.label, Exclude: c.exclude, Epochs: 3, EarlyStopping: bptr(false), Hidden: []int{3}, ValidationFraction: fptr(0.2)}
+			_, full := trainDoc(t, src, o, true)
+			w := full.Doc.Encoder.Width
+			// Just short of the cache: the validation rows fit beside the
+			// shuffle buffer; then too little memory for them.
+			o.MemoryLimit = strconv.Itoa(6000*(w+2)*8 - 1)
+			src.streams = 0
+			_, cached := trainDoc(t, src, o, true)
+			if want := 2 + 3; src.streams != want {
+				t.Errorf("%d passes over the data with the validation rows cached, want %d", src.streams, want)
+			}
+			o.MemoryLimit = "10KB"
+			src.streams = 0
+			_, streamed := trainDoc(t, src, o, true)
+			if cached.Mode != "streamed" || streamed.Mode != "streamed" {
+				t.Fatalf("modes %s and %s, want both streamed", cached.Mode, streamed.Mode)
+			}
+			if want := 2 + 2*3; src.streams != want {
+				t.Errorf("%d passes over the data with the validation rows streamed, want %d", src.streams, want)
+			}
+			if cached.Doc.Metrics.ValidRows != streamed.Doc.Metrics.ValidRows || cached.Doc.Metrics.ValidRows < 1000 {
+				t.Errorf("validation rows: %d cached, %d streamed", cached.Doc.Metrics.ValidRows, streamed.Doc.Metrics.ValidRows)
+			}
+			for i, a := range cached.Doc.History {
+				b := streamed.Doc.History[i]
+				if a.TrainLoss != b.TrainLoss {
+					t.Errorf("epoch %d: training loss %v cached, %v streamed: the training differs", a.Epoch, a.TrainLoss, b.TrainLoss)
+				}
+				if d := math.Abs(float64(a.ValidLoss - b.ValidLoss)); !(d <= 1e-9*math.Abs(float64(a.ValidLoss))) {
+					t.Errorf("epoch %d: validation loss %v cached, %v streamed", a.Epoch, a.ValidLoss, b.ValidLoss)
+				}
+				tol := c.aucTol + 1e-9*math.Abs(float64(a.ValidMetric))
+				if d := math.Abs(float64(a.ValidMetric - b.ValidMetric)); !(d <= tol) {
+					t.Errorf("epoch %d: validation metric %v cached, %v streamed", a.Epoch, a.ValidMetric, b.ValidMetric)
+				}
+			}
+		})
+	}
 }

@@ -1,0 +1,43 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"context"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// trainingMemoryLimit is the memory_limit of a training function (the
+// encoded rows, the network, the copies kept between passes): given, when
+// the call gives one; else the smaller of training.DefaultMemoryLimit and
+// DuckDB's own memory_limit setting, so that SET memory_limit bounds
+// ducksight's memory too. That memory is ducksight's own, outside DuckDB's
+// buffer manager: the two are separate pools, each within the limit.
+//
+// memory_limit is a GLOBAL setting (one value for the database instance),
+// so the host's own connection reads the caller's value; a value this
+// function cannot read as a size (DuckDB's "unlimited") sets no ceiling.
+func trainingMemoryLimit(ctx context.Context, h *udf.Host, fn, given string) (string, error) {
+	if given != "" {
+		return given, nil
+	}
+	def := training.DefaultMemoryLimit
+	v, ok, err := h.GlobalSetting(ctx, "memory_limit")
+	if err != nil {
+		return "", dserr.Wrap(dserr.Internal, fn, "memory_limit", err)
+	}
+	if !ok {
+		return def, nil
+	}
+	duck, err := training.ParseSize(v)
+	if err != nil {
+		return def, nil
+	}
+	if lim, _ := training.ParseSize(def); duck < lim {
+		return v, nil
+	}
+	return def, nil
+}
