@@ -234,7 +234,7 @@ type Reader struct {
 
 func newReader(ctx context.Context, q *Query, alloc memory.Allocator) (*Reader, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, dserr.New(dserr.Cancelled, q.fn, q.arg, "cancelled: %v", err)
+		return nil, dserr.Cancel(q.fn, q.arg, err)
 	}
 	r := &Reader{q: q, ctx: ctx, alloc: alloc, stop: make(chan struct{}), stopped: make(chan struct{})}
 	go func(raw mapping.Connection) {
@@ -266,7 +266,7 @@ func newReader(ctx context.Context, q *Query, alloc memory.Allocator) (*Reader, 
 
 func (r *Reader) failure(msg string) error {
 	if r.ctx.Err() != nil {
-		return dserr.New(dserr.Cancelled, r.q.fn, r.q.arg, "cancelled: %v", r.ctx.Err())
+		return dserr.Cancel(r.q.fn, r.q.arg, r.ctx.Err())
 	}
 	return dserr.New(dserr.DataQuery, r.q.fn, r.q.arg, "%s", withHint(msg))
 }
@@ -283,7 +283,7 @@ func (r *Reader) Next() (*Batch, error) {
 	}
 	for {
 		if err := r.ctx.Err(); err != nil {
-			r.err = dserr.New(dserr.Cancelled, r.q.fn, r.q.arg, "cancelled: %v", err)
+			r.err = dserr.Cancel(r.q.fn, r.q.arg, err)
 			return nil, r.err
 		}
 		var chunk mapping.DataChunk

@@ -250,7 +250,7 @@ func ds_func(infoPtr, outPtr unsafe.Pointer) {
 	}()
 	if err := es.ctx.Err(); err != nil {
 		mapping.DataChunkSetSize(chunk, 0)
-		mapping.FunctionSetError(info, dserr.New(dserr.Cancelled, fn.Name, "", "cancelled: %v", err).Error())
+		mapping.FunctionSetError(info, dserr.Cancel(fn.Name, "", err).Error())
 		return
 	}
 	out := newOutput(chunk, es)

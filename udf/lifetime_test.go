@@ -5,6 +5,7 @@ package udf
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/ducksight/ducksight/dserr"
 )
 
 // TestScalarConcurrentStatements runs the scalar over a row with a column
@@ -297,5 +300,22 @@ func TestQueryCloseClosesReaders(t *testing.T) {
 	}
 	if n := db.host.NestedCount(); n != 0 {
 		t.Errorf("%d nested connections left open", n)
+	}
+}
+
+// A data query stopped by its context returns an error that wraps the
+// context's, so a Go caller can test it with errors.Is.
+func TestStreamCancelWrapsContext(t *testing.T) {
+	db := openTest(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	q, err := db.host.Prepare(ctx, "fn", "data", `SELECT i::DOUBLE AS x FROM range(10000000000) r(i)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	_, _, _, err = scanAll(ctx, q, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, dserr.Cancelled) || !strings.HasPrefix(err.Error(), "fn: data: cancelled") {
+		t.Fatalf("error %v: want fn: data: cancelled, wrapping context.DeadlineExceeded", err)
 	}
 }

@@ -89,7 +89,7 @@ func (h *Host) prepare(ctx context.Context, fn, arg, data, searchPath string) (_
 		return nil, dserr.Arg(fn, arg, "empty: give a table or view name, a quoted file path, or one SELECT query")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, dserr.New(dserr.Cancelled, fn, arg, "cancelled: %v", err)
+		return nil, dserr.Cancel(fn, arg, err)
 	}
 	conn, err := h.connect(ctx)
 	if err != nil {
