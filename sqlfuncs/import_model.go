@@ -4,7 +4,6 @@ package sqlfuncs
 
 import (
 	"context"
-	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
@@ -41,8 +40,8 @@ func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
 	}
 	path, err := a.str(1)
 	if err != nil {
@@ -75,8 +74,8 @@ type Imported struct {
 // is false, and on a read-only database.
 func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, error) {
 	fn := importModelFn.Name
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(fn, "model", "must not be empty")
+	if err := checkModelName(fn, name); err != nil {
+		return nil, err
 	}
 	abs, err := filePath(fn, path)
 	if err != nil {

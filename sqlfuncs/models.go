@@ -132,6 +132,9 @@ func (a args) modelVersion() (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
+	if err := checkModelName(a.fn, name); err != nil {
+		return "", 0, err
+	}
 	version, err := versionArg(a)
 	return name, version, err
 }

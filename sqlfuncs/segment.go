@@ -115,8 +115,8 @@ func segmentOptions(a args) (clustering.Options, error) {
 func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o clustering.Options) (*clustering.Document, int, error) {
 	b := &udf.BindContext{Ctx: ctx, Host: h, SearchPath: searchPath}
 	fn := segmentFn.Name
-	if strings.TrimSpace(name) == "" {
-		return nil, 0, dserr.Arg(fn, "model", "must not be empty")
+	if err := checkModelName(fn, name); err != nil {
+		return nil, 0, err
 	}
 	o.Defaults()
 	if err := o.Validate(); err != nil {
@@ -149,8 +149,8 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
 	}
 	o, err := segmentOptions(a)
 	if err != nil {

@@ -90,8 +90,8 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
 	}
 	data, err := a.str(1)
 	if err != nil {
@@ -109,8 +109,8 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 // function and TrainPerceptron. Nothing is read or trained yet.
 func newTraining(b *udf.BindContext, name, data string, o training.Options) (*trainBound, error) {
 	fn := trainPerceptron.Name
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(fn, "model", "must not be empty")
+	if err := checkModelName(fn, name); err != nil {
+		return nil, err
 	}
 	o.Task = strings.ToLower(o.Task)
 	o.Defaults()

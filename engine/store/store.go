@@ -74,8 +74,8 @@ func exists(ctx context.Context, q Querier) (bool, error) {
 // itself; a concurrent save of the same name that wins the race makes this
 // one retry with the next number.
 func Save(ctx context.Context, q Querier, rec *Record) (int, error) {
-	if strings.TrimSpace(rec.Name) == "" {
-		return 0, dserr.New(dserr.InvalidArgument, "", "model", "model name must not be empty")
+	if err := CheckName(rec.Name); err != nil {
+		return 0, err
 	}
 	// Two first saves racing to create the schema or table: DuckDB fails
 	// the loser with a write-write conflict; retry it.
@@ -141,6 +141,9 @@ var ErrNotFound = dserr.NotFound
 
 // Load returns version (0: the latest) of model name.
 func Load(ctx context.Context, q Querier, name string, version int) (*Record, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
 	ok, err := exists(ctx, q)
 	if err != nil {
 		return nil, err
@@ -232,6 +235,9 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 // Drop deletes version (0: every version) of name and returns the versions
 // it deleted; none is an error naming the model or version.
 func Drop(ctx context.Context, q Querier, name string, version int) ([]int, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
 	ok, err := exists(ctx, q)
 	if err != nil {
 		return nil, err
