@@ -194,17 +194,8 @@ func ListModels(ctx context.Context, h *udf.Host, searchPath string) ([]ModelRow
 	}
 	rows := make([]ModelRow, 0, len(list))
 	for _, s := range list {
-		var m struct {
-			Metric      string   `json:"metric"`
-			ValidMetric *float64 `json:"valid_metric"`
-		}
-		_ = jsonUnmarshal(s.Metrics, &m)
-		vm := math.NaN()
-		if m.ValidMetric != nil {
-			vm = *m.ValidMetric
-		}
 		rows = append(rows, ModelRow{Name: s.Name, Version: s.Version, Kind: s.Kind, Task: s.Task, Label: s.Label,
-			Features: s.Features, Metric: m.Metric, ValidMetric: vm, CreatedAt: s.CreatedAt, Data: s.Data})
+			Features: s.Features, Metric: s.Metric, ValidMetric: s.ValidMetric, CreatedAt: s.CreatedAt, Data: s.Data})
 	}
 	return rows, nil
 }
