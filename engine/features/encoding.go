@@ -3,7 +3,6 @@ package features
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -110,8 +109,8 @@ func (e *Encoder) Validate() error {
 		want := 0
 		switch c.Kind {
 		case KindNumeric, KindDate, KindTimestamp:
-			if !(c.Std > 0) || math.IsInf(c.Std, 0) || !finite(c.Mean) {
-				return fmt.Errorf("column %q: invalid mean %v or standard deviation %v", c.Name, c.Mean, c.Std)
+			if err := CheckScale(c.Mean, c.Std); err != nil {
+				return fmt.Errorf("column %q: %v", c.Name, err)
 			}
 			want = 1
 			if c.Indicator {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -216,9 +215,8 @@ func checkDocument(f *File) error {
 	return bad("unknown model kind %q", f.Kind)
 }
 
-// checkKMeans checks that a kmeans (segment) document decodes and is
-// consistent as predict and the segment_* functions need it: the encoder
-// tiles its width, the centroids are k x width, one profile per segment.
+// checkKMeans checks that a kmeans (segment) document decodes, validates
+// itself (clustering.Document.Validate) and agrees with the file's columns.
 func checkKMeans(f *File) error {
 	var d clustering.Document
 	if err := json.Unmarshal(f.Document, &d); err != nil {
@@ -234,26 +232,14 @@ func checkKMeans(f *File) error {
 	if !slices.Equal(d.Features, f.Features) {
 		return docErr("features %q, but the file says %q", d.Features, f.Features)
 	}
-	if err := d.Encoder.Validate(); err != nil {
-		return docErr("preprocessing: %v", err)
-	}
-	m := &d.Model
-	if m.K < 1 || m.K != d.K || m.Dim != d.Encoder.Width || len(m.Centroids) != m.K*m.Dim || len(d.Profile) != m.K {
-		return docErr("%d segments of %d inputs with %d centroid values and %d profiles, for a preprocessing of %d inputs",
-			m.K, m.Dim, len(m.Centroids), len(d.Profile), d.Encoder.Width)
-	}
-	for _, v := range m.Centroids {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return docErr("a centroid holds %v", v)
-		}
+	if err := d.Validate(); err != nil {
+		return docErr("%v", err)
 	}
 	return nil
 }
 
-// checkPerceptron checks that a perceptron document decodes and is
-// consistent, as predict needs it: the encoder's inputs tile its width, the
-// network's layers chain from that width to the task's outputs, the label
-// has the classes the network predicts, and the file's columns agree.
+// checkPerceptron checks that a perceptron document decodes, validates
+// itself (training.Document.Validate) and agrees with the file's columns.
 func checkPerceptron(f *File) error {
 	var d training.Document
 	if err := json.Unmarshal(f.Document, &d); err != nil {
@@ -266,13 +252,8 @@ func checkPerceptron(f *File) error {
 	if d.Kind != f.Kind {
 		return docErr("kind %q, but the file says %q", d.Kind, f.Kind)
 	}
-	switch d.Task {
-	case "binary", "multiclass", "regression":
-	default:
-		return docErr("unknown task %q", d.Task)
-	}
-	if d.Task != f.Task || d.Label.Task != d.Task {
-		return docErr("task %q (label task %q), but the file says %q", d.Task, d.Label.Task, f.Task)
+	if d.Task != f.Task {
+		return docErr("task %q, but the file says %q", d.Task, f.Task)
 	}
 	if d.Label.Column != f.Label {
 		return docErr("label %q, but the file says %q", d.Label.Column, f.Label)
@@ -280,57 +261,8 @@ func checkPerceptron(f *File) error {
 	if !slices.Equal(d.Features, f.Features) {
 		return docErr("features %q, but the file says %q", d.Features, f.Features)
 	}
-	if err := d.Encoder.Validate(); err != nil {
-		return docErr("preprocessing: %v", err)
-	}
-	names := make([]string, len(d.Encoder.Columns))
-	for i, c := range d.Encoder.Columns {
-		names[i] = c.Name
-	}
-	if !slices.Equal(names, d.Features) {
-		return docErr("features %q, but the preprocessing encodes %q", d.Features, names)
-	}
-	net := &d.Network
-	if err := net.Check(); err != nil {
-		return docErr("network: %v", err)
-	}
-	if net.Config.Inputs != d.Encoder.Width {
-		return docErr("the network takes %d inputs, but the preprocessing makes %d", net.Config.Inputs, d.Encoder.Width)
-	}
-	if net.Config.Task.String() != d.Task {
-		return docErr("the network is for task %s, the document for %s", net.Config.Task, d.Task)
-	}
-	lv := d.Label.Levels
-	switch d.Task {
-	case "binary":
-		if len(lv) != 2 || (d.Label.Positive != 0 && d.Label.Positive != 1) {
-			return docErr("a binary label needs 2 classes and a positive class 0 or 1, got %d classes and %d", len(lv), d.Label.Positive)
-		}
-	case "multiclass":
-		if len(lv) != net.Config.Classes {
-			return docErr("the label has %d classes, the network %d", len(lv), net.Config.Classes)
-		}
-	case "regression":
-		if t := d.Target; t != nil && (!(t.Std > 0) || math.IsInf(t.Std, 0) || math.IsNaN(t.Mean) || math.IsInf(t.Mean, 0)) {
-			return docErr("invalid target scale (mean %v, standard deviation %v)", t.Mean, t.Std)
-		}
-	}
-	// Class values are written back in the label's type.
-	for _, l := range lv {
-		ok := true
-		switch d.Label.Type {
-		case "bool":
-			ok = l == "true" || l == "false"
-		case "int8", "int16", "int32", "int64":
-			_, err := strconv.ParseInt(l, 10, 64)
-			ok = err == nil
-		case "uint8", "uint16", "uint32", "uint64":
-			_, err := strconv.ParseUint(l, 10, 64)
-			ok = err == nil
-		}
-		if !ok {
-			return docErr("class %q is not a value of the label's type %s", l, d.Label.Type)
-		}
+	if err := d.Validate(); err != nil {
+		return docErr("%v", err)
 	}
 	return nil
 }
