@@ -96,7 +96,7 @@ func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string
 	if !writable {
 		return nil, dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
 	}
-	rec, err := store.ReadFile(abs)
+	rec, err := store.ReadFileContext(ctx, abs)
 	if err != nil {
 		if de, ok := dserr.InFunc(fn, err); ok {
 			return nil, de

@@ -1,15 +1,12 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -267,46 +264,6 @@ func checkPerceptron(f *File) error {
 	return nil
 }
 
-// ReadFile reads and checks the model file at path (see UnmarshalFile).
-// A file that does not start with '{' is refused after its first bytes,
-// so pointing it at a large data file reads nothing more. Errors have
-// argument "path" and a message that starts with the quoted path.
-func ReadFile(path string) (*Record, error) {
-	rec, err := readFile(path)
-	return rec, atPath(path, err)
-}
-
-func readFile(path string) (*Record, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, fileErr("cannot read", err)
-	}
-	defer fh.Close()
-	r := bufio.NewReader(fh)
-	for {
-		c, err := r.ReadByte()
-		if err == io.EOF {
-			return nil, bad("not a ducksight model file: empty")
-		}
-		if err != nil {
-			return nil, fileErr("cannot read", err)
-		}
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			continue
-		}
-		if c != '{' {
-			return nil, bad("not a ducksight model file: not a JSON object")
-		}
-		_ = r.UnreadByte()
-		break
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fileErr("cannot read", err)
-	}
-	return UnmarshalFile(b)
-}
-
 // atPath puts the quoted path in front of a file error's message.
 func atPath(path string, err error) error {
 	var de *dserr.Error
@@ -333,72 +290,4 @@ func fileErr(what string, err error) error {
 		cause = le.Err
 	}
 	return &dserr.Error{Code: code, Arg: "path", Msg: what + ": " + cause.Error(), Err: err}
-}
-
-// WriteFile writes rec as a model file at path and returns the number of
-// bytes written. Like DuckDB's COPY it replaces an existing file, but
-// atomically: the content goes to a temporary file in the same directory,
-// which is synced and renamed over path, so a reader sees the old file or
-// the complete new one, never a part, and a failed write leaves the old
-// file as it was. A symbolic link at path is followed (the link stays, its
-// target is replaced); a replaced file keeps its permission bits, a new
-// one gets 0644. Errors are as ReadFile's.
-func WriteFile(path string, rec *Record) (int64, error) {
-	n, err := writeFile(path, rec)
-	return n, atPath(path, err)
-}
-
-func writeFile(path string, rec *Record) (int64, error) {
-	b, err := MarshalFile(rec)
-	if err != nil {
-		return 0, dserr.Wrap(dserr.Internal, "", "model", err)
-	}
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target
-	}
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return 0, bad("is a directory")
-		}
-		mode = st.Mode().Perm()
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	renamed := false
-	defer func() {
-		if !renamed {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	renamed = true
-	// Make the rename itself durable (best effort: not every system can
-	// sync a directory).
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return int64(len(b)), nil
 }
