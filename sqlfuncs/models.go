@@ -79,6 +79,10 @@ func init() {
 type rowsBound struct {
 	cols    []udf.Column
 	compute func(ctx context.Context) ([][]any, error)
+	// prepare, when set instead of compute, also returns the execution's
+	// last step, run when DuckDB asks for the chunk after the last row
+	// (see commit.go).
+	prepare func(ctx context.Context) ([][]any, func(context.Context) error, error)
 	close   func() // when set, called by Close
 }
 
@@ -98,13 +102,20 @@ type rowsExec struct {
 	rows [][]any
 	next int
 	done bool
+	last func(context.Context) error
 }
 
 func (e *rowsExec) Threads() int { return 1 }
 func (e *rowsExec) Close() error { return nil }
 func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 	if !e.done {
-		rows, err := e.r.compute(ctx)
+		var rows [][]any
+		var err error
+		if e.r.prepare != nil {
+			rows, e.last, err = e.r.prepare(ctx)
+		} else {
+			rows, err = e.r.compute(ctx)
+		}
 		if err != nil {
 			return err
 		}
@@ -112,6 +123,12 @@ func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 	}
 	m := min(out.Capacity(), len(e.rows)-e.next)
 	if m <= 0 {
+		if last := e.last; last != nil {
+			e.last = nil
+			if err := last(ctx); err != nil {
+				return err
+			}
+		}
 		out.SetLen(0)
 		return nil
 	}
