@@ -24,10 +24,10 @@ import (
 // FIFO, socket or directory, or a link to one, is refused, and so is a path
 // ending in a separator.
 
-// MaxFileSize is the largest model file ReadFile reads: 256 MiB. Reading
+// MaxFileSize is the largest model file ReadFile reads: 64 MiB. Reading
 // and checking a file takes a few times its size in memory, so the cap
 // bounds what one import_model can take.
-const MaxFileSize = 256 << 20
+const MaxFileSize = 64 << 20
 
 // tempMarker is in the name of every temporary file WriteFile creates:
 // "." + the target's name + tempMarker + a random suffix. ReadFile refuses
@@ -88,7 +88,7 @@ func readFile(ctx context.Context, path string) (*Record, error) {
 		return nil, bad("cannot read: is not a regular file (%s); import_model reads only regular files", fileKind(st.Mode()))
 	}
 	if st.Size() > MaxFileSize {
-		return nil, bad("is %d bytes; model files are at most %d bytes (256 MiB)", st.Size(), MaxFileSize)
+		return nil, bad("is %d bytes; model files are at most %d bytes (64 MiB)", st.Size(), MaxFileSize)
 	}
 	r := &ctxReader{ctx: ctx, r: io.LimitReader(fh, MaxFileSize+1)}
 	// The size from fstat sizes the buffer (with the room bytes.Buffer
@@ -115,7 +115,7 @@ func readFile(ctx context.Context, path string) (*Record, error) {
 			}
 		}
 		if buf.Len() > MaxFileSize {
-			return nil, bad("is more than %d bytes (it grew while being read); model files are at most 256 MiB", MaxFileSize)
+			return nil, bad("is more than %d bytes (it grew while being read); model files are at most 64 MiB", MaxFileSize)
 		}
 		if n < readChunk {
 			break

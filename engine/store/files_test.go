@@ -163,7 +163,7 @@ func TestReadFileOnlyRegularFiles(t *testing.T) {
 		{link, "cannot read: is not a regular file (a named pipe)"},
 		{"/dev/null", "cannot read: is not a regular file (a character device)"},
 		{dir, "cannot read: is a directory"},
-		{big, "is 268435457 bytes; model files are at most 268435456 bytes (256 MiB)"},
+		{big, "is 67108865 bytes; model files are at most 67108864 bytes (64 MiB)"},
 	} {
 		done := make(chan error, 1)
 		go func() { _, err := ReadFile(c.path); done <- err }()

@@ -189,6 +189,12 @@ func ensure(ctx context.Context, q Querier) error {
 	if err != nil || has {
 		return err
 	}
+	return addListingColumns(ctx, q)
+}
+
+// addListingColumns gives an older store's table the listing columns,
+// filled from the metrics JSON of its rows, in one transaction.
+func addListingColumns(ctx context.Context, q Querier) error {
 	return retry(ctx, func() error {
 		tx, ok := q.(interface {
 			BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
@@ -332,8 +338,9 @@ type Summary struct {
 // List returns every stored version, by name then version. It reads the
 // listing columns only, never a document or the metrics JSON, so its cost
 // does not grow with the size of the models. A store written before the
-// listing columns existed (and not saved to since, e.g. opened read-only)
-// is listed from its metrics JSON.
+// listing columns existed gets them on its first List or Save (one pass
+// over its metrics JSON); opened read-only, it is listed from its metrics
+// JSON.
 func List(ctx context.Context, q Querier) ([]Summary, error) {
 	ok, err := exists(ctx, q)
 	if err != nil || !ok {
@@ -342,6 +349,13 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 	has, err := hasListingColumns(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	if !has {
+		// An older store: migrate it now when it can be written (once:
+		// listing it from the metrics JSON costs every time).
+		if w, err := Writable(ctx, q); err == nil && w && addListingColumns(ctx, q) == nil {
+			has = true
+		}
 	}
 	listed := `metric, valid_metric`
 	if !has {

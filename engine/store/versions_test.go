@@ -103,8 +103,9 @@ INSERT INTO ducksight.models VALUES
 	('m', 3, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": null}', TIMESTAMP '2026-01-02', 't', 1, '{}')`
 
 // TestOldStoreOpens: a store written before the listing columns and the
-// high-water table lists as before read-only, and the first save migrates
-// it (its rows keep their listing) and numbers after its largest version.
+// high-water table lists as before read-only; opened writable, its first
+// listing migrates it (its rows keep their listing), and a save numbers
+// after its largest version.
 func TestOldStoreOpens(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
@@ -134,6 +135,16 @@ func TestOldStoreOpens(t *testing.T) {
 	}
 	ro.Close()
 	db = open(t, path)
+	if has, err := hasListingColumns(ctx, db); err != nil || has {
+		t.Fatalf("listing columns before any write: %v %v", has, err)
+	}
+	// Listing a writable old store migrates it (once).
+	if got := listed(db); got != want {
+		t.Fatalf("old store lists %q, want %q", got, want)
+	}
+	if has, err := hasListingColumns(ctx, db); err != nil || !has {
+		t.Fatalf("List did not migrate: %v %v", has, err)
+	}
 	r := rec("m")
 	r.Metrics = json.RawMessage(`{"metric": "rmse", "valid_metric": 2.5}`)
 	if v, err := Save(ctx, db, r); err != nil || v != 4 {
