@@ -6,12 +6,17 @@ import (
 	"slices"
 )
 
+// MaxCentroid bounds a centroid's values in magnitude, so that squared
+// distances to standardised rows stay finite (a fitted centroid is a mean
+// of standardised rows: nowhere near it).
+const MaxCentroid = 1e150
+
 // Validate checks a kmeans (segment) document as predict, score and the
 // segment_* functions use it, so that a document that passes assigns
 // segments: its format and kind, the preprocessing
 // (features.Encoder.Validate: every standardisation finite and usable),
-// features that name the preprocessing's columns, k x width finite
-// centroids and one profile per segment. Errors describe the first
+// features that name the preprocessing's columns, k x width centroids of
+// at most MaxCentroid and one profile per segment. Errors describe the first
 // problem found.
 func (d *Document) Validate() error {
 	if d.Format < 1 || d.Format > FormatVersion {
@@ -36,8 +41,8 @@ func (d *Document) Validate() error {
 			m.K, m.Dim, len(m.Centroids), len(d.Profile), d.Encoder.Width)
 	}
 	for _, v := range m.Centroids {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("a centroid holds %v", v)
+		if !(math.Abs(v) <= MaxCentroid) {
+			return fmt.Errorf("a centroid holds %v (centroids are at most %g in magnitude)", v, MaxCentroid)
 		}
 	}
 	return nil

@@ -132,8 +132,8 @@ func (e *Encoder) Validate() error {
 			if (len(c.OtherLevels) > 0 || c.OtherAny) && !c.Other {
 				return fmt.Errorf("column %q: 'other' levels without an 'other' input", c.Name)
 			}
-			if !finite(c.Scale) || c.Scale < 0 {
-				return fmt.Errorf("column %q: invalid one-hot scale %v", c.Name, c.Scale)
+			if !(c.Scale >= 0 && c.Scale <= 1) {
+				return fmt.Errorf("column %q: invalid one-hot scale %v (it is between 0 and 1)", c.Name, c.Scale)
 			}
 		default:
 			return fmt.Errorf("column %q: unknown encoding kind %q", c.Name, c.Kind)

@@ -13,6 +13,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -129,22 +132,39 @@ func TestValidatedDocumentsPredict(t *testing.T) {
 	}
 }
 
-// predictsInRange encodes rows of doc's training range (age = mean + k
-// std for k in -10..10 where that is finite, each plan level and an unseen one) and returns the
-// network's probabilities, and whether each is finite and in [0, 1].
+// predictsInRange returns the network's probabilities for the rows of
+// doc's training range (encodeRange), and whether each is finite and in
+// [0, 1].
 func predictsInRange(t *testing.T, doc *training.Document) ([]float64, bool) {
+	t.Helper()
+	x, k := encodeRange(t, &doc.Encoder)
+	out := make([]float64, k)
+	doc.Network.Predict(x, k, out)
+	for _, p := range out {
+		if !(p >= 0 && p <= 1) {
+			return out, false
+		}
+	}
+	return out, true
+}
+
+// encodeRange encodes rows of an encoder's training range (age = mean + k
+// std for k in -10..10 where that is finite, each plan level and an unseen
+// one) and returns them and their number; it fails the test when a row is
+// skipped as bad.
+func encodeRange(t *testing.T, enc *features.Encoder) ([]float64, int) {
 	t.Helper()
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	schema := arrow.NewSchema([]arrow.Field{{Name: "age", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 		{Name: "plan", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
-	bind, err := doc.Encoder.Bind(schema)
+	bind, err := enc.Bind(schema)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bld := array.NewRecordBuilder(alloc, schema)
 	defer bld.Release()
-	age := doc.Encoder.Columns[0]
+	age := enc.Columns[0]
 	n := 0
 	for k := -10; k <= 10; k++ {
 		v := age.Mean + float64(k)*age.Std
@@ -161,22 +181,99 @@ func predictsInRange(t *testing.T, doc *training.Document) ([]float64, bool) {
 	defer batch.Release()
 	skip := make([]bool, n)
 	bind.BadRows(batch, skip)
-	x := make([]float64, n*doc.Encoder.Width)
-	k := bind.Encode(batch, skip, x)
-	out := make([]float64, k)
-	doc.Network.Predict(x[:k*doc.Encoder.Width], k, out)
-	for _, p := range out {
-		if !(p >= 0 && p <= 1) {
-			return out, false
-		}
+	x := make([]float64, n*enc.Width)
+	if k := bind.Encode(batch, skip, x); k != n {
+		t.Fatalf("%d of %d rows encoded", k, n)
 	}
-	if k != n {
-		return []float64{float64(k), float64(n)}, false
-	}
-	return out, true
+	return x, n
 }
 
 // layer returns layer i of a decoded perceptron document's network.
 func layer(doc map[string]any, i int) map[string]any {
 	return doc["network"].(map[string]any)["layers"].([]any)[i].(map[string]any)
+}
+
+// kmeansRecord returns a stored row holding a small, consistent kmeans
+// document: age (numeric) and plan (three levels), 2 segments.
+func kmeansRecord(t *testing.T) *Record {
+	t.Helper()
+	doc := clustering.Document{
+		Format: clustering.FormatVersion, Kind: "kmeans", Features: []string{"age", "plan"}, K: 2,
+		Encoder: features.Encoder{Width: 4, Columns: []features.ColumnEncoding{
+			{Name: "age", Kind: features.KindNumeric, Mean: 40, Std: 12, Offset: 0, Width: 1},
+			{Name: "plan", Kind: features.KindCategorical, Levels: []string{"basic", "plus", "premium"}, Offset: 1, Width: 3},
+		}},
+		Model:   kmeans.Model{K: 2, Dim: 4, Centroids: []float64{-1, 1, 0, 0, 1, 0, 0, 1}, Sizes: []int64{5, 5}},
+		Profile: []clustering.Segment{{Segment: 1, Size: 5}, {Segment: 2, Size: 5}},
+	}
+	b, err := json.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Record{Name: "seg", Version: 1, Kind: "kmeans", Task: "segmentation", Features: []string{"age", "plan"},
+		Options: json.RawMessage(`{}`), Metrics: json.RawMessage(`{"metric":"silhouette"}`), Data: "c", Document: b}
+}
+
+// TestValidatedKMeansDocumentsAssign is TestValidatedDocumentsPredict for
+// kmeans documents: seeded edits of the standardisation, the one-hot scale
+// and the centroids; every edited document that imports assigns every row
+// of its training range to a segment at a finite distance.
+func TestValidatedKMeansDocumentsAssign(t *testing.T) {
+	rec := kmeansRecord(t)
+	if _, err := UnmarshalFile(mustMarshalFile(t, rec)); err != nil {
+		t.Fatalf("the unedited document: %v", err)
+	}
+	extremes := []float64{0, 1, -1, 12, 40, 1e-308, 5e-324, 1e-30, 1e15, 1e150, -1e150, 1e151, 1e300, -1e300, math.MaxFloat64}
+	rng := rand.New(rand.NewPCG(3, 4))
+	pick := func() float64 { return extremes[rng.IntN(len(extremes))] }
+	accepted := 0
+	const tries = 2000
+	for try := range tries {
+		b := editFile(t, rec, func(_, d map[string]any) {
+			cols := d["encoder"].(map[string]any)["columns"].([]any)
+			cents := d["model"].(map[string]any)["centroids"].([]any)
+			for range 1 + rng.IntN(3) {
+				switch rng.IntN(4) {
+				case 0:
+					cols[0].(map[string]any)["mean"] = pick()
+				case 1:
+					cols[0].(map[string]any)["std"] = pick()
+				case 2:
+					cols[1].(map[string]any)["scale"] = pick()
+				case 3:
+					cents[rng.IntN(len(cents))] = pick()
+				}
+			}
+		})
+		got, err := UnmarshalFile(b)
+		if err != nil {
+			continue
+		}
+		accepted++
+		var doc clustering.Document
+		if err := json.Unmarshal(got.Document, &doc); err != nil {
+			t.Fatal(err)
+		}
+		x, n := encodeRange(t, &doc.Encoder)
+		lab, dist := make([]int32, n), make([]float64, n)
+		doc.Model.Assign(x, n, lab, dist)
+		for i := range n {
+			if lab[i] < 0 || int(lab[i]) >= doc.K || math.IsNaN(dist[i]) || math.IsInf(dist[i], 0) {
+				t.Fatalf("edit %d passed validation but row %d gets segment %d at distance %v\n%s", try, i, lab[i], dist[i], got.Document)
+			}
+		}
+	}
+	t.Logf("%d of %d edited documents passed validation, each assigned", accepted, tries)
+	if accepted < tries/10 || accepted == tries {
+		t.Fatalf("%d of %d edited documents accepted: the edits test nothing", accepted, tries)
+	}
+}
+
+func mustMarshalFile(t *testing.T, rec *Record) []byte {
+	t.Helper()
+	b, err := MarshalFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
