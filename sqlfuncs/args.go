@@ -53,6 +53,9 @@ func (a args) modelData() (name, data string, err error) {
 	if name, err = a.str(0); err != nil {
 		return "", "", err
 	}
+	if err := checkModelName(a.fn, name); err != nil {
+		return "", "", err
+	}
 	data, err = a.str(1)
 	return name, data, err
 }

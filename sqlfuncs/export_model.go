@@ -44,6 +44,9 @@ func bindExportModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
+	}
 	path, err := a.str(1)
 	if err != nil {
 		return nil, err

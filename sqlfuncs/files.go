@@ -33,10 +33,14 @@ func checkFileAccess(ctx context.Context, h *udf.Host, fn string) error {
 
 // filePath checks a path argument and makes it absolute: a relative path
 // is relative to the working directory of the process, as in DuckDB's
-// COPY.
+// COPY. A path ending in a separator is refused (making it absolute would
+// drop the separator and name the file anyway).
 func filePath(fn, path string) (string, error) {
 	if strings.TrimSpace(path) == "" {
 		return "", dserr.Arg(fn, "path", "must not be empty")
+	}
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(filepath.Separator)) {
+		return "", dserr.Arg(fn, "path", "%q: must name a file: it ends in a path separator", path)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -4,7 +4,6 @@ package sqlfuncs
 
 import (
 	"context"
-	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
@@ -41,8 +40,8 @@ func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
 	}
 	path, err := a.str(1)
 	if err != nil {
@@ -52,12 +51,12 @@ func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	h, sp := b.Host, b.SearchPath
-	return &rowsBound{cols: resultColumns(importModelFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
-		r, err := ImportModel(ctx, h, sp, name, path)
+	return &rowsBound{cols: resultColumns(importModelFn.Columns), prepare: func(ctx context.Context) ([][]any, func(context.Context) error, error) {
+		r, p, err := prepareImport(ctx, h, sp, name, path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return [][]any{{r.Model, r.Version, r.Path}}, nil
+		return [][]any{{r.Model, r.Version, r.Path}}, p.commit, nil
 	}}, nil
 }
 
@@ -74,43 +73,53 @@ type Imported struct {
 // when the file fails a check. It is refused when enable_external_access
 // is false, and on a read-only database.
 func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, error) {
+	r, p, err := prepareImport(ctx, h, searchPath, name, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.commit(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// prepareImport reads and checks the model file at path and reserves the
+// version it is to be saved as; the returned pendingSave saves it.
+func prepareImport(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, *pendingSave, error) {
 	fn := importModelFn.Name
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(fn, "model", "must not be empty")
+	if err := checkModelName(fn, name); err != nil {
+		return nil, nil, err
 	}
 	abs, err := filePath(fn, path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkFileAccess(ctx, h, fn); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	conn, err := h.Conn(ctx, searchPath)
 	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+		return nil, nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
 	defer conn.Close()
 	writable, err := store.Writable(ctx, conn)
 	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+		return nil, nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
 	if !writable {
-		return nil, dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
+		return nil, nil, dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
 	}
-	rec, err := store.ReadFile(abs)
+	rec, err := store.ReadFileContext(ctx, abs)
 	if err != nil {
 		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, de
+			return nil, nil, de
 		}
-		return nil, dserr.Wrap(dserr.Internal, fn, "path", err)
+		return nil, nil, dserr.Wrap(dserr.Internal, fn, "path", err)
 	}
 	rec.Name = name
-	v, err := store.Save(ctx, conn, rec)
+	p, err := reserveSave(ctx, h, searchPath, fn, rec)
 	if err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, de
-		}
-		return nil, dserr.New(dserr.Internal, fn, "model", "cannot save: %v", err)
+		return nil, nil, err
 	}
-	return &Imported{Model: name, Version: v, Path: abs}, nil
+	return &Imported{Model: name, Version: p.version, Path: abs}, p, nil
 }

@@ -77,3 +77,15 @@ func loadKMeans(ctx context.Context, h *udf.Host, searchPath, fn, name string, v
 	}
 	return rec, &doc, nil
 }
+
+// checkModelName refuses a model name the store would refuse (empty,
+// control characters; store.CheckName), as an error of fn's model argument.
+func checkModelName(fn, name string) error {
+	if err := store.CheckName(name); err != nil {
+		if de, ok := dserr.InFunc(fn, err); ok {
+			return de
+		}
+		return err
+	}
+	return nil
+}

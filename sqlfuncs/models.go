@@ -79,6 +79,10 @@ func init() {
 type rowsBound struct {
 	cols    []udf.Column
 	compute func(ctx context.Context) ([][]any, error)
+	// prepare, when set instead of compute, also returns the execution's
+	// last step, run when DuckDB asks for the chunk after the last row
+	// (see commit.go).
+	prepare func(ctx context.Context) ([][]any, func(context.Context) error, error)
 	close   func() // when set, called by Close
 }
 
@@ -98,13 +102,20 @@ type rowsExec struct {
 	rows [][]any
 	next int
 	done bool
+	last func(context.Context) error
 }
 
 func (e *rowsExec) Threads() int { return 1 }
 func (e *rowsExec) Close() error { return nil }
 func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 	if !e.done {
-		rows, err := e.r.compute(ctx)
+		var rows [][]any
+		var err error
+		if e.r.prepare != nil {
+			rows, e.last, err = e.r.prepare(ctx)
+		} else {
+			rows, err = e.r.compute(ctx)
+		}
 		if err != nil {
 			return err
 		}
@@ -112,6 +123,12 @@ func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 	}
 	m := min(out.Capacity(), len(e.rows)-e.next)
 	if m <= 0 {
+		if last := e.last; last != nil {
+			e.last = nil
+			if err := last(ctx); err != nil {
+				return err
+			}
+		}
 		out.SetLen(0)
 		return nil
 	}
@@ -130,6 +147,9 @@ func (e *rowsExec) Fill(ctx context.Context, out *udf.Output) error {
 func (a args) modelVersion() (string, int, error) {
 	name, err := a.str(0)
 	if err != nil {
+		return "", 0, err
+	}
+	if err := checkModelName(a.fn, name); err != nil {
 		return "", 0, err
 	}
 	version, err := versionArg(a)
@@ -191,17 +211,8 @@ func ListModels(ctx context.Context, h *udf.Host, searchPath string) ([]ModelRow
 	}
 	rows := make([]ModelRow, 0, len(list))
 	for _, s := range list {
-		var m struct {
-			Metric      string   `json:"metric"`
-			ValidMetric *float64 `json:"valid_metric"`
-		}
-		_ = jsonUnmarshal(s.Metrics, &m)
-		vm := math.NaN()
-		if m.ValidMetric != nil {
-			vm = *m.ValidMetric
-		}
 		rows = append(rows, ModelRow{Name: s.Name, Version: s.Version, Kind: s.Kind, Task: s.Task, Label: s.Label,
-			Features: s.Features, Metric: m.Metric, ValidMetric: vm, CreatedAt: s.CreatedAt, Data: s.Data})
+			Features: s.Features, Metric: s.Metric, ValidMetric: s.ValidMetric, CreatedAt: s.CreatedAt, Data: s.Data})
 	}
 	return rows, nil
 }

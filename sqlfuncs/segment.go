@@ -112,8 +112,8 @@ func segmentOptions(a args) (clustering.Options, error) {
 func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o clustering.Options) (*clustering.Document, int, error) {
 	b := &udf.BindContext{Ctx: ctx, Host: h, SearchPath: searchPath}
 	fn := segmentFn.Name
-	if strings.TrimSpace(name) == "" {
-		return nil, 0, dserr.Arg(fn, "model", "must not be empty")
+	if err := checkModelName(fn, name); err != nil {
+		return nil, 0, err
 	}
 	var err error
 	if o.MemoryLimit, err = trainingMemoryLimit(ctx, h, fn, o.MemoryLimit); err != nil {
@@ -150,8 +150,8 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
 	}
 	o, err := segmentOptions(a)
 	if err != nil {
@@ -207,11 +207,13 @@ func (s *segmentBound) Start(ctx context.Context) (udf.Execution, error) {
 	return &segmentExec{s: s}, nil
 }
 
-// segmentExec fits and saves on its first Fill, then streams the data
-// again, assigning each row.
+// segmentExec fits and reserves the version on its first Fill, then
+// streams the data again, assigning each row; the model is saved when
+// DuckDB asks for the chunk after the last row (see commit.go).
 type segmentExec struct {
-	s *segmentBound
-	w *segmentWriter
+	s       *segmentBound
+	w       *segmentWriter
+	pending *pendingSave
 }
 
 func (e *segmentExec) Threads() int { return 1 }
@@ -224,28 +226,51 @@ func (e *segmentExec) Close() error {
 
 func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 	if e.w == nil {
-		doc, _, err := fitSegments(ctx, e.s.host, e.s.searchPath, e.s.name, e.s.data, e.s.q, e.s.o)
+		doc, rec, err := fitSegmentRecord(ctx, e.s.name, e.s.data, e.s.q, e.s.o)
 		if err != nil {
+			return err
+		}
+		if e.pending, err = reserveSave(ctx, e.s.host, e.s.searchPath, segmentFn.Name, rec); err != nil {
 			return err
 		}
 		if e.w, err = newSegmentWriter(ctx, segmentFn.Name, doc, e.s.q); err != nil {
 			return err
 		}
 	}
-	return e.w.fill(out)
+	if err := e.w.fill(out); err != nil {
+		return err
+	}
+	if out.Len() == 0 {
+		return e.pending.commit(ctx)
+	}
+	return nil
 }
 
 // fitSegments fits a segmentation of q and saves it as a new version of
-// name.
+// name at once (Segment).
 func fitSegments(ctx context.Context, h *udf.Host, searchPath, name, data string, q *udf.Query, o clustering.Options) (*clustering.Document, int, error) {
-	res, err := clustering.Fit(ctx, querySource{q}, o)
+	d, rec, err := fitSegmentRecord(ctx, name, data, q, o)
 	if err != nil {
 		return nil, 0, err
+	}
+	v, err := storeRecord(ctx, h, searchPath, segmentFn.Name, rec)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d, v, nil
+}
+
+// fitSegmentRecord fits a segmentation of q and returns it and the store
+// row that saves it under name.
+func fitSegmentRecord(ctx context.Context, name, data string, q *udf.Query, o clustering.Options) (*clustering.Document, *store.Record, error) {
+	res, err := clustering.Fit(ctx, querySource{q}, o)
+	if err != nil {
+		return nil, nil, err
 	}
 	d := res.Doc
 	doc, err := json.Marshal(d)
 	if err != nil {
-		return nil, 0, dserr.Wrap(dserr.Internal, segmentFn.Name, "", err)
+		return nil, nil, dserr.Wrap(dserr.Internal, segmentFn.Name, "", err)
 	}
 	opts, _ := json.Marshal(d.Options)
 	mets, _ := json.Marshal(struct {
@@ -260,14 +285,10 @@ func fitSegments(ctx context.Context, h *udf.Host, searchPath, name, data string
 		Seconds       float64  `json:"seconds"`
 	}{"silhouette", finiteOrNil(float64(d.Quality.Silhouette)), d.K, d.KAutomatic, d.Quality.Inertia,
 		finiteOrNil(float64(d.Quality.DaviesBouldin)), res.Mode, res.Notes, res.Seconds})
-	v, err := storeRecord(ctx, h, searchPath, segmentFn.Name, &store.Record{
+	return d, &store.Record{
 		Name: name, Kind: "kmeans", Task: "segmentation", Features: d.Features,
 		Options: opts, Metrics: mets, Data: data, Document: doc,
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return d, v, nil
+	}, nil
 }
 
 func finiteOrNil(f float64) *float64 {

@@ -90,8 +90,8 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(a.fn, "model", "must not be empty")
+	if err := checkModelName(a.fn, name); err != nil {
+		return nil, err
 	}
 	data, err := a.str(1)
 	if err != nil {
@@ -109,8 +109,8 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 // function and TrainPerceptron. Nothing is read or trained yet.
 func newTraining(b *udf.BindContext, name, data string, o training.Options) (*trainBound, error) {
 	fn := trainPerceptron.Name
-	if strings.TrimSpace(name) == "" {
-		return nil, dserr.Arg(fn, "model", "must not be empty")
+	if err := checkModelName(fn, name); err != nil {
+		return nil, err
 	}
 	o.Task = strings.ToLower(o.Task)
 	var err error
@@ -286,58 +286,83 @@ func (t *trainBound) Start(ctx context.Context) (udf.Execution, error) {
 }
 
 type trainExec struct {
-	t    *trainBound
-	done bool
+	t       *trainBound
+	done    bool
+	pending *pendingSave
 }
 
 func (e *trainExec) Threads() int { return 1 }
 func (e *trainExec) Close() error { return nil }
 
+// Fill trains, reserves the version and returns the result row; the model
+// is saved on the next call, the request for the chunk after the last row
+// (see commit.go), so a statement that fails or is cancelled while it
+// consumes the row saves nothing.
 func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 	if e.done {
+		if err := e.pending.commit(ctx); err != nil {
+			return err
+		}
 		out.SetLen(0)
 		return nil
 	}
 	e.done = true
-	r, err := e.t.run(ctx)
+	r, rec, err := e.t.train(ctx)
 	if err != nil {
 		return err
 	}
+	if e.pending, err = reserveSave(ctx, e.t.host, e.t.searchPath, trainPerceptron.Name, rec); err != nil {
+		return err
+	}
+	r.Version = e.pending.version
 	writeRow(out, 0, []any{r.Model, r.Version, r.Task, r.RowsUsed, r.RowsSkipped, r.Features,
 		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
 	out.SetLen(1)
 	return nil
 }
 
-// run trains and saves: the execution of train_perceptron.
+// run trains and saves at once: TrainPerceptron.
 func (t *trainBound) run(ctx context.Context) (*TrainRow, error) {
+	r, rec, err := t.train(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.Version, err = storeRecord(ctx, t.host, t.searchPath, trainPerceptron.Name, rec); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// train trains and returns the result row (without its version) and the
+// record to save.
+func (t *trainBound) train(ctx context.Context) (*TrainRow, *store.Record, error) {
 	o := t.o
 	if o.Progress == nil {
 		o.Progress = training.ProgressFrom(ctx) // e.g. the shell's progress line
 	}
 	res, err := training.Train(ctx, querySource{t.q}, o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	version, err := saveModel(ctx, t.host, t.searchPath, t.name, t.data, res)
+	rec, err := modelRecord(t.name, t.data, res)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d := res.Doc
 	return &TrainRow{
-		Model: t.name, Version: version, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
+		Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
 		Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
 		ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
 		Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
-	}, nil
+	}, rec, nil
 }
 
-// saveModel stores a trained document as a new version and returns it.
-func saveModel(ctx context.Context, h *udf.Host, searchPath, name, data string, res *training.Result) (int, error) {
+// modelRecord is the store row of a trained document.
+func modelRecord(name, data string, res *training.Result) (*store.Record, error) {
 	d := res.Doc
 	doc, err := training.MarshalDocument(d)
 	if err != nil {
-		return 0, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
+		return nil, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
 	}
 	opts, _ := json.Marshal(d.Options)
 	// The metrics column adds the timings, which the document leaves out
@@ -351,10 +376,10 @@ func saveModel(ctx context.Context, h *udf.Host, searchPath, name, data string, 
 		Seconds      float64   `json:"seconds"`
 		EpochSeconds []float64 `json:"epoch_seconds"`
 	}{d.Metrics, res.Seconds, secs})
-	return storeRecord(ctx, h, searchPath, trainPerceptron.Name, &store.Record{
+	return &store.Record{
 		Name: name, Kind: d.Kind, Task: d.Task, Label: d.Label.Column, Features: d.Features,
 		Options: opts, Metrics: mets, Data: data, Document: doc,
-	})
+	}, nil
 }
 
 // storeRecord saves rec as a new version of its model and returns it.
@@ -366,7 +391,7 @@ func storeRecord(ctx context.Context, h *udf.Host, searchPath, fn string, rec *s
 	defer conn.Close()
 	v, err := store.Save(ctx, conn, rec)
 	if err != nil {
-		return 0, dserr.New(dserr.Internal, fn, "model", "cannot save: %v", err)
+		return 0, saveErr(fn, err)
 	}
 	return v, nil
 }

@@ -239,7 +239,11 @@ func valueToGo(v mapping.Value) (any, error) {
 	case mapping.TypeFloat, mapping.TypeDouble, mapping.TypeDecimal:
 		return mapping.GetDouble(v), nil
 	case mapping.TypeVarchar:
-		return mapping.GetVarchar(v), nil
+		s := mapping.GetVarchar(v)
+		if hasNUL(v, s) {
+			return nil, fmt.Errorf("must not contain a NUL character (chr(0))")
+		}
+		return s, nil
 	case mapping.TypeList:
 		n := mapping.GetListSize(v)
 		out := make([]any, 0, n)
@@ -256,4 +260,15 @@ func valueToGo(v mapping.Value) (any, error) {
 	default:
 		return nil, fmt.Errorf("a value of type %s is not accepted here", TypeName(lt))
 	}
+}
+
+// hasNUL reports whether VARCHAR value v, read as s, holds a NUL byte. The
+// C API hands a VARCHAR over as a NUL-terminated string, so s ends at the
+// first NUL and the rest is lost silently ('a' || chr(0) || 'b' reads as
+// "a"). The value's SQL literal ('...' with quotes doubled) comes through
+// the same C string: when the value holds a NUL it is cut before its
+// closing quote.
+func hasNUL(v mapping.Value, s string) bool {
+	lit := mapping.ValueToString(v)
+	return lit == "'"+strings.ReplaceAll(s, "'", "''")
 }

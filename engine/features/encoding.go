@@ -3,7 +3,6 @@ package features
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -110,8 +109,8 @@ func (e *Encoder) Validate() error {
 		want := 0
 		switch c.Kind {
 		case KindNumeric, KindDate, KindTimestamp:
-			if !(c.Std > 0) || math.IsInf(c.Std, 0) || !finite(c.Mean) {
-				return fmt.Errorf("column %q: invalid mean %v or standard deviation %v", c.Name, c.Mean, c.Std)
+			if err := CheckScale(c.Mean, c.Std); err != nil {
+				return fmt.Errorf("column %q: %v", c.Name, err)
 			}
 			want = 1
 			if c.Indicator {
@@ -133,8 +132,8 @@ func (e *Encoder) Validate() error {
 			if (len(c.OtherLevels) > 0 || c.OtherAny) && !c.Other {
 				return fmt.Errorf("column %q: 'other' levels without an 'other' input", c.Name)
 			}
-			if !finite(c.Scale) || c.Scale < 0 {
-				return fmt.Errorf("column %q: invalid one-hot scale %v", c.Name, c.Scale)
+			if !(c.Scale >= 0 && c.Scale <= 1) {
+				return fmt.Errorf("column %q: invalid one-hot scale %v (it is between 0 and 1)", c.Name, c.Scale)
 			}
 		default:
 			return fmt.Errorf("column %q: unknown encoding kind %q", c.Name, c.Kind)

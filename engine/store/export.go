@@ -1,16 +1,12 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -216,9 +212,8 @@ func checkDocument(f *File) error {
 	return bad("unknown model kind %q", f.Kind)
 }
 
-// checkKMeans checks that a kmeans (segment) document decodes and is
-// consistent as predict and the segment_* functions need it: the encoder
-// tiles its width, the centroids are k x width, one profile per segment.
+// checkKMeans checks that a kmeans (segment) document decodes, validates
+// itself (clustering.Document.Validate) and agrees with the file's columns.
 func checkKMeans(f *File) error {
 	var d clustering.Document
 	if err := json.Unmarshal(f.Document, &d); err != nil {
@@ -234,26 +229,14 @@ func checkKMeans(f *File) error {
 	if !slices.Equal(d.Features, f.Features) {
 		return docErr("features %q, but the file says %q", d.Features, f.Features)
 	}
-	if err := d.Encoder.Validate(); err != nil {
-		return docErr("preprocessing: %v", err)
-	}
-	m := &d.Model
-	if m.K < 1 || m.K != d.K || m.Dim != d.Encoder.Width || len(m.Centroids) != m.K*m.Dim || len(d.Profile) != m.K {
-		return docErr("%d segments of %d inputs with %d centroid values and %d profiles, for a preprocessing of %d inputs",
-			m.K, m.Dim, len(m.Centroids), len(d.Profile), d.Encoder.Width)
-	}
-	for _, v := range m.Centroids {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return docErr("a centroid holds %v", v)
-		}
+	if err := d.Validate(); err != nil {
+		return docErr("%v", err)
 	}
 	return nil
 }
 
-// checkPerceptron checks that a perceptron document decodes and is
-// consistent, as predict needs it: the encoder's inputs tile its width, the
-// network's layers chain from that width to the task's outputs, the label
-// has the classes the network predicts, and the file's columns agree.
+// checkPerceptron checks that a perceptron document decodes, validates
+// itself (training.Document.Validate) and agrees with the file's columns.
 func checkPerceptron(f *File) error {
 	var d training.Document
 	if err := json.Unmarshal(f.Document, &d); err != nil {
@@ -266,13 +249,8 @@ func checkPerceptron(f *File) error {
 	if d.Kind != f.Kind {
 		return docErr("kind %q, but the file says %q", d.Kind, f.Kind)
 	}
-	switch d.Task {
-	case "binary", "multiclass", "regression":
-	default:
-		return docErr("unknown task %q", d.Task)
-	}
-	if d.Task != f.Task || d.Label.Task != d.Task {
-		return docErr("task %q (label task %q), but the file says %q", d.Task, d.Label.Task, f.Task)
+	if d.Task != f.Task {
+		return docErr("task %q, but the file says %q", d.Task, f.Task)
 	}
 	if d.Label.Column != f.Label {
 		return docErr("label %q, but the file says %q", d.Label.Column, f.Label)
@@ -280,99 +258,10 @@ func checkPerceptron(f *File) error {
 	if !slices.Equal(d.Features, f.Features) {
 		return docErr("features %q, but the file says %q", d.Features, f.Features)
 	}
-	if err := d.Encoder.Validate(); err != nil {
-		return docErr("preprocessing: %v", err)
-	}
-	names := make([]string, len(d.Encoder.Columns))
-	for i, c := range d.Encoder.Columns {
-		names[i] = c.Name
-	}
-	if !slices.Equal(names, d.Features) {
-		return docErr("features %q, but the preprocessing encodes %q", d.Features, names)
-	}
-	net := &d.Network
-	if err := net.Check(); err != nil {
-		return docErr("network: %v", err)
-	}
-	if net.Config.Inputs != d.Encoder.Width {
-		return docErr("the network takes %d inputs, but the preprocessing makes %d", net.Config.Inputs, d.Encoder.Width)
-	}
-	if net.Config.Task.String() != d.Task {
-		return docErr("the network is for task %s, the document for %s", net.Config.Task, d.Task)
-	}
-	lv := d.Label.Levels
-	switch d.Task {
-	case "binary":
-		if len(lv) != 2 || (d.Label.Positive != 0 && d.Label.Positive != 1) {
-			return docErr("a binary label needs 2 classes and a positive class 0 or 1, got %d classes and %d", len(lv), d.Label.Positive)
-		}
-	case "multiclass":
-		if len(lv) != net.Config.Classes {
-			return docErr("the label has %d classes, the network %d", len(lv), net.Config.Classes)
-		}
-	case "regression":
-		if t := d.Target; t != nil && (!(t.Std > 0) || math.IsInf(t.Std, 0) || math.IsNaN(t.Mean) || math.IsInf(t.Mean, 0)) {
-			return docErr("invalid target scale (mean %v, standard deviation %v)", t.Mean, t.Std)
-		}
-	}
-	// Class values are written back in the label's type.
-	for _, l := range lv {
-		ok := true
-		switch d.Label.Type {
-		case "bool":
-			ok = l == "true" || l == "false"
-		case "int8", "int16", "int32", "int64":
-			_, err := strconv.ParseInt(l, 10, 64)
-			ok = err == nil
-		case "uint8", "uint16", "uint32", "uint64":
-			_, err := strconv.ParseUint(l, 10, 64)
-			ok = err == nil
-		}
-		if !ok {
-			return docErr("class %q is not a value of the label's type %s", l, d.Label.Type)
-		}
+	if err := d.Validate(); err != nil {
+		return docErr("%v", err)
 	}
 	return nil
-}
-
-// ReadFile reads and checks the model file at path (see UnmarshalFile).
-// A file that does not start with '{' is refused after its first bytes,
-// so pointing it at a large data file reads nothing more. Errors have
-// argument "path" and a message that starts with the quoted path.
-func ReadFile(path string) (*Record, error) {
-	rec, err := readFile(path)
-	return rec, atPath(path, err)
-}
-
-func readFile(path string) (*Record, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, fileErr("cannot read", err)
-	}
-	defer fh.Close()
-	r := bufio.NewReader(fh)
-	for {
-		c, err := r.ReadByte()
-		if err == io.EOF {
-			return nil, bad("not a ducksight model file: empty")
-		}
-		if err != nil {
-			return nil, fileErr("cannot read", err)
-		}
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			continue
-		}
-		if c != '{' {
-			return nil, bad("not a ducksight model file: not a JSON object")
-		}
-		_ = r.UnreadByte()
-		break
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fileErr("cannot read", err)
-	}
-	return UnmarshalFile(b)
 }
 
 // atPath puts the quoted path in front of a file error's message.
@@ -401,72 +290,4 @@ func fileErr(what string, err error) error {
 		cause = le.Err
 	}
 	return &dserr.Error{Code: code, Arg: "path", Msg: what + ": " + cause.Error(), Err: err}
-}
-
-// WriteFile writes rec as a model file at path and returns the number of
-// bytes written. Like DuckDB's COPY it replaces an existing file, but
-// atomically: the content goes to a temporary file in the same directory,
-// which is synced and renamed over path, so a reader sees the old file or
-// the complete new one, never a part, and a failed write leaves the old
-// file as it was. A symbolic link at path is followed (the link stays, its
-// target is replaced); a replaced file keeps its permission bits, a new
-// one gets 0644. Errors are as ReadFile's.
-func WriteFile(path string, rec *Record) (int64, error) {
-	n, err := writeFile(path, rec)
-	return n, atPath(path, err)
-}
-
-func writeFile(path string, rec *Record) (int64, error) {
-	b, err := MarshalFile(rec)
-	if err != nil {
-		return 0, dserr.Wrap(dserr.Internal, "", "model", err)
-	}
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target
-	}
-	mode := fs.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return 0, bad("is a directory")
-		}
-		mode = st.Mode().Perm()
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	renamed := false
-	defer func() {
-		if !renamed {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return 0, fileErr("cannot write", err)
-	}
-	renamed = true
-	// Make the rename itself durable (best effort: not every system can
-	// sync a directory).
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return int64(len(b)), nil
 }

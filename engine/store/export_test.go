@@ -160,7 +160,7 @@ func TestFileErrors(t *testing.T) {
 			"document: does not decode as a perceptron model: json: cannot unmarshal string into Go struct field Document.network of type perceptron.Model"},
 		{"newer document", editFile(t, rec, func(_, d map[string]any) { d["format"] = 9 }), dserr.Incompatible, "document: format 9 is not supported (this ducksight reads up to 1)"},
 		{"empty document", editFile(t, rec, func(f, _ map[string]any) { f["document"] = map[string]any{"format": 1, "kind": "perceptron"} }), dserr.InvalidArgument,
-			`document: unknown task ""`},
+			`document: task "", but the file says "binary"`},
 		{"weights missing", editFile(t, rec, func(_, d map[string]any) {
 			l := layer(d, 0)
 			l["w"] = l["w"].([]any)[1:]
@@ -181,17 +181,17 @@ func TestFileErrors(t *testing.T) {
 			d["preprocessing"].(map[string]any)["width"] = 5
 		}), dserr.InvalidArgument, "document: the network takes 4 inputs, but the preprocessing makes 5"},
 		{"task differs", editFile(t, rec, func(f, _ map[string]any) { f["task"] = "regression" }), dserr.InvalidArgument,
-			`document: task "binary" (label task "binary"), but the file says "regression"`},
+			`document: task "binary", but the file says "regression"`},
 		{"label differs", editFile(t, rec, func(f, _ map[string]any) { f["label"] = "plan" }), dserr.InvalidArgument,
 			`document: label "churned", but the file says "plan"`},
 		{"features differ", editFile(t, rec, func(f, _ map[string]any) { f["features"] = []any{"plan", "age"} }), dserr.InvalidArgument,
 			`document: features ["age" "plan"], but the file says ["plan" "age"]`},
 		{"binary with 3 classes", editFile(t, rec, func(_, d map[string]any) {
 			d["label"].(map[string]any)["levels"] = []any{"a", "b", "c"}
-		}), dserr.InvalidArgument, "document: a binary label needs 2 classes and a positive class 0 or 1, got 3 classes and 1"},
+		}), dserr.InvalidArgument, "document: label: a binary label needs 2 classes and a positive class 0 or 1, got 3 classes and 1"},
 		{"boolean class", editFile(t, rec, func(_, d map[string]any) {
 			d["label"].(map[string]any)["levels"] = []any{"no", "yes"}
-		}), dserr.InvalidArgument, `document: class "no" is not a value of the label's type bool`},
+		}), dserr.InvalidArgument, `document: label: class "no" is not a value of the label's type bool`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -246,7 +246,7 @@ func TestFileOtherTasks(t *testing.T) {
 	reg := editFile(t, rec, func(f, d map[string]any) {
 		f["task"] = "regression"
 		d["task"] = "regression"
-		d["label"] = map[string]any{"column": "churned", "task": "regression", "type": "double"}
+		d["label"] = map[string]any{"column": "churned", "task": "regression", "type": "float64"}
 		d["target"] = map[string]any{"mean": 10, "std": 2}
 		d["network"].(map[string]any)["config"].(map[string]any)["task"] = "regression"
 	})
@@ -256,7 +256,7 @@ func TestFileOtherTasks(t *testing.T) {
 	_ = json.Unmarshal(reg, &f)
 	f["document"].(map[string]any)["target"] = map[string]any{"mean": 10, "std": 0}
 	bad, _ = json.Marshal(f)
-	if _, err := UnmarshalFile(bad); err == nil || !strings.Contains(err.Error(), "document: invalid target scale (mean 10, standard deviation 0)") {
+	if _, err := UnmarshalFile(bad); err == nil || !strings.Contains(err.Error(), "document: target scale: invalid mean 10 or standard deviation 0") {
 		t.Errorf("regression with std 0: %v", err)
 	}
 }

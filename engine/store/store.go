@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -43,8 +44,23 @@ const createSQL = `CREATE TABLE IF NOT EXISTS ducksight.models (
 	data VARCHAR,
 	format_version INTEGER NOT NULL,
 	document JSON NOT NULL,
+	metric VARCHAR,
+	valid_metric DOUBLE,
 	PRIMARY KEY (name, version)
 )`
+
+// createVersionsSQL is the table of version high-water marks: the largest
+// version ever given to each name, kept when versions are dropped, so a
+// number is never given twice.
+const createVersionsSQL = `CREATE TABLE IF NOT EXISTS ducksight.model_versions (
+	name VARCHAR PRIMARY KEY,
+	last_version INTEGER NOT NULL
+)`
+
+// listingColumns are the columns models() lists that the first stores
+// (before metric and valid_metric had columns of their own) kept only in
+// the metrics JSON.
+var listingColumns = []string{"metric VARCHAR", "valid_metric DOUBLE"}
 
 // Querier is what the store needs of a connection (*sql.Conn, *sql.DB, *sql.Tx).
 type Querier interface {
@@ -70,52 +86,168 @@ func exists(ctx context.Context, q Querier) (bool, error) {
 }
 
 // Save stores rec as a new version of rec.Name and returns that version:
-// the table's largest version of the name plus one, decided in the INSERT
-// itself; a concurrent save of the same name that wins the race makes this
-// one retry with the next number.
+// Reserve, then SaveAt. A failure between the two leaves the reserved
+// number unused (versions may have gaps; they are never reused).
 func Save(ctx context.Context, q Querier, rec *Record) (int, error) {
-	if strings.TrimSpace(rec.Name) == "" {
-		return 0, dserr.New(dserr.InvalidArgument, "", "model", "model name must not be empty")
+	v, err := Reserve(ctx, q, rec.Name)
+	if err != nil {
+		return 0, err
 	}
-	// Two first saves racing to create the schema or table: DuckDB fails
-	// the loser with a write-write conflict; retry it.
-	for _, ddl := range []string{`CREATE SCHEMA IF NOT EXISTS ducksight`, createSQL} {
-		for attempt := 0; ; attempt++ {
-			_, err := q.ExecContext(ctx, ddl)
-			if err == nil {
-				break
-			}
-			if attempt >= 20 || ctx.Err() != nil || !conflict(err) {
-				return 0, err
-			}
-			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
-		}
+	if err := SaveAt(ctx, q, rec, v); err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// Reserve gives name its next version number and returns it: one more
+// than the largest version the name ever had, stored or dropped (table
+// ducksight.model_versions keeps that high-water mark; a store written
+// before it existed starts from its largest stored version). The number is
+// committed at once, so it is never given again, even when nothing is
+// saved under it. Concurrent reservations of one name get distinct
+// numbers (a lost race retries). Reserve creates the store's tables when
+// they do not exist.
+func Reserve(ctx context.Context, q Querier, name string) (int, error) {
+	if err := CheckName(name); err != nil {
+		return 0, err
+	}
+	if err := ensure(ctx, q); err != nil {
+		return 0, err
+	}
+	var v int
+	err := retry(ctx, func() error {
+		return q.QueryRowContext(ctx, `INSERT INTO ducksight.model_versions AS v (name, last_version)
+			SELECT $1, coalesce(max(version), 0) + 1 FROM ducksight.models WHERE name = $1
+			ON CONFLICT (name) DO UPDATE SET last_version = greatest(v.last_version, excluded.last_version - 1) + 1
+			RETURNING last_version`, name).Scan(&v)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// SaveAt stores rec under version, a number Reserve gave rec.Name, in a
+// single INSERT (committed at once: the model is there or not at all).
+func SaveAt(ctx context.Context, q Querier, rec *Record, version int) error {
+	if err := CheckName(rec.Name); err != nil {
+		return err
+	}
+	if err := ensure(ctx, q); err != nil {
+		return err
 	}
 	created := rec.CreatedAt
 	if created.IsZero() {
 		created = time.Now().UTC()
 	}
-	var lastErr error
-	for attempt := 0; attempt < 20; attempt++ {
-		var v int
-		err := q.QueryRowContext(ctx, `INSERT INTO ducksight.models
-			(name, version, kind, task, label, features, options, metrics, created_at, data, format_version, document)
-			SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
-			FROM ducksight.models WHERE name = $1
-			RETURNING version`,
-			rec.Name, rec.Kind, rec.Task, rec.Label, rec.Features, string(orNull(rec.Options)), string(orNull(rec.Metrics)),
-			created, rec.Data, FormatVersion, string(rec.Document)).Scan(&v)
+	metric, valid := listing(rec.Metrics)
+	err := retry(ctx, func() error {
+		_, err := q.ExecContext(ctx, `INSERT INTO ducksight.models
+			(name, version, kind, task, label, features, options, metrics, created_at, data, format_version, document, metric, valid_metric)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			rec.Name, version, rec.Kind, rec.Task, rec.Label, rec.Features, string(orNull(rec.Options)), string(orNull(rec.Metrics)),
+			created, rec.Data, FormatVersion, string(rec.Document), metric, valid)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	rec.Version = version
+	return nil
+}
+
+// listing returns the metric name and validation metric models() lists,
+// from a metrics JSON object (NULL when absent).
+func listing(metrics json.RawMessage) (metric, valid any) {
+	var m struct {
+		Metric      *string  `json:"metric"`
+		ValidMetric *float64 `json:"valid_metric"`
+	}
+	if len(metrics) == 0 || json.Unmarshal(metrics, &m) != nil {
+		return nil, nil
+	}
+	if m.Metric != nil {
+		metric = *m.Metric
+	}
+	if m.ValidMetric != nil {
+		valid = *m.ValidMetric
+	}
+	return metric, valid
+}
+
+// ensure creates the store's schema and tables when they do not exist, and
+// gives a table of an older store the listing columns (filled from the
+// metrics JSON of its rows). Two first saves racing to create them: DuckDB
+// fails the loser with a write-write conflict; it retries.
+func ensure(ctx context.Context, q Querier) error {
+	for _, ddl := range []string{`CREATE SCHEMA IF NOT EXISTS ducksight`, createSQL, createVersionsSQL} {
+		if err := retry(ctx, func() error { _, err := q.ExecContext(ctx, ddl); return err }); err != nil {
+			return err
+		}
+	}
+	has, err := hasListingColumns(ctx, q)
+	if err != nil || has {
+		return err
+	}
+	return addListingColumns(ctx, q)
+}
+
+// addListingColumns gives an older store's table the listing columns,
+// filled from the metrics JSON of its rows, in one transaction.
+func addListingColumns(ctx context.Context, q Querier) error {
+	return retry(ctx, func() error {
+		tx, ok := q.(interface {
+			BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+		})
+		if !ok {
+			return migrate(ctx, q)
+		}
+		t, err := tx.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := migrate(ctx, t); err != nil {
+			t.Rollback()
+			return err
+		}
+		return t.Commit()
+	})
+}
+
+// migrate adds the listing columns to an older store's table.
+func migrate(ctx context.Context, q Querier) error {
+	for _, c := range listingColumns {
+		if _, err := q.ExecContext(ctx, `ALTER TABLE ducksight.models ADD COLUMN IF NOT EXISTS `+c); err != nil {
+			return err
+		}
+	}
+	_, err := q.ExecContext(ctx, `UPDATE ducksight.models
+		SET metric = json_extract_string(metrics, '$.metric'), valid_metric = TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE)`)
+	return err
+}
+
+// hasListingColumns reports whether ducksight.models has the listing columns.
+func hasListingColumns(ctx context.Context, q Querier) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'ducksight' AND table_name = 'models'
+		AND column_name IN ('metric', 'valid_metric')`).Scan(&n)
+	return n == len(listingColumns), err
+}
+
+// retry runs f until it succeeds, fails with something other than a lost
+// race (conflict), the context ends, or 20 attempts failed.
+func retry(ctx context.Context, f func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := f()
 		if err == nil {
-			rec.Version = v
-			return v, nil
+			return nil
 		}
-		if ctx.Err() != nil || !conflict(err) {
-			return 0, err
+		if attempt >= 20 || ctx.Err() != nil || !conflict(err) {
+			return err
 		}
-		lastErr = err
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
-	return 0, lastErr
 }
 
 func orNull(b json.RawMessage) json.RawMessage {
@@ -141,6 +273,9 @@ var ErrNotFound = dserr.NotFound
 
 // Load returns version (0: the latest) of model name.
 func Load(ctx context.Context, q Querier, name string, version int) (*Record, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
 	ok, err := exists(ctx, q)
 	if err != nil {
 		return nil, err
@@ -188,24 +323,45 @@ func notFound(name string, version int) error {
 
 // Summary is one row of List.
 type Summary struct {
-	Name      string
-	Version   int
-	Kind      string
-	Task      string
-	Label     string
-	Features  []string
-	Metrics   json.RawMessage
-	CreatedAt time.Time
-	Data      string
+	Name        string
+	Version     int
+	Kind        string
+	Task        string
+	Label       string
+	Features    []string
+	Metric      string  // "" when there is none
+	ValidMetric float64 // NaN when there is none
+	CreatedAt   time.Time
+	Data        string
 }
 
-// List returns every stored version, by name then version.
+// List returns every stored version, by name then version. It reads the
+// listing columns only, never a document or the metrics JSON, so its cost
+// does not grow with the size of the models. A store written before the
+// listing columns existed gets them on its first List or Save (one pass
+// over its metrics JSON); opened read-only, it is listed from its metrics
+// JSON.
 func List(ctx context.Context, q Querier) ([]Summary, error) {
 	ok, err := exists(ctx, q)
 	if err != nil || !ok {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT name, version, kind, task, label, features, metrics::VARCHAR, created_at, data
+	has, err := hasListingColumns(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		// An older store: migrate it now when it can be written (once:
+		// listing it from the metrics JSON costs every time).
+		if w, err := Writable(ctx, q); err == nil && w && addListingColumns(ctx, q) == nil {
+			has = true
+		}
+	}
+	listed := `metric, valid_metric`
+	if !has {
+		listed = `json_extract_string(metrics, '$.metric'), TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE)`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT name, version, kind, task, label, features, `+listed+`, created_at, data
 		FROM ducksight.models ORDER BY name, version`)
 	if err != nil {
 		return nil, err
@@ -214,13 +370,17 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 	var out []Summary
 	for rows.Next() {
 		var s Summary
-		var task, label, metrics, data sql.NullString
+		var task, label, metric, data sql.NullString
+		var valid sql.NullFloat64
 		var features []any
-		if err := rows.Scan(&s.Name, &s.Version, &s.Kind, &task, &label, &features, &metrics, &s.CreatedAt, &data); err != nil {
+		if err := rows.Scan(&s.Name, &s.Version, &s.Kind, &task, &label, &features, &metric, &valid, &s.CreatedAt, &data); err != nil {
 			return nil, err
 		}
-		s.Task, s.Label, s.Data = task.String, label.String, data.String
-		s.Metrics = json.RawMessage(metrics.String)
+		s.Task, s.Label, s.Data, s.Metric = task.String, label.String, data.String, metric.String
+		s.ValidMetric = math.NaN()
+		if valid.Valid {
+			s.ValidMetric = valid.Float64
+		}
 		for _, f := range features {
 			s.Features = append(s.Features, fmt.Sprint(f))
 		}
@@ -232,6 +392,9 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 // Drop deletes version (0: every version) of name and returns the versions
 // it deleted; none is an error naming the model or version.
 func Drop(ctx context.Context, q Querier, name string, version int) ([]int, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
 	ok, err := exists(ctx, q)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,91 @@
+package training
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ducksight/ducksight/engine/features"
+)
+
+// MaxWeight bounds a network's weights and biases in magnitude: training
+// never comes near it (an Adam step moves a weight by about the learning
+// rate), and beyond it products with standardised inputs overflow.
+const MaxWeight = 1e15
+
+// MaxTargetScale bounds a regression target's mean and standard deviation
+// in magnitude, so that a prediction scaled back stays finite.
+const MaxTargetScale = 1e150
+
+// Validate checks a perceptron document as predict, score and the other
+// scoring functions use it, so that a document that passes predicts: its
+// format, kind and task, the label encoding (features.LabelEncoding.Validate:
+// its type decides predict's output type), the preprocessing
+// (features.Encoder.Validate: every standardisation finite and usable),
+// features that name the preprocessing's columns, a network whose layers
+// chain from the preprocessing's width to the task's outputs with weights
+// of at most MaxWeight, and, for regression, a usable target scale. Errors describe the
+// first problem found.
+func (d *Document) Validate() error {
+	if d.Format < 1 || d.Format > FormatVersion {
+		return fmt.Errorf("format %d is not supported (this ducksight reads up to %d)", d.Format, FormatVersion)
+	}
+	if d.Kind != "perceptron" {
+		return fmt.Errorf("kind %q is not perceptron", d.Kind)
+	}
+	switch d.Task {
+	case "binary", "multiclass", "regression":
+	default:
+		return fmt.Errorf("unknown task %q", d.Task)
+	}
+	if d.Label.Task != d.Task {
+		return fmt.Errorf("label task %q, but the document is for %q", d.Label.Task, d.Task)
+	}
+	if err := d.Label.Validate(); err != nil {
+		return fmt.Errorf("label: %v", err)
+	}
+	if err := d.Encoder.Validate(); err != nil {
+		return fmt.Errorf("preprocessing: %v", err)
+	}
+	names := make([]string, len(d.Encoder.Columns))
+	for i, c := range d.Encoder.Columns {
+		names[i] = c.Name
+	}
+	if !slices.Equal(names, d.Features) {
+		return fmt.Errorf("features %q, but the preprocessing encodes %q", d.Features, names)
+	}
+	net := &d.Network
+	if err := net.Check(); err != nil {
+		return fmt.Errorf("network: %v", err)
+	}
+	if net.Config.Inputs != d.Encoder.Width {
+		return fmt.Errorf("the network takes %d inputs, but the preprocessing makes %d", net.Config.Inputs, d.Encoder.Width)
+	}
+	if net.Config.Task.String() != d.Task {
+		return fmt.Errorf("the network is for task %s, the document for %s", net.Config.Task, d.Task)
+	}
+	if d.Task == "multiclass" && len(d.Label.Levels) != net.Config.Classes {
+		return fmt.Errorf("the label has %d classes, the network %d", len(d.Label.Levels), net.Config.Classes)
+	}
+	for i, l := range net.Layers {
+		for _, w := range [][]float64{l.W, l.B} {
+			for _, v := range w {
+				if !(math.Abs(v) <= MaxWeight) {
+					return fmt.Errorf("network: layer %d holds %v (weights and biases are at most %g in magnitude)", i, v, MaxWeight)
+				}
+			}
+		}
+	}
+	switch t := d.Target; {
+	case d.Task != "regression" && t != nil:
+		return fmt.Errorf("a %s model has no target scale", d.Task)
+	case t != nil:
+		if err := features.CheckScale(t.Mean, t.Std); err != nil {
+			return fmt.Errorf("target scale: %v", err)
+		}
+		if math.Abs(t.Mean) > MaxTargetScale || t.Std > MaxTargetScale {
+			return fmt.Errorf("target scale: mean %v or standard deviation %v above %g", t.Mean, t.Std, MaxTargetScale)
+		}
+	}
+	return nil
+}
