@@ -76,7 +76,10 @@ func TestStreamedTrainingMemory(t *testing.T) {
 	without := peakRSS(t, "0")
 	with := peakRSS(t, "0.5")
 	t.Logf("peak RSS of a streamed training (memory_limit 64MB): %.0f MB without validation, %.0f MB with half the rows for validation", without, with)
-	if with > without+40 {
+	// Holding the validation rows adds their 146 MB; the peak of either run
+	// varies by some 40 MB between runs (the Go heap's collection timing,
+	// DuckDB's buffers), so the bar sits between the two.
+	if with > without+100 {
 		t.Errorf("peak RSS %.0f MB with validation rows, %.0f MB without: the validation rows were held (146 MB encoded)", with, without)
 	}
 }
