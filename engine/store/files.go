@@ -185,6 +185,12 @@ func writeFile(path string, rec *Record) (int64, error) {
 	if err != nil {
 		return 0, dserr.Wrap(dserr.Internal, "", "model", err)
 	}
+	if len(b) > MaxFileSize {
+		// Every file export writes is one import reads.
+		return 0, dserr.New(dserr.InvalidArgument, "", "model",
+			"model %q version %d makes a file of %d bytes; model files are at most %d bytes (64 MiB), the most import_model reads",
+			rec.Name, rec.Version, len(b), MaxFileSize)
+	}
 	target, mode, err := replaceable(path)
 	if err != nil {
 		return 0, err

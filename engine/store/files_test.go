@@ -190,3 +190,21 @@ func TestReadFileOnlyRegularFiles(t *testing.T) {
 		t.Errorf("read: %v", err)
 	}
 }
+
+// An export whose file would be larger than import reads is refused before
+// anything is written: every file export writes, import reads.
+func TestWriteFileRefusesAboveImportCap(t *testing.T) {
+	dir := t.TempDir()
+	rec := *perceptronRecord(t)
+	// A document just past the cap: the stored one with a long string field.
+	pad := strings.Repeat("x", MaxFileSize)
+	rec.Document = []byte(`{"pad":"` + pad + `"}`)
+	target := filepath.Join(dir, "big.json")
+	_, err := WriteFile(target, &rec)
+	if err == nil || !strings.Contains(err.Error(), "model files are at most 67108864 bytes (64 MiB), the most import_model reads") {
+		t.Fatalf("error %v, want the import cap named", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files left: %v", entries)
+	}
+}

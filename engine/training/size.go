@@ -6,9 +6,10 @@ import (
 )
 
 // MaxWeights is the most weights (biases included) a network may have,
-// whatever the memory limit: the stored document of such a network is
-// already about 200 MB of text.
-const MaxWeights = 10_000_000
+// whatever the memory limit: its stored document is about 55-60 MB of
+// text, so every network that trains also exports to a file import_model
+// reads (at most 64 MiB, store.MaxFileSize).
+const MaxWeights = 2_500_000
 
 // Bytes a training holds per weight: the weight, its gradient, its
 // optimiser state (SGD's velocity; Adam's two moments) and the best

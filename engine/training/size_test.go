@@ -60,7 +60,7 @@ func TestNetworkTooLarge(t *testing.T) {
 	}
 	// The counts in the messages: 1*4096+4096 + 199*(4096*4096+4096) +
 	// 4096+1 weights; 3000*4096+4096 + 4096+1, 64 bytes each with Adam;
-	// 3000*2000+2000 + 2000+1, 56 bytes each with SGD.
+	// 3000*800+800 + 800+1, 56 bytes each with SGD.
 	cases := []struct {
 		name    string
 		o       Options
@@ -69,11 +69,11 @@ func TestNetworkTooLarge(t *testing.T) {
 		want    string
 	}{
 		{"200 layers of 4096", Options{Label: "y", Hidden: deep}, 0, NetworkWeights(1, deep, 1),
-			"train_perceptron: hidden: the network would have 3,339,493,377 weights (213.7 GB with optimiser state), above the limit of 10,000,000 weights (1 inputs, hidden [4096 4096 4096 ... 4096] (200 layers), 1 output)"},
+			"train_perceptron: hidden: the network would have 3,339,493,377 weights (213.7 GB with optimiser state), above the limit of 2,500,000 weights (1 inputs, hidden [4096 4096 4096 ... 4096] (200 layers), 1 output)"},
 		{"3000 columns, hidden [4096]", Options{Label: "y", Hidden: []int{4096}}, 1, NetworkWeights(3000, []int{4096}, 1),
-			"train_perceptron: hidden: the network would have 12,296,193 weights (787.0 MB with optimiser state), above the limit of 10,000,000 weights (3,000 inputs, hidden [4096], 1 output)"},
-		{"memory_limit", Options{Label: "y", Hidden: []int{2000}, MemoryLimit: "100MB", Optimizer: "sgd"}, 1, NetworkWeights(3000, []int{2000}, 1),
-			"train_perceptron: hidden: the network would have 6,004,001 weights (336.2 MB with optimiser state), above memory_limit 100.0 MB (3,000 inputs, hidden [2000], 1 output)"},
+			"train_perceptron: hidden: the network would have 12,296,193 weights (787.0 MB with optimiser state), above the limit of 2,500,000 weights (3,000 inputs, hidden [4096], 1 output)"},
+		{"memory_limit", Options{Label: "y", Hidden: []int{800}, MemoryLimit: "100MB", Optimizer: "sgd"}, 1, NetworkWeights(3000, []int{800}, 1),
+			"train_perceptron: hidden: the network would have 2,401,601 weights (134.5 MB with optimiser state), above memory_limit 100.0 MB (3,000 inputs, hidden [800], 1 output)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -86,9 +86,10 @@ func TestNetworkTooLarge(t *testing.T) {
 			if src.streams != c.streams {
 				t.Errorf("%d passes over the data before the error, want %d", src.streams, c.streams)
 			}
-			// The network's weights alone are 8 bytes each: a quarter
-			// of them is more than the fitting pass allocates.
-			if limit := 2 * uint64(c.weights); alloc > limit {
+			// The network's weights alone are 8 bytes each (with the
+			// gradient and optimiser state 5 times that): less than the
+			// weight array allocated means the network was not.
+			if limit := 8 * uint64(c.weights); alloc > limit {
 				t.Errorf("allocated %d bytes before refusing a network of %d weights", alloc, c.weights)
 			}
 		})
