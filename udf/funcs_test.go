@@ -28,7 +28,6 @@ type simpleBound struct {
 	cols  []Column
 	start func(ctx context.Context) (Execution, error)
 	close func()
-	card  int64
 }
 
 func (s *simpleBound) Columns() []Column { return s.cols }
@@ -309,7 +308,7 @@ var panicFunc = &TableFunc{
 		return &simpleBound{cols: []Column{{"x", Double}}, start: func(ctx context.Context) (Execution, error) {
 			return &simpleExec{threads: 1, fill: func(ctx context.Context, out *Output) error {
 				var m map[string]int
-				m["boom"] = 1
+				m["boom"] = 1 //lint:ignore SA5000 the panic is the point
 				return nil
 			}}, nil
 		}}, nil

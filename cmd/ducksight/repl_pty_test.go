@@ -101,12 +101,12 @@ const promptRe = `(?m)D $`
 func TestREPL(t *testing.T) {
 	tm := startTerm(t)
 	at := tm.waitFor(0, `Enter "\.help" for usage hints\.`, 30*time.Second)
-	at = tm.waitFor(at, `D `, 10*time.Second)
+	tm.waitFor(at, `D `, 10*time.Second)
 
 	// A statement over two lines, with a ';' inside a string: the
 	// continuation prompt, then the rendered box.
 	at = tm.send("SELECT 42 AS answer,\r")
-	at = tm.waitFor(at, `· `, 5*time.Second)
+	tm.waitFor(at, `· `, 5*time.Second)
 	at = tm.send("'a;b' AS text;\r")
 	end := tm.waitFor(at, `└[─┴]+┘`, 10*time.Second)
 	box := tm.screen()[at:end]
@@ -115,40 +115,40 @@ func TestREPL(t *testing.T) {
 			t.Errorf("box lacks %q:\n%s", want, box)
 		}
 	}
-	at = tm.waitFor(end, `D `, 5*time.Second)
+	tm.waitFor(end, `D `, 5*time.Second)
 
 	// Tab completes a table function's name (DuckDB's autocomplete).
 	at = tm.send("SELECT count(*) FROM demo_custo\t")
-	at = tm.waitFor(at, `demo_customers`, 5*time.Second)
+	tm.waitFor(at, `demo_customers`, 5*time.Second)
 	at = tm.send("(100);\r")
 	at = tm.waitFor(at, `100`, 10*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 
 	// Tab completes a named argument of a ducksight function, and a model
 	// name inside a ducksight call.
 	at = tm.send("CREATE TABLE c AS SELECT * FROM demo_customers(2000);\r")
-	at = tm.waitFor(at, `D `, 10*time.Second)
+	tm.waitFor(at, `D `, 10*time.Second)
 	at = tm.send("SELECT version FROM train_perceptron('churn_model', 'c', label := 'churned', epo\t")
-	at = tm.waitFor(at, `epochs := `, 5*time.Second)
+	tm.waitFor(at, `epochs := `, 5*time.Second)
 	at = tm.send("2);\r")
 	// The live progress line (stderr is the terminal), then the result.
 	at = tm.waitFor(at, `training: epoch [12]/2  loss [0-9.]+  valid loss [0-9.]+  AUC [0-9.]+`, 30*time.Second)
 	at = tm.waitFor(at, `└[─┴]+┘`, 30*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 	at = tm.send("SELECT count(*) FROM predict('churn_m\t")
-	at = tm.waitFor(at, `churn_model'`, 5*time.Second)
+	tm.waitFor(at, `churn_model'`, 5*time.Second)
 	at = tm.send(", 'c');\r")
 	at = tm.waitFor(at, `2000`, 10*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 
 	// Ctrl-C cancels a long statement and the prompt comes back, promptly;
 	// the session goes on.
-	at = tm.send("SELECT count(*) FROM range(100000000000) a(i) WHERE i % 7 = 123;\r")
+	tm.send("SELECT count(*) FROM range(100000000000) a(i) WHERE i % 7 = 123;\r")
 	time.Sleep(500 * time.Millisecond)
 	t0 := time.Now()
 	at = tm.send("\x03")
 	at = tm.waitFor(at, `(?i)interrupt`, 5*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 	// Not a timing gate (the bar is 200 ms; a loaded machine may take
 	// longer): a hang would show here. The figure is logged for
 	// docs/performance.md.
@@ -160,28 +160,28 @@ func TestREPL(t *testing.T) {
 	// Ctrl-C during a training: interrupted once the progress line shows,
 	// and no model version is saved.
 	at = tm.send("SELECT * FROM train_perceptron('churn_model', 'c', label := 'churned', hidden := [64, 64], epochs := 100000, early_stopping := false);\r")
-	at = tm.waitFor(at, `training: epoch`, 30*time.Second)
+	tm.waitFor(at, `training: epoch`, 30*time.Second)
 	at = tm.send("\x03")
 	at = tm.waitFor(at, `(?i)interrupt|cancel`, 5*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 	at = tm.send("SELECT count(*) AS versions FROM models();\r")
 	at = tm.waitFor(at, `│ +1 │`, 10*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 	at = tm.send("SELECT 'still here' AS s;\r")
 	at = tm.waitFor(at, `still here`, 5*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 
 	// An error: the message, then the prompt.
 	at = tm.send("SELECT * FROM no_such_table;\r")
 	at = tm.waitFor(at, `Error: .*no_such_table`, 5*time.Second)
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 
 	// Ctrl-C on a half-typed line clears it (the next statement runs
 	// alone); Ctrl-D exits.
 	at = tm.send("SELECT 'never")
-	at = tm.waitFor(at, `never`, 5*time.Second)
+	tm.waitFor(at, `never`, 5*time.Second)
 	at = tm.send("\x03")
-	at = tm.waitFor(at, `D `, 5*time.Second)
+	tm.waitFor(at, `D `, 5*time.Second)
 	at = tm.send("SELECT 1 AS fresh_line;\r")
 	end = tm.waitFor(at, `└[─┴]+┘`, 5*time.Second)
 	if got := tm.screen()[at:end]; !strings.Contains(got, "fresh_line") || strings.Contains(got, "Error") {
@@ -223,15 +223,15 @@ func TestProgressNotOnPipes(t *testing.T) {
 // lists the registry); .quit ends it, exit status 0 when nothing failed.
 func TestREPLCmdAndQuit(t *testing.T) {
 	tm := startTerm(t, "-cmd", "CREATE TABLE pre AS SELECT 7 AS seven")
-	at := tm.waitFor(0, promptRe, 30*time.Second)
-	at = tm.send("SELECT seven * 6 AS answer FROM pre;\r")
+	tm.waitFor(0, promptRe, 30*time.Second)
+	at := tm.send("SELECT seven * 6 AS answer FROM pre;\r")
 	at = tm.waitFor(at, `│ +42 │`, 10*time.Second)
-	at = tm.waitFor(at, promptRe, 5*time.Second)
+	tm.waitFor(at, promptRe, 5*time.Second)
 	// A long result on a terminal shows its first and last rows and the
 	// total, as the DuckDB shell does.
 	at = tm.send("SELECT * FROM range(1000);\r")
 	at = tm.waitFor(at, `1000 rows \(40 shown\)`, 10*time.Second)
-	at = tm.waitFor(at, promptRe, 5*time.Second)
+	tm.waitFor(at, promptRe, 5*time.Second)
 	at = tm.send(".functions\r")
 	at = tm.waitFor(at, `score_label`, 10*time.Second)
 	at = tm.waitFor(at, promptRe, 5*time.Second)

@@ -10,18 +10,18 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// fitLabel fits a label over one column; it returns the encoding or the
-// error, and the rows Observe marked.
-func fitLabel(t *testing.T, col arrow.Array, task string, positive *string) (*LabelEncoding, error, []bool) {
+// fitLabel fits a label over one column; it returns the encoding, the
+// rows Observe marked and the error.
+func fitLabel(t *testing.T, col arrow.Array, task string, positive *string) (*LabelEncoding, []bool, error) {
 	t.Helper()
 	l, err := NewLabelFitter(arrow.Field{Name: "y", Type: col.DataType()}, task, positive)
 	if err != nil {
-		return nil, err, nil
+		return nil, nil, err
 	}
 	skip := make([]bool, col.Len())
 	l.Observe(col, skip)
 	le, err := l.Finish()
-	return le, err, skip
+	return le, skip, err
 }
 
 func ptr(s string) *string { return &s }
@@ -55,7 +55,7 @@ func TestLabelAuto(t *testing.T) {
 		{"enum", enum(alloc, i8, []string{"low", "mid", "high"}, 2, 0, 1, -1, 2), TaskMulticlass, []string{"low", "mid", "high"}, 0},
 		{"enum binary", enum(alloc, u32, []string{"yes", "no"}, 1, 0, 0), TaskBinary, []string{"yes", "no"}, 1},
 	} {
-		le, err, _ := fitLabel(t, tc.col, TaskAuto, nil)
+		le, _, err := fitLabel(t, tc.col, TaskAuto, nil)
 		dt := tc.col.DataType()
 		tc.col.Release()
 		if err != nil {
@@ -78,36 +78,36 @@ func TestLabelErrors(t *testing.T) {
 	alloc := checked(t)
 	one := column(alloc, str, "a", "a", nil)
 	defer one.Release()
-	if _, err, _ := fitLabel(t, one, TaskAuto, nil); err == nil || err.Error() != `label "y" has a single class (a)` {
+	if _, _, err := fitLabel(t, one, TaskAuto, nil); err == nil || err.Error() != `label "y" has a single class (a)` {
 		t.Errorf("single class: %v", err)
 	}
 	nulls := column(alloc, i64, nil, nil)
 	defer nulls.Release()
-	if _, err, _ := fitLabel(t, nulls, TaskAuto, nil); err == nil || err.Error() != `label "y" is NULL (or NaN) on every row` {
+	if _, _, err := fitLabel(t, nulls, TaskAuto, nil); err == nil || err.Error() != `label "y" is NULL (or NaN) on every row` {
 		t.Errorf("all NULL: %v", err)
 	}
 	three := column(alloc, i64, 1, 2, 3)
 	defer three.Release()
-	if _, err, _ := fitLabel(t, three, TaskBinary, nil); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); binary classification needs 2` {
+	if _, _, err := fitLabel(t, three, TaskBinary, nil); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); binary classification needs 2` {
 		t.Errorf("binary with 3: %v", err)
 	}
-	if _, err, _ := fitLabel(t, three, TaskAuto, ptr("2")); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); a positive class applies to binary classification` {
+	if _, _, err := fitLabel(t, three, TaskAuto, ptr("2")); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); a positive class applies to binary classification` {
 		t.Errorf("positive for multiclass: %v", err)
 	}
 	two := column(alloc, str, "churned", "stayed")
 	defer two.Release()
-	if _, err, _ := fitLabel(t, two, TaskAuto, ptr("Churned")); err == nil || err.Error() != `positive class "Churned" is not a class of label "y" (classes: churned, stayed)` {
+	if _, _, err := fitLabel(t, two, TaskAuto, ptr("Churned")); err == nil || err.Error() != `positive class "Churned" is not a class of label "y" (classes: churned, stayed)` {
 		t.Errorf("unknown positive: %v", err)
 	}
-	if _, err, _ := fitLabel(t, two, TaskRegression, nil); err == nil || err.Error() != `column "y" has type utf8, which cannot be a regression target (it needs a number)` {
+	if _, _, err := fitLabel(t, two, TaskRegression, nil); err == nil || err.Error() != `column "y" has type utf8, which cannot be a regression target (it needs a number)` {
 		t.Errorf("text regression: %v", err)
 	}
-	if _, err, _ := fitLabel(t, two, "clustering", nil); err == nil || err.Error() != `unknown task "clustering" (use auto, binary, multiclass or regression)` {
+	if _, _, err := fitLabel(t, two, "clustering", nil); err == nil || err.Error() != `unknown task "clustering" (use auto, binary, multiclass or regression)` {
 		t.Errorf("unknown task: %v", err)
 	}
 	flat := column(alloc, f64, 2.5, 2.5)
 	defer flat.Release()
-	if _, err, _ := fitLabel(t, flat, TaskAuto, nil); err == nil || err.Error() != `label "y" is constant (every row is 2.5)` {
+	if _, _, err := fitLabel(t, flat, TaskAuto, nil); err == nil || err.Error() != `label "y" is constant (every row is 2.5)` {
 		t.Errorf("constant regression: %v", err)
 	}
 	// A target whose squares overflow cannot be standardised: an error
@@ -133,7 +133,7 @@ func TestLabelErrors(t *testing.T) {
 	}
 	text := column(alloc, str, many...)
 	defer text.Release()
-	if _, err, _ := fitLabel(t, text, TaskAuto, nil); err == nil || err.Error() != `label "y" has more than 1000 distinct values, too many classes for classification` {
+	if _, _, err := fitLabel(t, text, TaskAuto, nil); err == nil || err.Error() != `label "y" has more than 1000 distinct values, too many classes for classification` {
 		t.Errorf("too many classes: %v", err)
 	}
 }
@@ -156,7 +156,7 @@ func TestLabelPositive(t *testing.T) {
 		{column(alloc, str, "yes", "no"), "yes", 1},
 		{column(alloc, f32, 0.1, 0.25), "0.1", 0},
 	} {
-		le, err, _ := fitLabel(t, tc.col, TaskBinary, ptr(tc.positive))
+		le, _, err := fitLabel(t, tc.col, TaskBinary, ptr(tc.positive))
 		if err != nil || le.Positive != tc.want {
 			t.Errorf("%s %q: %v %+v", tc.col.DataType(), tc.positive, err, le)
 		}
@@ -170,7 +170,7 @@ func TestLabelEncode(t *testing.T) {
 	alloc := checked(t)
 	train := column(alloc, str, "b", "a", nil, "c", "a")
 	defer train.Release()
-	le, err, skip := fitLabel(t, train, TaskAuto, nil)
+	le, skip, err := fitLabel(t, train, TaskAuto, nil)
 	if err != nil || fmt.Sprint(skip) != "[false false true false false]" || !slices.Equal(le.Counts, []int64{2, 1, 1}) {
 		t.Fatalf("%v %v %+v", err, skip, le)
 	}
@@ -199,7 +199,7 @@ func TestLabelEncode(t *testing.T) {
 
 	y := column(alloc, f64, 1.5, math.NaN(), nil, math.Inf(1), -2)
 	defer y.Release()
-	le, err, skip = fitLabel(t, y, TaskAuto, nil)
+	le, skip, err = fitLabel(t, y, TaskAuto, nil)
 	if err != nil || le.Task != TaskRegression || fmt.Sprint(skip) != "[false true true true false]" || le.Mean != -0.25 {
 		t.Fatalf("regression: %v %v %+v", err, skip, le)
 	}
@@ -240,7 +240,7 @@ func TestLabelJSON(t *testing.T) {
 		if col.DataType().ID() == arrow.FLOAT32 {
 			task = TaskMulticlass
 		}
-		le, err, _ := fitLabel(t, col, task, nil)
+		le, _, err := fitLabel(t, col, task, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"math"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,7 +14,7 @@ func TestRowHashOrderIndependent(t *testing.T) {
 	a := record([]string{"id", "name", "x", "ok", "plan"},
 		column(alloc, i64, 1, 2, 3, nil),
 		column(alloc, str, "ann", "bob", "", "dee"),
-		column(alloc, f64, 0.5, nil, -0.0, 2),
+		column(alloc, f64, 0.5, nil, math.Copysign(0, -1), 2),
 		column(alloc, arrow.FixedWidthTypes.Boolean, true, false, nil, true),
 		enum(alloc, i8, []string{"gold", "free"}, 0, 1, -1, 1))
 	defer a.Release()
@@ -101,7 +102,7 @@ func TestRowHashPair(t *testing.T) {
 	rec := record([]string{"id", "name", "x", "ok", "plan", "f"},
 		column(alloc, i64, 1, 2, 3, nil),
 		column(alloc, str, "ann", "bob", "", nil),
-		column(alloc, f64, 0.5, nil, -0.0, 2),
+		column(alloc, f64, 0.5, nil, math.Copysign(0, -1), 2),
 		column(alloc, arrow.FixedWidthTypes.Boolean, true, false, nil, true),
 		enum(alloc, i8, []string{"gold", "free"}, 0, 1, -1, 1),
 		column(alloc, arrow.PrimitiveTypes.Float32, 1.5, nil, 0, -2))

@@ -122,7 +122,7 @@ func (a *Accumulator) Counts() []int64 {
 // NaN in the row) is skipped; callers that must not lose rows check for
 // non-finite values first, as Fit does.
 func (a *Accumulator) Add(x []float64, n int, w []float64) {
-	_ = a.add(nil, x, n, w)
+	_ = a.add(context.Background(), x, n, w)
 }
 
 // add is Add, checking ctx (when not nil) between waves of shards. After

@@ -544,17 +544,6 @@ func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.L
 	return nil
 }
 
-// grow extends s by n elements (amortised).
-func grow(s []float64, n int) []float64 {
-	if cap(s)-len(s) < n {
-		c := 2*cap(s) + n
-		t := make([]float64, len(s), c)
-		copy(t, s)
-		s = t
-	}
-	return s[:len(s)+n]
-}
-
 func (d *dataset) balancedWeights(k int) []float64 {
 	w := make([]float64, k)
 	n := float64(d.trainRows)

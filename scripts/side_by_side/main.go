@@ -418,8 +418,10 @@ func runServe(argv []string) error {
 			if err != nil {
 				return err
 			}
-			err = reply(map[string]any{"model": r, "test_auc": auc,
-				"train_sql": fmt.Sprintf(`SELECT * FROM train_perceptron('m', 'wide', label := 'y'%s)`, args)})
+			if err := reply(map[string]any{"model": r, "test_auc": auc,
+				"train_sql": fmt.Sprintf(`SELECT * FROM train_perceptron('m', 'wide', label := 'y'%s)`, args)}); err != nil {
+				return err
+			}
 		default:
 			return fmt.Errorf("unknown command %q (scan, train N)", in.Text())
 		}

@@ -1,0 +1,152 @@
+//go:build duckdb_arrow
+
+package sqlfuncs
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// fuzzValue makes an argument value of the kinds DuckDB hands to Bind
+// (NULL, BOOLEAN, BIGINT, DOUBLE, VARCHAR, LIST) from the fuzzer's inputs.
+func fuzzValue(kind uint8, i int64, x float64, s string, b bool) (any, string) {
+	switch kind % 8 {
+	case 0:
+		return nil, "NULL"
+	case 1:
+		return i, "BIGINT"
+	case 2:
+		return x, "DOUBLE"
+	case 3:
+		return s, "VARCHAR"
+	case 4:
+		return b, "BOOLEAN"
+	case 5:
+		return []any{i, x}, "DOUBLE[]"
+	case 6:
+		return []any{s, nil, s + "x"}, "VARCHAR[]"
+	}
+	var list []any
+	for j := range int(i&7) + 1 {
+		v, _ := fuzzValue(uint8(j)+kind/8, i>>3, x, s, b)
+		list = append(list, v)
+	}
+	return list, "ANY[]"
+}
+
+// FuzzArgs gives the named-argument converters every kind of value under
+// any name (seeds in testdata/fuzz/FuzzArgs). They never panic; a value
+// they accept has the type asked for; a value they refuse is an
+// InvalidArgument error whose text starts with the function and the
+// argument and stays valid UTF-8 (a long string is cut, never inside a
+// character).
+func FuzzArgs(f *testing.F) {
+	f.Fuzz(func(t *testing.T, kind uint8, i int64, x float64, s, name string, b bool) {
+		if name == "" {
+			return // DuckDB gives no named argument an empty name
+		}
+		v, typ := fuzzValue(kind, i, x, s, b)
+		tf := &udf.TableFunc{Name: "fuzz_fn", Args: []udf.Param{{Name: "model"}, {Name: "data"}}}
+		bc := &udf.BindContext{Args: []any{v, s}, ArgTypes: []string{typ, "VARCHAR"},
+			Named: map[string]any{name: v}, NamedTypes: map[string]string{name: typ}}
+		a := newArgs(bc, tf)
+		check := func(arg string, err error) {
+			t.Helper()
+			if err == nil {
+				return
+			}
+			if !errors.Is(err, dserr.InvalidArgument) {
+				t.Fatalf("%v: error %q is not an InvalidArgument", v, err)
+			}
+			msg := err.Error()
+			if prefix := "fuzz_fn: " + arg + ": "; !strings.HasPrefix(msg, prefix) || len(msg) == len(prefix) {
+				t.Fatalf("%v: error %q does not start with %q and a message", v, msg, prefix)
+			}
+			if utf8.ValidString(s) && utf8.ValidString(name) && !utf8.ValidString(msg) {
+				t.Fatalf("%v: error is not valid UTF-8: %q", v, msg)
+			}
+		}
+
+		str, err := a.str(0)
+		check("model", err)
+		if err == nil && str != v {
+			t.Fatalf("str(%v) = %q", v, str)
+		}
+		n, err := a.int64At(0)
+		check("model", err)
+		if err == nil {
+			switch w := v.(type) {
+			case int64:
+				if n != w {
+					t.Fatalf("int64At(%v) = %d", v, n)
+				}
+			case float64:
+				if float64(n) != w {
+					t.Fatalf("int64At(%v) = %d", v, n)
+				}
+			default:
+				t.Fatalf("int64At accepted %T %v", v, v)
+			}
+		}
+		m, d, err := a.modelData()
+		check("model", err)
+		if _, isString := v.(string); isString != (err == nil) || err == nil && (m != v || d != s) {
+			t.Fatalf("modelData(%v, %q) = %q, %q, %v", v, s, m, d, err)
+		}
+
+		_, err = a.namedInt64(name, 7)
+		check(name, err)
+		_, err = a.namedString(name, "d")
+		check(name, err)
+		fl, err := a.namedFloat(name, 0.5)
+		check(name, err)
+		if err == nil {
+			if w, ok := v.(float64); ok && !(fl == w || math.IsNaN(fl) && math.IsNaN(w)) {
+				t.Fatalf("namedFloat(%v) = %v", v, fl)
+			}
+		}
+		bp, err := a.namedBool(name)
+		check(name, err)
+		if err == nil && (bp == nil || v != any(*bp)) {
+			t.Fatalf("namedBool(%v) = %v", v, bp)
+		}
+		ss, err := a.namedStrings(name)
+		check(name, err)
+		if err == nil && len(ss) == 0 {
+			if l, ok := v.([]any); !ok || len(l) != 0 {
+				t.Fatalf("namedStrings(%v) = %q", v, ss)
+			}
+		}
+		ints, given, err := a.namedInts(name)
+		check(name, err)
+		if !given {
+			t.Fatalf("namedInts(%q) says the argument was not given", name)
+		}
+		if err == nil && len(ints) != len(v.([]any)) {
+			t.Fatalf("namedInts(%v) = %v", v, ints)
+		}
+		tx, err := a.namedText(name)
+		check(name, err)
+		if err == nil && tx == nil {
+			t.Fatalf("namedText(%v) = nil", v)
+		}
+
+		// Not given: the defaults, no error.
+		missing := name + "_missing"
+		if d, err := a.namedInt64(missing, 7); d != 7 || err != nil {
+			t.Fatalf("namedInt64 of a missing argument: %d, %v", d, err)
+		}
+		if d, err := a.namedString(missing, "d"); d != "d" || err != nil {
+			t.Fatalf("namedString of a missing argument: %q, %v", d, err)
+		}
+		if l, given, err := a.namedInts(missing); l != nil || given || err != nil {
+			t.Fatalf("namedInts of a missing argument: %v, %v, %v", l, given, err)
+		}
+	})
+}
