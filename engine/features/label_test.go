@@ -114,13 +114,13 @@ func TestLabelErrors(t *testing.T) {
 	// naming the label and why, not an infinite standard deviation.
 	huge := column(alloc, f64, 1e300, -1e300, 1e300)
 	defer huge.Release()
-	if _, err, _ := fitLabel(t, huge, TaskAuto, nil); err == nil || err.Error() != `label "y" has values too large to standardise (from -1e+300 to 1e+300: mean 3.333e+299, standard deviation +Inf); rescale it, e.g. divide it by a power of 10 in the data query` {
+	if _, _, err := fitLabel(t, huge, TaskAuto, nil); err == nil || err.Error() != `label "y" has values too large to standardise (from -1e+300 to 1e+300: mean 3.333e+299, standard deviation +Inf); rescale it, e.g. divide it by a power of 10 in the data query` {
 		t.Errorf("huge regression: %v", err)
 	}
 	// Large but standardisable.
 	large := column(alloc, f64, 1e150, -1e150)
 	defer large.Release()
-	if le, err, _ := fitLabel(t, large, TaskAuto, nil); err != nil || !(le.Std > 1e150) || math.IsInf(le.Std, 0) {
+	if le, _, err := fitLabel(t, large, TaskAuto, nil); err != nil || !(le.Std > 1e150) || math.IsInf(le.Std, 0) {
 		t.Errorf("large regression: %v %+v", err, le)
 	}
 	if _, err := NewLabelFitter(arrow.Field{Name: "when", Type: arrow.FixedWidthTypes.Date32}, TaskAuto, nil); err == nil ||
