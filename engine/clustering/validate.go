@@ -3,7 +3,6 @@ package clustering
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // MaxCentroid bounds a centroid's values in magnitude, so that squared
@@ -25,15 +24,8 @@ func (d *Document) Validate() error {
 	if d.Kind != "kmeans" {
 		return fmt.Errorf("kind %q is not kmeans", d.Kind)
 	}
-	if err := d.Encoder.Validate(); err != nil {
-		return fmt.Errorf("preprocessing: %v", err)
-	}
-	names := make([]string, len(d.Encoder.Columns))
-	for i, c := range d.Encoder.Columns {
-		names[i] = c.Name
-	}
-	if !slices.Equal(names, d.Features) {
-		return fmt.Errorf("features %q, but the preprocessing encodes %q", d.Features, names)
+	if err := d.Encoder.ValidateDocument(d.Features); err != nil {
+		return err
 	}
 	m := &d.Model
 	if m.K < 1 || m.K != d.K || m.Dim != d.Encoder.Width || len(m.Centroids) != m.K*m.Dim || len(d.Profile) != m.K {

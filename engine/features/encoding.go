@@ -3,6 +3,7 @@ package features
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -84,6 +85,23 @@ func (c *ColumnEncoding) scale() float64 {
 		return 1
 	}
 	return c.Scale
+}
+
+// ValidateDocument checks e as the preprocessing of a model document whose
+// features are features: e validates itself (Validate) and encodes exactly
+// those columns, in that order. Every model kind's document check uses it.
+func (e *Encoder) ValidateDocument(features []string) error {
+	if err := e.Validate(); err != nil {
+		return fmt.Errorf("preprocessing: %v", err)
+	}
+	names := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		names[i] = c.Name
+	}
+	if !slices.Equal(names, features) {
+		return fmt.Errorf("features %q, but the preprocessing encodes %q", features, names)
+	}
+	return nil
 }
 
 // Validate checks that e is self-consistent: known kinds, distinct names,

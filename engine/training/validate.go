@@ -3,7 +3,6 @@ package training
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/ducksight/ducksight/engine/features"
 )
@@ -44,15 +43,8 @@ func (d *Document) Validate() error {
 	if err := d.Label.Validate(); err != nil {
 		return fmt.Errorf("label: %v", err)
 	}
-	if err := d.Encoder.Validate(); err != nil {
-		return fmt.Errorf("preprocessing: %v", err)
-	}
-	names := make([]string, len(d.Encoder.Columns))
-	for i, c := range d.Encoder.Columns {
-		names[i] = c.Name
-	}
-	if !slices.Equal(names, d.Features) {
-		return fmt.Errorf("features %q, but the preprocessing encodes %q", d.Features, names)
+	if err := d.Encoder.ValidateDocument(d.Features); err != nil {
+		return err
 	}
 	net := &d.Network
 	if err := net.Check(); err != nil {
