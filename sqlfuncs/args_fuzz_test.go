@@ -14,8 +14,13 @@ import (
 )
 
 // fuzzValue makes an argument value of the kinds DuckDB hands to Bind
-// (NULL, BOOLEAN, BIGINT, DOUBLE, VARCHAR, LIST) from the fuzzer's inputs.
+// (NULL, BOOLEAN, BIGINT, DOUBLE, VARCHAR, LIST, nested LIST) from the
+// fuzzer's inputs.
 func fuzzValue(kind uint8, i int64, x float64, s string, b bool) (any, string) {
+	return fuzzValueAt(kind, i, x, s, b, 0)
+}
+
+func fuzzValueAt(kind uint8, i int64, x float64, s string, b bool, depth int) (any, string) {
 	switch kind % 8 {
 	case 0:
 		return nil, "NULL"
@@ -32,9 +37,12 @@ func fuzzValue(kind uint8, i int64, x float64, s string, b bool) (any, string) {
 	case 6:
 		return []any{s, nil, s + "x"}, "VARCHAR[]"
 	}
+	if depth == 2 {
+		return []any{}, "INTEGER[]"
+	}
 	var list []any
 	for j := range int(i&7) + 1 {
-		v, _ := fuzzValue(uint8(j)+kind/8, i>>3, x, s, b)
+		v, _ := fuzzValueAt(uint8(j)+kind/8, i>>3, x, s, b, depth+1)
 		list = append(list, v)
 	}
 	return list, "ANY[]"
