@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/udf"
@@ -27,7 +28,11 @@ func got(v any, typ string) string {
 	switch x := v.(type) {
 	case string:
 		if len(x) > 40 {
-			x = x[:40] + "..."
+			n := 40
+			for n > 0 && !utf8.RuneStart(x[n]) {
+				n-- // never cut a character in two
+			}
+			x = x[:n] + "..."
 		}
 		return fmt.Sprintf("%s '%s'", typ, x)
 	case []any:
