@@ -24,7 +24,8 @@
 //     (Query owns one; Query.Close closes it) and, for the Arrow options
 //     of scalar call sites, one connection the Host keeps (optConn). The
 //     Host's database/sql pool (Host.Conn) holds ducksight's own
-//     statements' connections. No connection is closed inside a bind.
+//     statements' connections. A scalar call site opens and closes no
+//     connection itself (only the first one in a Host opens optConn).
 //   - Arrow options (duckdb_arrow_options). They hold DuckDB's
 //     ClientProperties, which point into the client context of the
 //     connection they were read from; DuckDB's Arrow converter reads that
