@@ -75,15 +75,23 @@ func New(code error, fn, arg, format string, a ...any) *Error {
 }
 
 // Wrap returns an error whose message is cause's text; errors.Is finds both
-// the code and the cause. If cause already is an *Error, it is returned as is
-// so a prefix is never doubled.
+// the code and the cause. If cause already is an *Error (or wraps one), it
+// keeps its code, argument and message, so a prefix is never doubled: it is
+// returned as is when it names a function, and when it does not (an error
+// raised below the SQL layer, in the store or a kernel) Wrap returns a copy
+// of it with function fn; cause itself is never changed.
 func Wrap(code error, fn, arg string, cause error) error {
 	if cause == nil {
 		return nil
 	}
 	var de *Error
 	if errors.As(cause, &de) {
-		return cause
+		if de.Func != "" || fn == "" {
+			return cause
+		}
+		c := *de
+		c.Func = fn
+		return &c
 	}
 	return &Error{Code: code, Func: fn, Arg: arg, Msg: cause.Error(), Err: cause}
 }
@@ -99,21 +107,4 @@ func Cancel(fn, arg string, cause error) *Error {
 // Arg is shorthand for New(InvalidArgument, fn, arg, ...).
 func Arg(fn, arg, format string, a ...any) *Error {
 	return New(InvalidArgument, fn, arg, format, a...)
-}
-
-// InFunc returns err as an *Error of function fn when err is an *Error
-// raised below the SQL layer (the store, a kernel) without one: a copy with
-// its function set (err itself is never changed), or err's *Error as it
-// is when it names a function; and false when err is not an *Error.
-func InFunc(fn string, err error) (*Error, bool) {
-	var de *Error
-	if !errors.As(err, &de) {
-		return nil, false
-	}
-	if de.Func == "" {
-		c := *de
-		c.Func = fn
-		return &c, true
-	}
-	return de, true
 }

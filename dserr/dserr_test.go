@@ -45,15 +45,25 @@ func TestIs(t *testing.T) {
 	}
 }
 
-func TestInFunc(t *testing.T) {
-	if de, ok := InFunc("predict", New(NotFound, "", "model", "no model")); !ok || de.Error() != "predict: model: no model" {
-		t.Fatalf("%v %v", de, ok)
+// TestWrapFillsFunction: an *Error raised below the SQL layer (no
+// function) comes back from Wrap as a copy naming fn, with its code,
+// argument and message; one that names a function comes back as it is.
+func TestWrapFillsFunction(t *testing.T) {
+	orig := New(NotFound, "", "model", "no model")
+	err := Wrap(Internal, "predict", "data", orig)
+	if err.Error() != "predict: model: no model" || !errors.Is(err, NotFound) || errors.Is(err, Internal) {
+		t.Fatalf("%q (code kept: %v)", err, errors.Is(err, NotFound))
 	}
-	if de, ok := InFunc("predict", New(NotFound, "other", "", "x")); !ok || de.Func != "other" {
-		t.Fatalf("a set function was replaced: %v", de)
+	if err == error(orig) || orig.Func != "" || orig.Error() != "model: no model" {
+		t.Fatalf("Wrap changed the error it was given: %q", orig)
 	}
-	if _, ok := InFunc("predict", io.EOF); ok {
-		t.Fatal("a plain error was taken for an *Error")
+	named := New(NotFound, "other", "", "x")
+	if again := Wrap(Internal, "predict", "", named); again != error(named) || again.Error() != "other: x" {
+		t.Fatalf("a set function was replaced: %v", again)
+	}
+	// Without a function to fill in, the error is returned as it is.
+	if same := Wrap(Internal, "", "", orig); same != error(orig) {
+		t.Fatalf("copied without a function: %v", same)
 	}
 }
 
@@ -75,14 +85,6 @@ func TestRangeText(t *testing.T) {
 		if !errors.Is(c.err, InvalidArgument) {
 			t.Errorf("%q: not InvalidArgument", c.err)
 		}
-	}
-}
-
-func TestInFuncCopies(t *testing.T) {
-	orig := New(NotFound, "", "model", "no model")
-	de, _ := InFunc("predict", orig)
-	if de == orig || orig.Func != "" {
-		t.Fatalf("InFunc changed the error it was given: %q", orig.Func)
 	}
 }
 

@@ -4,6 +4,7 @@ package sqlfuncs
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
@@ -71,8 +72,8 @@ func (p *pendingSave) commit(ctx context.Context) error {
 // saveErr is the error of a failed save: the store's own error in fn, or
 // "cannot save".
 func saveErr(fn string, err error) error {
-	if de, ok := dserr.InFunc(fn, err); ok {
-		return de
+	if errors.As(err, new(*dserr.Error)) {
+		return dserr.Wrap(dserr.Internal, fn, "model", err)
 	}
 	return dserr.New(dserr.Internal, fn, "model", "cannot save: %v", err)
 }

@@ -99,16 +99,10 @@ func ExportModel(ctx context.Context, h *udf.Host, searchPath, name string, vers
 	defer conn.Close()
 	rec, err := store.Load(ctx, conn, name, version)
 	if err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, de
-		}
 		return nil, dserr.Wrap(dserr.Internal, fn, "model", err)
 	}
 	n, err := store.WriteFile(abs, rec)
 	if err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, de
-		}
 		return nil, dserr.Wrap(dserr.Internal, fn, "path", err)
 	}
 	return &Exported{Model: rec.Name, Version: rec.Version, Path: abs, Bytes: n}, nil

@@ -111,9 +111,6 @@ func prepareImport(ctx context.Context, h *udf.Host, searchPath, name, path stri
 	}
 	rec, err := store.ReadFileContext(ctx, abs)
 	if err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, nil, de
-		}
 		return nil, nil, dserr.Wrap(dserr.Internal, fn, "path", err)
 	}
 	rec.Name = name

@@ -23,9 +23,6 @@ func loadRecord(ctx context.Context, h *udf.Host, searchPath, fn, name string, v
 	defer conn.Close()
 	rec, err := store.Load(ctx, conn, name, version)
 	if err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, de
-		}
 		return nil, dserr.Wrap(dserr.Internal, fn, "model", err)
 	}
 	return rec, nil
@@ -81,11 +78,5 @@ func loadKMeans(ctx context.Context, h *udf.Host, searchPath, fn, name string, v
 // checkModelName refuses a model name the store would refuse (empty,
 // control characters; store.CheckName), as an error of fn's model argument.
 func checkModelName(fn, name string) error {
-	if err := store.CheckName(name); err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return de
-		}
-		return err
-	}
-	return nil
+	return dserr.Wrap(dserr.InvalidArgument, fn, "model", store.CheckName(name))
 }

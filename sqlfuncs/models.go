@@ -4,6 +4,7 @@ package sqlfuncs
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"time"
@@ -279,10 +280,7 @@ func DropModel(ctx context.Context, h *udf.Host, searchPath, name string, versio
 	defer conn.Close()
 	dropped, err := store.Drop(ctx, conn, name, version)
 	if err != nil {
-		if de, ok := dserr.InFunc(fn, err); ok {
-			return nil, de
-		}
-		if strings.Contains(err.Error(), "read-only") {
+		if !errors.As(err, new(*dserr.Error)) && strings.Contains(err.Error(), "read-only") {
 			return nil, dserr.New(dserr.Refused, fn, "model", "cannot drop: the database is read-only")
 		}
 		return nil, dserr.Wrap(dserr.Internal, fn, "", err)

@@ -12,8 +12,8 @@ import (
 // identifier-like), else every column, less o.Exclude.
 func chooseColumns(schema *arrow.Schema, o *Options) (feats []string, explicit map[string]bool, err error) {
 	_, feats, explicit, err = features.Selection{Features: o.Features, Exclude: o.Exclude}.Choose(schema)
-	if de, ok := dserr.InFunc(Fn, err); ok {
-		return nil, nil, de
+	if err != nil {
+		return nil, nil, dserr.Wrap(dserr.InvalidArgument, Fn, "", err)
 	}
-	return feats, explicit, err
+	return feats, explicit, nil
 }

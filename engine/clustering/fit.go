@@ -412,9 +412,6 @@ func streamLloyd(ctx context.Context, src training.Source, b *features.Binding, 
 }
 
 func fitError(err error) error {
-	if de, ok := dserr.InFunc(Fn, err); ok {
-		return de
-	}
 	return dserr.Wrap(dserr.Internal, Fn, "", err)
 }
 

@@ -36,7 +36,7 @@ type Selection struct {
 // lower-cased names are in explicit), else every column but the label,
 // less Exclude. Errors are *dserr.Error values naming the argument
 // ("label", "features", "exclude") with no function: the caller adds its
-// own (dserr.InFunc).
+// own (dserr.Wrap).
 func (s Selection) Choose(schema *arrow.Schema) (label int, feats []string, explicit map[string]bool, err error) {
 	missing := func(arg, name string) error {
 		return dserr.Arg("", arg, "column %q not found in data (columns: %s)", name, columnList(schema))

@@ -60,7 +60,7 @@ func (c Config) Defaults() Config {
 // Validate reports the first problem with c (after Defaults) as a
 // *dserr.Error with code dserr.InvalidArgument whose argument names the SQL
 // parameter, e.g. "n_init: must be >= 1, got -1". The function name is left
-// empty for the caller to fill in (dserr.InFunc). Whether K fits the data is
+// empty for the caller to fill in (dserr.Wrap). Whether K fits the data is
 // checked by Fit.
 func (c Config) Validate() error {
 	c = c.Defaults()

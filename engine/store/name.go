@@ -13,7 +13,7 @@ import (
 // and Drop check every name they are given, so a name that could be cut
 // short or mistaken for another on its way through C strings, terminals or
 // logs never reaches the table. The error has argument "model" and no
-// function (dserr.InFunc adds the caller's).
+// function (dserr.Wrap adds the caller's).
 func CheckName(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return dserr.New(dserr.InvalidArgument, "", "model", "must not be empty")

@@ -134,10 +134,10 @@ func errArg(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, form
 func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string, explicit map[string]bool, err error) {
 	sel := features.Selection{Label: o.Label, Features: o.Features, Exclude: o.Exclude}
 	label, feats, explicit, err = sel.Choose(schema)
-	if de, ok := dserr.InFunc(Fn, err); ok {
-		return 0, nil, nil, de
+	if err != nil {
+		return 0, nil, nil, dserr.Wrap(dserr.InvalidArgument, Fn, "", err)
 	}
-	return label, feats, explicit, err
+	return label, feats, explicit, nil
 }
 
 // Train runs a training job over src.
@@ -327,10 +327,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	model, err := perceptron.New(cfg)
 	if err != nil {
-		if de, ok := dserr.InFunc(Fn, err); ok {
-			return nil, de
-		}
-		return nil, errArg("hidden", "%v", err)
+		return nil, dserr.Wrap(dserr.InvalidArgument, Fn, "hidden", err)
 	}
 	if task == perceptron.Regression {
 		d.standardizeTarget()
