@@ -14,14 +14,19 @@ import (
 
 // args reads a bound call's arguments with errors that name the function
 // and the argument. Parameters reach Bind as given (they are declared ANY),
-// so these helpers do the type checking.
+// so these helpers do the type checking. Every typed reader of a named
+// argument refuses a name the function does not declare with an Internal
+// error (DuckDB never passes such a name, so the read would silently give
+// the default): a bind reading an undeclared name fails in every test that
+// binds it (TestExamplesBind binds every documented example).
 type args struct {
 	fn string
 	b  *udf.BindContext
 	t  *udf.TableFunc
 }
 
-func newArgs(b *udf.BindContext, t *udf.TableFunc) args { return args{fn: t.Name, b: b, t: t} }
+// newArgs reads the arguments of the function b binds.
+func newArgs(b *udf.BindContext) args { return args{fn: b.Func.Name, b: b, t: b.Func} }
 
 // got describes a given value for an error: "VARCHAR 'x'", "DOUBLE 2.5".
 func got(v any, typ string) string {
@@ -72,11 +77,11 @@ func (a args) int64At(i int) (int64, error) {
 
 // namedInt64 returns named argument name, or def when it was not given.
 func (a args) namedInt64(name string, def int64) (int64, error) {
-	v, ok := a.b.Named[name]
-	if !ok {
-		return def, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return def, err
 	}
-	return toInt64(a.fn, name, v, a.b.NamedTypes[name])
+	return toInt64(a.fn, name, v, typ)
 }
 
 // namedIntBetween returns integer named argument name, or def when it was
@@ -129,26 +134,40 @@ func toInt64(fn, name string, v any, typ string) (int64, error) {
 	return 0, dserr.Arg(fn, name, "must be an integer, got %s", got(v, typ))
 }
 
-// named returns a named argument that was given, with its SQL type.
+// named returns a named argument that was given, with its SQL type. It
+// tells whether a name was given; the value is read with a typed reader,
+// which checks that the name is declared.
 func (a args) named(name string) (v any, typ string, ok bool) {
 	v, ok = a.b.Named[name]
 	return v, a.b.NamedTypes[name], ok
 }
 
+// lookup is named for the typed readers: a name the function does not
+// declare is an Internal error.
+func (a args) lookup(name string) (v any, typ string, ok bool, err error) {
+	for _, p := range a.t.Named {
+		if p.Name == name {
+			v, typ, ok = a.named(name)
+			return v, typ, ok, nil
+		}
+	}
+	return nil, "", false, dserr.New(dserr.Internal, a.fn, name, "reads a named argument the function does not declare")
+}
+
 // namedString returns a named string argument, or def.
 func (a args) namedString(name, def string) (string, error) {
-	v, typ, ok := a.named(name)
-	if !ok {
-		return def, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return def, err
 	}
 	return toString(a.fn, name, v, typ)
 }
 
 // namedFloat returns a named numeric argument, or def.
 func (a args) namedFloat(name string, def float64) (float64, error) {
-	v, typ, ok := a.named(name)
-	if !ok {
-		return def, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return def, err
 	}
 	switch x := v.(type) {
 	case nil:
@@ -163,9 +182,9 @@ func (a args) namedFloat(name string, def float64) (float64, error) {
 
 // namedBool returns a named BOOLEAN argument, or nil when not given.
 func (a args) namedBool(name string) (*bool, error) {
-	v, typ, ok := a.named(name)
-	if !ok {
-		return nil, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch x := v.(type) {
 	case nil:
@@ -179,9 +198,9 @@ func (a args) namedBool(name string) (*bool, error) {
 // namedStrings returns a named LIST of strings (a single string is taken
 // as a list of one), or nil when not given.
 func (a args) namedStrings(name string) ([]string, error) {
-	v, typ, ok := a.named(name)
-	if !ok {
-		return nil, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch x := v.(type) {
 	case nil:
@@ -204,9 +223,9 @@ func (a args) namedStrings(name string) ([]string, error) {
 
 // namedInts returns a named LIST of integers, or nil when not given.
 func (a args) namedInts(name string) ([]int, bool, error) {
-	v, typ, ok := a.named(name)
-	if !ok {
-		return nil, false, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return nil, false, err
 	}
 	list, isList := v.([]any)
 	if !isList {
@@ -229,9 +248,9 @@ func (a args) namedInts(name string) ([]int, bool, error) {
 // namedText returns a named scalar argument of any type as text (for
 // values compared with data, such as a class label), or nil.
 func (a args) namedText(name string) (*string, error) {
-	v, typ, ok := a.named(name)
-	if !ok {
-		return nil, nil
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch x := v.(type) {
 	case nil:

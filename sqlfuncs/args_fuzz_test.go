@@ -60,10 +60,11 @@ func FuzzArgs(f *testing.F) {
 			return // DuckDB gives no named argument an empty name
 		}
 		v, typ := fuzzValue(kind, i, x, s, b)
-		tf := &udf.TableFunc{Name: "fuzz_fn", Args: []udf.Param{{Name: "model"}, {Name: "data"}}}
-		bc := &udf.BindContext{Args: []any{v, s}, ArgTypes: []string{typ, "VARCHAR"},
+		missing := name + "_missing" // declared, not given
+		tf := &udf.TableFunc{Name: "fuzz_fn", Args: []udf.Param{{Name: "model"}, {Name: "data"}}, Named: []udf.Param{{Name: name}, {Name: missing}}}
+		bc := &udf.BindContext{Func: tf, Args: []any{v, s}, ArgTypes: []string{typ, "VARCHAR"},
 			Named: map[string]any{name: v}, NamedTypes: map[string]string{name: typ}}
-		a := newArgs(bc, tf)
+		a := newArgs(bc)
 		check := func(arg string, err error) {
 			t.Helper()
 			if err == nil {
@@ -147,7 +148,6 @@ func FuzzArgs(f *testing.F) {
 		}
 
 		// Not given: the defaults, no error.
-		missing := name + "_missing"
 		if d, err := a.namedInt64(missing, 7); d != 7 || err != nil {
 			t.Fatalf("namedInt64 of a missing argument: %d, %v", d, err)
 		}
@@ -156,6 +156,11 @@ func FuzzArgs(f *testing.F) {
 		}
 		if l, given, err := a.namedInts(missing); l != nil || given || err != nil {
 			t.Fatalf("namedInts of a missing argument: %v, %v, %v", l, given, err)
+		}
+		// Not declared: an Internal error naming the function and the name.
+		undeclared := name + "_undeclared"
+		if _, err := a.namedInt64(undeclared, 7); !errors.Is(err, dserr.Internal) || !strings.HasPrefix(err.Error(), "fuzz_fn: "+undeclared+": ") {
+			t.Fatalf("namedInt64 of an undeclared argument: %v", err)
 		}
 	})
 }

@@ -30,7 +30,7 @@ func CheckCall(ctx context.Context, h *udf.Host, fn string, args []any, named ma
 	if len(args) != len(f.Table.Args) {
 		return dserr.New(dserr.Internal, fn, "", "%d arguments, want %d", len(args), len(f.Table.Args))
 	}
-	b := &udf.BindContext{Ctx: ctx, Host: h, Args: args, Named: named,
+	b := &udf.BindContext{Ctx: ctx, Host: h, Func: f.Table, Args: args, Named: named,
 		ArgTypes: make([]string, len(args)), NamedTypes: make(map[string]string, len(named))}
 	for i, v := range args {
 		b.ArgTypes[i] = goTypeName(v)

@@ -14,16 +14,20 @@ import (
 // confusion_matrix, roc_curve, lift, calibration and fairness: tables a
 // classifier's quality reads from, over data that holds the label.
 
-func evalTable(name, summary, example string, cols []ColumnDoc, named ...udf.Param) *Function {
+// evalTable declares an evaluation function whose rows prepare computes
+// (by names the named argument holding a group column, "" for none).
+func evalTable(name, summary, example string, cols []ColumnDoc, prepare evalPrepare, by string, named ...udf.Param) *Function {
+	ef := &evalFunc{cols: resultColumns(cols), prepare: prepare, by: by}
 	return &Function{
 		Name: name, Summary: summary, Example: example, Columns: cols,
 		Table: &udf.TableFunc{
 			Name: name,
+			Bind: ef.bind,
 			Args: []udf.Param{
-				{Name: "model", Type: udf.Varchar, Doc: "model name (a classifier)"},
-				{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query, with the label column"},
+				withDoc(modelParam, "model name (a classifier)"),
+				withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
 			},
-			Named: append(named, udf.Param{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}),
+			Named: append(named, versionParam),
 		},
 	}
 }
@@ -44,7 +48,7 @@ var confusionMatrixFn = evalTable("confusion_matrix",
 		{"actual", "VARCHAR", "the true class (as text)"},
 		{"predicted", "VARCHAR", "the predicted class (as text)"},
 		{"count", "BIGINT", "rows with that pair"},
-	}, thresholdParam)
+	}, prepareConfusion, "", thresholdParam)
 
 var rocCurveFn = evalTable("roc_curve",
 	"a binary classifier's ROC and precision-recall points at thresholds evenly spaced over [0, 1]",
@@ -55,7 +59,7 @@ var rocCurveFn = evalTable("roc_curve",
 		{"fpr", "DOUBLE", "false positive rate"},
 		{"precision", "DOUBLE", "TP / (TP + FP); 1 when nothing is predicted positive"},
 		{"recall", "DOUBLE", "TP / (TP + FN)"},
-	}, udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, 2 to 100000 (default 101: 0, 0.01, ..., 1)"})
+	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, 2 to 100000 (default 101: 0, 0.01, ..., 1)"})
 
 var liftFn = evalTable("lift",
 	"a binary classifier's lift table: equal-count bins of rows by descending score, response rate, lift and cumulative gain",
@@ -67,7 +71,7 @@ var liftFn = evalTable("lift",
 		{"response_rate", "DOUBLE", "positives / customers"},
 		{"lift", "DOUBLE", "response_rate / the overall positive rate"},
 		{"cumulative_gain", "DOUBLE", "share of all positives in bins 1..bin (1 in the last bin)"},
-	}, udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 and at most the rows with a usable label (default 10)"})
+	}, prepareLift, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 and at most the rows with a usable label (default 10)"})
 
 var calibrationFn = evalTable("calibration",
 	"a binary classifier's calibration: equal-width bins of P(positive), mean predicted against observed rate",
@@ -77,7 +81,7 @@ var calibrationFn = evalTable("calibration",
 		{"mean_predicted", "DOUBLE", "mean P(positive) in the bin (NULL when empty)"},
 		{"observed_rate", "DOUBLE", "share of positives in the bin (NULL when empty)"},
 		{"rows", "BIGINT", "rows in the bin"},
-	}, udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 (default 10)"})
+	}, prepareCalibration, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 (default 10)"})
 
 var fairnessFn = evalTable("fairness",
 	"a binary classifier's rates per group of a column, and parity measures against the largest group",
@@ -94,37 +98,25 @@ var fairnessFn = evalTable("fairness",
 		{"demographic_parity_ratio", "DOUBLE", "positive_rate / the largest group's"},
 		{"equal_opportunity_difference", "DOUBLE", "tpr - the largest group's tpr"},
 		{"equalized_odds_difference", "DOUBLE", "max(|tpr difference|, |fpr difference|) against the largest group"},
-	},
+	}, prepareFairness, "by",
 	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column (default 'gender')"},
 	thresholdParam,
 	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only; at least 0 (default 30)"})
 
-func init() {
-	for _, ef := range []*evalFunc{
-		{f: confusionMatrixFn, prepare: prepareConfusion},
-		{f: rocCurveFn, prepare: prepareROC},
-		{f: liftFn, prepare: prepareLift},
-		{f: calibrationFn, prepare: prepareCalibration},
-		{f: fairnessFn, prepare: prepareFairness, by: "by"},
-	} {
-		ef.f.Table.Bind = ef.bind
-	}
-}
-
-func prepareConfusion(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any, error), error) {
+func prepareConfusion(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "classification", "binary", "multiclass"); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	model, _ := a.str(0) // read at bind already
 	if err := thresholdBinaryOnly(a, model, e.doc.Kind, e.doc.Task); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	t, err := threshold(a)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	levels := e.doc.Label.Levels
-	return resultColumns(confusionMatrixFn.Columns), func(d *evalData) ([][]any, error) {
+	return func(d *evalData) ([][]any, error) {
 		var truth, pred []int
 		k := len(levels)
 		if d.task == "binary" {
@@ -153,15 +145,15 @@ func prepareConfusion(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([]
 	}, nil
 }
 
-func prepareROC(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any, error), error) {
+func prepareROC(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "binary", "binary"); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	points, err := a.namedIntBetween("points", 101, 2, maxCurvePoints)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return resultColumns(rocCurveFn.Columns), func(d *evalData) ([][]any, error) {
+	return func(d *evalData) ([][]any, error) {
 		ts := make([]float64, points)
 		for i := range ts {
 			ts[i] = float64(i) / float64(points-1)
@@ -174,15 +166,15 @@ func prepareROC(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any,
 	}, nil
 }
 
-func prepareLift(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any, error), error) {
+func prepareLift(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "binary", "binary"); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return resultColumns(liftFn.Columns), func(d *evalData) ([][]any, error) {
+	return func(d *evalData) ([][]any, error) {
 		// Equal-count bins: more bins than rows would be empty rows.
 		if n := d.rows(); int64(n) < bins {
 			return nil, dserr.Arg(a.fn, "bins", "must be at most the number of rows with a usable label (%d), got %d", n, bins)
@@ -195,15 +187,15 @@ func prepareLift(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any
 	}, nil
 }
 
-func prepareCalibration(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any, error), error) {
+func prepareCalibration(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "binary", "binary"); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return resultColumns(calibrationFn.Columns), func(d *evalData) ([][]any, error) {
+	return func(d *evalData) ([][]any, error) {
 		var rows [][]any
 		for _, b := range metrics.Calibration(d.y, d.p, int(bins)) {
 			rows = append(rows, []any{b.Bin, b.MeanPredicted, b.ObservedRate, b.Rows})
@@ -215,19 +207,19 @@ func prepareCalibration(a args, e *evalBinding) ([]udf.Column, func(*evalData) (
 // nullGroup stands for the NULL group inside metrics.GroupReport.
 const nullGroup = "\x00NULL"
 
-func prepareFairness(a args, e *evalBinding) ([]udf.Column, func(*evalData) ([][]any, error), error) {
+func prepareFairness(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "binary", "binary"); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	t, err := threshold(a)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	minGroup, err := a.namedIntAtLeast("min_group", 30, 0)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return resultColumns(fairnessFn.Columns), func(d *evalData) ([][]any, error) {
+	return func(d *evalData) ([][]any, error) {
 		groups := make([]string, len(d.group))
 		count := map[string]int64{}
 		for i, g := range d.group {

@@ -31,6 +31,7 @@ var demoCustomers = &Function{
 	}(),
 	Table: &udf.TableFunc{
 		Name:  "demo_customers",
+		Bind:  bindDemoCustomers,
 		Args:  []udf.Param{{Name: "n", Type: udf.BigInt, Doc: "number of rows, 0 to 100000000"}},
 		Named: []udf.Param{{Name: "seed", Type: udf.BigInt, Doc: "random seed (default 42); the same n and seed give the same rows"}},
 	},
@@ -40,10 +41,8 @@ var demoCustomers = &Function{
 // generation), so a typo cannot run for hours.
 const maxDemoRows int64 = 100_000_000
 
-func init() { demoCustomers.Table.Bind = bindDemoCustomers }
-
 func bindDemoCustomers(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, demoCustomers.Table)
+	a := newArgs(b)
 	n, err := a.int64At(0)
 	if err != nil {
 		return nil, err

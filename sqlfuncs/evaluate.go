@@ -11,20 +11,22 @@ import (
 	"github.com/ducksight/ducksight/udf"
 )
 
+// evalPrepare reads an evaluation function's named arguments (threshold,
+// bins, ...) and checks them against the model's task; it returns the
+// computation over the scored rows.
+type evalPrepare func(a args, e *evalBinding) (compute func(d *evalData) ([][]any, error), err error)
+
 // evalFunc is the shape every evaluation function shares: (model, data,
 // named arguments) -> rows computed from the scored data.
 type evalFunc struct {
-	f *Function
-	// prepare reads the named arguments (threshold, bins, ...) and checks
-	// them against the model's task; it returns the result columns and
-	// the computation over the scored rows.
-	prepare func(a args, e *evalBinding) (cols []udf.Column, compute func(d *evalData) ([][]any, error), err error)
+	cols    []udf.Column // the result columns
+	prepare evalPrepare
 	// by names the named argument holding a group column ("" for none).
 	by string
 }
 
 func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, ef.f.Table)
+	a := newArgs(b)
 	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
@@ -43,12 +45,12 @@ func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols, compute, err := ef.prepare(a, e)
+	compute, err := ef.prepare(a, e)
 	if err != nil {
 		e.close()
 		return nil, err
 	}
-	return e.scored(cols, compute), nil
+	return e.scored(ef.cols, compute), nil
 }
 
 // scored is a bound call whose rows compute gives from the scored data
@@ -140,21 +142,20 @@ var evaluateFn = &Function{
 	},
 	Table: &udf.TableFunc{
 		Name: "evaluate",
+		Bind: bindEvaluate,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name"},
-			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"},
+			modelParam,
+			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"),
 		},
 		Named: []udf.Param{
 			{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"},
-			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+			versionParam,
 		},
 	},
 }
 
-func init() { evaluateFn.Table.Bind = bindEvaluate }
-
 func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, evaluateFn.Table)
+	a := newArgs(b)
 	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err

@@ -39,21 +39,20 @@ var explainFn = &Function{
 	},
 	Table: &udf.TableFunc{
 		Name: "explain",
+		Bind: bindExplain,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "perceptron model name"},
-			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+			withDoc(modelParam, "perceptron model name"),
+			dataParam,
 		},
 		Named: []udf.Param{
 			{Name: "top_k", Type: udf.Integer, Doc: "reasons per row (default 3; at most the model's feature columns)"},
-			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+			versionParam,
 		},
 	},
 }
 
-func init() { explainFn.Table.Bind = bindExplain }
-
 func bindExplain(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, explainFn.Table)
+	a := newArgs(b)
 	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err

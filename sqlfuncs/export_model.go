@@ -13,33 +13,38 @@ import (
 // export_model(model, path, version := N): writes a stored model version
 // to a file (the format is in engine/store/export.go).
 
+// exportModelColumns are export_model's result columns.
+var exportModelColumns = []ColumnDoc{
+	{"model", "VARCHAR", "model name"},
+	{"version", "INTEGER", "the version written"},
+	{"path", "VARCHAR", "the file written (absolute path)"},
+	{"bytes", "BIGINT", "size of the file"},
+}
+
+// exportModelName is the function's SQL name, which its Go entry point reports errors under.
+const exportModelName = "export_model"
+
 var exportModelFn = &Function{
-	Name:    "export_model",
+	Name:    exportModelName,
 	Summary: "write a stored model version to a JSON model file that import_model reads",
 	Example: "SELECT * FROM export_model('churn', 'churn.model.json');",
-	Columns: []ColumnDoc{
-		{"model", "VARCHAR", "model name"},
-		{"version", "INTEGER", "the version written"},
-		{"path", "VARCHAR", "the file written (absolute path)"},
-		{"bytes", "BIGINT", "size of the file"},
-	},
+	Columns: exportModelColumns,
 	Table: &udf.TableFunc{
-		Name: "export_model",
+		Name: exportModelName,
+		Bind: bindExportModel,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name"},
+			modelParam,
 			{Name: "path", Type: udf.Varchar, Doc: "file to write; an existing file is replaced (atomically)"},
 		},
-		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+		Named: []udf.Param{versionParam},
 		// Writing a file is a side effect a data query must not have
 		// (DuckDB's COPY is refused there too).
 		Mutates: true,
 	},
 }
 
-func init() { exportModelFn.Table.Bind = bindExportModel }
-
 func bindExportModel(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, exportModelFn.Table)
+	a := newArgs(b)
 	name, err := a.str(0)
 	if err != nil {
 		return nil, err
@@ -59,7 +64,7 @@ func bindExportModel(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	h, sp := b.Host, b.SearchPath
-	return &rowsBound{cols: resultColumns(exportModelFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+	return &rowsBound{cols: resultColumns(exportModelColumns), compute: func(ctx context.Context) ([][]any, error) {
 		r, err := ExportModel(ctx, h, sp, name, version, path)
 		if err != nil {
 			return nil, err
@@ -81,7 +86,7 @@ type Exported struct {
 // path, replacing it atomically, as export_model does. It is refused when
 // enable_external_access is false.
 func ExportModel(ctx context.Context, h *udf.Host, searchPath, name string, version int, path string) (*Exported, error) {
-	fn := exportModelFn.Name
+	fn := exportModelName
 	if version < 0 {
 		return nil, dserr.Arg(fn, "version", "must be at least 1 (or 0 for the latest), got %d", version)
 	}

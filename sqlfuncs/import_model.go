@@ -13,29 +13,34 @@ import (
 // import_model(model, path): reads a model file written by export_model
 // and saves it as a new version of model.
 
+// importModelColumns are import_model's result columns.
+var importModelColumns = []ColumnDoc{
+	{"model", "VARCHAR", "model name (the one given, not the one in the file)"},
+	{"version", "INTEGER", "the version the import saved"},
+	{"path", "VARCHAR", "the file read (absolute path)"},
+}
+
+// importModelName is the function's SQL name, which its Go entry point reports errors under.
+const importModelName = "import_model"
+
 var importModelFn = &Function{
-	Name:    "import_model",
+	Name:    importModelName,
 	Summary: "read a model file written by export_model and save it as a new version of a model",
 	Example: "SELECT * FROM import_model('churn', 'churn.model.json');",
-	Columns: []ColumnDoc{
-		{"model", "VARCHAR", "model name (the one given, not the one in the file)"},
-		{"version", "INTEGER", "the version the import saved"},
-		{"path", "VARCHAR", "the file read (absolute path)"},
-	},
+	Columns: importModelColumns,
 	Table: &udf.TableFunc{
-		Name: "import_model",
+		Name: importModelName,
+		Bind: bindImportModel,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name to save under; an existing name gets a new version"},
+			withDoc(modelParam, "model name to save under; an existing name gets a new version"),
 			{Name: "path", Type: udf.Varchar, Doc: "model file to read"},
 		},
 		Mutates: true,
 	},
 }
 
-func init() { importModelFn.Table.Bind = bindImportModel }
-
 func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, importModelFn.Table)
+	a := newArgs(b)
 	name, err := a.str(0)
 	if err != nil {
 		return nil, err
@@ -51,7 +56,7 @@ func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	h, sp := b.Host, b.SearchPath
-	return &rowsBound{cols: resultColumns(importModelFn.Columns), prepare: func(ctx context.Context) ([][]any, func(context.Context) error, error) {
+	return &rowsBound{cols: resultColumns(importModelColumns), prepare: func(ctx context.Context) ([][]any, func(context.Context) error, error) {
 		r, p, err := prepareImport(ctx, h, sp, name, path)
 		if err != nil {
 			return nil, nil, err
@@ -86,7 +91,7 @@ func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string
 // prepareImport reads and checks the model file at path and reserves the
 // version it is to be saved as; the returned pendingSave saves it.
 func prepareImport(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, *pendingSave, error) {
-	fn := importModelFn.Name
+	fn := importModelName
 	if err := checkModelName(fn, name); err != nil {
 		return nil, nil, err
 	}

@@ -19,26 +19,30 @@ import (
 // perceptron model on data that holds the label, and for single-layer
 // models the size of the column's standardised weights.
 
+// featureImportanceColumns are feature_importance's result columns.
+var featureImportanceColumns = []ColumnDoc{
+	{"feature", "VARCHAR", "an input column of the model (one-hot levels and NULL indicators count as their column)"},
+	{"importance", "DOUBLE", "mean drop of the metric (binary: ROC AUC, multiclass: accuracy, regression: R2) when the column is permuted across rows"},
+	{"importance_std", "DOUBLE", "standard deviation of the drop over the repeats (population, 0 for one repeat)"},
+	{"weight", "DOUBLE", "single-layer models: sum of |w| over the column's inputs (multiclass: mean over classes); NULL for hidden layers"},
+}
+
 var featureImportanceFn = &Function{
 	Name:    "feature_importance",
 	Summary: "permutation importance of each input column of a model on data that holds the label, and a single-layer model's standardised weight",
 	Example: "SELECT * FROM feature_importance('churn', 'holdout');",
-	Columns: []ColumnDoc{
-		{"feature", "VARCHAR", "an input column of the model (one-hot levels and NULL indicators count as their column)"},
-		{"importance", "DOUBLE", "mean drop of the metric (binary: ROC AUC, multiclass: accuracy, regression: R2) when the column is permuted across rows"},
-		{"importance_std", "DOUBLE", "standard deviation of the drop over the repeats (population, 0 for one repeat)"},
-		{"weight", "DOUBLE", "single-layer models: sum of |w| over the column's inputs (multiclass: mean over classes); NULL for hidden layers"},
-	},
+	Columns: featureImportanceColumns,
 	Table: &udf.TableFunc{
 		Name: "feature_importance",
+		Bind: bindFeatureImportance,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name (a perceptron model)"},
-			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query, with the label column"},
+			withDoc(modelParam, "model name (a perceptron model)"),
+			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
 		},
 		Named: []udf.Param{
 			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column, 1 to 100 (default 3)"},
 			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations (default 42)"},
-			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+			versionParam,
 		},
 	},
 }
@@ -46,10 +50,8 @@ var featureImportanceFn = &Function{
 // maxRepeats is the most permutations per column: each rescores the data.
 const maxRepeats = 100
 
-func init() { featureImportanceFn.Table.Bind = bindFeatureImportance }
-
 func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, featureImportanceFn.Table)
+	a := newArgs(b)
 	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err
@@ -71,7 +73,7 @@ func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	return &rowsBound{
-		cols: resultColumns(featureImportanceFn.Columns),
+		cols: resultColumns(featureImportanceColumns),
 		compute: func(ctx context.Context) ([][]any, error) {
 			d, err := e.collectEncoded(ctx)
 			if err != nil {

@@ -16,64 +16,72 @@ import (
 
 // models(), training_info(model, version := N), drop_model(model, version := N).
 
+// modelsColumns are models's result columns.
+var modelsColumns = []ColumnDoc{
+	{"name", "VARCHAR", "model name"},
+	{"version", "INTEGER", "version (1, 2, ...)"},
+	{"kind", "VARCHAR", "perceptron (segment models: kmeans)"},
+	{"task", "VARCHAR", "binary, multiclass or regression (segment models: segmentation)"},
+	{"label", "VARCHAR", "label column (empty for segment models)"},
+	{"features", "VARCHAR[]", "input columns"},
+	{"metric", "VARCHAR", "auc, accuracy or rmse (segment models: silhouette)"},
+	{"valid_metric", "DOUBLE", "validation metric of the kept epoch (segment models: the silhouette)"},
+	{"created_at", "TIMESTAMP", "when it was trained and saved (UTC); an imported version keeps the exported one's"},
+	{"data", "VARCHAR", "the data argument it was trained on"},
+}
+
 var modelsFn = &Function{
 	Name:    "models",
 	Summary: "list every stored model version",
 	Example: "SELECT name, version, task, metric, valid_metric FROM models();",
-	Columns: []ColumnDoc{
-		{"name", "VARCHAR", "model name"},
-		{"version", "INTEGER", "version (1, 2, ...)"},
-		{"kind", "VARCHAR", "perceptron (segment models: kmeans)"},
-		{"task", "VARCHAR", "binary, multiclass or regression (segment models: segmentation)"},
-		{"label", "VARCHAR", "label column (empty for segment models)"},
-		{"features", "VARCHAR[]", "input columns"},
-		{"metric", "VARCHAR", "auc, accuracy or rmse (segment models: silhouette)"},
-		{"valid_metric", "DOUBLE", "validation metric of the kept epoch (segment models: the silhouette)"},
-		{"created_at", "TIMESTAMP", "when it was trained and saved (UTC); an imported version keeps the exported one's"},
-		{"data", "VARCHAR", "the data argument it was trained on"},
-	},
-	Table: &udf.TableFunc{Name: "models"},
+	Columns: modelsColumns,
+	Table:   &udf.TableFunc{Name: "models", Bind: bindModels},
+}
+
+// trainingInfoColumns are training_info's result columns.
+var trainingInfoColumns = []ColumnDoc{
+	{"epoch", "INTEGER", "1, 2, ..."},
+	{"train_loss", "DOUBLE", "mean training loss over the epoch"},
+	{"valid_loss", "DOUBLE", "validation loss after the epoch (NULL without validation)"},
+	{"valid_metric", "DOUBLE", "validation AUC, accuracy or RMSE after the epoch"},
+	{"kept", "BOOLEAN", "the epoch whose weights the model kept"},
+	{"seconds", "DOUBLE", "wall time of the epoch"},
 }
 
 var trainingInfoFn = &Function{
 	Name:    "training_info",
 	Summary: "per-epoch training history of a model version",
 	Example: "SELECT epoch, train_loss, valid_loss, valid_metric FROM training_info('churn');",
-	Columns: []ColumnDoc{
-		{"epoch", "INTEGER", "1, 2, ..."},
-		{"train_loss", "DOUBLE", "mean training loss over the epoch"},
-		{"valid_loss", "DOUBLE", "validation loss after the epoch (NULL without validation)"},
-		{"valid_metric", "DOUBLE", "validation AUC, accuracy or RMSE after the epoch"},
-		{"kept", "BOOLEAN", "the epoch whose weights the model kept"},
-		{"seconds", "DOUBLE", "wall time of the epoch"},
-	},
+	Columns: trainingInfoColumns,
 	Table: &udf.TableFunc{
 		Name:  "training_info",
-		Args:  []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name"}},
-		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+		Bind:  bindTrainingInfo,
+		Args:  []udf.Param{modelParam},
+		Named: []udf.Param{versionParam},
 	},
 }
+
+// dropModelColumns are drop_model's result columns.
+var dropModelColumns = []ColumnDoc{
+	{"name", "VARCHAR", "model name"},
+	{"version", "INTEGER", "a deleted version"},
+}
+
+// dropModelName is the function's SQL name, which its Go entry point reports errors under.
+const dropModelName = "drop_model"
 
 var dropModelFn = &Function{
-	Name:    "drop_model",
+	Name:    dropModelName,
 	Summary: "delete a model version, or every version of a model, and list what was deleted",
 	Example: "SELECT * FROM drop_model('churn', version := 1);",
-	Columns: []ColumnDoc{
-		{"name", "VARCHAR", "model name"},
-		{"version", "INTEGER", "a deleted version"},
-	},
+	Columns: dropModelColumns,
 	Table: &udf.TableFunc{
-		Name:    "drop_model",
-		Args:    []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name"}},
-		Named:   []udf.Param{{Name: "version", Type: udf.Integer, Doc: "the version to delete (default every version)"}},
+		Name:    dropModelName,
+		Bind:    bindDropModel,
+		Args:    []udf.Param{modelParam},
+		Named:   []udf.Param{withDoc(versionParam, "the version to delete (default every version)")},
 		Mutates: true,
 	},
-}
-
-func init() {
-	modelsFn.Table.Bind = bindModels
-	trainingInfoFn.Table.Bind = bindTrainingInfo
-	dropModelFn.Table.Bind = bindDropModel
 }
 
 // rowsBound serves a small result computed at execution (rows of Go values).
@@ -170,7 +178,7 @@ func versionArg(a args) (int, error) {
 
 func bindModels(b *udf.BindContext) (udf.Bound, error) {
 	h, sp := b.Host, b.SearchPath
-	return &rowsBound{cols: resultColumns(modelsFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+	return &rowsBound{cols: resultColumns(modelsColumns), compute: func(ctx context.Context) ([][]any, error) {
 		list, err := ListModels(ctx, h, sp)
 		if err != nil {
 			return nil, err
@@ -219,7 +227,7 @@ func ListModels(ctx context.Context, h *udf.Host, searchPath string) ([]ModelRow
 }
 
 func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, trainingInfoFn.Table)
+	a := newArgs(b)
 	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
@@ -232,7 +240,7 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 		EpochSeconds []float64 `json:"epoch_seconds"`
 	}
 	_ = jsonUnmarshal(rec.Metrics, &timing)
-	return &rowsBound{cols: resultColumns(trainingInfoFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+	return &rowsBound{cols: resultColumns(trainingInfoColumns), compute: func(ctx context.Context) ([][]any, error) {
 		rows := make([][]any, 0, len(doc.History))
 		for i, e := range doc.History {
 			secs := math.NaN()
@@ -246,13 +254,13 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 }
 
 func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, dropModelFn.Table)
+	a := newArgs(b)
 	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
 	}
 	h, sp := b.Host, b.SearchPath
-	return &rowsBound{cols: resultColumns(dropModelFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+	return &rowsBound{cols: resultColumns(dropModelColumns), compute: func(ctx context.Context) ([][]any, error) {
 		dropped, err := DropModel(ctx, h, sp, name, version)
 		if err != nil {
 			return nil, err
@@ -269,7 +277,7 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 // default database of searchPath and returns the versions it deleted, as
 // drop_model does.
 func DropModel(ctx context.Context, h *udf.Host, searchPath, name string, version int) ([]int, error) {
-	fn := dropModelFn.Name
+	fn := dropModelName
 	if version < 0 {
 		return nil, dserr.Arg(fn, "version", "must be at least 1 (or 0 for every version), got %d", version)
 	}

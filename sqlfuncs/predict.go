@@ -30,21 +30,20 @@ var predictFn = &Function{
 	},
 	Table: &udf.TableFunc{
 		Name: "predict",
+		Bind: bindPredict,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name"},
-			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+			modelParam,
+			dataParam,
 		},
 		Named: []udf.Param{
 			{Name: "threshold", Type: udf.Double, Doc: "binary: probability at or above which the positive class is predicted (default 0.5)"},
-			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+			versionParam,
 		},
 	},
 }
 
-func init() { predictFn.Table.Bind = bindPredict }
-
 func bindPredict(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, predictFn.Table)
+	a := newArgs(b)
 	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err

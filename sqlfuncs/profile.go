@@ -16,31 +16,33 @@ import (
 // counts and, for numeric and BOOLEAN columns, mean, standard deviation,
 // min and max. One streaming pass, bounded memory.
 
+// profileColumns are profile's result columns.
+var profileColumns = []ColumnDoc{
+	{"column_name", "VARCHAR", "column of data"},
+	{"column_type", "VARCHAR", "its DuckDB type"},
+	{"rows", "BIGINT", "rows in data"},
+	{"nulls", "BIGINT", "NULL values"},
+	{"null_share", "DOUBLE", "nulls / rows (NULL when data is empty)"},
+	{"mean", "DOUBLE", "mean of non-NULL values (numeric and BOOLEAN columns, BOOLEAN as 0/1; else NULL)"},
+	{"std", "DOUBLE", "sample standard deviation (NULL below two values)"},
+	{"min", "DOUBLE", "smallest value"},
+	{"max", "DOUBLE", "largest value"},
+}
+
 var profileFn = &Function{
 	Name:    "profile",
 	Summary: "per-column statistics of a table or query: rows, NULLs, mean, std, min, max",
 	Example: "SELECT * FROM profile('customers');",
-	Columns: []ColumnDoc{
-		{"column_name", "VARCHAR", "column of data"},
-		{"column_type", "VARCHAR", "its DuckDB type"},
-		{"rows", "BIGINT", "rows in data"},
-		{"nulls", "BIGINT", "NULL values"},
-		{"null_share", "DOUBLE", "nulls / rows (NULL when data is empty)"},
-		{"mean", "DOUBLE", "mean of non-NULL values (numeric and BOOLEAN columns, BOOLEAN as 0/1; else NULL)"},
-		{"std", "DOUBLE", "sample standard deviation (NULL below two values)"},
-		{"min", "DOUBLE", "smallest value"},
-		{"max", "DOUBLE", "largest value"},
-	},
+	Columns: profileColumns,
 	Table: &udf.TableFunc{
 		Name: "profile",
-		Args: []udf.Param{{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"}},
+		Bind: bindProfile,
+		Args: []udf.Param{dataParam},
 	},
 }
 
-func init() { profileFn.Table.Bind = bindProfile }
-
 func bindProfile(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, profileFn.Table)
+	a := newArgs(b)
 	data, err := a.str(0)
 	if err != nil {
 		return nil, err
@@ -49,9 +51,9 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := make([]udf.Column, len(profileFn.Columns))
+	cols := make([]udf.Column, len(profileColumns))
 	types := map[string]udf.Type{"VARCHAR": udf.Varchar, "BIGINT": udf.BigInt, "DOUBLE": udf.Double}
-	for i, c := range profileFn.Columns {
+	for i, c := range profileColumns {
 		cols[i] = udf.Column{Name: c.Name, Type: types[c.Type]}
 	}
 	return &profileBound{q: q, cols: cols}, nil

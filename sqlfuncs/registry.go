@@ -26,6 +26,22 @@ type ColumnDoc struct {
 	Name, Type, Doc string
 }
 
+// The parameters most functions take, declared once: every function that
+// takes a model name, a data argument or a model version uses these (a
+// function whose model or data argument means something narrower says so
+// with withDoc, keeping the name and type).
+var (
+	modelParam   = udf.Param{Name: "model", Type: udf.Varchar, Doc: "model name"}
+	dataParam    = udf.Param{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"}
+	versionParam = udf.Param{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}
+)
+
+// withDoc is p with a function's own one-line doc.
+func withDoc(p udf.Param, doc string) udf.Param {
+	p.Doc = doc
+	return p
+}
+
 // registry is the table of every ducksight SQL function, in the order
 // docs list them.
 var registry = []*Function{

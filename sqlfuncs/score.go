@@ -19,6 +19,9 @@ import (
 // query. The model is loaded and bound to the row's fields once per
 // statement (at bind); every chunk is encoded and scored as a batch.
 
+// scoreVersionParam is the optional version of score and score_label.
+var scoreVersionParam = withDoc(versionParam, "optional, a constant: the model version (default the latest)")
+
 var scoreFn = &Function{
 	Name:    "score",
 	Summary: "scalar: score one row (a table alias or STRUCT) with a stored model inside any query",
@@ -28,9 +31,10 @@ var scoreFn = &Function{
 	},
 	Scalar: &udf.ScalarFunc{
 		Name: "score",
+		Bind: bindScore,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name (a constant)"},
-			{Name: "version", Type: udf.Integer, Doc: "optional, a constant: the model version (default the latest)"},
+			withDoc(modelParam, "model name (a constant)"),
+			scoreVersionParam,
 			{Name: "row", Type: udf.Row, Doc: "the row: a table alias (c in FROM customers c) or a STRUCT with the model's feature columns"},
 		},
 		Returns:  udf.Double,
@@ -47,9 +51,10 @@ var scoreLabelFn = &Function{
 	},
 	Scalar: &udf.ScalarFunc{
 		Name: "score_label",
+		Bind: bindScoreLabel,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name (a constant) of a classifier"},
-			{Name: "version", Type: udf.Integer, Doc: "optional, a constant: the model version (default the latest)"},
+			withDoc(modelParam, "model name (a constant) of a classifier"),
+			scoreVersionParam,
 			{Name: "row", Type: udf.Row, Doc: "the row: a table alias (c in FROM customers c) or a STRUCT with the model's feature columns"},
 		},
 		Returns:  udf.Varchar,
@@ -57,16 +62,19 @@ var scoreLabelFn = &Function{
 	},
 }
 
-func init() {
-	scoreFn.Scalar.Bind = func(b *udf.ScalarBindContext) (udf.ScalarBound, error) { return bindScore(b, scoreFn.Name, false) }
-	scoreLabelFn.Scalar.Bind = func(b *udf.ScalarBindContext) (udf.ScalarBound, error) { return bindScore(b, scoreLabelFn.Name, true) }
+// bindScore and bindScoreLabel bind a call site of score and score_label.
+func bindScore(b *udf.ScalarBindContext) (udf.ScalarBound, error) { return bindScoring(b, false) }
+
+func bindScoreLabel(b *udf.ScalarBindContext) (udf.ScalarBound, error) {
+	return bindScoring(b, true)
 }
 
 // scoreLoads counts model loads by score and score_label (tests check one
 // per statement).
 var scoreLoads atomic.Int64
 
-func bindScore(b *udf.ScalarBindContext, fn string, label bool) (udf.ScalarBound, error) {
+func bindScoring(b *udf.ScalarBindContext, label bool) (udf.ScalarBound, error) {
+	fn := b.Func.Name
 	name, ok := b.Args[0].(string)
 	if !ok {
 		if b.Args[0] == nil {

@@ -28,9 +28,10 @@ var segmentFn = &Function{
 	},
 	Table: &udf.TableFunc{
 		Name: "segment",
+		Bind: bindSegment,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name; segmenting an existing name adds a version"},
-			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+			withDoc(modelParam, "model name; segmenting an existing name adds a version"),
+			dataParam,
 		},
 		Named: []udf.Param{
 			{Name: "k", Type: udf.Integer, Doc: "number of segments; omitted or 0: chosen by silhouette among 2..k_max"},
@@ -48,8 +49,6 @@ var segmentFn = &Function{
 		Mutates: true,
 	},
 }
-
-func init() { segmentFn.Table.Bind = bindSegment }
 
 func segmentOptions(a args) (clustering.Options, error) {
 	// Defaults first, then what is given: a given 0 stays 0 (and is
@@ -110,7 +109,7 @@ func segmentOptions(a args) (clustering.Options, error) {
 // holds what the named arguments give the SQL function; its zero values
 // are the defaults.
 func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o clustering.Options) (*clustering.Document, int, error) {
-	b := &udf.BindContext{Ctx: ctx, Host: h, SearchPath: searchPath}
+	b := &udf.BindContext{Ctx: ctx, Host: h, Func: segmentFn.Table, SearchPath: searchPath}
 	fn := segmentFn.Name
 	if err := checkModelName(fn, name); err != nil {
 		return nil, 0, err
@@ -145,7 +144,7 @@ func LoadSegments(ctx context.Context, h *udf.Host, searchPath, fn, name string,
 }
 
 func bindSegment(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, segmentFn.Table)
+	a := newArgs(b)
 	name, data, err := a.modelData()
 	if err != nil {
 		return nil, err

@@ -30,56 +30,59 @@ var segmentProfileFn = &Function{
 	},
 	Table: &udf.TableFunc{
 		Name: "segment_profile",
-		Args: []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name (a segment model)"}},
+		Bind: bindSegmentProfile,
+		Args: []udf.Param{withDoc(modelParam, "model name (a segment model)")},
 		Named: []udf.Param{
 			{Name: "min_size", Type: udf.Integer, Doc: "segments smaller than this report their size only (default 10)"},
-			{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"},
+			versionParam,
 		},
 	},
+}
+
+// segmentQualityColumns are segment_quality's result columns.
+var segmentQualityColumns = []ColumnDoc{
+	{"k", "INTEGER", "number of segments"},
+	{"k_automatic", "BOOLEAN", "whether k was chosen automatically"},
+	{"inertia", "DOUBLE", "sum of squared distances of the rows to their centroids (standardised units)"},
+	{"silhouette", "DOUBLE", "mean silhouette on a deterministic sample of at most 10,000 rows (-1..1, higher is better)"},
+	{"davies_bouldin", "DOUBLE", "Davies-Bouldin index (lower is better)"},
 }
 
 var segmentQualityFn = &Function{
 	Name:    "segment_quality",
 	Summary: "one row: how good a segment model's segmentation is (inertia, silhouette, Davies-Bouldin)",
 	Example: "SELECT * FROM segment_quality('rfm');",
-	Columns: []ColumnDoc{
-		{"k", "INTEGER", "number of segments"},
-		{"k_automatic", "BOOLEAN", "whether k was chosen automatically"},
-		{"inertia", "DOUBLE", "sum of squared distances of the rows to their centroids (standardised units)"},
-		{"silhouette", "DOUBLE", "mean silhouette on a deterministic sample of at most 10,000 rows (-1..1, higher is better)"},
-		{"davies_bouldin", "DOUBLE", "Davies-Bouldin index (lower is better)"},
-	},
+	Columns: segmentQualityColumns,
 	Table: &udf.TableFunc{
 		Name:  "segment_quality",
-		Args:  []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name (a segment model)"}},
-		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+		Bind:  bindSegmentQuality,
+		Args:  []udf.Param{withDoc(modelParam, "model name (a segment model)")},
+		Named: []udf.Param{versionParam},
 	},
+}
+
+// segmentKScoresColumns are segment_k_scores's result columns.
+var segmentKScoresColumns = []ColumnDoc{
+	{"k", "INTEGER", "number of segments tried"},
+	{"inertia", "DOUBLE", "inertia of the best of n_init fits with k segments"},
+	{"silhouette", "DOUBLE", "silhouette on the sample (the choice maximises it)"},
 }
 
 var segmentKScoresFn = &Function{
 	Name:    "segment_k_scores",
 	Summary: "one row per k tried when a segment model chose k automatically (empty otherwise), to see the elbow",
 	Example: "SELECT * FROM segment_k_scores('rfm') ORDER BY k;",
-	Columns: []ColumnDoc{
-		{"k", "INTEGER", "number of segments tried"},
-		{"inertia", "DOUBLE", "inertia of the best of n_init fits with k segments"},
-		{"silhouette", "DOUBLE", "silhouette on the sample (the choice maximises it)"},
-	},
+	Columns: segmentKScoresColumns,
 	Table: &udf.TableFunc{
 		Name:  "segment_k_scores",
-		Args:  []udf.Param{{Name: "model", Type: udf.Varchar, Doc: "model name (a segment model)"}},
-		Named: []udf.Param{{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}},
+		Bind:  bindSegmentKScores,
+		Args:  []udf.Param{withDoc(modelParam, "model name (a segment model)")},
+		Named: []udf.Param{versionParam},
 	},
-}
-
-func init() {
-	segmentProfileFn.Table.Bind = bindSegmentProfile
-	segmentQualityFn.Table.Bind = bindSegmentQuality
-	segmentKScoresFn.Table.Bind = bindSegmentKScores
 }
 
 func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, segmentProfileFn.Table)
+	a := newArgs(b)
 	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
@@ -139,7 +142,7 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 }
 
 func bindSegmentQuality(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, segmentQualityFn.Table)
+	a := newArgs(b)
 	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
@@ -149,13 +152,13 @@ func bindSegmentQuality(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	q := doc.Quality
-	return &rowsBound{cols: resultColumns(segmentQualityFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+	return &rowsBound{cols: resultColumns(segmentQualityColumns), compute: func(ctx context.Context) ([][]any, error) {
 		return [][]any{{q.K, q.KAutomatic, q.Inertia, float64(q.Silhouette), float64(q.DaviesBouldin)}}, nil
 	}}, nil
 }
 
 func bindSegmentKScores(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, segmentKScoresFn.Table)
+	a := newArgs(b)
 	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
@@ -164,7 +167,7 @@ func bindSegmentKScores(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowsBound{cols: resultColumns(segmentKScoresFn.Columns), compute: func(ctx context.Context) ([][]any, error) {
+	return &rowsBound{cols: resultColumns(segmentKScoresColumns), compute: func(ctx context.Context) ([][]any, error) {
 		rows := make([][]any, 0, len(doc.KScores))
 		for _, s := range doc.KScores {
 			rows = append(rows, []any{s.K, s.Inertia, float64(s.Silhouette)})

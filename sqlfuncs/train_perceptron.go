@@ -16,31 +16,38 @@ import (
 // train_perceptron(model, data, ...): trains a perceptron/MLP and saves it
 // as a new version of model.
 
+// trainPerceptronColumns are train_perceptron's result columns.
+var trainPerceptronColumns = []ColumnDoc{
+	{"model", "VARCHAR", "model name"},
+	{"version", "INTEGER", "the version this training saved"},
+	{"task", "VARCHAR", "binary, multiclass or regression"},
+	{"rows_used", "BIGINT", "rows trained and validated on"},
+	{"rows_skipped", "BIGINT", "rows skipped (NULL, NaN or infinite label; NaN or infinite feature)"},
+	{"features", "VARCHAR[]", "input columns used"},
+	{"inputs", "INTEGER", "width of the encoded input"},
+	{"epochs_run", "INTEGER", "epochs run (early stopping may end before epochs)"},
+	{"train_loss", "DOUBLE", "training loss of the kept epoch"},
+	{"valid_loss", "DOUBLE", "validation loss of the kept epoch (NULL without validation)"},
+	{"valid_metric", "DOUBLE", "validation AUC (binary), accuracy (multiclass) or RMSE (regression)"},
+	{"mode", "VARCHAR", "'cached' (encoded data held in memory) or 'streamed' (re-read every epoch)"},
+	{"notes", "VARCHAR", "dropped or excluded columns and why, skipped rows, early stopping"},
+	{"seconds", "DOUBLE", "wall time of the training"},
+}
+
+// trainPerceptronName is the function's SQL name, which its Go entry point reports errors under.
+const trainPerceptronName = "train_perceptron"
+
 var trainPerceptron = &Function{
-	Name:    "train_perceptron",
+	Name:    trainPerceptronName,
 	Summary: "train a perceptron or MLP (classification or regression) on data and save it as a new model version",
 	Example: "SELECT * FROM train_perceptron('churn', 'customers', label := 'churned', exclude := ['customer_id']);",
-	Columns: []ColumnDoc{
-		{"model", "VARCHAR", "model name"},
-		{"version", "INTEGER", "the version this training saved"},
-		{"task", "VARCHAR", "binary, multiclass or regression"},
-		{"rows_used", "BIGINT", "rows trained and validated on"},
-		{"rows_skipped", "BIGINT", "rows skipped (NULL, NaN or infinite label; NaN or infinite feature)"},
-		{"features", "VARCHAR[]", "input columns used"},
-		{"inputs", "INTEGER", "width of the encoded input"},
-		{"epochs_run", "INTEGER", "epochs run (early stopping may end before epochs)"},
-		{"train_loss", "DOUBLE", "training loss of the kept epoch"},
-		{"valid_loss", "DOUBLE", "validation loss of the kept epoch (NULL without validation)"},
-		{"valid_metric", "DOUBLE", "validation AUC (binary), accuracy (multiclass) or RMSE (regression)"},
-		{"mode", "VARCHAR", "'cached' (encoded data held in memory) or 'streamed' (re-read every epoch)"},
-		{"notes", "VARCHAR", "dropped or excluded columns and why, skipped rows, early stopping"},
-		{"seconds", "DOUBLE", "wall time of the training"},
-	},
+	Columns: trainPerceptronColumns,
 	Table: &udf.TableFunc{
-		Name: "train_perceptron",
+		Name: trainPerceptronName,
+		Bind: bindTrainPerceptron,
 		Args: []udf.Param{
-			{Name: "model", Type: udf.Varchar, Doc: "model name; training an existing name adds a version"},
-			{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"},
+			withDoc(modelParam, "model name; training an existing name adds a version"),
+			dataParam,
 		},
 		Named: []udf.Param{
 			{Name: "label", Type: udf.Varchar, Doc: "column to predict (required)"},
@@ -66,8 +73,6 @@ var trainPerceptron = &Function{
 	},
 }
 
-func init() { trainPerceptron.Table.Bind = bindTrainPerceptron }
-
 func resultColumns(docs []ColumnDoc) []udf.Column {
 	types := map[string]udf.Type{
 		"VARCHAR": udf.Varchar, "BIGINT": udf.BigInt, "INTEGER": udf.Integer, "DOUBLE": udf.Double,
@@ -85,7 +90,7 @@ func resultColumns(docs []ColumnDoc) []udf.Column {
 }
 
 func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b, trainPerceptron.Table)
+	a := newArgs(b)
 	name, err := a.str(0)
 	if err != nil {
 		return nil, err
@@ -108,7 +113,7 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 // part of train_perceptron that happens at bind, shared by the SQL
 // function and TrainPerceptron. Nothing is read or trained yet.
 func newTraining(b *udf.BindContext, name, data string, o training.Options) (*trainBound, error) {
-	fn := trainPerceptron.Name
+	fn := trainPerceptronName
 	if err := checkModelName(fn, name); err != nil {
 		return nil, err
 	}
@@ -156,7 +161,7 @@ func checkWritable(b *udf.BindContext, fn string) error {
 // epoch on the calling goroutine. searchPath is the search path the data
 // query and the store use ("" for the default).
 func TrainPerceptron(ctx context.Context, h *udf.Host, searchPath, name, data string, o training.Options) (*TrainRow, error) {
-	t, err := newTraining(&udf.BindContext{Ctx: ctx, Host: h, SearchPath: searchPath}, name, data, o)
+	t, err := newTraining(&udf.BindContext{Ctx: ctx, Host: h, Func: trainPerceptron.Table, SearchPath: searchPath}, name, data, o)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +280,7 @@ type trainBound struct {
 	searchPath string
 }
 
-func (t *trainBound) Columns() []udf.Column { return resultColumns(trainPerceptron.Columns) }
+func (t *trainBound) Columns() []udf.Column { return resultColumns(trainPerceptronColumns) }
 func (t *trainBound) Close() error          { t.q.Close(); return nil }
 func (t *trainBound) Cardinality() (uint64, bool) {
 	return 1, true
@@ -311,7 +316,7 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 	if err != nil {
 		return err
 	}
-	if e.pending, err = reserveSave(ctx, e.t.host, e.t.searchPath, trainPerceptron.Name, rec); err != nil {
+	if e.pending, err = reserveSave(ctx, e.t.host, e.t.searchPath, trainPerceptronName, rec); err != nil {
 		return err
 	}
 	r.Version = e.pending.version
@@ -327,7 +332,7 @@ func (t *trainBound) run(ctx context.Context) (*TrainRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Version, err = storeRecord(ctx, t.host, t.searchPath, trainPerceptron.Name, rec); err != nil {
+	if r.Version, err = storeRecord(ctx, t.host, t.searchPath, trainPerceptronName, rec); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -362,7 +367,7 @@ func modelRecord(name, data string, res *training.Result) (*store.Record, error)
 	d := res.Doc
 	doc, err := training.MarshalDocument(d)
 	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, trainPerceptron.Name, "", err)
+		return nil, dserr.Wrap(dserr.Internal, trainPerceptronName, "", err)
 	}
 	opts, _ := json.Marshal(d.Options)
 	// The metrics column adds the timings, which the document leaves out

@@ -145,6 +145,7 @@ func ds_bind(infoPtr unsafe.Pointer) {
 	b := &BindContext{
 		Ctx:        reg.host.contextOf(connID),
 		Host:       reg.host,
+		Func:       fn,
 		ConnID:     connID,
 		SearchPath: searchPath,
 		Args:       make([]any, len(fn.Args)),

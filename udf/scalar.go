@@ -51,8 +51,10 @@ type ScalarFunc struct {
 
 // ScalarBindContext is what ScalarFunc.Bind gets.
 type ScalarBindContext struct {
-	Ctx        context.Context
-	Host       *Host
+	Ctx  context.Context
+	Host *Host
+	// Func is the function being bound (see BindContext.Func).
+	Func       *ScalarFunc
 	ConnID     uint64
 	SearchPath string
 	// Args holds the constant arguments (all but the row), as in
@@ -238,7 +240,7 @@ func ds_scalar_bind(infoPtr unsafe.Pointer) {
 	// The overload DuckDB chose: the given constants, then the row.
 	given := int(mapping.ScalarFunctionBindGetArgumentCount(info))
 	b := &ScalarBindContext{
-		Ctx: reg.host.contextOf(connID), Host: reg.host, ConnID: connID, SearchPath: searchPath,
+		Ctx: reg.host.contextOf(connID), Host: reg.host, Func: fn, ConnID: connID, SearchPath: searchPath,
 		Args: make([]any, len(fn.Args)-1), ArgTypes: make([]string, len(fn.Args)-1),
 	}
 	for i, p := range fn.Args[:given-1] {

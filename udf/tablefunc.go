@@ -38,6 +38,9 @@ type TableFunc struct {
 type BindContext struct {
 	Ctx  context.Context
 	Host *Host
+	// Func is the function being bound, so that a Bind set in the
+	// function's own declaration reaches its parameters and name.
+	Func *TableFunc
 	// ConnID is the id of the connection the statement runs on.
 	ConnID uint64
 	// Args holds the positional arguments: nil (NULL), bool, int64, float64,
