@@ -56,6 +56,9 @@ func Attach(ctx context.Context, c *duckdb.Connector, fns ...Func) (*Host, error
 	if c == nil {
 		return nil, dserr.Arg("ducksight", "connector", "nil *duckdb.Connector")
 	}
+	if err := checkNames(fns); err != nil {
+		return nil, err
+	}
 	if err := checkLayout(); err != nil {
 		return nil, err
 	}
@@ -87,6 +90,38 @@ func Attach(ctx context.Context, c *duckdb.Connector, fns ...Func) (*Host, error
 // Func is a function Attach registers: a *TableFunc or a *ScalarFunc.
 type Func interface {
 	register(conn mapping.Connection, h *Host) error
+	signature() (name string, params [][]Param)
+}
+
+func (f *TableFunc) signature() (string, [][]Param)  { return f.Name, [][]Param{f.Args, f.Named} }
+func (f *ScalarFunc) signature() (string, [][]Param) { return f.Name, [][]Param{f.Args} }
+
+// checkNames refuses, before anything is registered, two functions with
+// one name (DuckDB would take the second as an overload of the first, or
+// refuse it halfway through Attach), a function named like the internal
+// marker, and a function with two parameters of one name.
+func checkNames(fns []Func) error {
+	seen := map[string]bool{hostFuncName: true}
+	for _, f := range fns {
+		name, params := f.signature()
+		if name == "" {
+			return dserr.Arg("ducksight", "functions", "a function has no name")
+		}
+		if seen[name] {
+			return dserr.Arg("ducksight", "functions", "two functions are named %q", name)
+		}
+		seen[name] = true
+		args := map[string]bool{}
+		for _, ps := range params {
+			for _, p := range ps {
+				if args[p.Name] {
+					return dserr.Arg("ducksight", "functions", "%s has two parameters named %q", name, p.Name)
+				}
+				args[p.Name] = true
+			}
+		}
+	}
+	return nil
 }
 
 // hostFunc is the internal marker function. Binding it reports its Host to
