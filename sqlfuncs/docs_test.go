@@ -9,7 +9,8 @@ import (
 )
 
 // TestDocsCoverRegistry: docs/sql.md has a section for every registered
-// function naming each of its arguments and result columns.
+// function, opening with its signature and naming each of its arguments
+// and result columns.
 func TestDocsCoverRegistry(t *testing.T) {
 	raw, err := os.ReadFile("../docs/sql.md")
 	if err != nil {
@@ -29,8 +30,11 @@ func TestDocsCoverRegistry(t *testing.T) {
 			t.Errorf("docs/sql.md has no section '## %s'", d.Name)
 			continue
 		}
-		if !strings.Contains(body, d.Name+"(") {
-			t.Errorf("%s: no signature in its section", d.Name)
+		// The section opens with the signature .functions prints, both
+		// from Doc.Signature.
+		if first := strings.TrimSpace(body); !strings.HasPrefix(first, "`"+d.Signature+"`") {
+			line, _, _ := strings.Cut(first, "\n")
+			t.Errorf("%s: section opens with %q, want the signature `%s`", d.Name, line, d.Signature)
 		}
 		for _, a := range d.Args {
 			if !strings.Contains(body, "| "+a.Name+" | "+a.Type+" |") {
@@ -45,5 +49,23 @@ func TestDocsCoverRegistry(t *testing.T) {
 		if d.Summary == "" || d.Example == "" {
 			t.Errorf("%s: registry entry lacks a summary or example", d.Name)
 		}
+	}
+}
+
+// TestSignature: the one format docs/sql.md and .functions share.
+func TestSignature(t *testing.T) {
+	want := map[string]string{
+		"predict":     "predict(model VARCHAR, data VARCHAR, threshold := DOUBLE, version := INTEGER)",
+		"score_label": "score_label(model VARCHAR, [version INTEGER], row STRUCT)",
+		"models":      "models()",
+	}
+	for _, d := range Docs() {
+		if w, ok := want[d.Name]; ok && d.Signature != w {
+			t.Errorf("%s: signature %q, want %q", d.Name, d.Signature, w)
+		}
+		delete(want, d.Name)
+	}
+	if len(want) != 0 {
+		t.Errorf("not in Docs(): %v", want)
 	}
 }

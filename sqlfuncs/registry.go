@@ -4,6 +4,7 @@ package sqlfuncs
 
 import (
 	"context"
+	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -86,12 +87,18 @@ func Register(ctx context.Context, c *duckdb.Connector) (*udf.Host, error) {
 
 // Doc describes a function for docs and the REPL.
 type Doc struct {
-	Name    string
-	Kind    string // "table" or "scalar"
-	Summary string
-	Args    []ArgDoc
-	Columns []ColumnDoc
-	Example string
+	Name string
+	Kind string // "table" or "scalar"
+	// Signature is the call's one-line form, the same in docs/sql.md (each
+	// section opens with it) and the REPL's .functions: positional
+	// arguments with their types, an optional one in brackets, named ones
+	// as name := TYPE, e.g. "predict(model VARCHAR, data VARCHAR,
+	// threshold := DOUBLE, version := INTEGER)".
+	Signature string
+	Summary   string
+	Args      []ArgDoc
+	Columns   []ColumnDoc
+	Example   string
 }
 
 // ArgDoc describes an argument.
@@ -128,5 +135,24 @@ func Docs() []Doc {
 		}
 		out = append(out, d)
 	}
+	for i := range out {
+		out[i].Signature = signature(out[i])
+	}
 	return out
+}
+
+// signature formats d's call: the one place docs and .functions take it from.
+func signature(d Doc) string {
+	args := make([]string, len(d.Args))
+	for i, a := range d.Args {
+		switch {
+		case a.Named:
+			args[i] = a.Name + " := " + a.Type
+		case a.Optional:
+			args[i] = "[" + a.Name + " " + a.Type + "]"
+		default:
+			args[i] = a.Name + " " + a.Type
+		}
+	}
+	return d.Name + "(" + strings.Join(args, ", ") + ")"
 }

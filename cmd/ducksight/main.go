@@ -12,7 +12,6 @@ import (
 	"database/sql"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
 	"github.com/ducksight/ducksight/engine"
@@ -52,23 +51,15 @@ func progress(ctx context.Context, report func(repl.Progress)) context.Context {
 func functions() []repl.FunctionInfo {
 	var out []repl.FunctionInfo
 	for _, d := range engine.Functions() {
-		f := repl.FunctionInfo{Name: d.Name, Kind: d.Kind, Summary: d.Summary}
-		var args []string
-		for _, a := range d.Args {
-			switch {
-			case a.Named:
+		f := repl.FunctionInfo{Name: d.Name, Kind: d.Kind, Summary: d.Summary, Signature: d.Signature}
+		for i, a := range d.Args {
+			if a.Named {
 				f.Named = append(f.Named, a.Name)
-				args = append(args, a.Name+" := "+a.Type)
-			case a.Optional:
-				args = append(args, "["+a.Name+" "+a.Type+"]")
-			default:
-				args = append(args, a.Name+" "+a.Type)
 			}
-			if a.Name == "model" && len(args) == 1 {
+			if a.Name == "model" && i == 0 {
 				f.TakesModel = true
 			}
 		}
-		f.Signature = d.Name + "(" + strings.Join(args, ", ") + ")"
 		out = append(out, f)
 	}
 	return out
