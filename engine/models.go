@@ -316,8 +316,9 @@ func (e *Engine) ImportModel(ctx context.Context, name, path string) (int, error
 // argument and message (dserr.DataQuery: what fails once a checked call
 // runs is its data query); anything else is dserr.Internal.
 func apiError(ctx context.Context, fn string, err error) error {
-	if de := new(dserr.Error); errors.As(err, &de) {
-		errors.As(dserr.Wrap(dserr.Internal, fn, "", err), &de) // its function set when it had none
+	if errors.As(err, new(*dserr.Error)) {
+		var de *dserr.Error // err's, its function set when it had none
+		errors.As(dserr.Wrap(dserr.Internal, fn, "", err), &de)
 		// A failure the cancellation caused (a connection or the data
 		// query stopping) keeps its text and gets its code; with the
 		// context's error in its chain, so errors.Is(err,
