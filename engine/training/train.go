@@ -75,9 +75,15 @@ type Result struct {
 	Seconds float64
 }
 
-// singlePass lets Train encode from the copy of the data it keeps while
-// fitting (tests turn it off to compare with two passes).
-var singlePass = true
+// runOptions choose how a training reads its data; Train runs with the
+// zero value. They are not part of Options: they change the path, never
+// the model.
+type runOptions struct {
+	// twoPass streams the data a second time instead of encoding it from
+	// the copy kept while fitting (tests force it to check that both
+	// ways give the same document, bit for bit).
+	twoPass bool
+}
 
 // FormatVersion of Document.
 const FormatVersion = 1
@@ -97,6 +103,11 @@ func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string,
 
 // Train runs a training job over src.
 func Train(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
+	return train(ctx, src, o, runOptions{})
+}
+
+// train is Train with the run options ro.
+func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*Result, error) {
 	start := time.Now()
 	o.Defaults()
 	if err := o.Validate(); err != nil {
@@ -122,7 +133,7 @@ func Train(ctx context.Context, src dataset.Source, o Options) (*Result, error) 
 		return nil, errArg("label", "%v", err)
 	}
 	var keep *retainer
-	if singlePass {
+	if !ro.twoPass {
 		var cols []int // the candidate features, then the label
 		for _, f := range feats {
 			cols = append(cols, features.ColumnIndex(schema, f))

@@ -75,13 +75,11 @@ func mixedColumns() []col {
 	}
 }
 
-// trainDoc trains on src with singlePass set as given and returns the
-// document as JSON and the result.
+// trainDoc trains on src in a single pass or in two passes over the
+// data, as single says, and returns the document as JSON and the result.
 func trainDoc(t *testing.T, src dataset.Source, o Options, single bool) ([]byte, *Result) {
 	t.Helper()
-	defer func(v bool) { singlePass = v }(singlePass)
-	singlePass = single
-	res, err := Train(context.Background(), src, o)
+	res, err := train(context.Background(), src, o, runOptions{twoPass: !single})
 	if err != nil {
 		t.Fatalf("single pass %v: %v", single, err)
 	}
@@ -169,7 +167,7 @@ func TestSinglePassFallbacks(t *testing.T) {
 	cases := []struct {
 		name   string
 		o      Options
-		passes int // with singlePass
+		passes int // over the data, single pass allowed
 		mode   string
 	}{
 		{"cache fits, copy does not", cacheOnly, 2, "cached"},
