@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -179,8 +180,10 @@ func prepareLift(a args, e *evalBinding) (func(*evalData) ([][]any, error), erro
 		if n := d.rows(); int64(n) < bins {
 			return nil, dserr.Arg(a.fn, "bins", "must be at most the number of rows with a usable label (%d), got %d", n, bins)
 		}
+		var mem bigmem.Arena
+		defer mem.Free()
 		var rows [][]any
-		for _, b := range metrics.Lift(d.y, d.p, int(bins)) {
+		for _, b := range metrics.Lift(d.y, d.p, int(bins), sortScratch(&mem, len(d.y))) {
 			rows = append(rows, []any{b.Bin, b.Customers, b.Positives, b.ResponseRate, b.Lift, b.CumulativeGain})
 		}
 		return rows, nil

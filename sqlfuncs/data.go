@@ -9,7 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -39,13 +39,13 @@ func prepareData(b *udf.BindContext, fn, data string) (*udf.Query, error) {
 	return q, nil
 }
 
-// querySource makes a prepared data query a training.Source: every Stream
+// querySource makes a prepared data query a dataset.Source: every Stream
 // is a new pass over the query.
 type querySource struct{ q *udf.Query }
 
 func (s querySource) Schema() *arrow.Schema { return s.q.Schema() }
 
-func (s querySource) Stream(ctx context.Context) (training.Reader, error) {
+func (s querySource) Stream(ctx context.Context) (dataset.Reader, error) {
 	r, err := s.q.Stream(ctx, nil)
 	if err != nil {
 		return nil, err

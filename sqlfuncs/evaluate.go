@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/udf"
@@ -213,7 +214,9 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	switch e.doc.Task {
 	case "binary":
 		return e.scored(cols("accuracy", "precision", "recall", "f1", "log_loss", "roc_auc", "pr_auc", "brier"), func(d *evalData) ([][]any, error) {
-			r := metrics.BinaryReport(d.y, d.p, t)
+			var mem bigmem.Arena
+			defer mem.Free()
+			r := metrics.BinaryReport(d.y, d.p, t, sortScratch(&mem, len(d.y)))
 			return [][]any{{r.Rows, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier}}, nil
 		}), nil
 	case "multiclass":
@@ -227,4 +230,11 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 			return [][]any{{r.Rows, r.MAE, r.RMSE, r.R2, r.MAPE}}, nil
 		}), nil
 	}
+}
+
+// sortScratch is metrics' sort scratch for n rows, taken from mem (the
+// caller frees it): engine/bigmem's pool hands back pages already mapped,
+// where fresh memory is slow on some virtual machines.
+func sortScratch(mem *bigmem.Arena, n int) *metrics.Scratch {
+	return &metrics.Scratch{Keys: mem.RawUint64s(2 * n), Vals: mem.RawFloat64s(2 * n)}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -32,11 +33,11 @@ func trainingMemoryLimit(ctx context.Context, h *udf.Host, fn, given string) (st
 	if !ok {
 		return def, nil
 	}
-	duck, err := training.ParseSize(v)
+	duck, err := dataset.ParseSize(v)
 	if err != nil {
 		return def, nil
 	}
-	if lim, _ := training.ParseSize(def); duck < lim {
+	if lim, _ := dataset.ParseSize(def); duck < lim {
 		return v, nil
 	}
 	return def, nil

@@ -11,9 +11,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
-	"github.com/ducksight/ducksight/engine/training"
 )
 
 // FormatVersion is the version of the kmeans model document.
@@ -36,23 +36,23 @@ type Document struct {
 	Profile    []Segment          `json:"profile"`
 	Population []ColumnStat       `json:"population"`
 	Options    Options            `json:"options"`
-	Data       training.Fingerprint
+	Data       dataset.Fingerprint
 }
 
 // KScore is one k tried by the automatic choice.
 type KScore struct {
-	K          int          `json:"k"`
-	Inertia    float64      `json:"inertia"`
-	Silhouette training.Num `json:"silhouette"`
+	K          int         `json:"k"`
+	Inertia    float64     `json:"inertia"`
+	Silhouette dataset.Num `json:"silhouette"`
 }
 
 // Quality measures the chosen segmentation.
 type Quality struct {
-	K             int          `json:"k"`
-	KAutomatic    bool         `json:"k_automatic"`
-	Inertia       float64      `json:"inertia"`
-	Silhouette    training.Num `json:"silhouette"`     // on at most SilhouetteRows rows
-	DaviesBouldin training.Num `json:"davies_bouldin"` // lower is better
+	K             int         `json:"k"`
+	KAutomatic    bool        `json:"k_automatic"`
+	Inertia       float64     `json:"inertia"`
+	Silhouette    dataset.Num `json:"silhouette"`     // on at most SilhouetteRows rows
+	DaviesBouldin dataset.Num `json:"davies_bouldin"` // lower is better
 }
 
 // Segment is one segment's profile.
@@ -69,11 +69,11 @@ type Segment struct {
 // and TIMESTAMP seconds since the epoch, a boolean's share of true), or a
 // categorical column's most common level and its share.
 type SegmentColumn struct {
-	Column   string       `json:"column"`
-	Kind     string       `json:"kind"`
-	Mean     training.Num `json:"mean,omitempty"`
-	Top      *string      `json:"top,omitempty"`
-	TopShare training.Num `json:"top_share,omitempty"`
+	Column   string      `json:"column"`
+	Kind     string      `json:"kind"`
+	Mean     dataset.Num `json:"mean,omitempty"`
+	Top      *string     `json:"top,omitempty"`
+	TopShare dataset.Num `json:"top_share,omitempty"`
 }
 
 // ColumnStat is the population mean and standard deviation of a numeric
@@ -82,8 +82,8 @@ type SegmentColumn struct {
 type ColumnStat struct {
 	Column string             `json:"column"`
 	Kind   string             `json:"kind"`
-	Mean   training.Num       `json:"mean,omitempty"`
-	Std    training.Num       `json:"std,omitempty"`
+	Mean   dataset.Num        `json:"mean,omitempty"`
+	Std    dataset.Num        `json:"std,omitempty"`
 	Shares map[string]float64 `json:"shares,omitempty"`
 }
 
@@ -103,13 +103,13 @@ func errArg(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, form
 // silhouette when o.K is 0), numbers the segments by size and profiles them
 // from the raw data (a last pass). Same rows, options and seed give the
 // same document, bit for bit.
-func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
+func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	start := time.Now()
 	o.Defaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	memLimit, _ := training.ParseSize(o.MemoryLimit)
+	memLimit, _ := dataset.ParseSize(o.MemoryLimit)
 	schema := src.Schema()
 	feats, explicit, err := chooseColumns(schema, &o)
 	if err != nil {
@@ -123,7 +123,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 		return nil, errArg("features", "%v", err)
 	}
 	var rows int64
-	if err := training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
+	if err := dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		rows += rec.NumRows()
 		return fitter.Observe(rec, nil)
 	}); err != nil {
@@ -145,9 +145,9 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 		switch c.Kind {
 		case features.KindCategorical:
 		case features.KindBoolean:
-			population[i].Mean, population[i].Std = training.Num(c.Mean), training.Num(math.Sqrt(c.Mean*(1-c.Mean)))
+			population[i].Mean, population[i].Std = dataset.Num(c.Mean), dataset.Num(math.Sqrt(c.Mean*(1-c.Mean)))
 		default:
-			population[i].Mean, population[i].Std = training.Num(c.Mean), training.Num(c.Std)
+			population[i].Mean, population[i].Std = dataset.Num(c.Mean), dataset.Num(c.Std)
 		}
 	}
 	if !*o.Standardize {
@@ -190,7 +190,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	}
 	var skipBuf []bool
 	var sampleBuf []float64
-	err = training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
+	err = dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		m := int(rec.NumRows())
 		skip := resize(&skipBuf, m)
 		skipped += int64(binding.BadRows(rec, skip))
@@ -263,7 +263,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 			return nil, fitError(err)
 		}
 		for _, s := range ks {
-			scores = append(scores, KScore{K: s.K, Inertia: s.Inertia, Silhouette: training.Num(s.Silhouette)})
+			scores = append(scores, KScore{K: s.K, Inertia: s.Inertia, Silhouette: dataset.Num(s.Silhouette)})
 		}
 		model = models[best-2]
 		notes = append(notes, fmt.Sprintf("k %d chosen by silhouette among 2..%d", best, kMax))
@@ -286,14 +286,14 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	labels := make([]int32, n)
 	model.Assign(x, n, labels, nil)
 	sil, db := Separation(x, n, width, labels, model.K, sample, nil)
-	q := Quality{K: model.K, KAutomatic: auto, Inertia: model.Inertia, Silhouette: training.Num(sil), DaviesBouldin: training.Num(db)}
+	q := Quality{K: model.K, KAutomatic: auto, Inertia: model.Inertia, Silhouette: dataset.Num(sil), DaviesBouldin: dataset.Num(db)}
 	x = nil
 
 	// Profile pass: the raw values of every row, by segment.
 	prof := features.NewProfiler(binding, model.K)
 	var enc2 []float64
 	var groups []int32
-	err = training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
+	err = dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		m := int(rec.NumRows())
 		skip := resize(&skipBuf, m)
 		binding.BadRows(rec, skip)
@@ -326,7 +326,7 @@ func Fit(ctx context.Context, src training.Source, o Options) (*Result, error) {
 	doc := &Document{
 		Format: FormatVersion, Kind: "kmeans", Encoder: *enc, Dropped: dropped, Features: encNames(enc),
 		K: model.K, KAutomatic: auto, KScores: scores, Model: *model, Quality: q, Profile: profile,
-		Population: population, Options: o, Data: training.Fingerprint{Rows: rows, Hash: fmt.Sprintf("%016x", fp)},
+		Population: population, Options: o, Data: dataset.NewFingerprint(rows, fp),
 	}
 	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
 }
@@ -354,7 +354,7 @@ const streamSampleRows = 200000
 
 // streamLloyd runs Lloyd iterations from model's centroids over the whole
 // stream (streamed mode), one pass per iteration.
-func streamLloyd(ctx context.Context, src training.Source, b *features.Binding, model *kmeans.Model, o Options) (*kmeans.Model, error) {
+func streamLloyd(ctx context.Context, src dataset.Source, b *features.Binding, model *kmeans.Model, o Options) (*kmeans.Model, error) {
 	k, d := model.K, model.Dim
 	acc := kmeans.NewAccumulator(model.Centroids, k, d)
 	var buf []float64
@@ -364,7 +364,7 @@ func streamLloyd(ctx context.Context, src training.Source, b *features.Binding, 
 	for it := 1; it <= o.MaxIter; it++ {
 		var sum, sq []float64
 		var cnt int64
-		err := training.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
+		err := dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 			r := int(rec.NumRows())
 			skip := resize(&skipBuf, r)
 			b.BadRows(rec, skip)
@@ -458,9 +458,9 @@ func profileSegments(p *features.Profiler, pop []ColumnStat, m *kmeans.Model, us
 				all := cp.Count + cp.Nulls
 				if topN >= 0 && all > 0 {
 					t := top
-					sc.Top, sc.TopShare = &t, training.Num(float64(topN)/float64(all))
+					sc.Top, sc.TopShare = &t, dataset.Num(float64(topN)/float64(all))
 				} else {
-					sc.TopShare = training.Num(math.NaN())
+					sc.TopShare = dataset.Num(math.NaN())
 				}
 				// Each level: its share here against the population's.
 				for l, v := range cp.Levels {
@@ -472,7 +472,7 @@ func profileSegments(p *features.Profiler, pop []ColumnStat, m *kmeans.Model, us
 					cands = append(cands, cand{fmt.Sprintf("%s %s %s", cp.Column, quoteLevel(l), moreOrLess(z)), z})
 				}
 			} else {
-				sc.Mean = training.Num(cp.Mean)
+				sc.Mean = dataset.Num(cp.Mean)
 				if sd := float64(pop[c].Std); sd > 0 && !math.IsNaN(cp.Mean) {
 					z := (cp.Mean - float64(pop[c].Mean)) / sd
 					cands = append(cands, cand{fmt.Sprintf("%s %s", cp.Column, highOrLow(z)), z})

@@ -12,49 +12,22 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/dataset/datasettest"
 	"github.com/ducksight/ducksight/engine/kmeans"
-	"github.com/ducksight/ducksight/engine/training"
 )
-
-// memSource streams the same in-memory batches on every pass.
-type memSource struct {
-	schema  *arrow.Schema
-	batches []arrow.RecordBatch
-}
-
-func (s *memSource) Schema() *arrow.Schema { return s.schema }
-func (s *memSource) Stream(ctx context.Context) (training.Reader, error) {
-	return &memReader{s: s}, nil
-}
-
-type memReader struct {
-	s *memSource
-	i int
-}
-
-func (r *memReader) Next() (arrow.RecordBatch, func(), error) {
-	if r.i >= len(r.s.batches) {
-		return nil, nil, nil
-	}
-	b := r.s.batches[r.i]
-	r.i++
-	b.Retain()
-	return b, b.Release, nil
-}
-func (r *memReader) Close() {}
 
 // groups makes rows rows in three groups around (0,0), (6,0) and (0,6)
 // (x, y with unit noise), a categorical column that follows the group,
 // some NULL y values (imputed with the mean, such a row can land in
 // another group), and the true group.
-func groups(mem memory.Allocator, rows int) (*memSource, []int32) {
+func groups(mem memory.Allocator, rows int) (*datasettest.Source, []int32) {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "x", Type: arrow.PrimitiveTypes.Float64},
 		{Name: "y", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 		{Name: "tier", Type: arrow.BinaryTypes.String},
 	}, nil)
 	rng := rand.New(rand.NewPCG(1, 2))
-	src := &memSource{schema: schema}
+	src := datasettest.New(schema)
 	truth := make([]int32, rows)
 	for lo := 0; lo < rows; lo += 2048 {
 		n := min(2048, rows-lo)
@@ -74,7 +47,7 @@ func groups(mem memory.Allocator, rows int) (*memSource, []int32) {
 			bt.Append([]string{"bronze", "silver", "gold"}[g])
 		}
 		cols := []arrow.Array{bx.NewArray(), by.NewArray(), bt.NewArray()}
-		src.batches = append(src.batches, array.NewRecordBatch(schema, cols, int64(n)))
+		src.Batches = append(src.Batches, array.NewRecordBatch(schema, cols, int64(n)))
 		for _, c := range cols {
 			c.Release()
 		}
@@ -85,20 +58,14 @@ func groups(mem memory.Allocator, rows int) (*memSource, []int32) {
 	return src, truth
 }
 
-func (s *memSource) release() {
-	for _, b := range s.batches {
-		b.Release()
-	}
-}
-
 // assign labels every row of src with the document's model.
-func assign(t *testing.T, src *memSource, d *Document) []int32 {
-	b, err := d.Encoder.Bind(src.schema)
+func assign(t *testing.T, src *datasettest.Source, d *Document) []int32 {
+	b, err := d.Encoder.Bind(src.Schema())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []int32
-	for _, rec := range src.batches {
+	for _, rec := range src.Batches {
 		n := int(rec.NumRows())
 		x := make([]float64, n*d.Encoder.Width)
 		b.Encode(rec, nil, x)
@@ -113,7 +80,7 @@ func TestFitCachedAndStreamed(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	src, truth := groups(mem, 30000)
-	defer src.release()
+	defer src.Release()
 
 	cached, err := Fit(context.Background(), src, Options{K: 3})
 	if err != nil {
@@ -182,7 +149,7 @@ func TestFitErrors(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	src, _ := groups(mem, 100)
-	defer src.release()
+	defer src.Release()
 	for _, c := range []struct {
 		o    Options
 		want string

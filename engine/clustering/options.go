@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/training"
 )
@@ -95,7 +96,7 @@ func (o *Options) Validate() error {
 		// No upper bound: a large tol stops after the first iteration.
 		return dserr.Arg(Fn, "tol", "must be a finite number at least 0, got %g", *o.Tol)
 	}
-	if n, err := training.ParseSize(o.MemoryLimit); err != nil || n <= 0 {
+	if n, err := dataset.ParseSize(o.MemoryLimit); err != nil || n <= 0 {
 		return dserr.Arg(Fn, "memory_limit", "must be a size such as '2GB', got %q", o.MemoryLimit)
 	}
 	return nil

@@ -1,10 +1,6 @@
 package metrics
 
-import (
-	"math"
-
-	"github.com/ducksight/ducksight/engine/bigmem"
-)
+import "math"
 
 // Binary is the report of BinaryReport: threshold metrics of the class
 // predictions p >= threshold, and ranking and probability metrics of the
@@ -65,8 +61,9 @@ func Confusion(y, p []float64, threshold float64) (tp, fp, tn, fn int64) {
 //     enter together. NaN when there is no positive row.
 //   - Brier is brier_score_loss: mean((p - y01)^2).
 //
-// Every field is NaN (counts 0) for no rows.
-func BinaryReport(y, p []float64, threshold float64) Binary {
+// Every field is NaN (counts 0) for no rows. The average precision sorts
+// the scores in s (nil: on the Go heap).
+func BinaryReport(y, p []float64, threshold float64, s *Scratch) Binary {
 	checkLen("BinaryReport", len(p), len(y))
 	b := Binary{Rows: int64(len(y)), Threshold: threshold}
 	b.TP, b.FP, b.TN, b.FN = Confusion(y, p, threshold)
@@ -99,7 +96,7 @@ func BinaryReport(y, p []float64, threshold float64) Binary {
 	// The two rankings are independent: sort for both at once.
 	done := make(chan struct{})
 	go func() {
-		b.PRAUC = averagePrecision(y, p)
+		b.PRAUC = averagePrecision(y, p, s)
 		close(done)
 	}()
 	b.ROCAUC = AUC(p, y, nil)
@@ -127,23 +124,20 @@ func f1(prec, rec float64) float64 {
 }
 
 // descendingOrder returns the row indices ordered by descending score, rows
-// with equal scores in input order, NaN scores last (-0 equals +0).
-func descendingOrder(p []float64) []int {
+// with equal scores in input order, NaN scores last (-0 equals +0). It
+// sorts in s (nil: on the Go heap).
+func descendingOrder(p []float64, s *Scratch) []int {
 	// A stable radix sort on the complemented sort key (NaN's key 0 becomes
 	// the largest), carrying each row's index as an exact float64: O(n),
 	// where a comparison sort took most of evaluate's time on 1M rows.
-	// The scratch comes from engine/bigmem: fresh memory is slow on some
-	// virtual machines, and its pool hands the next call mapped pages.
 	n := len(p)
-	var mem bigmem.Arena
-	defer mem.Free()
-	keys, vals := mem.RawUint64s(n), mem.RawFloat64s(n)
-	for i, s := range p {
-		keys[i], vals[i] = ^sortKey(s), float64(i)
+	keys, vals := s.buffers(n)
+	for i, v := range p {
+		keys[i], vals[i] = ^sortKey(v), float64(i)
 	}
-	radixSort(keys, vals, mem.RawUint64s(n), mem.RawFloat64s(n))
+	radixSort(keys[:n], vals[:n], keys[n:], vals[n:])
 	idx := make([]int, n)
-	for i, v := range vals {
+	for i, v := range vals[:n] {
 		idx[i] = int(v)
 	}
 	return idx
@@ -151,7 +145,8 @@ func descendingOrder(p []float64) []int {
 
 // averagePrecision is sklearn's average_precision_score: thresholds at the
 // distinct scores from the highest down, AP = sum (R_n - R_{n-1}) P_n.
-func averagePrecision(y, p []float64) float64 {
+// It sorts in s (nil: on the Go heap).
+func averagePrecision(y, p []float64, s *Scratch) float64 {
 	nPos := 0
 	for _, v := range y {
 		if v > 0 {
@@ -161,7 +156,7 @@ func averagePrecision(y, p []float64) float64 {
 	if nPos == 0 {
 		return math.NaN()
 	}
-	idx := descendingOrder(p)
+	idx := descendingOrder(p, s)
 	var ap, prevRecall float64
 	tp, fp := 0, 0
 	for i := 0; i < len(idx); {

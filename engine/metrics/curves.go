@@ -78,13 +78,13 @@ type LiftBin struct {
 // bins one row larger (numpy.array_split): bin sizes differ by at most one
 // and together hold every row. When bins > n the last bins are empty.
 // The last bin's CumulativeGain is exactly 1 whenever there is a positive
-// row. bins < 1 panics.
-func Lift(y, p []float64, bins int) []LiftBin {
+// row. bins < 1 panics. The rows are sorted in s (nil: on the Go heap).
+func Lift(y, p []float64, bins int, s *Scratch) []LiftBin {
 	checkLen("Lift", len(p), len(y))
 	if bins < 1 {
 		panic(fmt.Sprintf("metrics: Lift: %d bins", bins))
 	}
-	idx := descendingOrder(p)
+	idx := descendingOrder(p, s)
 	n := len(y)
 	var total int64
 	for _, v := range y {

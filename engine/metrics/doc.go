@@ -32,7 +32,9 @@
 // a NaN score never is. The functions take plain slices, allocate only what
 // they must and are deterministic: the same inputs give the same result bit
 // for bit (ties are broken by row order). Slices of different lengths are a
-// programming error and panic.
+// programming error and panic. The functions that order rows by score
+// (BinaryReport, Lift) sort in a Scratch the caller owns, so the caller
+// chooses where that memory lives and reuses it; nil means the Go heap.
 //
 // Like the rest of ducksight's kernels, this package imports neither udf nor
 // duckdb-go.

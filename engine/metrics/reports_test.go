@@ -31,7 +31,7 @@ func TestLiftProperties(t *testing.T) {
 				total++
 			}
 		}
-		lift := Lift(y, p, bins)
+		lift := Lift(y, p, bins, nil)
 		if len(lift) != bins {
 			t.Fatalf("n=%d bins=%d: %d bins", n, bins, len(lift))
 		}
@@ -68,7 +68,7 @@ func TestLiftTiesKeepRowOrder(t *testing.T) {
 	// Every score equal: the bins are the rows in input order.
 	y := []float64{1, 1, 0, 0, 0, 1}
 	p := []float64{0.5, 0.5, 0.5, 0.5, 0.5, 0.5}
-	got := Lift(y, p, 3)
+	got := Lift(y, p, 3, nil)
 	want := []int64{2, 0, 1}
 	for i, b := range got {
 		if b.Positives != want[i] {
@@ -76,7 +76,7 @@ func TestLiftTiesKeepRowOrder(t *testing.T) {
 		}
 	}
 	// Higher scores come first whatever their row.
-	got = Lift([]float64{0, 1, 0, 1}, []float64{0.1, 0.9, 0.2, 0.8}, 2)
+	got = Lift([]float64{0, 1, 0, 1}, []float64{0.1, 0.9, 0.2, 0.8}, 2, nil)
 	if got[0].Positives != 2 || got[0].Lift != 2 || got[1].Lift != 0 || got[0].CumulativeGain != 1 {
 		t.Errorf("Lift = %+v", got)
 	}
@@ -146,7 +146,7 @@ func TestBinaryReportConventions(t *testing.T) {
 	y := []float64{0, 0, 1}
 	p := []float64{0.1, 0.2, 0.3}
 	// Nothing predicted positive: precision, recall and F1 are 0, like sklearn.
-	b := BinaryReport(y, p, 0.9)
+	b := BinaryReport(y, p, 0.9, nil)
 	if b.Precision != 0 || b.Recall != 0 || b.F1 != 0 || b.TN != 2 || b.FN != 1 {
 		t.Errorf("threshold 0.9: %+v", b)
 	}
@@ -159,11 +159,11 @@ func TestBinaryReportConventions(t *testing.T) {
 	if math.Abs(b.LogLoss-LogLoss(p, y)) > 1e-15 {
 		t.Errorf("LogLoss %v differs from LogLoss() %v", b.LogLoss, LogLoss(p, y))
 	}
-	neg := BinaryReport([]float64{0, 0}, []float64{0.2, 0.7}, 0.5)
+	neg := BinaryReport([]float64{0, 0}, []float64{0.2, 0.7}, 0.5, nil)
 	if !math.IsNaN(neg.PRAUC) || !math.IsNaN(neg.ROCAUC) || neg.Recall != 0 || neg.Precision != 0 {
 		t.Errorf("no positives: %+v", neg)
 	}
-	e := BinaryReport(nil, nil, 0.5)
+	e := BinaryReport(nil, nil, 0.5, nil)
 	if !math.IsNaN(e.Accuracy) || !math.IsNaN(e.F1) || !math.IsNaN(e.Brier) || e.Rows != 0 {
 		t.Errorf("empty: %+v", e)
 	}
@@ -299,11 +299,11 @@ func TestNewFunctionsPanicOnMismatch(t *testing.T) {
 	one, two := []float64{1}, []float64{1, 0}
 	for name, f := range map[string]func(){
 		"Confusion":        func() { Confusion(one, two, 0.5) },
-		"BinaryReport":     func() { BinaryReport(one, two, 0.5) },
+		"BinaryReport":     func() { BinaryReport(one, two, 0.5, nil) },
 		"RegressionReport": func() { RegressionReport(one, two) },
 		"ROCPoints":        func() { ROCPoints(one, two, nil) },
-		"Lift":             func() { Lift(one, two, 2) },
-		"Lift bins":        func() { Lift(one, one, 0) },
+		"Lift":             func() { Lift(one, two, 2, nil) },
+		"Lift bins":        func() { Lift(one, one, 0, nil) },
 		"Calibration":      func() { Calibration(one, two, 2) },
 		"GroupReport":      func() { GroupReport(two, two, []string{"a"}, 0.5, "a") },
 		"MulticlassReport": func() { MulticlassReport([]int{0}, []float64{1, 0}, 3) },

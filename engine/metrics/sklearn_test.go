@@ -110,8 +110,9 @@ func checkNear(t *testing.T, what string, got, want float64) {
 
 func TestSklearnBinary(t *testing.T) {
 	g := loadGolden(t).Binary
+	s := NewScratch(len(g.Y)) // one scratch for every report
 	for _, r := range g.Reports {
-		b := BinaryReport(g.Y, g.P, r.Threshold)
+		b := BinaryReport(g.Y, g.P, r.Threshold, s)
 		if b.TP != r.TP || b.FP != r.FP || b.TN != r.TN || b.FN != r.FN {
 			t.Errorf("t=%v: confusion %d %d %d %d, sklearn %d %d %d %d", r.Threshold,
 				b.TP, b.FP, b.TN, b.FN, r.TP, r.FP, r.TN, r.FN)
@@ -144,8 +145,9 @@ func TestSklearnCurves(t *testing.T) {
 			t.Errorf("precision_recall_curve threshold %v: P %v R %v, sklearn %v %v", pt.Threshold, pt.Precision, pt.Recall, g.PR.Precision[i], g.PR.Recall[i])
 		}
 	}
+	s := NewScratch(len(g.Y))
 	for _, l := range g.Lift {
-		got := Lift(g.Y, g.P, l.Bins)
+		got := Lift(g.Y, g.P, l.Bins, s)
 		if len(got) != len(l.Rows) {
 			t.Fatalf("Lift(%d): %d bins", l.Bins, len(got))
 		}

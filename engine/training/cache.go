@@ -45,7 +45,7 @@ type batchPlan struct {
 // splitHashes are the rows' split hashes when they were computed ahead
 // (nil otherwise); checkBad false skips the search for NaN and infinite
 // features, of which the fitting found none.
-func (d *dataset) encodeRetained(ctx context.Context, batches []arrow.RecordBatch, splitHashes [][]uint64, checkBad bool, b *features.Binding, le *features.LabelEncoding,
+func (d *encodedData) encodeRetained(ctx context.Context, batches []arrow.RecordBatch, splitHashes [][]uint64, checkBad bool, b *features.Binding, le *features.LabelEncoding,
 	labelIdx int, hashCols []int, split splitter, seed uint64, mem *bigmem.Arena) (skippedLabel, skippedBad int64, fates [][]uint8, err error) {
 	plans := make([]batchPlan, len(batches))
 	var total int

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/features"
 )
 
@@ -21,7 +22,7 @@ import (
 // When the copy outgrows the memory limit, fitPass waits for the
 // goroutines, frees the copy, sets *keep to nil and observes the remaining
 // batches itself.
-func fitPass(ctx context.Context, src Source, keep **retainer, observe func(arrow.RecordBatch) error) (int64, error) {
+func fitPass(ctx context.Context, src dataset.Source, keep **retainer, observe func(arrow.RecordBatch) error) (int64, error) {
 	var rows int64
 	type job struct {
 		rec   arrow.RecordBatch
@@ -51,7 +52,7 @@ func fitPass(ctx context.Context, src Source, keep **retainer, observe func(arro
 		return err
 	}
 	defer stop()
-	err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+	err := dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		rows += rec.NumRows()
 		if r := *keep; r != nil {
 			cp, fits, err := r.add(rec, rows)

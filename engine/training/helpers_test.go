@@ -1,7 +1,6 @@
 package training
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,52 +8,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ducksight/ducksight/engine/dataset/datasettest"
 )
-
-// memSource is a Source over record batches held in memory. Every Stream
-// hands out the same batches, in order, each retained for the reader and
-// released by the release function Next returns; streams counts the
-// passes.
-type memSource struct {
-	schema  *arrow.Schema
-	batches []arrow.RecordBatch
-	streams int
-}
-
-func (s *memSource) Schema() *arrow.Schema { return s.schema }
-
-func (s *memSource) Stream(ctx context.Context) (Reader, error) {
-	s.streams++
-	return &memReader{s: s}, nil
-}
-
-func (s *memSource) Release() {
-	for _, b := range s.batches {
-		b.Release()
-	}
-}
-
-type memReader struct {
-	s *memSource
-	i int
-}
-
-func (r *memReader) Next() (arrow.RecordBatch, func(), error) {
-	if r.i >= len(r.s.batches) {
-		return nil, nil, nil
-	}
-	b := r.s.batches[r.i]
-	r.i++
-	b.Retain()
-	return b, b.Release, nil
-}
-
-func (r *memReader) Close() {}
 
 // wideSource is the data of sqlfuncs' BenchmarkTrainLogistic: cols DOUBLE
 // columns c1..cN uniform in [-1, 1) and a BOOLEAN label y drawn from a
 // logistic model of them, in batches of 2048 rows (DuckDB's chunk size).
-func wideSource(tb testing.TB, mem memory.Allocator, rows, cols int, seed uint64) *memSource {
+func wideSource(tb testing.TB, mem memory.Allocator, rows, cols int, seed uint64) *datasettest.Source {
 	tb.Helper()
 	var fields []arrow.Field
 	for j := 1; j <= cols; j++ {
@@ -63,7 +24,7 @@ func wideSource(tb testing.TB, mem memory.Allocator, rows, cols int, seed uint64
 	fields = append(fields, arrow.Field{Name: "y", Type: arrow.FixedWidthTypes.Boolean, Nullable: true})
 	schema := arrow.NewSchema(fields, nil)
 	rng := rand.New(rand.NewPCG(seed, 1))
-	src := &memSource{schema: schema}
+	src := datasettest.New(schema)
 	x := make([]float64, cols)
 	for lo := 0; lo < rows; lo += 2048 {
 		n := min(2048, rows-lo)
@@ -77,7 +38,7 @@ func wideSource(tb testing.TB, mem memory.Allocator, rows, cols int, seed uint64
 			}
 			b.Field(cols).(*array.BooleanBuilder).Append(rng.Float64() < 1/(1+math.Exp(-logit)))
 		}
-		src.batches = append(src.batches, b.NewRecordBatch())
+		src.Batches = append(src.Batches, b.NewRecordBatch())
 		b.Release()
 	}
 	return src
@@ -99,15 +60,15 @@ type col struct {
 	val  func(i int) any
 }
 
-// makeSource builds a memSource of rows rows in batches of batch rows.
-func makeSource(tb testing.TB, mem memory.Allocator, rows, batch int, cols []col) *memSource {
+// makeSource builds a source of rows rows in batches of batch rows.
+func makeSource(tb testing.TB, mem memory.Allocator, rows, batch int, cols []col) *datasettest.Source {
 	tb.Helper()
 	fields := make([]arrow.Field, len(cols))
 	for j, c := range cols {
 		fields[j] = arrow.Field{Name: c.name, Type: c.typ, Nullable: true}
 	}
 	schema := arrow.NewSchema(fields, nil)
-	src := &memSource{schema: schema}
+	src := datasettest.New(schema)
 	for lo := 0; lo < rows; lo += batch {
 		b := array.NewRecordBuilder(mem, schema)
 		for i := lo; i < min(lo+batch, rows); i++ {
@@ -140,7 +101,7 @@ func makeSource(tb testing.TB, mem memory.Allocator, rows, batch int, cols []col
 				}
 			}
 		}
-		src.batches = append(src.batches, b.NewRecordBatch())
+		src.Batches = append(src.Batches, b.NewRecordBatch())
 		b.Release()
 	}
 	return src

@@ -1,11 +1,10 @@
 package training
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/dataset"
 )
 
 // Fn names the SQL function in errors.
@@ -164,7 +163,7 @@ func (o *Options) Validate() error {
 	default:
 		return bad("class_weight", "must be 'none' or 'balanced', got '%s'", o.ClassWeight)
 	}
-	limit, err := ParseSize(o.MemoryLimit)
+	limit, err := dataset.ParseSize(o.MemoryLimit)
 	if err != nil {
 		return bad("memory_limit", "%v", err)
 	}
@@ -176,29 +175,4 @@ func (o *Options) Validate() error {
 // LearningRateError is the error of a learning rate outside (0, MaxLearningRate].
 func LearningRateError(v float64) error {
 	return dserr.Arg(Fn, "learning_rate", "must be greater than 0 and at most %d, got %g", MaxLearningRate, v)
-}
-
-// ParseSize reads a DuckDB-style size: "2GB", "512 MB", "1.5GiB", "100000" (bytes).
-func ParseSize(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	units := []struct {
-		suffix string
-		mult   float64
-	}{
-		{"TIB", 1 << 40}, {"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10},
-		{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1},
-	}
-	mult := 1.0
-	for _, u := range units {
-		if strings.HasSuffix(t, u.suffix) {
-			mult = u.mult
-			t = strings.TrimSpace(strings.TrimSuffix(t, u.suffix))
-			break
-		}
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || !(v > 0) {
-		return 0, fmt.Errorf("must be a size such as '2GB' or '512MB', got '%s'", s)
-	}
-	return int64(v * mult), nil
 }

@@ -35,13 +35,13 @@ func TestFitPassSharesBatchesReadOnly(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	src := makeSource(t, mem, 8000, 500, mixedColumns())
 	defer src.Release()
-	for i, b := range src.batches {
-		src.batches[i] = unknownNulls(b)
+	for i, b := range src.Batches {
+		src.Batches[i] = unknownNulls(b)
 		b.Release()
 	}
-	src.streams = 0
+	src.Streams = 0
 	_, res := trainDoc(t, src, Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 1}, true)
-	if src.streams != 1 || res.Mode != "cached" {
-		t.Fatalf("%d passes, mode %s: the single pass did not run", src.streams, res.Mode)
+	if src.Streams != 1 || res.Mode != "cached" {
+		t.Fatalf("%d passes, mode %s: the single pass did not run", src.Streams, res.Mode)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // retainer keeps a copy of the columns training needs (the candidate
 // features and the label) of every batch of the fitting pass, so the rows
 // can be encoded from memory instead of streaming the data a second time.
-// The copy lives in a bigmem.Arena: the batches a Source hands out must be
+// The copy lives in a bigmem.Arena: the batches a dataset.Source hands out must be
 // released after use (they may alias the database's memory), and the copy
 // is large and short-lived. Columns of other types (nested, view and
 // binary-view layouts) are not copied; they are NULL columns in the copy,

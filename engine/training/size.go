@@ -3,6 +3,8 @@ package training
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/ducksight/ducksight/engine/dataset"
 )
 
 // MaxWeights is the most weights (biases included) a network may have,
@@ -65,11 +67,11 @@ func checkNetwork(o *Options, inputs, outputs int, limit int64) error {
 	}
 	if w > MaxWeights {
 		return errArg("hidden", "the network would have %s weights (%s with optimiser state), above the limit of %s weights (%s): use fewer or smaller hidden layers, or fewer input columns",
-			thousands(w), FormatSize(bytes), thousands(MaxWeights), shape)
+			thousands(w), dataset.FormatSize(bytes), thousands(MaxWeights), shape)
 	}
 	if bytes > limit {
 		return errArg("hidden", "the network would have %s weights (%s with optimiser state), above memory_limit %s (%s): use fewer or smaller hidden layers, or raise memory_limit",
-			thousands(w), FormatSize(bytes), FormatSize(limit), shape)
+			thousands(w), dataset.FormatSize(bytes), dataset.FormatSize(limit), shape)
 	}
 	return nil
 }
@@ -92,19 +94,4 @@ func thousands(n int64) string {
 		return "-" + string(b)
 	}
 	return string(b)
-}
-
-// FormatSize writes a byte count in decimal units as ParseSize reads
-// them: "512 B", "9.8 GB".
-func FormatSize(n int64) string {
-	units := []struct {
-		name string
-		size float64
-	}{{"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}}
-	for _, u := range units {
-		if float64(n) >= u.size {
-			return strconv.FormatFloat(float64(n)/u.size, 'f', 1, 64) + " " + u.name
-		}
-	}
-	return strconv.FormatInt(n, 10) + " B"
 }

@@ -31,9 +31,6 @@ func TestNetworkWeights(t *testing.T) {
 	if got := thousands(40968193); got != "40,968,193" {
 		t.Errorf("thousands: %q", got)
 	}
-	if got := FormatSize(2621964352); got != "2.6 GB" {
-		t.Errorf("FormatSize: %q", got)
-	}
 }
 
 // allocated returns the bytes the Go heap allocated while fn ran.
@@ -77,14 +74,14 @@ func TestNetworkTooLarge(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src.streams = 0
+			src.Streams = 0
 			var err error
 			alloc := allocated(func() { _, err = Train(context.Background(), src, c.o) })
 			if !errors.Is(err, dserr.InvalidArgument) || !strings.HasPrefix(err.Error(), c.want) {
 				t.Fatalf("error %v\nwant one starting %q", err, c.want)
 			}
-			if src.streams != c.streams {
-				t.Errorf("%d passes over the data before the error, want %d", src.streams, c.streams)
+			if src.Streams != c.streams {
+				t.Errorf("%d passes over the data before the error, want %d", src.Streams, c.streams)
 			}
 			// The network's weights alone are 8 bytes each (with the
 			// gradient and optimiser state 5 times that): less than the

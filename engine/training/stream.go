@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/features"
 )
 
@@ -38,7 +39,7 @@ func validBytesPerRow(width, outputs int) int64 { return int64(width+1+outputs)*
 // encodes the training rows (the validation rows are cached, or streamed
 // by streamValid), and hands them to fn in shuffled blocks of shuffleRows
 // rows.
-func streamTrain(ctx context.Context, src Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
+func streamTrain(ctx context.Context, src dataset.Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
 	hashCols []int, split splitter, width, shuffleRows int, seed uint64, e *epochRunner, fn func(x, y []float64, n int) error) error {
 	buf := make([]float64, 0, shuffleRows*width)
 	ybuf := make([]float64, 0, shuffleRows)
@@ -61,7 +62,7 @@ func streamTrain(ctx context.Context, src Source, b *features.Binding, le *featu
 	}
 	var skipBuf []bool
 	var hashes []uint64
-	err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+	err := dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		skip := resetSkip(&skipBuf, int(rec.NumRows()))
 		le.MarkSkips(rec.Column(labelIdx), skip)
 		b.BadRows(rec, skip)
@@ -112,12 +113,12 @@ func streamTrain(ctx context.Context, src Source, b *features.Binding, le *featu
 // training whose validation rows do not fit in memory: it re-streams the
 // data and hands fn the validation rows of each batch, encoded, with their
 // labels (standardised by target when it is set).
-func streamValid(ctx context.Context, src Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
+func streamValid(ctx context.Context, src dataset.Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
 	hashCols []int, split splitter, width int, target *TargetScale, fn func(x, y []float64, n int) error) error {
 	var skipBuf []bool
 	var hashes []uint64
 	var buf, ybuf []float64
-	return eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+	return dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		n := int(rec.NumRows())
 		skip := resetSkip(&skipBuf, n)
 		le.MarkSkips(rec.Column(labelIdx), skip)

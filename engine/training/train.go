@@ -12,31 +12,18 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/bigmem"
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/perceptron"
 )
 
-// Source is the training data: its schema, and any number of passes over it.
-type Source interface {
-	Schema() *arrow.Schema
-	Stream(ctx context.Context) (Reader, error)
-}
-
-// Reader is one pass. Next returns the next batch and the function that
-// releases it (the caller calls it once done with the batch), or a nil
-// batch at the end.
-type Reader interface {
-	Next() (arrow.RecordBatch, func(), error)
-	Close()
-}
-
 // Epoch is one line of the training history.
 type Epoch struct {
-	Epoch       int     `json:"epoch"`
-	TrainLoss   float64 `json:"train_loss"`
-	ValidLoss   Num     `json:"valid_loss"`   // NaN (JSON null) without validation rows
-	ValidMetric Num     `json:"valid_metric"` // AUC, accuracy or RMSE
+	Epoch       int         `json:"epoch"`
+	TrainLoss   float64     `json:"train_loss"`
+	ValidLoss   dataset.Num `json:"valid_loss"`   // NaN (JSON null) without validation rows
+	ValidMetric dataset.Num `json:"valid_metric"` // AUC, accuracy or RMSE
 	// Seconds is the epoch's wall time. It is kept out of the model
 	// document, which must be the same bit for bit for the same data,
 	// options and seed; the store keeps it with the metrics.
@@ -48,50 +35,18 @@ type Epoch struct {
 	MetricName string `json:"-"`
 }
 
-// Num is a float64 whose NaN travels through JSON as null.
-type Num float64
-
-// MarshalJSON writes NaN and infinities as null.
-func (n Num) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(f)
-}
-
-// UnmarshalJSON reads null as NaN.
-func (n *Num) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*n = Num(math.NaN())
-		return nil
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	*n = Num(f)
-	return nil
-}
-
 // Metrics of the kept (best) epoch.
 type Metrics struct {
-	Metric      string  `json:"metric"` // "auc", "accuracy", "rmse"
-	TrainLoss   float64 `json:"train_loss"`
-	ValidLoss   Num     `json:"valid_loss"`
-	ValidMetric Num     `json:"valid_metric"`
-	BestEpoch   int     `json:"best_epoch"`
-	EpochsRun   int     `json:"epochs_run"`
-	RowsUsed    int64   `json:"rows_used"`
-	RowsSkipped int64   `json:"rows_skipped"`
-	TrainRows   int64   `json:"train_rows"`
-	ValidRows   int64   `json:"valid_rows"`
-}
-
-// Fingerprint identifies the training data independently of row order.
-type Fingerprint struct {
-	Rows int64  `json:"rows"`
-	Hash string `json:"hash"`
+	Metric      string      `json:"metric"` // "auc", "accuracy", "rmse"
+	TrainLoss   float64     `json:"train_loss"`
+	ValidLoss   dataset.Num `json:"valid_loss"`
+	ValidMetric dataset.Num `json:"valid_metric"`
+	BestEpoch   int         `json:"best_epoch"`
+	EpochsRun   int         `json:"epochs_run"`
+	RowsUsed    int64       `json:"rows_used"`
+	RowsSkipped int64       `json:"rows_skipped"`
+	TrainRows   int64       `json:"train_rows"`
+	ValidRows   int64       `json:"valid_rows"`
 }
 
 // Document is the stored model: everything predict and score need.
@@ -106,7 +61,7 @@ type Document struct {
 	Options  Options                `json:"options"`
 	Metrics  Metrics                `json:"metrics"`
 	History  []Epoch                `json:"history"`
-	Data     Fingerprint            `json:"data"`
+	Data     dataset.Fingerprint    `json:"data"`
 	Features []string               `json:"features"`
 	// Target is the regression label's standardisation (nil otherwise).
 	Target *TargetScale `json:"target,omitempty"`
@@ -120,9 +75,15 @@ type Result struct {
 	Seconds float64
 }
 
-// singlePass lets Train encode from the copy of the data it keeps while
-// fitting (tests turn it off to compare with two passes).
-var singlePass = true
+// runOptions choose how a training reads its data; Train runs with the
+// zero value. They are not part of Options: they change the path, never
+// the model.
+type runOptions struct {
+	// twoPass streams the data a second time instead of encoding it from
+	// the copy kept while fitting (tests force it to check that both
+	// ways give the same document, bit for bit).
+	twoPass bool
+}
 
 // FormatVersion of Document.
 const FormatVersion = 1
@@ -141,13 +102,18 @@ func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string,
 }
 
 // Train runs a training job over src.
-func Train(ctx context.Context, src Source, o Options) (*Result, error) {
+func Train(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
+	return train(ctx, src, o, runOptions{})
+}
+
+// train is Train with the run options ro.
+func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*Result, error) {
 	start := time.Now()
 	o.Defaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	memLimit, _ := ParseSize(o.MemoryLimit)
+	memLimit, _ := dataset.ParseSize(o.MemoryLimit)
 	schema := src.Schema()
 	labelIdx, feats, explicit, err := chooseColumns(schema, &o)
 	if err != nil {
@@ -167,7 +133,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 		return nil, errArg("label", "%v", err)
 	}
 	var keep *retainer
-	if singlePass {
+	if !ro.twoPass {
 		var cols []int // the candidate features, then the label
 		for _, f := range feats {
 			cols = append(cols, features.ColumnIndex(schema, f))
@@ -245,7 +211,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	}
 	var cacheMem bigmem.Arena // the cache; nothing of it outlives Train
 	defer cacheMem.Free()
-	var d dataset
+	var d encodedData
 	d.width = width
 	d.validCap = -1
 	shuffleRows := 0
@@ -290,7 +256,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 			d.yValid = cacheMem.RawFloat64s(int(vcap))[:0]
 		}
 		var skipBuf []bool
-		err := eachBatch(ctx, src, func(rec arrow.RecordBatch) error {
+		err := dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 			skip := resetSkip(&skipBuf, int(rec.NumRows()))
 			skippedLabel += int64(le.MarkSkips(rec.Column(labelIdx), skip))
 			skippedBad += int64(binding.BadRows(rec, skip))
@@ -379,7 +345,7 @@ func Train(ctx context.Context, src Source, o Options) (*Result, error) {
 	doc := &Document{
 		Format: FormatVersion, Kind: "perceptron", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
 		Network: *model, Options: o, History: history, Features: encNames(enc), Target: d.target,
-		Data: Fingerprint{Rows: rows, Hash: fmt.Sprintf("%016x", fp)},
+		Data: dataset.NewFingerprint(rows, fp),
 		Metrics: Metrics{
 			Metric: metricName, TrainLoss: best.TrainLoss, ValidLoss: best.ValidLoss, ValidMetric: best.ValidMetric,
 			BestEpoch: best.Epoch, EpochsRun: len(history), RowsUsed: used, RowsSkipped: rows - used,
@@ -411,39 +377,6 @@ func resetSkip(buf *[]bool, n int) []bool {
 	return s
 }
 
-// eachBatch streams one pass over src.
-func eachBatch(ctx context.Context, src Source, fn func(arrow.RecordBatch) error) error {
-	return EachBatch(ctx, src, Fn, fn)
-}
-
-// EachBatch streams src once, calling fn with every batch (released when
-// fn returns). A cancelled ctx ends it with a Cancelled error of function
-// fnName.
-func EachBatch(ctx context.Context, src Source, fnName string, fn func(arrow.RecordBatch) error) error {
-	r, err := src.Stream(ctx)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	for {
-		rec, release, err := r.Next()
-		if err != nil {
-			return err
-		}
-		if rec == nil {
-			return nil
-		}
-		err = fn(rec)
-		release()
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return dserr.Cancel(fnName, "", err)
-		}
-	}
-}
-
 // splitter assigns rows to validation by a hash of their content and the seed.
 type splitter struct {
 	frac float64
@@ -457,9 +390,9 @@ func (s splitter) valid(h uint64) bool {
 	return float64(h>>11)/float64(1<<53) < s.frac
 }
 
-// dataset is the cached, encoded data, and label statistics of the
+// encodedData is the cached, encoded data, and label statistics of the
 // training rows (kept in both modes).
-type dataset struct {
+type encodedData struct {
 	width                int
 	xTrain, xValid       []float64
 	yTrain, yValid       []float64
@@ -483,7 +416,7 @@ type TargetScale struct {
 	Std  float64 `json:"std"`
 }
 
-func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.LabelEncoding, labelIdx int,
+func (d *encodedData) add(rec arrow.RecordBatch, b *features.Binding, le *features.LabelEncoding, labelIdx int,
 	hashCols []int, skip []bool, split splitter, keepTrain bool, fp *uint64) error {
 	n := int(rec.NumRows())
 	if cap(d.hashes) < n {
@@ -541,7 +474,7 @@ func (d *dataset) add(rec arrow.RecordBatch, b *features.Binding, le *features.L
 	return nil
 }
 
-func (d *dataset) balancedWeights(k int) []float64 {
+func (d *encodedData) balancedWeights(k int) []float64 {
 	w := make([]float64, k)
 	n := float64(d.trainRows)
 	for c := range w {
@@ -561,7 +494,7 @@ const shuffleBlock = 32
 // blocks; no second copy of the cache, whose fresh pages are costly), a
 // minibatch of 256 rows then holds 8 blocks from all over the data, and
 // every epoch visits the minibatches in a new order at a new offset.
-func (d *dataset) shuffleCache(seed uint64) {
+func (d *encodedData) shuffleCache(seed uint64) {
 	w := d.width
 	tx := make([]float64, shuffleBlock*w)
 	ty := make([]float64, shuffleBlock)
@@ -581,7 +514,7 @@ func (d *dataset) shuffleCache(seed uint64) {
 
 // standardizeTarget sets the regression label scale from the training rows
 // and applies it to the cached labels.
-func (d *dataset) standardizeTarget() {
+func (d *encodedData) standardizeTarget() {
 	n := float64(d.trainRows)
 	mean := d.ySum / n
 	std := math.Sqrt(math.Max(d.ySumSq/n-mean*mean, 0))
@@ -600,7 +533,7 @@ func (d *dataset) standardizeTarget() {
 // epochRunner runs the epochs with early stopping.
 type epochRunner struct {
 	o       *Options
-	d       *dataset
+	d       *encodedData
 	tr      *perceptron.Trainer
 	model   *perceptron.Model
 	classW  []float64
@@ -695,14 +628,14 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, best, dserr.Cancel(Fn, "", err)
 		}
-		ev := Epoch{Epoch: epoch, TrainLoss: sum / float64(max(cnt, 1)), ValidLoss: Num(math.NaN()), ValidMetric: Num(math.NaN())}
+		ev := Epoch{Epoch: epoch, TrainLoss: sum / float64(max(cnt, 1)), ValidLoss: dataset.Num(math.NaN()), ValidMetric: dataset.Num(math.NaN())}
 		score := ev.TrainLoss
 		if useValid {
 			l, m, err := e.evaluate()
 			if err != nil {
 				return nil, best, err
 			}
-			ev.ValidLoss, ev.ValidMetric = Num(l), Num(m)
+			ev.ValidLoss, ev.ValidMetric = dataset.Num(l), dataset.Num(m)
 			score = l
 		}
 		ev.Seconds = time.Since(t0).Seconds()

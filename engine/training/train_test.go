@@ -14,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/dataset"
+	"github.com/ducksight/ducksight/engine/dataset/datasettest"
 )
 
 // mix is a fixed pseudo-random function of a row number.
@@ -73,13 +75,11 @@ func mixedColumns() []col {
 	}
 }
 
-// trainDoc trains on src with singlePass set as given and returns the
-// document as JSON and the result.
-func trainDoc(t *testing.T, src Source, o Options, single bool) ([]byte, *Result) {
+// trainDoc trains on src in a single pass or in two passes over the
+// data, as single says, and returns the document as JSON and the result.
+func trainDoc(t *testing.T, src dataset.Source, o Options, single bool) ([]byte, *Result) {
 	t.Helper()
-	defer func(v bool) { singlePass = v }(singlePass)
-	singlePass = single
-	res, err := Train(context.Background(), src, o)
+	res, err := train(context.Background(), src, o, runOptions{twoPass: !single})
 	if err != nil {
 		t.Fatalf("single pass %v: %v", single, err)
 	}
@@ -118,15 +118,15 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src.streams = 0
+			src.Streams = 0
 			one, r1 := trainDoc(t, src, c.o, true)
-			if src.streams != 1 {
-				t.Errorf("single pass: %d passes over the data, want 1", src.streams)
+			if src.Streams != 1 {
+				t.Errorf("single pass: %d passes over the data, want 1", src.Streams)
 			}
-			src.streams = 0
+			src.Streams = 0
 			two, r2 := trainDoc(t, src, c.o, false)
-			if src.streams != 2 {
-				t.Errorf("two passes: %d passes over the data, want 2", src.streams)
+			if src.Streams != 2 {
+				t.Errorf("two passes: %d passes over the data, want 2", src.Streams)
 			}
 			if !bytes.Equal(one, two) {
 				t.Errorf("the documents differ, %s", firstDifference(one, two))
@@ -167,7 +167,7 @@ func TestSinglePassFallbacks(t *testing.T) {
 	cases := []struct {
 		name   string
 		o      Options
-		passes int // with singlePass
+		passes int // over the data, single pass allowed
 		mode   string
 	}{
 		{"cache fits, copy does not", cacheOnly, 2, "cached"},
@@ -177,10 +177,10 @@ func TestSinglePassFallbacks(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src.streams = 0
+			src.Streams = 0
 			one, r1 := trainDoc(t, src, c.o, true)
-			if src.streams != c.passes {
-				t.Errorf("%d passes over the data, want %d", src.streams, c.passes)
+			if src.Streams != c.passes {
+				t.Errorf("%d passes over the data, want %d", src.Streams, c.passes)
 			}
 			two, _ := trainDoc(t, src, c.o, false)
 			if !bytes.Equal(one, two) {
@@ -225,7 +225,7 @@ func TestTrainCancelled(t *testing.T) {
 	// (never reached: epoch) in the epochs.
 	for _, after := range []int{1, 30, 50, 51, 1000} {
 		ctx, cancel := context.WithCancel(context.Background())
-		cs := &cancelSource{memSource: src, after: after, cancel: cancel}
+		cs := &cancelSource{Source: src, after: after, cancel: cancel}
 		o := Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 3}
 		if after == 1000 {
 			o.Progress = func(Epoch) { cancel() }
@@ -241,18 +241,18 @@ func TestTrainCancelled(t *testing.T) {
 // cancelSource cancels its context once it has handed out after batches
 // (over all passes).
 type cancelSource struct {
-	*memSource
+	*datasettest.Source
 	after, given int
 	cancel       func()
 }
 
-func (s *cancelSource) Stream(ctx context.Context) (Reader, error) {
-	r, err := s.memSource.Stream(ctx)
+func (s *cancelSource) Stream(ctx context.Context) (dataset.Reader, error) {
+	r, err := s.Source.Stream(ctx)
 	return &cancelReader{Reader: r, s: s}, err
 }
 
 type cancelReader struct {
-	Reader
+	dataset.Reader
 	s *cancelSource
 }
 
@@ -302,19 +302,19 @@ func TestStreamedValidationMatchesCached(t *testing.T) {
 			// Just short of the cache: the validation rows fit beside the
 			// shuffle buffer; then too little memory for them.
 			o.MemoryLimit = strconv.Itoa(6000*(w+2)*8 - 1)
-			src.streams = 0
+			src.Streams = 0
 			_, cached := trainDoc(t, src, o, true)
-			if want := 2 + 3; src.streams != want {
-				t.Errorf("%d passes over the data with the validation rows cached, want %d", src.streams, want)
+			if want := 2 + 3; src.Streams != want {
+				t.Errorf("%d passes over the data with the validation rows cached, want %d", src.Streams, want)
 			}
 			o.MemoryLimit = "10KB"
-			src.streams = 0
+			src.Streams = 0
 			_, streamed := trainDoc(t, src, o, true)
 			if cached.Mode != "streamed" || streamed.Mode != "streamed" {
 				t.Fatalf("modes %s and %s, want both streamed", cached.Mode, streamed.Mode)
 			}
-			if want := 2 + 2*3; src.streams != want {
-				t.Errorf("%d passes over the data with the validation rows streamed, want %d", src.streams, want)
+			if want := 2 + 2*3; src.Streams != want {
+				t.Errorf("%d passes over the data with the validation rows streamed, want %d", src.Streams, want)
 			}
 			if cached.Doc.Metrics.ValidRows != streamed.Doc.Metrics.ValidRows || cached.Doc.Metrics.ValidRows < 1000 {
 				t.Errorf("validation rows: %d cached, %d streamed", cached.Doc.Metrics.ValidRows, streamed.Doc.Metrics.ValidRows)
