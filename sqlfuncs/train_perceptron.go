@@ -57,7 +57,7 @@ var trainPerceptron = &Function{
 			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes; [] (default) is the single-layer perceptron"},
 			{Name: "activation", Type: udf.Varchar, Doc: "'relu' (default), 'tanh' or 'sigmoid'"},
 			{Name: "optimizer", Type: udf.Varchar, Doc: "'adam' (default) or 'sgd'"},
-			{Name: "learning_rate", Type: udf.Double, Doc: "step size (default 0.01 without hidden layers, 0.003 with)"},
+			{Name: "learning_rate", Type: udf.Double, Doc: "step size, the same with or without hidden layers (default 0.01)"},
 			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step (default 256)"},
 			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the data (default 50)"},
 			{Name: "l2", Type: udf.Double, Doc: "L2 weight penalty (default 1e-4)"},
