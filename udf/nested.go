@@ -9,37 +9,8 @@ import (
 	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
-// Nested values: LIST, MAP and STRUCT result columns.
-//
-// DuckDB stores a LIST column as one (offset, length) entry per row into a
-// child vector that holds the elements of every row back to back; a MAP is
-// a LIST whose elements are STRUCT(key, value); a STRUCT is one vector per
-// field, entry j of each field making up value j. The writers follow that
-// layout, as duckdb-go's vectors and arrow-go's builders do for theirs:
-//
-//   - ListWriter (Output.List) and MapWriter (Output.Map) write a column's
-//     rows: Append(i, n) makes row i a list (map) of n elements and returns
-//     the index of its first element in the child; SetNull(i) makes row i
-//     NULL. Rows may be written in any order, each at most once.
-//   - The elements are written through Child, a typed view of the child
-//     vector (Elem; a MAP's Keys and Values; a STRUCT's Field): Values[T]
-//     for numbers and booleans, Strings for VARCHAR, and ListWriter,
-//     MapWriter or StructWriter again for nested types. Each sets element j
-//     (Set) or marks it NULL (SetNull).
-//   - StructWriter (Output.Struct, or Child.Struct) writes the fields of
-//     STRUCT values; SetNull makes a value and each of its fields NULL.
-//
-// The child vector grows as elements are appended (DuckDB may move its
-// memory), and the typed views follow it: they stay valid, as every writer
-// does, until the Fill call returns. Nothing is boxed: a Set writes the
-// value into the vector's memory; only a VARCHAR longer than 12 bytes
-// costs a cgo call (DuckDB copies it into the vector's string heap).
-//
-// Each element appended must be written (every field of a STRUCT element),
-// or marked NULL: DuckDB reads what the child holds. A MAP's keys must be
-// distinct and not NULL; DuckDB does not check what a table function writes.
-// Typed views check the declared type and panic on a mismatch, as Output's
-// accessors do.
+// Nested result columns: see "Nested result columns" in the package
+// documentation.
 
 // vecw is a vector being written: a result column's or a nested value's
 // child. Its data pointer and validity are cached, and refreshed when the
