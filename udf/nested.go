@@ -33,6 +33,9 @@ type vecw struct {
 // addressable, and of its children; o collects the lists among them, whose
 // sizes it sets when Fill returns.
 func newVecw(o *Output, v mapping.Vector, t Type, name string, n int) *vecw {
+	if t.q != nil {
+		panic(fmt.Sprintf("udf: %s has a data query's column type: pass it through (Output.PassThrough)", name))
+	}
 	w := &vecw{v: v, t: t, name: name, n: n}
 	if n > 0 {
 		w.data = mapping.VectorGetData(v)
