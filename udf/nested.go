@@ -252,49 +252,49 @@ func (c Child) SetNull(j int) { c.w.setNull(j) }
 // Float64s is the view of a DOUBLE child.
 func (c Child) Float64s() Values[float64] {
 	c.w.check(mapping.TypeDouble, "DOUBLE")
-	return Values[float64]{c.w}
+	return Values[float64](c)
 }
 
 // Int64s is the view of a BIGINT child.
 func (c Child) Int64s() Values[int64] {
 	c.w.check(mapping.TypeBigInt, "BIGINT")
-	return Values[int64]{c.w}
+	return Values[int64](c)
 }
 
 // Int32s is the view of an INTEGER child.
 func (c Child) Int32s() Values[int32] {
 	c.w.check(mapping.TypeInteger, "INTEGER")
-	return Values[int32]{c.w}
+	return Values[int32](c)
 }
 
 // Bools is the view of a BOOLEAN child.
 func (c Child) Bools() Values[bool] {
 	c.w.check(mapping.TypeBoolean, "BOOLEAN")
-	return Values[bool]{c.w}
+	return Values[bool](c)
 }
 
 // Strings is the view of a VARCHAR child.
 func (c Child) Strings() Strings {
 	c.w.check(mapping.TypeVarchar, "VARCHAR")
-	return Strings{c.w}
+	return Strings(c)
 }
 
 // List is the writer of a LIST child.
 func (c Child) List() ListWriter {
 	c.w.check(mapping.TypeList, "LIST")
-	return ListWriter{c.w}
+	return ListWriter(c)
 }
 
 // Map is the writer of a MAP child.
 func (c Child) Map() MapWriter {
 	c.w.check(mapping.TypeMap, "MAP")
-	return MapWriter{c.w}
+	return MapWriter(c)
 }
 
 // Struct is the writer of a STRUCT child.
 func (c Child) Struct() StructWriter {
 	c.w.check(mapping.TypeStruct, "STRUCT")
-	return StructWriter{c.w}
+	return StructWriter(c)
 }
 
 // Values writes fixed-width values (DOUBLE, BIGINT, INTEGER, BOOLEAN) into

@@ -39,7 +39,7 @@ func (scoresBound) Columns() []udf.Column {
 }
 
 func (scoresBound) Start(context.Context) (udf.Execution, error) { return &scoresExec{}, nil }
-func (scoresBound) Close() error                                { return nil }
+func (scoresBound) Close() error                                 { return nil }
 
 type scoresExec struct{ done bool }
 
