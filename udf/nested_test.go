@@ -263,3 +263,41 @@ var nestedWrongFunc = &TableFunc{
 		}}, nil
 	},
 }
+
+// t_emit_nested(n): xs = [i, i+1, i+2, i+3] and m = {a: i, b: 2i, c: 3i}
+// for i in [0, n), written through the nested writers (BenchmarkEmitNested).
+var emitNestedFunc = &TableFunc{
+	Name: "t_emit_nested",
+	Args: []Param{{Name: "n", Type: BigInt}},
+	Bind: func(b *BindContext) (Bound, error) {
+		n, _ := b.Args[0].(int64)
+		return &simpleBound{cols: []Column{{"xs", List(Double)}, {"m", Map(Varchar, Double)}}, start: func(ctx context.Context) (Execution, error) {
+			var next int64
+			return &simpleExec{threads: 1, fill: func(ctx context.Context, out *Output) error {
+				m := int(min(int64(out.Capacity()), n-next))
+				if l, ok := out.List(0); ok {
+					xs := l.Elem().Float64s()
+					for r := 0; r < m; r++ {
+						j, i := l.Append(r, 4), float64(next)+float64(r)
+						for k := 0; k < 4; k++ {
+							xs.Set(j+k, i+float64(k))
+						}
+					}
+				}
+				if mw, ok := out.Map(1); ok {
+					keys, vals := mw.Keys().Strings(), mw.Values().Float64s()
+					for r := 0; r < m; r++ {
+						j, i := mw.Append(r, 3), float64(next)+float64(r)
+						for k, key := range [3]string{"a", "b", "c"} {
+							keys.Set(j+k, key)
+							vals.Set(j+k, float64(k+1)*i)
+						}
+					}
+				}
+				next += int64(m)
+				out.SetLen(m)
+				return nil
+			}}, nil
+		}}, nil
+	},
+}
