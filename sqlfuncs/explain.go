@@ -52,13 +52,6 @@ var explainFn = &Function{
 
 func init() { explainFn.Table.Bind = bindExplain }
 
-// reasonsType is the type of explain's reasons column.
-var reasonsType = udf.List(udf.Struct(
-	udf.StructField{Name: "feature", Type: udf.Varchar},
-	udf.StructField{Name: "value", Type: udf.Varchar},
-	udf.StructField{Name: "contribution", Type: udf.Double},
-))
-
 func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b, explainFn.Table)
 	name, data, err := a.modelData()
@@ -148,6 +141,13 @@ func baseline(enc *features.Encoder) []float64 {
 	}
 	return base
 }
+
+// reasonsType is the type of explain's reasons column.
+var reasonsType = udf.List(udf.Struct(
+	udf.StructField{Name: "feature", Type: udf.Varchar},
+	udf.StructField{Name: "value", Type: udf.Varchar},
+	udf.StructField{Name: "contribution", Type: udf.Double},
+))
 
 // explainer is a predictor with a reasons column.
 type explainer struct {
