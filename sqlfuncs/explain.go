@@ -86,7 +86,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 		}
 	}
 	x := &explainer{predictor: p, topK: int(min(topK, int64(len(doc.Encoder.Columns)))), reasonsCol: len(p.cols)}
-	x.cols = append(x.cols, udf.Column{Name: "reasons", Type: udf.ReasonList})
+	x.cols = append(x.cols, udf.Column{Name: "reasons", Type: reasonsType})
 	enc := &doc.Encoder
 	x.index = make([]int, len(enc.Columns))
 	for i := range enc.Columns {
@@ -141,6 +141,13 @@ func baseline(enc *features.Encoder) []float64 {
 	return base
 }
 
+// reasonsType is the type of explain's reasons column.
+var reasonsType = udf.List(udf.Struct(
+	udf.StructField{Name: "feature", Type: udf.Varchar},
+	udf.StructField{Name: "value", Type: udf.Varchar},
+	udf.StructField{Name: "contribution", Type: udf.Double},
+))
+
 // explainer is a predictor with a reasons column.
 type explainer struct {
 	*predictor
@@ -158,7 +165,7 @@ func (x *explainer) Start(ctx context.Context) (udf.Execution, error) {
 	}
 	c := len(x.doc.Encoder.Columns)
 	return &explainExec{predictExec: x.exec(r), x: x, contrib: make([]float64, udf.VectorSize*c),
-		order: make([]int, c), reasons: make([]udf.Reason, 0, x.topK)}, nil
+		order: make([]int, c)}, nil
 }
 
 type explainExec struct {
@@ -166,7 +173,6 @@ type explainExec struct {
 	x       *explainer
 	contrib []float64 // per chunk: row-major rows x encoder columns
 	order   []int
-	reasons []udf.Reason
 	xb, ob  []float64 // MLP: modified rows and their outputs
 }
 
@@ -229,11 +235,12 @@ func (e *explainExec) writeReasons(ctx context.Context, out *udf.Output, b *udf.
 	} else if err := e.occlude(ctx, n, contrib); err != nil {
 		return err
 	}
-	nulls := out.Validity(x.reasonsCol)
+	reasons, _ := out.List(x.reasonsCol)
+	elem := reasons.Elem().Struct()
+	feature, value, contribution := elem.Field(0).Strings(), elem.Field(1).Strings(), elem.Field(2).Float64s()
 	for r := 0; r < n; r++ {
 		if math.IsNaN(e.scoreOf(e.out, r, e.class(r))) {
-			nulls.SetNull(r)
-			out.SetReasons(x.reasonsCol, r, nil)
+			reasons.SetNull(r)
 			continue
 		}
 		row := contrib[r*c : (r+1)*c]
@@ -246,17 +253,18 @@ func (e *explainExec) writeReasons(ctx context.Context, out *udf.Output, b *udf.
 			}
 			return strings.Compare(cols[i].Name, cols[j].Name)
 		})
-		rs := e.reasons[:0]
-		for _, i := range e.order[:x.topK] {
-			rs = append(rs, udf.Reason{Feature: cols[i].Name, Value: valueText(b.Record.Column(x.index[i]), r), Contribution: row[i]})
+		j := reasons.Append(r, x.topK)
+		for k, i := range e.order[:x.topK] {
+			feature.Set(j+k, cols[i].Name)
+			value.Set(j+k, valueText(b.Record.Column(x.index[i]), r))
+			contribution.Set(j+k, row[i])
 		}
-		out.SetReasons(x.reasonsCol, r, rs)
 	}
 	return nil
 }
 
 // valueText is row r of a as text, 'NULL' for NULL. The text may alias the
-// batch's memory: SetReasons copies it into DuckDB's vector before the
+// batch's memory: Strings.Set copies it into DuckDB's vector before the
 // batch is released.
 func valueText(a arrow.Array, r int) string {
 	if a.IsNull(r) {

@@ -4,15 +4,13 @@ package sqlfuncs
 
 import (
 	"testing"
-
-	"github.com/ducksight/ducksight/udf"
 )
 
 // TestExplainReasonsType: the documented type of reasons is the spelling
 // of the type the function declares.
 func TestExplainReasonsType(t *testing.T) {
 	last := explainFn.Columns[len(explainFn.Columns)-1]
-	if last.Name != "reasons" || last.Type != udf.ReasonList.String() {
-		t.Errorf("reasons column documented as %s %q, declared %q", last.Name, last.Type, udf.ReasonList.String())
+	if last.Name != "reasons" || last.Type != reasonsType.String() {
+		t.Errorf("reasons column documented as %s %q, declared %q", last.Name, last.Type, reasonsType.String())
 	}
 }

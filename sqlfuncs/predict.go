@@ -255,8 +255,30 @@ func (e *predictExec) writePredictions(out *udf.Output, n int) {
 		}
 		writeClasses(out, predCol, p.labelType, p.doc.Label.Levels, classes, bad)
 		if p.doc.Task == "multiclass" {
-			out.SetDoubleMaps(probsCol, p.doc.Label.Levels, e.out[:n*e.k], bad)
+			if m, ok := out.Map(probsCol); ok {
+				writeProbabilities(m, p.doc.Label.Levels, e.out[:n*e.k], bad)
+			}
 		}
+	}
+}
+
+// writeProbabilities writes the probabilities column of a multiclass
+// model, MAP(VARCHAR, DOUBLE): row i, for i < len(bad), maps each class
+// (as text, in the model's order) to its probability in outs (row-major,
+// len(levels) per row), or is NULL where bad[i].
+func writeProbabilities(m udf.MapWriter, levels []string, outs []float64, bad []bool) {
+	k := len(levels)
+	keys, vals := m.Keys().Strings(), m.Values().Float64s()
+	for i := range bad {
+		if bad[i] {
+			m.SetNull(i)
+			continue
+		}
+		j := m.Append(i, k)
+		for c, l := range levels {
+			keys.Set(j+c, l)
+		}
+		vals.Copy(j, outs[i*k:(i+1)*k])
 	}
 }
 

@@ -28,7 +28,12 @@ func writeRow(out *udf.Output, i int, vals []any) {
 			w, _ := out.Strings(c)
 			w.Set(i, x)
 		case []string:
-			out.SetStringList(c, i, x)
+			l, _ := out.List(c)
+			elems := l.Elem().Strings()
+			j := l.Append(i, len(x))
+			for k, s := range x {
+				elems.Set(j+k, s)
+			}
 		case bool:
 			out.Bools(c)[i] = x
 		case float64:

@@ -263,5 +263,6 @@ func ds_func(infoPtr, outPtr unsafe.Pointer) {
 		mapping.FunctionSetError(info, dserr.Wrap(dserr.Internal, fn.Name, "", err).Error())
 		return
 	}
+	out.finish()
 	mapping.DataChunkSetSize(chunk, mapping.IdxT(out.n))
 }

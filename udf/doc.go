@@ -13,7 +13,54 @@
 //     streamed as Arrow record batches with bounded memory;
 //   - an output writer (Output) that fills DuckDB's output vectors directly,
 //     honours projection pushdown and passes input columns through without
-//     touching their values.
+//     touching their values;
+//   - generic writers for nested result columns (ListWriter, MapWriter,
+//     StructWriter and the typed child views Values and Strings; see
+//     nested.go), so callers build any LIST, MAP or STRUCT value without
+//     boxing, and the bridge itself knows nothing of what they mean.
+//
+// # Nested result columns
+//
+// DuckDB stores a LIST column as one (offset, length) entry per row into a
+// child vector that holds the elements of every row back to back; a MAP is
+// a LIST whose elements are STRUCT(key, value); a STRUCT is one vector per
+// field, entry j of each field making up value j. The writers follow that
+// layout, as duckdb-go's vectors and arrow-go's builders do for theirs:
+//
+//   - ListWriter (Output.List) and MapWriter (Output.Map) write a column's
+//     rows: Append(i, n) makes row i a list (map) of n elements and returns
+//     the index of its first element in the child; SetNull(i) makes row i
+//     NULL. Rows may be written in any order, each at most once.
+//   - The elements are written through Child, a typed view of the child
+//     vector (Elem; a MAP's Keys and Values; a STRUCT's Field): Values[T]
+//     for numbers and booleans, Strings for VARCHAR, and ListWriter,
+//     MapWriter or StructWriter again for nested types. Each sets element j
+//     (Set) or marks it NULL (SetNull).
+//   - StructWriter (Output.Struct, or Child.Struct) writes the fields of
+//     STRUCT values; SetNull makes a value and each of its fields NULL.
+//
+// Writing row i of a LIST(STRUCT(name VARCHAR, score DOUBLE)) column:
+//
+//	l, ok := out.List(col) // ok is false when the query does not want col
+//	s := l.Elem().Struct()
+//	names, scores := s.Field(0).Strings(), s.Field(1).Float64s()
+//	j := l.Append(i, len(items))
+//	for k, it := range items {
+//		names.Set(j+k, it.Name)
+//		scores.Set(j+k, it.Score)
+//	}
+//
+// The child vector grows as elements are appended (DuckDB may move its
+// memory), and the typed views follow it: they stay valid, as every writer
+// does, until the Fill call returns. Nothing is boxed: a Set writes the
+// value into the vector's memory; only a VARCHAR longer than 12 bytes
+// costs a cgo call (DuckDB copies it into the vector's string heap).
+//
+// Each element appended must be written (every field of a STRUCT element),
+// or marked NULL: DuckDB reads what the child holds. A MAP's keys must be
+// distinct and not NULL; DuckDB does not check what a table function writes.
+// Typed views check the declared type and panic on a mismatch, as Output's
+// accessors do.
 //
 // # Lifetimes of the C objects
 //
@@ -62,9 +109,10 @@
 //     are made by DuckDB's Arrow converter, which owns its output. What
 //     Eval retains stays valid.
 //   - Output chunks and vectors belong to DuckDB for one Fill or Eval call;
-//     Output and ScalarOutput must not be kept. A pass-through column
-//     references its source vector's buffers (DuckDB counts the reference),
-//     so it stays valid after the source Batch is released.
+//     Output and ScalarOutput, and the writers taken from them, must not
+//     be kept. A pass-through column references its source vector's
+//     buffers (DuckDB counts the reference), so it stays valid after the
+//     source Batch is released.
 //   - Bind data, init data and extra info are cgo handles in C memory,
 //     freed by ds_delete when DuckDB drops them; a scalar call site's state
 //     is shared by the copies DuckDB makes of its bind data and released by

@@ -427,7 +427,7 @@ func (t textBound) Eval(rows arrow.RecordBatch, out *ScalarOutput) error {
 }
 func (t textBound) Close() error { return nil }
 
-var allTestFuncs = []Func{emitFunc, scanFunc, passFunc, mutateFunc, panicFunc, spinFunc, weightedSum, rowNames, keepFirst}
+var allTestFuncs = []Func{emitFunc, scanFunc, passFunc, mutateFunc, panicFunc, spinFunc, weightedSum, rowNames, keepFirst, nestedFunc, nestedWrongFunc, emitNestedFunc}
 
 type testDB struct {
 	*sql.DB

@@ -24,6 +24,8 @@ type Output struct {
 	chunk mapping.DataChunk
 	es    *execState
 	n     int
+	cols  map[int]*vecw // nested columns' writers (see List)
+	lists []*vecw       // every LIST and MAP being written, nested ones too
 }
 
 func newOutput(chunk mapping.DataChunk, es *execState) *Output {
@@ -114,11 +116,9 @@ func writableMask(v mapping.Vector) Validity {
 	return Validity(unsafe.Slice((*uint64)(mapping.VectorGetValidity(v)), VectorSize/64))
 }
 
-// Strings is a writer for a VARCHAR column.
-type Strings struct {
-	vec  mapping.Vector
-	data []stringT
-}
+// Strings writes VARCHAR values: a result column's (Output.Strings,
+// ScalarOutput.Strings) or a nested value's child (Child.Strings).
+type Strings struct{ w *vecw }
 
 // stringT mirrors duckdb_string_t: a length, then either 12 inlined bytes or
 // a 4-byte prefix and a pointer into the vector's string heap.
@@ -134,21 +134,29 @@ func (o *Output) Strings(col int) (Strings, bool) {
 	if !ok {
 		return Strings{}, false
 	}
-	return Strings{vec: v, data: vecSlice[stringT](v)}, true
+	return stringsOf(v), true
+}
+
+// stringsOf is the writer of a chunk's VARCHAR vector v.
+func stringsOf(v mapping.Vector) Strings {
+	return Strings{&vecw{v: v, t: Varchar, name: "VARCHAR result", data: mapping.VectorGetData(v), n: VectorSize}}
 }
 
 // Set writes s at row i. Strings of up to 12 bytes are inlined straight into
 // the vector (no cgo call); longer ones are copied into the vector's heap.
 func (w Strings) Set(i int, s string) {
+	d := &unsafe.Slice((*stringT)(w.w.data), w.w.n)[i]
 	if len(s) <= 12 {
-		d := &w.data[i]
 		d.length = uint32(len(s))
 		d.inl = [12]byte{}
 		copy(d.inl[:], s)
 		return
 	}
-	mapping.VectorAssignStringElement(w.vec, mapping.IdxT(i), s)
+	mapping.VectorAssignStringElement(w.w.v, mapping.IdxT(i), s)
 }
+
+// SetNull marks row i NULL.
+func (w Strings) SetNull(i int) { w.w.setNull(i) }
 
 // PassThrough makes result column col reference column srcCol of batch b,
 // without copying or converting its values; the result column must have been
@@ -160,80 +168,6 @@ func (o *Output) PassThrough(col int, b *Batch, srcCol int) {
 		return
 	}
 	mapping.VectorReferenceVector(v, b.vector(srcCol))
-}
-
-// listEntry mirrors duckdb_list_entry: offset and length into the child.
-type listEntry struct {
-	offset, length uint64
-}
-
-// growList makes room for add more child values of LIST or MAP vector v
-// and returns how many it holds now and its child vector (taken after the
-// reservation, which may reallocate it). The caller writes the values and
-// sets the new size.
-func growList(v mapping.Vector, add int) (size uint64, child mapping.Vector) {
-	size = uint64(mapping.ListVectorGetSize(v))
-	mapping.ListVectorReserve(v, mapping.IdxT(size+uint64(add)))
-	return size, mapping.ListVectorGetChild(v)
-}
-
-// childStrings is a writer for the first n values of VARCHAR vector c.
-func childStrings(c mapping.Vector, n uint64) Strings {
-	return Strings{vec: c, data: unsafe.Slice((*stringT)(mapping.VectorGetData(c)), n)}
-}
-
-// childFloat64s is the first n values of DOUBLE vector c.
-func childFloat64s(c mapping.Vector, n uint64) []float64 {
-	return unsafe.Slice((*float64)(mapping.VectorGetData(c)), n)
-}
-
-// SetStringList writes a VARCHAR[] value at row i of column col (no-op when
-// the column is not projected). Rows may be written in any order; the
-// child vector grows as needed.
-func (o *Output) SetStringList(col, i int, vals []string) {
-	v, ok := o.vector(col, mapping.TypeList)
-	if !ok {
-		return
-	}
-	size, child := growList(v, len(vals))
-	for k, s := range vals {
-		mapping.VectorAssignStringElement(child, mapping.IdxT(size+uint64(k)), s)
-	}
-	mapping.ListVectorSetSize(v, mapping.IdxT(size+uint64(len(vals))))
-	entries := vecSlice[listEntry](v)
-	entries[i] = listEntry{offset: size, length: uint64(len(vals))}
-}
-
-// SetDoubleMaps writes a MAP(VARCHAR, DOUBLE) column (no-op when it is not
-// projected): row i, for i < len(bad), maps keys[j] to vals[i*len(keys)+j],
-// or is NULL where bad[i]. Every row has the same keys, in order.
-func (o *Output) SetDoubleMaps(col int, keys []string, vals []float64, bad []bool) {
-	v, ok := o.vector(col, mapping.TypeMap)
-	if !ok {
-		return
-	}
-	n, k := len(bad), len(keys)
-	size, child := growList(v, n*k)
-	total := size + uint64(n*k)
-	entries := vecSlice[listEntry](v)
-	nulls := o.Validity(col)
-	kw := childStrings(mapping.StructVectorGetChild(child, 0), total)
-	vw := childFloat64s(mapping.StructVectorGetChild(child, 1), total)
-	off := size
-	for i := 0; i < n; i++ {
-		if bad[i] {
-			nulls.SetNull(i)
-			entries[i] = listEntry{offset: off}
-			continue
-		}
-		entries[i] = listEntry{offset: off, length: uint64(k)}
-		for j, key := range keys {
-			kw.Set(int(off)+j, key)
-		}
-		copy(vw[off:off+uint64(k)], vals[i*k:(i+1)*k])
-		off += uint64(k)
-	}
-	mapping.ListVectorSetSize(v, mapping.IdxT(off))
 }
 
 // SetInt writes an integer into a column of any integer type up to BIGINT.
@@ -287,44 +221,4 @@ func (o *Output) SetTimestamp(col, i int, t time.Time) {
 		return
 	}
 	values[int64](o, col, mapping.TypeTimestamp)[i] = t.UnixMicro()
-}
-
-// Reason is one element of a LIST(STRUCT(feature VARCHAR, value VARCHAR,
-// contribution DOUBLE)) value: see SetReasons.
-type Reason struct {
-	Feature      string
-	Value        string
-	Contribution float64
-}
-
-// ReasonList is the type SetReasons writes:
-// LIST(STRUCT(feature VARCHAR, value VARCHAR, contribution DOUBLE)).
-var ReasonList = List(Struct(
-	StructField{Name: "feature", Type: Varchar},
-	StructField{Name: "value", Type: Varchar},
-	StructField{Name: "contribution", Type: Double},
-))
-
-// SetReasons writes rs as row i of column col, which must be of type
-// ReasonList (no-op when the column is not projected). Rows may be written
-// in any order; the child vector grows as needed. A NULL row is written
-// with SetNull.
-func (o *Output) SetReasons(col, i int, rs []Reason) {
-	v, ok := o.vector(col, mapping.TypeList)
-	if !ok {
-		return
-	}
-	size, child := growList(v, len(rs))
-	total := size + uint64(len(rs))
-	fw := childStrings(mapping.StructVectorGetChild(child, 0), total)
-	vw := childStrings(mapping.StructVectorGetChild(child, 1), total)
-	cw := childFloat64s(mapping.StructVectorGetChild(child, 2), total)
-	for k, r := range rs {
-		j := int(size) + k
-		fw.Set(j, r.Feature)
-		vw.Set(j, r.Value)
-		cw[j] = r.Contribution
-	}
-	mapping.ListVectorSetSize(v, mapping.IdxT(total))
-	vecSlice[listEntry](v)[i] = listEntry{offset: size, length: uint64(len(rs))}
 }

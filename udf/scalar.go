@@ -99,7 +99,7 @@ func (o *ScalarOutput) Strings() Strings {
 	if o.t.id != mapping.TypeVarchar {
 		panic("udf: Strings on a " + o.t.String() + " result")
 	}
-	return Strings{vec: o.vec, data: vecSlice[stringT](o.vec)}
+	return stringsOf(o.vec)
 }
 
 // Validity returns the result's writable validity mask, every row valid.
