@@ -28,10 +28,19 @@ func loadRecord(ctx context.Context, h *udf.Host, searchPath, fn, name string, v
 	return rec, nil
 }
 
-// decodeDocument decodes a record's document into doc.
+// decodeDocument decodes a record's document into doc and, when the kind's
+// document validates itself (training.Document, clustering.Document), checks
+// it the way import_model checks a file: a document damaged in the table
+// (edited by hand, written by a broken tool) is an error, never wrong
+// numbers.
 func decodeDocument(fn string, rec *store.Record, doc any) error {
 	if err := json.Unmarshal(rec.Document, doc); err != nil {
 		return dserr.New(dserr.Internal, fn, "model", "model %q version %d: unreadable document: %v", rec.Name, rec.Version, err)
+	}
+	if v, ok := doc.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return dserr.New(dserr.Internal, fn, "model", "model %q version %d: damaged document: %v", rec.Name, rec.Version, err)
+		}
 	}
 	return nil
 }
