@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -280,14 +279,5 @@ func fileErr(what string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		code = dserr.NotFound
 	}
-	cause := err
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &pe):
-		cause = pe.Err
-	case errors.As(err, &le):
-		cause = le.Err
-	}
-	return &dserr.Error{Code: code, Arg: "path", Msg: what + ": " + cause.Error(), Err: err}
+	return &dserr.Error{Code: code, Arg: "path", Msg: what + ": " + causeOf(err).Error(), Err: err}
 }

@@ -100,7 +100,7 @@ func readFile(ctx context.Context, path string) (*Record, error) {
 		n, err := buf.ReadFrom(io.LimitReader(r, readChunk))
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, dserr.New(dserr.Cancelled, "", "path", "cancelled while reading: %v", ctx.Err())
+				return nil, dserr.Cancel("", "path", ctx.Err())
 			}
 			return nil, fileErr("cannot read", err)
 		}
@@ -266,11 +266,16 @@ func replaceable(path string) (string, fs.FileMode, error) {
 	return target, st.Mode().Perm(), nil
 }
 
-// causeOf is err without its path (the message has it already).
+// causeOf is err without its path or paths (the message has them
+// already).
 func causeOf(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
 	}
 	return err
 }

@@ -60,24 +60,9 @@ func streamTrain(ctx context.Context, src dataset.Source, b *features.Binding, l
 		buf, ybuf = buf[:0], ybuf[:0]
 		return fn(xs, ys, n)
 	}
-	var skipBuf []bool
-	var hashes []uint64
+	p := rowPicker{b: b, le: le, labelIdx: labelIdx, hashCols: hashCols, split: split}
 	err := dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
-		skip := resetSkip(&skipBuf, int(rec.NumRows()))
-		le.MarkSkips(rec.Column(labelIdx), skip)
-		b.BadRows(rec, skip)
-		hashes = features.RowHashes(rec, hashCols, split.seed, hashes)
-		for i := range skip {
-			if !skip[i] && split.valid(hashes[i]) {
-				skip[i] = true
-			}
-		}
-		rows := 0
-		for _, s := range skip {
-			if !s {
-				rows++
-			}
-		}
+		skip, rows := p.pick(rec, false)
 		for rows > 0 {
 			// Encode the whole batch when it fits, else flush first.
 			if len(ybuf)+rows > shuffleRows {
@@ -94,11 +79,7 @@ func streamTrain(ctx context.Context, src dataset.Source, b *features.Binding, l
 			ybuf = ybuf[:k+rows]
 			b.Encode(rec, skip, buf[k*width:])
 			le.Encode(rec.Column(labelIdx), skip, ybuf[k:])
-			if t := e.d.target; t != nil {
-				for j := k; j < len(ybuf); j++ {
-					ybuf[j] = (ybuf[j] - t.Mean) / t.Std
-				}
-			}
+			e.d.target.standardise(ybuf[k:])
 			rows = 0
 		}
 		return nil
@@ -115,24 +96,11 @@ func streamTrain(ctx context.Context, src dataset.Source, b *features.Binding, l
 // labels (standardised by target when it is set).
 func streamValid(ctx context.Context, src dataset.Source, b *features.Binding, le *features.LabelEncoding, labelIdx int,
 	hashCols []int, split splitter, width int, target *TargetScale, fn func(x, y []float64, n int) error) error {
-	var skipBuf []bool
-	var hashes []uint64
+	p := rowPicker{b: b, le: le, labelIdx: labelIdx, hashCols: hashCols, split: split}
 	var buf, ybuf []float64
 	return dataset.EachBatch(ctx, src, Fn, func(rec arrow.RecordBatch) error {
 		n := int(rec.NumRows())
-		skip := resetSkip(&skipBuf, n)
-		le.MarkSkips(rec.Column(labelIdx), skip)
-		b.BadRows(rec, skip)
-		hashes = features.RowHashes(rec, hashCols, split.seed, hashes)
-		rows := 0
-		for i := range skip {
-			if !skip[i] && !split.valid(hashes[i]) {
-				skip[i] = true
-			}
-			if !skip[i] {
-				rows++
-			}
-		}
+		skip, rows := p.pick(rec, true)
 		if rows == 0 {
 			return nil
 		}
@@ -143,11 +111,40 @@ func streamValid(ctx context.Context, src dataset.Source, b *features.Binding, l
 		x, y := buf[:n*width], ybuf[:n]
 		b.Encode(rec, skip, x)
 		le.Encode(rec.Column(labelIdx), skip, y[:rows])
-		if target != nil {
-			for j := range y[:rows] {
-				y[j] = (y[j] - target.Mean) / target.Std
-			}
-		}
+		target.standardise(y[:rows])
 		return fn(x[:rows*width], y[:rows], rows)
 	})
+}
+
+// rowPicker chooses, batch by batch, the rows of one side of the
+// validation split that training can use: a usable label, finite
+// features, and the side's row hash. Its buffers are reused across
+// batches.
+type rowPicker struct {
+	b        *features.Binding
+	le       *features.LabelEncoding
+	labelIdx int
+	hashCols []int
+	split    splitter
+	skip     []bool
+	hashes   []uint64
+}
+
+// pick returns the skip flags of rec's rows (true: not on the side valid
+// asks for, or unusable) and how many rows are kept.
+func (p *rowPicker) pick(rec arrow.RecordBatch, valid bool) ([]bool, int) {
+	skip := resetSkip(&p.skip, int(rec.NumRows()))
+	p.le.MarkSkips(rec.Column(p.labelIdx), skip)
+	p.b.BadRows(rec, skip)
+	p.hashes = features.RowHashes(rec, p.hashCols, p.split.seed, p.hashes)
+	rows := 0
+	for i := range skip {
+		if !skip[i] && p.split.valid(p.hashes[i]) != valid {
+			skip[i] = true
+		}
+		if !skip[i] {
+			rows++
+		}
+	}
+	return skip, rows
 }

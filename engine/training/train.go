@@ -416,6 +416,17 @@ type TargetScale struct {
 	Std  float64 `json:"std"`
 }
 
+// standardise maps labels y to (y - Mean) / Std in place; a nil scale
+// (classification) leaves them as they are.
+func (t *TargetScale) standardise(y []float64) {
+	if t == nil {
+		return
+	}
+	for j := range y {
+		y[j] = (y[j] - t.Mean) / t.Std
+	}
+}
+
 func (d *encodedData) add(rec arrow.RecordBatch, b *features.Binding, le *features.LabelEncoding, labelIdx int,
 	hashCols []int, skip []bool, split splitter, keepTrain bool, fp *uint64) error {
 	n := int(rec.NumRows())
@@ -522,12 +533,8 @@ func (d *encodedData) standardizeTarget() {
 		std = 1
 	}
 	d.target = &TargetScale{Mean: mean, Std: std}
-	for i, y := range d.yTrain {
-		d.yTrain[i] = (y - mean) / std
-	}
-	for i, y := range d.yValid {
-		d.yValid[i] = (y - mean) / std
-	}
+	d.target.standardise(d.yTrain)
+	d.target.standardise(d.yValid)
 }
 
 // epochRunner runs the epochs with early stopping.
