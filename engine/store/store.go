@@ -62,6 +62,10 @@ const createVersionsSQL = `CREATE TABLE IF NOT EXISTS ducksight.model_versions (
 // the metrics JSON.
 var listingColumns = []string{"metric VARCHAR", "valid_metric DOUBLE"}
 
+// listingFromMetrics reads the listing columns from the metrics JSON of
+// an older store's rows.
+const listingFromMetrics = `json_extract_string(metrics, '$.metric'), TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE)`
+
 // Querier is what the store needs of a connection (*sql.Conn, *sql.DB, *sql.Tx).
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -129,11 +133,9 @@ func Reserve(ctx context.Context, q Querier, name string) (int, error) {
 
 // SaveAt stores rec under version, a number Reserve gave rec.Name, in a
 // single INSERT (committed at once: the model is there or not at all).
+// Reserve created the tables.
 func SaveAt(ctx context.Context, q Querier, rec *Record, version int) error {
 	if err := CheckName(rec.Name); err != nil {
-		return err
-	}
-	if err := ensure(ctx, q); err != nil {
 		return err
 	}
 	created := rec.CreatedAt
@@ -221,8 +223,7 @@ func migrate(ctx context.Context, q Querier) error {
 			return err
 		}
 	}
-	_, err := q.ExecContext(ctx, `UPDATE ducksight.models
-		SET metric = json_extract_string(metrics, '$.metric'), valid_metric = TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE)`)
+	_, err := q.ExecContext(ctx, `UPDATE ducksight.models SET (metric, valid_metric) = (`+listingFromMetrics+`)`)
 	return err
 }
 
@@ -359,7 +360,7 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 	}
 	listed := `metric, valid_metric`
 	if !has {
-		listed = `json_extract_string(metrics, '$.metric'), TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE)`
+		listed = listingFromMetrics
 	}
 	rows, err := q.QueryContext(ctx, `SELECT name, version, kind, task, label, features, `+listed+`, created_at, data
 		FROM ducksight.models ORDER BY name, version`)
