@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -63,7 +64,7 @@ func (a args) modelData() (name, data string, err error) {
 	if name, err = a.str(0); err != nil {
 		return "", "", err
 	}
-	if err := checkModelName(a.fn, name); err != nil {
+	if err := service.CheckModelName(a.fn, name); err != nil {
 		return "", "", err
 	}
 	data, err = a.str(1)

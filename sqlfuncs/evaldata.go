@@ -16,6 +16,7 @@ import (
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -52,7 +53,7 @@ type evalBinding struct {
 // bindEval loads model name (version, 0: latest), prepares data and checks
 // that it has the label column (and column by, when not "").
 func bindEval(b *udf.BindContext, fn, name string, version int, data, by string) (*evalBinding, error) {
-	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, fn, name, version)
+	rec, err := envOf(b).Record(b.Ctx, fn, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -62,13 +63,13 @@ func bindEval(b *udf.BindContext, fn, name string, version int, data, by string)
 // newEvalFromRecord is bindEval for a loaded record (a perceptron model).
 func newEvalFromRecord(b *udf.BindContext, fn string, rec *store.Record, data, by string) (*evalBinding, error) {
 	if rec.Kind != "perceptron" {
-		return nil, wrongKind(fn, rec, "perceptron")
+		return nil, service.WrongKind(fn, rec, "perceptron")
 	}
 	var doc training.Document
-	if err := decodeDocument(fn, rec, &doc); err != nil {
+	if err := service.Decode(fn, rec, &doc); err != nil {
 		return nil, err
 	}
-	q, err := prepareData(b, fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
 	if err != nil {
 		return nil, err
 	}

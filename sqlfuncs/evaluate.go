@@ -9,6 +9,7 @@ import (
 	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -169,7 +170,7 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	rec, err := envOf(b).Record(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -185,10 +186,10 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	}
 	if rec.Kind == "kmeans" {
 		var doc clustering.Document
-		if err := decodeDocument(a.fn, rec, &doc); err != nil {
+		if err := service.Decode(a.fn, rec, &doc); err != nil {
 			return nil, err
 		}
-		q, err := prepareData(b, a.fn, data)
+		q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
 		if err != nil {
 			return nil, err
 		}

@@ -66,11 +66,11 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	_, doc, err := envOf(b).Perceptron(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
-	q, err := prepareData(b, a.fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -49,7 +50,7 @@ func bindExportModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkModelName(a.fn, name); err != nil {
+	if err := service.CheckModelName(a.fn, name); err != nil {
 		return nil, err
 	}
 	path, err := a.str(1)

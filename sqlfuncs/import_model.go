@@ -7,6 +7,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -45,7 +46,7 @@ func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkModelName(a.fn, name); err != nil {
+	if err := service.CheckModelName(a.fn, name); err != nil {
 		return nil, err
 	}
 	path, err := a.str(1)
@@ -61,7 +62,7 @@ func bindImportModel(b *udf.BindContext) (udf.Bound, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return [][]any{{r.Model, r.Version, r.Path}}, p.commit, nil
+		return [][]any{{r.Model, r.Version, r.Path}}, p.Commit, nil
 	}}, nil
 }
 
@@ -82,7 +83,7 @@ func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string
 	if err != nil {
 		return nil, err
 	}
-	if err := p.commit(ctx); err != nil {
+	if err := p.Commit(ctx); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -90,9 +91,9 @@ func ImportModel(ctx context.Context, h *udf.Host, searchPath, name, path string
 
 // prepareImport reads and checks the model file at path and reserves the
 // version it is to be saved as; the returned pendingSave saves it.
-func prepareImport(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, *pendingSave, error) {
+func prepareImport(ctx context.Context, h *udf.Host, searchPath, name, path string) (*Imported, *service.PendingSave, error) {
 	fn := importModelName
-	if err := checkModelName(fn, name); err != nil {
+	if err := service.CheckModelName(fn, name); err != nil {
 		return nil, nil, err
 	}
 	abs, err := filePath(fn, path)
@@ -119,9 +120,9 @@ func prepareImport(ctx context.Context, h *udf.Host, searchPath, name, path stri
 		return nil, nil, dserr.Wrap(dserr.Internal, fn, "path", err)
 	}
 	rec.Name = name
-	p, err := reserveSave(ctx, h, searchPath, fn, rec)
+	p, err := service.Reserve(ctx, service.Env{Host: h, SearchPath: searchPath}, fn, rec)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Imported{Model: name, Version: p.version, Path: abs}, p, nil
+	return &Imported{Model: name, Version: p.Version(), Path: abs}, p, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -158,7 +159,7 @@ func (a args) modelVersion() (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	if err := checkModelName(a.fn, name); err != nil {
+	if err := service.CheckModelName(a.fn, name); err != nil {
 		return "", 0, err
 	}
 	version, err := versionArg(a)
@@ -232,7 +233,7 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	rec, doc, err := envOf(b).Perceptron(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -59,7 +60,7 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := loadRecord(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	rec, err := envOf(b).Record(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -68,19 +69,19 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	}
 	if rec.Kind == "kmeans" {
 		var doc clustering.Document
-		if err := decodeDocument(a.fn, rec, &doc); err != nil {
+		if err := service.Decode(a.fn, rec, &doc); err != nil {
 			return nil, err
 		}
 		return newSegmentPredictor(b, a.fn, &doc, data)
 	}
 	if rec.Kind != "perceptron" {
-		return nil, wrongKind(a.fn, rec, "perceptron or kmeans")
+		return nil, service.WrongKind(a.fn, rec, "perceptron or kmeans")
 	}
 	var doc training.Document
-	if err := decodeDocument(a.fn, rec, &doc); err != nil {
+	if err := service.Decode(a.fn, rec, &doc); err != nil {
 		return nil, err
 	}
-	q, err := prepareData(b, a.fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
 	if err != nil {
 		return nil, err
 	}

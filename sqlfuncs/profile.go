@@ -47,7 +47,7 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := prepareData(b, a.fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -155,4 +156,10 @@ func signature(d Doc) string {
 		}
 	}
 	return d.Name + "(" + strings.Join(args, ", ") + ")"
+}
+
+// envOf is the service environment of a call being bound: the database's
+// host and the calling connection's search path.
+func envOf(b *udf.BindContext) service.Env {
+	return service.Env{Host: b.Host, SearchPath: b.SearchPath}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -97,7 +98,7 @@ func bindScoring(b *udf.ScalarBindContext, label bool) (udf.ScalarBound, error) 
 		return nil, dserr.Arg(fn, "version", "must be an integer, got %s", b.ArgTypes[1])
 	}
 	scoreLoads.Add(1)
-	_, doc, err := loadModel(b.Ctx, b.Host, b.SearchPath, fn, name, version)
+	_, doc, err := service.Env{Host: b.Host, SearchPath: b.SearchPath}.Perceptron(b.Ctx, fn, name, version)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -111,7 +112,7 @@ func segmentOptions(a args) (clustering.Options, error) {
 func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o clustering.Options) (*clustering.Document, int, error) {
 	b := &udf.BindContext{Ctx: ctx, Host: h, Func: segmentFn.Table, SearchPath: searchPath}
 	fn := segmentFn.Name
-	if err := checkModelName(fn, name); err != nil {
+	if err := service.CheckModelName(fn, name); err != nil {
 		return nil, 0, err
 	}
 	var err error
@@ -125,7 +126,7 @@ func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o 
 	if err := checkWritable(b, fn); err != nil {
 		return nil, 0, err
 	}
-	q, err := prepareData(b, fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -136,7 +137,7 @@ func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o 
 // LoadSegments returns version (0: the latest) of kmeans model name, and
 // the version it is.
 func LoadSegments(ctx context.Context, h *udf.Host, searchPath, fn, name string, version int) (*clustering.Document, int, error) {
-	rec, doc, err := loadKMeans(ctx, h, searchPath, fn, name, version)
+	rec, doc, err := service.Env{Host: h, SearchPath: searchPath}.KMeans(ctx, fn, name, version)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -149,7 +150,7 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkModelName(a.fn, name); err != nil {
+	if err := service.CheckModelName(a.fn, name); err != nil {
 		return nil, err
 	}
 	o, err := segmentOptions(a)
@@ -165,7 +166,7 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err := checkWritable(b, a.fn); err != nil {
 		return nil, err
 	}
-	q, err := prepareData(b, a.fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +213,7 @@ func (s *segmentBound) Start(ctx context.Context) (udf.Execution, error) {
 type segmentExec struct {
 	s       *segmentBound
 	w       *segmentWriter
-	pending *pendingSave
+	pending *service.PendingSave
 }
 
 func (e *segmentExec) Threads() int { return 1 }
@@ -229,7 +230,7 @@ func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 		if err != nil {
 			return err
 		}
-		if e.pending, err = reserveSave(ctx, e.s.host, e.s.searchPath, segmentFn.Name, rec); err != nil {
+		if e.pending, err = service.Reserve(ctx, service.Env{Host: e.s.host, SearchPath: e.s.searchPath}, segmentFn.Name, rec); err != nil {
 			return err
 		}
 		if e.w, err = newSegmentWriter(ctx, segmentFn.Name, doc, e.s.q); err != nil {
@@ -240,7 +241,7 @@ func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 		return err
 	}
 	if out.Len() == 0 {
-		return e.pending.commit(ctx)
+		return e.pending.Commit(ctx)
 	}
 	return nil
 }
@@ -252,7 +253,7 @@ func fitSegments(ctx context.Context, h *udf.Host, searchPath, name, data string
 	if err != nil {
 		return nil, 0, err
 	}
-	v, err := storeRecord(ctx, h, searchPath, segmentFn.Name, rec)
+	v, err := service.Save(ctx, service.Env{Host: h, SearchPath: searchPath}, segmentFn.Name, rec)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -262,7 +263,7 @@ func fitSegments(ctx context.Context, h *udf.Host, searchPath, name, data string
 // fitSegmentRecord fits a segmentation of q and returns it and the store
 // row that saves it under name.
 func fitSegmentRecord(ctx context.Context, name, data string, q *udf.Query, o clustering.Options) (*clustering.Document, *store.Record, error) {
-	res, err := clustering.Fit(ctx, querySource{q}, o)
+	res, err := clustering.Fit(ctx, service.Source(q), o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -384,7 +385,7 @@ type segmentPredictor struct {
 }
 
 func newSegmentPredictor(b *udf.BindContext, fn string, doc *clustering.Document, data string) (udf.Bound, error) {
-	q, err := prepareData(b, fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
 	if err != nil {
 		return nil, err
 	}

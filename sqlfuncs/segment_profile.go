@@ -91,7 +91,7 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	_, doc, err := envOf(b).KMeans(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func bindSegmentQuality(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	_, doc, err := envOf(b).KMeans(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func bindSegmentKScores(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := loadKMeans(b.Ctx, b.Host, b.SearchPath, a.fn, name, version)
+	_, doc, err := envOf(b).KMeans(b.Ctx, a.fn, name, version)
 	if err != nil {
 		return nil, err
 	}

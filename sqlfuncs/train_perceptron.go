@@ -10,6 +10,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -95,7 +96,7 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkModelName(a.fn, name); err != nil {
+	if err := service.CheckModelName(a.fn, name); err != nil {
 		return nil, err
 	}
 	data, err := a.str(1)
@@ -114,7 +115,7 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 // function and TrainPerceptron. Nothing is read or trained yet.
 func newTraining(b *udf.BindContext, name, data string, o training.Options) (*trainBound, error) {
 	fn := trainPerceptronName
-	if err := checkModelName(fn, name); err != nil {
+	if err := service.CheckModelName(fn, name); err != nil {
 		return nil, err
 	}
 	o.Task = strings.ToLower(o.Task)
@@ -129,7 +130,7 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 	if err := checkWritable(b, fn); err != nil {
 		return nil, err
 	}
-	q, err := prepareData(b, fn, data)
+	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +294,7 @@ func (t *trainBound) Start(ctx context.Context) (udf.Execution, error) {
 type trainExec struct {
 	t       *trainBound
 	done    bool
-	pending *pendingSave
+	pending *service.PendingSave
 }
 
 func (e *trainExec) Threads() int { return 1 }
@@ -305,7 +306,7 @@ func (e *trainExec) Close() error { return nil }
 // consumes the row saves nothing.
 func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 	if e.done {
-		if err := e.pending.commit(ctx); err != nil {
+		if err := e.pending.Commit(ctx); err != nil {
 			return err
 		}
 		out.SetLen(0)
@@ -316,10 +317,10 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 	if err != nil {
 		return err
 	}
-	if e.pending, err = reserveSave(ctx, e.t.host, e.t.searchPath, trainPerceptronName, rec); err != nil {
+	if e.pending, err = service.Reserve(ctx, service.Env{Host: e.t.host, SearchPath: e.t.searchPath}, trainPerceptronName, rec); err != nil {
 		return err
 	}
-	r.Version = e.pending.version
+	r.Version = e.pending.Version()
 	writeRow(out, 0, []any{r.Model, r.Version, r.Task, r.RowsUsed, r.RowsSkipped, r.Features,
 		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
 	out.SetLen(1)
@@ -332,7 +333,7 @@ func (t *trainBound) run(ctx context.Context) (*TrainRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Version, err = storeRecord(ctx, t.host, t.searchPath, trainPerceptronName, rec); err != nil {
+	if r.Version, err = service.Save(ctx, service.Env{Host: t.host, SearchPath: t.searchPath}, trainPerceptronName, rec); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -345,7 +346,7 @@ func (t *trainBound) train(ctx context.Context) (*TrainRow, *store.Record, error
 	if o.Progress == nil {
 		o.Progress = training.ProgressFrom(ctx) // e.g. the shell's progress line
 	}
-	res, err := training.Train(ctx, querySource{t.q}, o)
+	res, err := training.Train(ctx, service.Source(t.q), o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -385,18 +386,4 @@ func modelRecord(name, data string, res *training.Result) (*store.Record, error)
 		Name: name, Kind: d.Kind, Task: d.Task, Label: d.Label.Column, Features: d.Features,
 		Options: opts, Metrics: mets, Data: data, Document: doc,
 	}, nil
-}
-
-// storeRecord saves rec as a new version of its model and returns it.
-func storeRecord(ctx context.Context, h *udf.Host, searchPath, fn string, rec *store.Record) (int, error) {
-	conn, err := h.Conn(ctx, searchPath)
-	if err != nil {
-		return 0, dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	defer conn.Close()
-	v, err := store.Save(ctx, conn, rec)
-	if err != nil {
-		return 0, saveErr(fn, err)
-	}
-	return v, nil
 }

@@ -84,6 +84,13 @@ func (b *BindContext) Prepare(fn, arg, data string) (*Query, error) {
 	return b.Host.prepare(b.Ctx, fn, arg, data, b.SearchPath)
 }
 
+// PrepareIn is Prepare with the data query under searchPath (a
+// search_path setting as a connection reports it; "" is the default), for
+// a call made outside a bind (the Go API) or on a bind's behalf.
+func (h *Host) PrepareIn(ctx context.Context, searchPath, fn, arg, data string) (*Query, error) {
+	return h.prepare(ctx, fn, arg, data, searchPath)
+}
+
 func (h *Host) prepare(ctx context.Context, fn, arg, data, searchPath string) (_ *Query, err error) {
 	if strings.TrimSpace(data) == "" {
 		return nil, dserr.Arg(fn, arg, "empty: give a table or view name, a quoted file path, or one SELECT query")
