@@ -253,3 +253,26 @@ func Save(ctx context.Context, env Env, fn string, rec *store.Record) (int, erro
 	}
 	return v, nil
 }
+
+// Err is the error a service returns for err, a failure of function fn:
+// a *dserr.Error keeps its text and code (its function set when it had
+// none); a failure that comes with a cancelled ctx (a connection or the
+// data query stopping) is dserr.Cancelled with the context's error in its
+// chain, so errors.Is(err, context.DeadlineExceeded) holds; anything else
+// is dserr.Internal. nil stays nil.
+func Err(ctx context.Context, fn string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *dserr.Error
+	if !errors.As(dserr.Wrap(dserr.Internal, fn, "", err), &de) {
+		return err
+	}
+	if cerr := ctx.Err(); cerr != nil && (de.Code == dserr.Internal || de.Code == dserr.DataQuery || de.Code == dserr.Cancelled) {
+		if de.Code == dserr.Cancelled && errors.Is(de, cerr) {
+			return de
+		}
+		return &dserr.Error{Code: dserr.Cancelled, Func: de.Func, Arg: de.Arg, Msg: de.Msg, Err: errors.Join(de, cerr)}
+	}
+	return de
+}
