@@ -9,6 +9,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -105,7 +106,7 @@ var fairnessFn = evalTable("fairness",
 	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only; at least 0 (default 30)"})
 
 func prepareConfusion(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
-	if err := needTask(a, e, "classification", "binary", "multiclass"); err != nil {
+	if err := needTask(a, e, "classification", task.Binary, task.Multiclass); err != nil {
 		return nil, err
 	}
 	model, _ := a.str(0) // read at bind already
@@ -120,7 +121,7 @@ func prepareConfusion(a args, e *evalBinding) (func(*evalData) ([][]any, error),
 	return func(d *evalData) ([][]any, error) {
 		var truth, pred []int
 		k := len(levels)
-		if d.task == "binary" {
+		if d.task == task.Binary {
 			pos, neg := e.doc.Label.Positive, 1-e.doc.Label.Positive
 			for i, y := range d.y {
 				tc, pc := neg, neg
@@ -147,7 +148,7 @@ func prepareConfusion(a args, e *evalBinding) (func(*evalData) ([][]any, error),
 }
 
 func prepareROC(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
-	if err := needTask(a, e, "binary", "binary"); err != nil {
+	if err := needTask(a, e, "binary", task.Binary); err != nil {
 		return nil, err
 	}
 	points, err := a.namedIntBetween("points", 101, 2, maxCurvePoints)
@@ -168,7 +169,7 @@ func prepareROC(a args, e *evalBinding) (func(*evalData) ([][]any, error), error
 }
 
 func prepareLift(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
-	if err := needTask(a, e, "binary", "binary"); err != nil {
+	if err := needTask(a, e, "binary", task.Binary); err != nil {
 		return nil, err
 	}
 	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
@@ -191,7 +192,7 @@ func prepareLift(a args, e *evalBinding) (func(*evalData) ([][]any, error), erro
 }
 
 func prepareCalibration(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
-	if err := needTask(a, e, "binary", "binary"); err != nil {
+	if err := needTask(a, e, "binary", task.Binary); err != nil {
 		return nil, err
 	}
 	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
@@ -211,7 +212,7 @@ func prepareCalibration(a args, e *evalBinding) (func(*evalData) ([][]any, error
 const nullGroup = "\x00NULL"
 
 func prepareFairness(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
-	if err := needTask(a, e, "binary", "binary"); err != nil {
+	if err := needTask(a, e, "binary", task.Binary); err != nil {
 		return nil, err
 	}
 	t, err := threshold(a)

@@ -15,6 +15,7 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -29,7 +30,7 @@ import (
 
 // evalData is a scored data set.
 type evalData struct {
-	task string
+	task task.Task
 	k    int       // classes (multiclass)
 	y    []float64 // binary: 1 for the positive class; multiclass: class index; regression: value
 	p    []float64 // binary: P(positive); multiclass: n x k probabilities; regression: prediction
@@ -123,7 +124,7 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 		}
 		net.Predict(x[:m*w], m, out[:m*k])
 		ys = append(ys, slices.Clone(y[:m]))
-		if doc.Task == "regression" {
+		if doc.Task == task.Regression {
 			mean, std := 0.0, 1.0
 			if t := doc.Target; t != nil {
 				mean, std = t.Mean, t.Std

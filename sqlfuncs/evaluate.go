@@ -9,6 +9,7 @@ import (
 	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -91,11 +92,11 @@ func threshold(a args) (float64, error) {
 // thresholdBinaryOnly refuses a threshold given for a model that is not a
 // binary classifier (a kmeans, multiclass or regression model), which
 // would otherwise be ignored without a word.
-func thresholdBinaryOnly(a args, model, kind, task string) error {
-	if _, _, given := a.named("threshold"); !given || task == "binary" {
+func thresholdBinaryOnly(a args, model, kind string, tk task.Task) error {
+	if _, _, given := a.named("threshold"); !given || tk == task.Binary {
 		return nil
 	}
-	what := task
+	what := tk.String()
 	if kind == "kmeans" {
 		what = kind
 	}
@@ -103,7 +104,7 @@ func thresholdBinaryOnly(a args, model, kind, task string) error {
 }
 
 // needTask refuses a model whose task is not among tasks.
-func needTask(a args, e *evalBinding, what string, tasks ...string) error {
+func needTask(a args, e *evalBinding, what string, tasks ...task.Task) error {
 	for _, t := range tasks {
 		if e.doc.Task == t {
 			return nil
@@ -213,14 +214,14 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	}
 	// The measures of the model's task.
 	switch e.doc.Task {
-	case "binary":
+	case task.Binary:
 		return e.scored(cols("accuracy", "precision", "recall", "f1", "log_loss", "roc_auc", "pr_auc", "brier"), func(d *evalData) ([][]any, error) {
 			var mem bigmem.Arena
 			defer mem.Free()
 			r := metrics.BinaryReport(d.y, d.p, t, sortScratch(&mem, len(d.y)))
 			return [][]any{{r.Rows, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier}}, nil
 		}), nil
-	case "multiclass":
+	case task.Multiclass:
 		return e.scored(cols("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision", "weighted_recall", "weighted_f1", "log_loss"), func(d *evalData) ([][]any, error) {
 			r := metrics.MulticlassReport(d.truth(), d.p, d.k)
 			return [][]any{{r.Rows, r.Accuracy, r.MacroPrecision, r.MacroRecall, r.MacroF1, r.WeightedPrecision, r.WeightedRecall, r.WeightedF1, r.LogLoss}}, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -129,7 +130,7 @@ func (e *evalBinding) importance(ctx context.Context, d *encodedData, repeats in
 	}
 	metric := func() float64 {
 		net.Predict(d.x, n, out)
-		if doc.Task == "regression" {
+		if doc.Task == task.Regression {
 			for i, o := range out {
 				out[i] = o*std + mean
 			}
@@ -190,11 +191,11 @@ func (e *evalBinding) importance(ctx context.Context, d *encodedData, repeats in
 // scoreMetric is the metric importance measures, larger better: binary ROC
 // AUC of P(positive), multiclass accuracy (a NaN output counts as wrong),
 // regression R2 (out holds the de-standardised predictions).
-func scoreMetric(task string, y, out []float64, k int) float64 {
-	switch task {
-	case "binary":
+func scoreMetric(tk task.Task, y, out []float64, k int) float64 {
+	switch tk {
+	case task.Binary:
 		return metrics.AUC(out[:len(y)], y, nil)
-	case "multiclass":
+	case task.Multiclass:
 		right := 0
 		for i, t := range y {
 			row := out[i*k : (i+1)*k]

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -102,7 +103,7 @@ func bindScoring(b *udf.ScalarBindContext, label bool) (udf.ScalarBound, error) 
 	if err != nil {
 		return nil, err
 	}
-	if label && doc.Task == "regression" {
+	if label && doc.Task == task.Regression {
 		return nil, dserr.New(dserr.Incompatible, fn, "model", "model %q is a regression model, which has no class label; use score", name)
 	}
 	binding, err := doc.Encoder.Bind(b.Row)
@@ -152,7 +153,7 @@ func (s *scorer) Eval(rows arrow.RecordBatch, out *udf.ScalarOutput) error {
 	w := s.doc.Encoder.Width
 	s.binding.Encode(rows, nil, sc.x[:n*w])
 	s.doc.Network.Predict(sc.x[:n*w], n, sc.out[:n*s.k])
-	if s.doc.Task == "regression" {
+	if s.doc.Task == task.Regression {
 		regress(s.doc, sc.out[:n], out.Float64s(), out.Validity())
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -118,7 +119,6 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 	if err := service.CheckModelName(fn, name); err != nil {
 		return nil, err
 	}
-	o.Task = strings.ToLower(o.Task)
 	var err error
 	if o.MemoryLimit, err = trainingMemoryLimit(b.Ctx, b.Host, fn, o.MemoryLimit); err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func TrainPerceptron(ctx context.Context, h *udf.Host, searchPath, name, data st
 type TrainRow struct {
 	Model       string
 	Version     int
-	Task        string
+	Task        task.Task
 	RowsUsed    int64
 	RowsSkipped int64
 	Features    []string
@@ -200,7 +200,11 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
 		return o, err
 	}
-	if o.Task, err = a.namedString("task", "auto"); err != nil {
+	tk, err := a.namedString("task", "")
+	if err != nil {
+		return o, err
+	}
+	if o.Task, err = training.ParseTask(tk); err != nil {
 		return o, err
 	}
 	hidden, given, err := a.namedInts("hidden")
@@ -321,7 +325,7 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 		return err
 	}
 	r.Version = e.pending.Version()
-	writeRow(out, 0, []any{r.Model, r.Version, r.Task, r.RowsUsed, r.RowsSkipped, r.Features,
+	writeRow(out, 0, []any{r.Model, r.Version, r.Task.String(), r.RowsUsed, r.RowsSkipped, r.Features,
 		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
 	out.SetLen(1)
 	return nil
