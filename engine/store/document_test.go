@@ -36,7 +36,9 @@ func TestImportRefusesUnknownTask(t *testing.T) {
 		{"document", editFile(t, rec, func(_, d map[string]any) { d["task"] = "ranking" }), "document: does not decode as a perceptron model: " + unknown},
 		{"label", editFile(t, rec, func(_, d map[string]any) { d["label"].(map[string]any)["task"] = "ranking" }),
 			"document: does not decode as a perceptron model: " + unknown},
-		{"network", editFile(t, rec, func(_, d map[string]any) { d["network"].(map[string]any)["config"].(map[string]any)["task"] = "ranking" }),
+		{"network", editFile(t, rec, func(_, d map[string]any) {
+			d["network"].(map[string]any)["config"].(map[string]any)["task"] = "ranking"
+		}),
 			"document: does not decode as a perceptron model: " + unknown},
 		{"everywhere", editFile(t, rec, func(f, d map[string]any) { f["task"] = "ranking"; setTask(d, "ranking") }), "invalid model file: " + unknown},
 		{"auto", editFile(t, rec, func(f, d map[string]any) { f["task"] = "auto"; setTask(d, "auto") }), `document: unknown task "auto"`},
