@@ -19,7 +19,7 @@ func TestEvaluateAPI(t *testing.T) {
 	db := e.DB()
 	mustExec(t, ctx, db, `CREATE TABLE c AS SELECT * FROM demo_customers(4000)`)
 	mustExec(t, ctx, db, `SELECT * FROM train_perceptron('churn', 'c', label := 'churned', features := ['age', 'plan', 'support_calls', 'income'], epochs := 5)`)
-	ev, err := e.Evaluate(ctx, "churn", "c", engine.EvalOptions{Threshold: 0.3})
+	ev, err := e.Evaluate(ctx, "churn", "c", engine.EvaluateOptions{Threshold: new(0.3)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,19 +30,19 @@ func TestEvaluateAPI(t *testing.T) {
 	if ev.Rows != 4000 || ev.Measures["roc_auc"] != auc || ev.Measures["accuracy"] != acc || len(ev.Columns) != 8 {
 		t.Errorf("Evaluate %+v; SQL auc %v accuracy %v", ev, auc, acc)
 	}
-	lift, err := e.Lift(ctx, "churn", "c", engine.EvalOptions{Bins: 4})
+	lift, err := e.Lift(ctx, "churn", "c", engine.LiftOptions{Bins: 4})
 	if err != nil || len(lift) != 4 || lift[3].CumulativeGain != 1 || lift[0].Customers != 1000 {
 		t.Errorf("Lift %+v, %v", lift, err)
 	}
-	roc, err := e.ROCCurve(ctx, "churn", "c", engine.EvalOptions{Points: 3})
+	roc, err := e.ROCCurve(ctx, "churn", "c", engine.ROCOptions{Points: 3})
 	if err != nil || len(roc) != 3 || roc[0].TPR != 1 || roc[2].FPR != 0 {
 		t.Errorf("ROCCurve %+v, %v", roc, err)
 	}
-	cm, err := e.ConfusionMatrix(ctx, "churn", "c", engine.EvalOptions{})
+	cm, err := e.ConfusionMatrix(ctx, "churn", "c", engine.ConfusionOptions{})
 	if err != nil || len(cm) != 4 || cm[0].Actual != "false" || cm[0].Predicted != "false" {
 		t.Errorf("ConfusionMatrix %+v, %v", cm, err)
 	}
-	cal, err := e.Calibration(ctx, "churn", "c", engine.EvalOptions{Bins: 5})
+	cal, err := e.Calibration(ctx, "churn", "c", engine.CalibrationOptions{Bins: 5})
 	var n int64
 	for _, b := range cal {
 		n += b.Rows
@@ -50,8 +50,7 @@ func TestEvaluateAPI(t *testing.T) {
 	if err != nil || len(cal) != 5 || n != 4000 {
 		t.Errorf("Calibration %+v, %v", cal, err)
 	}
-	minGroup := 1000
-	groups, err := e.Fairness(ctx, "churn", "c", engine.EvalOptions{By: "gender", MinGroup: &minGroup})
+	groups, err := e.Fairness(ctx, "churn", "c", engine.FairnessOptions{By: "gender", MinGroup: new(1000)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +70,7 @@ func TestEvaluateAPI(t *testing.T) {
 		t.Errorf("Fairness groups %+v", groups)
 	}
 	// feature_importance: one row per feature, by importance.
-	seed := int64(1)
-	imp, err := e.FeatureImportance(ctx, "churn", "c", 2, &seed, engine.EvalOptions{})
+	imp, err := e.FeatureImportance(ctx, "churn", "c", engine.ImportanceOptions{Repeats: 2, Seed: new(int64(1))})
 	if err != nil || len(imp) != 4 {
 		t.Fatalf("FeatureImportance %+v, %v", imp, err)
 	}
@@ -106,12 +104,12 @@ func TestEvaluateAPI(t *testing.T) {
 		t.Errorf("top_k -1: %v", err)
 	}
 	// Errors.
-	_, err = e.Evaluate(ctx, "churn", "c", engine.EvalOptions{Threshold: 2})
+	_, err = e.Evaluate(ctx, "churn", "c", engine.EvaluateOptions{Threshold: new(2.0)})
 	var de *dserr.Error
 	if !errors.As(err, &de) || de.Func != "evaluate" || de.Arg != "threshold" || !errors.Is(err, dserr.InvalidArgument) {
 		t.Errorf("threshold 2: %#v", err)
 	}
-	_, err = e.Lift(ctx, "nope", "c", engine.EvalOptions{})
+	_, err = e.Lift(ctx, "nope", "c", engine.LiftOptions{})
 	if !errors.Is(err, dserr.NotFound) {
 		t.Errorf("missing model: %v", err)
 	}
