@@ -25,8 +25,8 @@ func ConfusionMatrix(ctx context.Context, env Env, model, data string, o Confusi
 	return runOnce(ctx, "confusion_matrix", c, err)
 }
 
-// BindConfusionMatrix binds confusion_matrix (see Call).
-func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o ConfusionOptions) (*Call[[]ConfusionCell], error) {
+// BindConfusionMatrix binds confusion_matrix (see EvalCall).
+func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o ConfusionOptions) (*EvalCall[[]ConfusionCell], error) {
 	const fn = "confusion_matrix"
 	e, err := bindCurve(ctx, env, fn, model, data, o.Version, "")
 	if err != nil {
@@ -125,8 +125,8 @@ func ROCCurve(ctx context.Context, env Env, model, data string, o ROCOptions) ([
 	return runOnce(ctx, "roc_curve", c, err)
 }
 
-// BindROCCurve binds roc_curve (see Call).
-func BindROCCurve(ctx context.Context, env Env, model, data string, o ROCOptions) (*Call[[]metrics.ROCPoint], error) {
+// BindROCCurve binds roc_curve (see EvalCall).
+func BindROCCurve(ctx context.Context, env Env, model, data string, o ROCOptions) (*EvalCall[[]metrics.ROCPoint], error) {
 	const fn = "roc_curve"
 	var points int
 	e, err := bindBinary(ctx, env, fn, model, data, o.Version, "", func(*evalBinding) (err error) {
@@ -152,9 +152,9 @@ func Lift(ctx context.Context, env Env, model, data string, o LiftOptions) ([]me
 	return runOnce(ctx, "lift", c, err)
 }
 
-// BindLift binds lift (see Call). More bins than rows with a usable label
+// BindLift binds lift (see EvalCall). More bins than rows with a usable label
 // is an error of Run (the rows are counted as the data streams).
-func BindLift(ctx context.Context, env Env, model, data string, o LiftOptions) (*Call[[]metrics.LiftBin], error) {
+func BindLift(ctx context.Context, env Env, model, data string, o LiftOptions) (*EvalCall[[]metrics.LiftBin], error) {
 	const fn = "lift"
 	var bins int
 	e, err := bindBinary(ctx, env, fn, model, data, o.Version, "", func(*evalBinding) (err error) {
@@ -183,8 +183,8 @@ func Calibration(ctx context.Context, env Env, model, data string, o Calibration
 	return runOnce(ctx, "calibration", c, err)
 }
 
-// BindCalibration binds calibration (see Call).
-func BindCalibration(ctx context.Context, env Env, model, data string, o CalibrationOptions) (*Call[[]metrics.CalBin], error) {
+// BindCalibration binds calibration (see EvalCall).
+func BindCalibration(ctx context.Context, env Env, model, data string, o CalibrationOptions) (*EvalCall[[]metrics.CalBin], error) {
 	const fn = "calibration"
 	var bins int
 	e, err := bindBinary(ctx, env, fn, model, data, o.Version, "", func(*evalBinding) (err error) {
@@ -211,8 +211,8 @@ func Fairness(ctx context.Context, env Env, model, data string, o FairnessOption
 	return runOnce(ctx, "fairness", c, err)
 }
 
-// BindFairness binds fairness (see Call).
-func BindFairness(ctx context.Context, env Env, model, data string, o FairnessOptions) (*Call[[]FairnessGroup], error) {
+// BindFairness binds fairness (see EvalCall).
+func BindFairness(ctx context.Context, env Env, model, data string, o FairnessOptions) (*EvalCall[[]FairnessGroup], error) {
 	const fn = "fairness"
 	by := o.By
 	if by == "" {

@@ -20,11 +20,11 @@ import (
 )
 
 // The evaluation functions (evaluate, confusion_matrix, roc_curve, lift,
-// calibration, fairness, feature_importance) share this: bind a perceptron model to a data
-// query that holds its features and its label (and a group column), then
-// score every row with predict's path (the stored preprocessing, the
-// network) and keep, per usable row, the encoded label and the model's
-// output.
+// calibration, fairness, feature_importance) share this: bind a perceptron
+// model to a data query that holds its features and its label (and a
+// group column), then score every row with predict's path (the stored
+// preprocessing, the network) and keep, per usable row, the encoded label
+// and the model's output.
 
 // evalData is a scored data set.
 type evalData struct {
@@ -124,10 +124,10 @@ func (e *evalBinding) noRows(skipped int64) error {
 	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
 }
 
-// bound makes a Call of e whose result compute gives from the scored
-// data; the Call closes e.
-func bound[T any](e *evalBinding, compute func(d *evalData) (T, error)) *Call[T] {
-	return &Call[T]{fn: e.fn, close: e.close, run: func(ctx context.Context) (T, error) {
+// bound makes an EvalCall of e whose result compute gives from the scored
+// data; the call closes e.
+func bound[T any](e *evalBinding, compute func(d *evalData) (T, error)) *EvalCall[T] {
+	return &EvalCall[T]{fn: e.fn, close: e.close, run: func(ctx context.Context) (T, error) {
 		d, err := e.scored(ctx)
 		if err != nil {
 			var zero T

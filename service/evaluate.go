@@ -12,8 +12,8 @@ import (
 )
 
 // Run computes the call's result; its error is a *dserr.Error of the
-// call's function (see Err). A Call runs once.
-func (c *Call[T]) Run(ctx context.Context) (T, error) {
+// call's function (see Err). An EvalCall runs once.
+func (c *EvalCall[T]) Run(ctx context.Context) (T, error) {
 	v, err := c.run(ctx)
 	if err != nil {
 		var zero T
@@ -24,7 +24,7 @@ func (c *Call[T]) Run(ctx context.Context) (T, error) {
 
 // Close releases the call's prepared data query; closing twice does
 // nothing.
-func (c *Call[T]) Close() {
+func (c *EvalCall[T]) Close() {
 	if c.close != nil {
 		c.close()
 		c.close = nil
@@ -32,7 +32,7 @@ func (c *Call[T]) Close() {
 }
 
 // runOnce binds, runs and closes a call: the Go API's path.
-func runOnce[T any](ctx context.Context, fn string, c *Call[T], err error) (T, error) {
+func runOnce[T any](ctx context.Context, fn string, c *EvalCall[T], err error) (T, error) {
 	if err != nil {
 		var zero T
 		return zero, Err(ctx, fn, err)
@@ -67,7 +67,7 @@ func Evaluate(ctx context.Context, env Env, model, data string, o EvaluateOption
 	if err != nil {
 		return nil, err
 	}
-	return runOnce(ctx, "evaluate", c.Call, nil)
+	return runOnce(ctx, "evaluate", c.EvalCall, nil)
 }
 
 // BindEvaluate binds evaluate(model, data, ...): it checks the options,
@@ -109,7 +109,7 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 			return nil, dserr.Arg(fn, "data", "%v", err)
 		}
 		ke := &kmeansEval{fn: fn, doc: &doc, q: q, binding: binding}
-		return &EvaluateCall{Call: &Call[*Evaluation]{fn: fn, run: ke.measure, close: ke.close}, Columns: kmeansMeasures}, nil
+		return &EvaluateCall{EvalCall: &EvalCall[*Evaluation]{fn: fn, run: ke.measure, close: ke.close}, Columns: kmeansMeasures}, nil
 	}
 	e, err := bindEvalRecord(ctx, env, fn, rec, data, "")
 	if err != nil {
@@ -117,19 +117,19 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 	}
 	switch e.doc.Task {
 	case "binary":
-		return &EvaluateCall{Columns: binaryMeasures, Call: bound(e, func(d *evalData) (*Evaluation, error) {
+		return &EvaluateCall{Columns: binaryMeasures, EvalCall: bound(e, func(d *evalData) (*Evaluation, error) {
 			var mem bigmem.Arena
 			defer mem.Free()
 			r := metrics.BinaryReport(d.y, d.p, t, sortScratch(&mem, len(d.y)))
 			return evaluation(r.Rows, binaryMeasures, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier), nil
 		})}, nil
 	case "multiclass":
-		return &EvaluateCall{Columns: multiclassMeasures, Call: bound(e, func(d *evalData) (*Evaluation, error) {
+		return &EvaluateCall{Columns: multiclassMeasures, EvalCall: bound(e, func(d *evalData) (*Evaluation, error) {
 			r := metrics.MulticlassReport(d.truth(), d.p, d.k)
 			return evaluation(r.Rows, multiclassMeasures, r.Accuracy, r.MacroPrecision, r.MacroRecall, r.MacroF1, r.WeightedPrecision, r.WeightedRecall, r.WeightedF1, r.LogLoss), nil
 		})}, nil
 	default:
-		return &EvaluateCall{Columns: regressionMeasures, Call: bound(e, func(d *evalData) (*Evaluation, error) {
+		return &EvaluateCall{Columns: regressionMeasures, EvalCall: bound(e, func(d *evalData) (*Evaluation, error) {
 			r := metrics.RegressionReport(d.y, d.p)
 			return evaluation(r.Rows, regressionMeasures, r.MAE, r.RMSE, r.R2, r.MAPE), nil
 		})}, nil

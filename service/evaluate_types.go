@@ -135,13 +135,13 @@ type Importance struct {
 	Weight        float64 // single-layer models: the column's summed |w|; NaN for hidden layers
 }
 
-// Call is a bound call of an evaluation function: its arguments checked,
+// EvalCall is a bound call of an evaluation function: its arguments checked,
 // its model loaded and its data query prepared, nothing run yet. Run
 // streams the data and computes the result; the SQL adapter binds when
 // DuckDB plans the statement and runs when it executes, the Go API does
 // both at once. The caller calls Close once done with the call (after Run,
 // or instead of it), which releases the prepared query.
-type Call[T any] struct {
+type EvalCall[T any] struct {
 	fn    string
 	run   func(ctx context.Context) (T, error)
 	close func()
@@ -150,7 +150,7 @@ type Call[T any] struct {
 // EvaluateCall is a bound evaluate call, whose measure names (evaluate's
 // columns after rows) are known before it runs.
 type EvaluateCall struct {
-	*Call[*Evaluation]
+	*EvalCall[*Evaluation]
 	// Columns are the measures of the model's kind, in evaluate's column
 	// order.
 	Columns []string

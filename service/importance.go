@@ -29,14 +29,14 @@ func FeatureImportance(ctx context.Context, env Env, model, data string, o Impor
 	return runOnce(ctx, "feature_importance", c, err)
 }
 
-// BindFeatureImportance binds feature_importance (see Call).
-func BindFeatureImportance(ctx context.Context, env Env, model, data string, o ImportanceOptions) (*Call[[]Importance], error) {
+// BindFeatureImportance binds feature_importance (see EvalCall).
+func BindFeatureImportance(ctx context.Context, env Env, model, data string, o ImportanceOptions) (*EvalCall[[]Importance], error) {
 	const fn = "feature_importance"
 	c, err := bindFeatureImportance(ctx, env, fn, model, data, o)
 	return c, Err(ctx, fn, err)
 }
 
-func bindFeatureImportance(ctx context.Context, env Env, fn, model, data string, o ImportanceOptions) (*Call[[]Importance], error) {
+func bindFeatureImportance(ctx context.Context, env Env, fn, model, data string, o ImportanceOptions) (*EvalCall[[]Importance], error) {
 	if err := checkModelVersion(fn, model, o.Version); err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func bindFeatureImportance(ctx context.Context, env Env, fn, model, data string,
 	if err != nil {
 		return nil, err
 	}
-	return &Call[[]Importance]{fn: fn, close: e.close, run: func(ctx context.Context) ([]Importance, error) {
+	return &EvalCall[[]Importance]{fn: fn, close: e.close, run: func(ctx context.Context) ([]Importance, error) {
 		d, err := e.collectEncoded(ctx)
 		if err != nil {
 			return nil, err

@@ -63,7 +63,7 @@ func (c evalCall) env() service.Env { return envOf(c.a.b) }
 
 // resultRows is a bound call whose rows are those of the service call's
 // result (rows converts it); it closes the call with it.
-func resultRows[T any](cols []udf.Column, call *service.Call[T], rows func(T) [][]any) udf.Bound {
+func resultRows[T any](cols []udf.Column, call *service.EvalCall[T], rows func(T) [][]any) udf.Bound {
 	return &rowsBound{cols: cols, close: call.Close, compute: func(ctx context.Context) ([][]any, error) {
 		v, err := call.Run(ctx)
 		if err != nil {
@@ -189,7 +189,7 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	for _, n := range call.Columns {
 		cols = append(cols, udf.Column{Name: n, Type: udf.Double})
 	}
-	return resultRows(cols, call.Call, func(ev *service.Evaluation) [][]any {
+	return resultRows(cols, call.EvalCall, func(ev *service.Evaluation) [][]any {
 		row := []any{ev.Rows}
 		for _, n := range ev.Columns {
 			row = append(row, ev.Measures[n])
