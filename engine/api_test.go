@@ -769,7 +769,7 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			return err
 		},
 		"Evaluate": func() error {
-			_, err := e.Evaluate(past, "kept", "c", engine.EvalOptions{})
+			_, err := e.Evaluate(past, "kept", "c", engine.EvaluateOptions{})
 			return err
 		},
 		"Models": func() error {

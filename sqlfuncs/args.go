@@ -85,20 +85,8 @@ func (a args) namedInt64(name string, def int64) (int64, error) {
 	return toInt64(a.fn, name, v, typ)
 }
 
-// namedIntBetween returns integer named argument name, or def when it was
-// not given; a given value must lie in [lo, hi].
-func (a args) namedIntBetween(name string, def, lo, hi int64) (int64, error) {
-	v, err := a.namedInt64(name, def)
-	if err != nil {
-		return 0, err
-	}
-	if v < lo || v > hi {
-		return 0, dserr.Between(a.fn, name, lo, hi, v)
-	}
-	return v, nil
-}
-
-// namedIntAtLeast is namedIntBetween for an argument with no upper bound.
+// namedIntAtLeast returns integer named argument name, or def when it
+// was not given; a given value must be at least lo.
 func (a args) namedIntAtLeast(name string, def, lo int64) (int64, error) {
 	v, err := a.namedInt64(name, def)
 	if err != nil {
