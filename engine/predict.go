@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -202,8 +203,11 @@ func (r *scoredReader) build(o service.Output, sc *service.Scores, n int) (arrow
 	return nil, dserr.New(dserr.Internal, r.fn, "", "unknown output %v", o)
 }
 
-// valid is the validity of values whose rows null marks.
+// valid is the validity of values whose rows null marks (nil: all valid).
 func valid(null []bool) []bool {
+	if !slices.Contains(null, true) {
+		return nil
+	}
 	v := make([]bool, len(null))
 	for i, b := range null {
 		v[i] = !b

@@ -80,6 +80,8 @@ func TestPredictExplainMatchSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	th := 0.3
+	// Every seventh row has a NaN feature: no prediction (NULL outputs).
+	const nanData = `SELECT * REPLACE (CASE WHEN customer_id % 7 = 0 THEN 'NaN'::DOUBLE ELSE income END AS income) FROM c`
 	for _, tc := range []struct {
 		name string
 		call func() (array.RecordReader, error)
@@ -97,6 +99,15 @@ func TestPredictExplainMatchSQL(t *testing.T) {
 		{"kmeans", func() (array.RecordReader, error) {
 			return e.Predict(ctx, "seg", "c", engine.PredictOptions{})
 		}, `SELECT * FROM predict('seg', 'c')`},
+		{"NaN rows", func() (array.RecordReader, error) {
+			return e.Predict(ctx, "bin", nanData, engine.PredictOptions{})
+		}, `SELECT * FROM predict('bin', $$` + nanData + `$$)`},
+		{"kmeans NaN rows", func() (array.RecordReader, error) {
+			return e.Predict(ctx, "seg", nanData, engine.PredictOptions{})
+		}, `SELECT * FROM predict('seg', $$` + nanData + `$$)`},
+		{"explain NaN rows", func() (array.RecordReader, error) {
+			return e.Explain(ctx, "multi", nanData, engine.ExplainOptions{})
+		}, `SELECT * FROM explain('multi', $$` + nanData + `$$)`},
 		{"explain binary", func() (array.RecordReader, error) {
 			return e.Explain(ctx, "bin", "c", engine.ExplainOptions{TopK: 2})
 		}, `SELECT * FROM explain('bin', 'c', top_k := 2)`},
@@ -126,6 +137,9 @@ func TestPredictExplainMatchSQL(t *testing.T) {
 			if f.Name != w.Name || !arrow.TypeEqual(f.Type, w.Type) {
 				t.Errorf("%s: column %d is %s %s, want %s %s", tc.name, i, f.Name, f.Type, w.Name, w.Type)
 			}
+		}
+		if strings.HasSuffix(tc.name, "NaN rows") && !slices.ContainsFunc(got, func(r string) bool { return strings.HasSuffix(r, "|NULL") }) {
+			t.Errorf("%s: no row ends with a NULL output", tc.name)
 		}
 		if len(got) != len(want) || len(got) == 0 {
 			t.Errorf("%s: %d rows, want %d", tc.name, len(got), len(want))
