@@ -22,7 +22,6 @@ import (
 // columns derived. Start streams the data and scores it. The caller
 // closes the Predictor, which closes its data query and its connection.
 type Predictor struct {
-	fn        string
 	q         *udf.Query
 	ownsQuery bool
 	nIn       int
@@ -125,7 +124,7 @@ func AssignSegments(fn string, doc *clustering.Document, q *udf.Query) (*Predict
 	if err != nil {
 		return nil, dserr.Arg(fn, "data", "%v", err)
 	}
-	return &Predictor{fn: fn, q: q, nIn: q.NumColumns(), outs: []Output{Segment, Distance}, km: doc, binding: binding}, nil
+	return &Predictor{q: q, nIn: q.NumColumns(), outs: []Output{Segment, Distance}, km: doc, binding: binding}, nil
 }
 
 // newPerceptronPredictor binds a perceptron document to q; the Predictor
@@ -135,7 +134,7 @@ func newPerceptronPredictor(fn string, doc *training.Document, q *udf.Query, thr
 	if err != nil {
 		return nil, err
 	}
-	p := &Predictor{fn: fn, q: q, ownsQuery: true, nIn: q.NumColumns(), doc: doc, scorer: scorer, binding: scorer.binding}
+	p := &Predictor{q: q, ownsQuery: true, nIn: q.NumColumns(), doc: doc, scorer: scorer, binding: scorer.binding}
 	p.outs = []Output{Prediction}
 	if doc.Task != "regression" {
 		p.outs = append(p.outs, Probability)
@@ -215,9 +214,6 @@ func isInteger(t udf.Type) bool {
 	}
 	return false
 }
-
-// Func is the SQL function the Predictor's errors name.
-func (p *Predictor) Func() string { return p.fn }
 
 // Task is the model's task: "binary", "multiclass", "regression" or, for
 // a kmeans model, "segmentation".

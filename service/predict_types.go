@@ -34,6 +34,13 @@ type ExplainOptions struct {
 	Version int
 }
 
+// ScoreOptions are the optional arguments of score and score_label. A
+// zero value means the documented default.
+type ScoreOptions struct {
+	// Version is the model version to score with; 0 is the latest.
+	Version int
+}
+
 // Output is one of the columns predict or explain adds after the data's
 // columns.
 type Output int

@@ -37,13 +37,13 @@ func newScorer(fn string, doc *training.Document, schema *arrow.Schema, threshol
 }
 
 // BindScore binds a call site of score or score_label (fn): it loads
-// version (0: the latest) of perceptron model name once and binds it to
-// the fields of the row's schema. score_label refuses a regression model.
-func BindScore(ctx context.Context, env Env, fn, model string, version int, row *arrow.Schema) (*Scorer, error) {
-	if version < 0 {
-		return nil, dserr.AtLeast(fn, "version", 1, version)
+// version o.Version of perceptron model name once and binds it to the
+// fields of the row's schema. score_label refuses a regression model.
+func BindScore(ctx context.Context, env Env, fn, model string, row *arrow.Schema, o ScoreOptions) (*Scorer, error) {
+	if o.Version < 0 {
+		return nil, dserr.AtLeast(fn, "version", 1, o.Version)
 	}
-	_, doc, err := env.Perceptron(ctx, fn, model, version)
+	_, doc, err := env.Perceptron(ctx, fn, model, o.Version)
 	if err != nil {
 		return nil, err
 	}

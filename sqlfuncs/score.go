@@ -95,7 +95,7 @@ func bindScoring(b *udf.ScalarBindContext, label bool) (udf.ScalarBound, error) 
 		return nil, dserr.Arg(fn, "version", "must be an integer, got %s", b.ArgTypes[1])
 	}
 	scoreLoads.Add(1)
-	sc, err := service.BindScore(b.Ctx, service.Env{Host: b.Host, SearchPath: b.SearchPath}, fn, name, version, b.Row)
+	sc, err := service.BindScore(b.Ctx, service.Env{Host: b.Host, SearchPath: b.SearchPath}, fn, name, b.Row, service.ScoreOptions{Version: version})
 	if err != nil {
 		return nil, err
 	}
