@@ -194,16 +194,16 @@ func (r *Run) Reasons() (*ReasonList, error) {
 		for k, i := range order[:x.topK] {
 			j := row*x.topK + k
 			rl.Feature[j], rl.Contribution[j] = i, cr[i]
-			rl.Value[j] = ValueText(b.Record.Column(x.index[i]), row)
+			rl.Value[j] = valueText(b.Record.Column(x.index[i]), row)
 		}
 	}
 	r.explained = true
 	return rl, nil
 }
 
-// ValueText is row r of a as text, 'NULL' for NULL (a reason's value).
+// valueText is row r of a as text, 'NULL' for NULL (a reason's value).
 // The text may alias a's memory.
-func ValueText(a arrow.Array, r int) string {
+func valueText(a arrow.Array, r int) string {
 	if a.IsNull(r) {
 		return "NULL"
 	}
