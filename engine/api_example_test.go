@@ -43,7 +43,7 @@ func ExampleEngine_TrainPerceptron() {
 	// Predict returns predict()'s columns as Arrow batches; the caller
 	// releases the reader.
 	rr, err := e.Predict(ctx, "churn", `SELECT customer_id, age, plan, tenure_months, support_calls, monthly_spend FROM customers`,
-		engine.Threshold(0.5))
+		engine.PredictOptions{Threshold: new(0.5)})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -197,7 +197,7 @@ func TestTrainPerceptronAPI(t *testing.T) {
 	}
 
 	// Predict: predict's columns, and its values bit for bit.
-	rr, err := e.Predict(ctx, "churn", "c", engine.ModelVersion(1), engine.Threshold(0.3))
+	rr, err := e.Predict(ctx, "churn", "c", engine.PredictOptions{Version: 1, Threshold: new(0.3)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestTrainPerceptronAPI(t *testing.T) {
 	}
 	sameRows(t, "Predict", got, sqlPredictRows(t, ctx, db, `SELECT customer_id, prediction, probability FROM predict('churn', 'c', version := 1, threshold := 0.3)`))
 	// A query as data, and the latest version by default.
-	rr, err = e.Predict(ctx, "churn", `SELECT * FROM c WHERE plan = 'basic'`)
+	rr, err = e.Predict(ctx, "churn", `SELECT * FROM c WHERE plan = 'basic'`, engine.PredictOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,12 +281,12 @@ func TestAPIErrors(t *testing.T) {
 		{"two statements", train("m", "SELECT 1; DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: must be exactly one query"},
 		{"no table", train("m", "customers", engine.TrainOptions{Label: "churned"}), dserr.DataQuery, "train_perceptron: data: Catalog Error: Table with name customers does not exist!"},
 		{"no rows", train("m", "SELECT * FROM c LIMIT 0", engine.TrainOptions{Label: "churned"}), dserr.InvalidArgument, "train_perceptron: data: no rows"},
-		{"unknown model", predictErr(e, ctx, "nope", "c"), dserr.NotFound, `predict: model: no model named "nope" (models() lists them)`},
-		{"unknown version", predictErr(e, ctx, "m", "c", engine.ModelVersion(9)), dserr.NotFound, `predict: version: model "m" has no version 9`},
-		{"version 0", predictErr(e, ctx, "m", "c", engine.ModelVersion(0)), dserr.InvalidArgument, "predict: version: must be at least 1, got 0"},
-		{"threshold", predictErr(e, ctx, "m", "c", engine.Threshold(1.5)), dserr.InvalidArgument, "predict: threshold: must be between 0 and 1, got 1.5"},
-		{"predict data refused", predictErr(e, ctx, "m", "DELETE FROM c"), dserr.Refused, "predict: data: refused"},
-		{"predict column missing", predictErr(e, ctx, "m", "SELECT customer_id FROM c"), dserr.InvalidArgument, `predict: data: column "age"`},
+		{"unknown model", predictErr(e, ctx, "nope", "c", engine.PredictOptions{}), dserr.NotFound, `predict: model: no model named "nope" (models() lists them)`},
+		{"unknown version", predictErr(e, ctx, "m", "c", engine.PredictOptions{Version: 9}), dserr.NotFound, `predict: version: model "m" has no version 9`},
+		{"negative version", predictErr(e, ctx, "m", "c", engine.PredictOptions{Version: -1}), dserr.InvalidArgument, "predict: version: must be at least 1, got -1"},
+		{"threshold", predictErr(e, ctx, "m", "c", engine.PredictOptions{Threshold: new(1.5)}), dserr.InvalidArgument, "predict: threshold: must be between 0 and 1, got 1.5"},
+		{"predict data refused", predictErr(e, ctx, "m", "DELETE FROM c", engine.PredictOptions{}), dserr.Refused, "predict: data: refused"},
+		{"predict column missing", predictErr(e, ctx, "m", "SELECT customer_id FROM c", engine.PredictOptions{}), dserr.InvalidArgument, `predict: data: column "age"`},
 		{"drop unknown", dropErr(e, ctx, "nope", 0), dserr.NotFound, `drop_model: model: no model named "nope"`},
 		{"drop unknown version", dropErr(e, ctx, "m", 4), dserr.NotFound, `drop_model: version: model "m" has no version 4`},
 		{"drop negative version", dropErr(e, ctx, "m", -1), dserr.InvalidArgument, "drop_model: version: must be at least 1 (or 0 for every version), got -1"},
@@ -302,15 +302,15 @@ func TestAPIErrors(t *testing.T) {
 	// A Go caller's cancelled context.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	wantError(t, "cancelled predict", predictErr(e, cctx, "m", "c"), dserr.Cancelled, "predict: ")
+	wantError(t, "cancelled predict", predictErr(e, cctx, "m", "c", engine.PredictOptions{}), dserr.Cancelled, "predict: ")
 	// Nothing failed saved anything.
 	if got := mustQueryStrings(t, ctx, db, `SELECT name, version FROM models()`); strings.Join(got, ";") != "m\t1" {
 		t.Errorf("models() after the errors: %q", got)
 	}
 }
 
-func predictErr(e *engine.Engine, ctx context.Context, name, data string, opts ...engine.PredictOption) error {
-	rr, err := e.Predict(ctx, name, data, opts...)
+func predictErr(e *engine.Engine, ctx context.Context, name, data string, o engine.PredictOptions) error {
+	rr, err := e.Predict(ctx, name, data, o)
 	if err == nil {
 		rr.Release()
 	}
@@ -396,12 +396,12 @@ func TestModelsExportImportDrop(t *testing.T) {
 		t.Errorf("%d imported rows differ from the originals", n)
 	}
 	for v := 1; v <= 2; v++ {
-		rr, err := e.Predict(ctx, oddName, "c", engine.ModelVersion(v))
+		rr, err := e.Predict(ctx, oddName, "c", engine.PredictOptions{Version: v})
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, want := predictRows(t, rr)
-		rr, err = e.Predict(ctx, oddName+" copy", "c", engine.ModelVersion(v))
+		rr, err = e.Predict(ctx, oddName+" copy", "c", engine.PredictOptions{Version: v})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -543,7 +543,7 @@ func TestExternalAccessDisabled(t *testing.T) {
 		t.Errorf("models after the refused import: %+v, %v", list, err)
 	}
 	// Everything else works as before.
-	rr, err := e.Predict(ctx, "m", "c")
+	rr, err := e.Predict(ctx, "m", "c", engine.PredictOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -631,7 +631,7 @@ func TestTrainPerceptronCancel(t *testing.T) {
 	}
 	pctx, pcancel := context.WithCancel(ctx)
 	defer pcancel()
-	rr, err := e.Predict(pctx, "m", "c")
+	rr, err := e.Predict(pctx, "m", "c", engine.PredictOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -657,7 +657,7 @@ func TestPredictReader(t *testing.T) {
 	if _, err := e.TrainPerceptron(ctx, "m", "c", engine.TrainOptions{Label: "plan", Exclude: []string{"customer_id"}, Epochs: 1}); err != nil {
 		t.Fatal(err)
 	}
-	rr, err := e.Predict(ctx, "m", "c")
+	rr, err := e.Predict(ctx, "m", "c", engine.PredictOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -759,7 +759,7 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			return err
 		},
 		"Predict": func() error {
-			rr, err := e.Predict(past, "kept", "c")
+			rr, err := e.Predict(past, "kept", "c", engine.PredictOptions{})
 			if err == nil {
 				defer rr.Release()
 				for rr.Next() {

@@ -87,7 +87,7 @@ func TestEvaluateAPI(t *testing.T) {
 		t.Errorf("a single-layer model has weights: %+v", imp[0])
 	}
 	// explain: predict's columns and the reasons, as Arrow batches.
-	rr, err := e.Explain(ctx, "churn", "c", 2, 0)
+	rr, err := e.Explain(ctx, "churn", "c", engine.ExplainOptions{TopK: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestEvaluateAPI(t *testing.T) {
 	if explained != 4000 {
 		t.Errorf("Explain returned %d rows", explained)
 	}
-	_, err = e.Explain(ctx, "churn", "c", -1, 0)
+	_, err = e.Explain(ctx, "churn", "c", engine.ExplainOptions{TopK: -1})
 	if !errors.Is(err, dserr.InvalidArgument) {
 		t.Errorf("top_k -1: %v", err)
 	}

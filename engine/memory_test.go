@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -104,5 +105,74 @@ func TestTrainPerceptronMemoryLimitDefault(t *testing.T) {
 	}
 	if r.Mode != "cached" {
 		t.Errorf("mode %s with memory_limit 1GB given, want cached", r.Mode)
+	}
+}
+
+// predictMemoryRows is the size of TestPredictMemory's data.
+const predictMemoryRows = 20_000_000
+
+// predictMemoryChild scores demo_customers(20000000), generated as it
+// streams, through Predict, and releases every batch; it logs the rows.
+func predictMemoryChild(t *testing.T) {
+	ctx := context.Background()
+	e, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.TrainPerceptron(ctx, "churn", "SELECT * FROM demo_customers(5000)", engine.TrainOptions{
+		Label: "churned", Exclude: []string{"customer_id", "purchased_next_30d", "spend_next_90d", "true_segment"}, Epochs: 1,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rr, err := e.Predict(ctx, "churn", fmt.Sprintf("SELECT * FROM demo_customers(%d)", predictMemoryRows), engine.PredictOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rr.Release()
+	rows, scored := 0, 0
+	for rr.Next() {
+		b := rr.RecordBatch()
+		p := b.Column(b.Schema().FieldIndices("probability")[0])
+		rows += int(b.NumRows())
+		scored += p.Len() - p.NullN()
+	}
+	if err := rr.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if rows != predictMemoryRows || scored != rows {
+		t.Fatalf("%d rows, %d scored; want %d", rows, scored, predictMemoryRows)
+	}
+}
+
+// Predict streams: scoring 20 million generated rows (some 3 GB of
+// values) holds a few batches at a time, so the process's peak RSS stays
+// under 300 MB. The prediction runs in a child process whose peak RSS is
+// measured. Under the race detector (which takes some 4 minutes over the
+// 20 million rows, and more memory) the child is this package's test
+// binary built without it.
+func TestPredictMemory(t *testing.T) {
+	if inChild(t.Name()) {
+		predictMemoryChild(t)
+		return
+	}
+	bin := os.Args[0]
+	if raceEnabled {
+		bin = filepath.Join(t.TempDir(), "engine.test")
+		build := exec.Command("go", "test", "-c", "-tags", "duckdb_arrow", "-o", bin, ".")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("building the test binary without -race: %v\n%s", err, out)
+		}
+	}
+	cmd := exec.Command(bin, "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "DUCKSIGHT_TEST_CHILD="+t.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("predict child: %v\n%s", err, out)
+	}
+	mb := float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024 // KiB on Linux
+	t.Logf("Predict over demo_customers(%d): peak RSS %.0f MB", predictMemoryRows, mb)
+	if mb >= 300 {
+		t.Errorf("peak RSS %.0f MB predicting %d streamed rows, want < 300 MB", mb, predictMemoryRows)
 	}
 }

@@ -1,16 +1,11 @@
-//go:build duckdb_arrow
-
 package engine
 
 import (
 	"context"
 	"errors"
-	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ducksight/ducksight/dserr"
@@ -107,140 +102,6 @@ func (e *Engine) TrainPerceptron(ctx context.Context, name, data string, o Train
 		return nil, apiError(ctx, fn, err)
 	}
 	return r, nil
-}
-
-// PredictOption is an optional argument of Predict.
-type PredictOption func(*predictArgs)
-
-type predictArgs struct {
-	named map[string]any
-}
-
-func (p *predictArgs) set(name string, v any) { p.named[name] = v }
-
-// ModelVersion scores with version v of the model (default the latest).
-func ModelVersion(v int) PredictOption {
-	return func(p *predictArgs) { p.set("version", int64(v)) }
-}
-
-// Threshold sets the probability at or above which a binary model predicts
-// the positive class (default 0.5).
-func Threshold(t float64) PredictOption {
-	return func(p *predictArgs) { p.set("threshold", t) }
-}
-
-// Predict scores data with model name, as predict(name, data, ...) does,
-// and returns the result as Arrow record batches: every column of data,
-// then prediction (and probability for classifiers), the same columns and
-// types as SELECT * FROM predict(...).
-//
-// The call is checked first with predict's own bind (model, version,
-// threshold, data query), so the usual errors come back as *dserr.Error;
-// then it runs through SQL on a connection of its own, with name, data and
-// the options as bound parameters. DuckDB computes the whole result before
-// Predict returns (the reader hands out batches of up to 2048 rows of it),
-// so memory grows with the result; for very large data, aggregate or write
-// it in SQL instead (COPY (SELECT * FROM predict(...)) TO ...).
-//
-// The caller owns the reader and must call Release when done with it (also
-// after an error from Next): that frees the result and the connection. A
-// batch from RecordBatch is valid until the next call to Next or Release;
-// Retain it to keep it longer. ctx also bounds reading: once it is done,
-// Next returns false and Err returns a dserr.Cancelled error. Release every reader
-// before closing the engine.
-func (e *Engine) Predict(ctx context.Context, name, data string, opts ...PredictOption) (array.RecordReader, error) {
-	p := predictArgs{named: map[string]any{}}
-	for _, o := range opts {
-		o(&p)
-	}
-	return e.arrowCall(ctx, "predict", name, data, p.named)
-}
-
-// Explain is explain(name, data, top_k := topK, version := version): every
-// row of data with predict's columns and its reasons, as Arrow record
-// batches (released by the caller, as Predict's). topK and version 0 mean
-// the defaults (3, the latest).
-func (e *Engine) Explain(ctx context.Context, name, data string, topK, version int) (array.RecordReader, error) {
-	named := map[string]any{}
-	if topK != 0 {
-		named["top_k"] = int64(topK)
-	}
-	if version != 0 {
-		named["version"] = int64(version)
-	}
-	return e.arrowCall(ctx, "explain", name, data, named)
-}
-
-// arrowCall binds table function fn(name, data, named...) in Go (its
-// errors as *dserr.Error), then runs it through duckdb-go's Arrow API on a
-// connection of its own (see callSQL).
-func (e *Engine) arrowCall(ctx context.Context, fn, name, data string, named map[string]any) (array.RecordReader, error) {
-	if err := sqlfuncs.CheckCall(ctx, e.host, fn, []any{name, data}, named); err != nil {
-		return nil, apiError(ctx, fn, err)
-	}
-	q, vals := callSQL(fn, name, data, named)
-	dc, err := e.connector.Connect(ctx)
-	if err != nil {
-		return nil, apiError(ctx, fn, err)
-	}
-	ar, err := duckdb.NewArrowFromConn(dc)
-	if err != nil {
-		return nil, apiError(ctx, fn, errors.Join(err, dc.Close()))
-	}
-	rr, err := ar.QueryContext(ctx, q, vals...)
-	if err != nil {
-		_ = dc.Close()
-		return nil, apiError(ctx, fn, err)
-	}
-	r := &connReader{RecordReader: rr, conn: dc, ctx: ctx}
-	r.refs.Store(1)
-	return r, nil
-}
-
-// callSQL is the statement that calls table function fn(name, data,
-// named...) with every value a bound parameter; the named arguments' names
-// are fixed by the typed calls, never user text, and go in sorted order.
-func callSQL(fn, name, data string, named map[string]any) (string, []any) {
-	keys := make([]string, 0, len(named))
-	for k := range named {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var q strings.Builder
-	q.WriteString("SELECT * FROM " + fn + "(?, ?")
-	vals := []any{name, data}
-	for _, k := range keys {
-		q.WriteString(", " + k + " := ?")
-		vals = append(vals, named[k])
-	}
-	q.WriteString(")")
-	return q.String(), vals
-}
-
-// connReader is a RecordReader that owns the connection its result came
-// from and closes it on the last Release. Its errors are *dserr.Error.
-type connReader struct {
-	array.RecordReader
-	conn interface{ Close() error }
-	ctx  context.Context
-	refs atomic.Int64
-}
-
-func (r *connReader) Err() error {
-	if err := r.RecordReader.Err(); err != nil {
-		return apiError(r.ctx, "predict", err)
-	}
-	return nil
-}
-
-func (r *connReader) Retain() { r.refs.Add(1) }
-
-func (r *connReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	r.RecordReader.Release()
-	_ = r.conn.Close()
 }
 
 // ModelInfo is a row of models().

@@ -97,3 +97,47 @@ func TestNestedConnectionsClosed(t *testing.T) {
 	check("a cancelled query")
 	cancel()
 }
+
+// A Predict reader holds its data query's connection while it streams and
+// closes it at the end of the data, or when released before the end.
+func TestPredictReaderConnection(t *testing.T) {
+	ctx := context.Background()
+	e, err := Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	db := e.DB()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE c AS SELECT * FROM demo_customers(10000)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `SELECT * FROM train_perceptron('m', 'c', label := 'churned', features := ['age', 'plan'], epochs := 1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, readAll := range []bool{false, true} {
+		rr, err := e.Predict(ctx, "m", "c", PredictOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rr.Next() {
+			t.Fatalf("no first batch: %v", rr.Err())
+		}
+		if n := e.host.NestedCount(); n != 1 {
+			t.Errorf("while reading: %d nested connections open, want 1", n)
+		}
+		if readAll {
+			for rr.Next() {
+			}
+			if err := rr.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.host.NestedCount(); n != 0 {
+				t.Errorf("at the end of the data: %d nested connections open, want 0", n)
+			}
+		}
+		rr.Release()
+		if n := e.host.NestedCount(); n != 0 {
+			t.Errorf("after Release (read to the end: %v): %d nested connections open, want 0", readAll, n)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -197,19 +196,4 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 		}
 		return [][]any{row}
 	}), nil
-}
-
-// thresholdBinaryOnly refuses a threshold given for a model that is not a
-// binary classifier (a kmeans, multiclass or regression model), which
-// would otherwise be ignored without a word. (predict's check; the
-// evaluation functions' is the service's.)
-func thresholdBinaryOnly(a args, model, kind string, tk task.Task) error {
-	if _, _, given := a.named("threshold"); !given || tk == task.Binary {
-		return nil
-	}
-	what := tk.String()
-	if kind == "kmeans" {
-		what = kind
-	}
-	return dserr.Arg(a.fn, "threshold", "applies to binary classifiers only; model %q is a %s model", model, what)
 }

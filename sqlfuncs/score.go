@@ -3,16 +3,13 @@
 package sqlfuncs
 
 import (
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/task"
-	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -99,79 +96,48 @@ func bindScoring(b *udf.ScalarBindContext, label bool) (udf.ScalarBound, error) 
 		return nil, dserr.Arg(fn, "version", "must be an integer, got %s", b.ArgTypes[1])
 	}
 	scoreLoads.Add(1)
-	_, doc, err := service.Env{Host: b.Host, SearchPath: b.SearchPath}.Perceptron(b.Ctx, fn, name, version)
+	sc, err := service.BindScore(b.Ctx, service.Env{Host: b.Host, SearchPath: b.SearchPath}, fn, name, b.Row, service.ScoreOptions{Version: version})
 	if err != nil {
 		return nil, err
 	}
-	if label && doc.Task == task.Regression {
-		return nil, dserr.New(dserr.Incompatible, fn, "model", "model %q is a regression model, which has no class label; use score", name)
-	}
-	binding, err := doc.Encoder.Bind(b.Row)
-	if err != nil {
-		// The encoder speaks of the data's columns; here they are the
-		// row's fields.
-		msg := strings.NewReplacer(" in data ", " among the row's fields ", " in the data,", " in the row,").Replace(err.Error())
-		return nil, dserr.Arg(fn, "row", "%s", msg)
-	}
-	k := max(doc.Network.Outputs(), 1)
-	s := &scorer{doc: doc, binding: binding, label: label, k: k}
-	s.pool.New = func() any {
-		return &scoreScratch{
-			x:       make([]float64, udf.VectorSize*doc.Encoder.Width),
-			out:     make([]float64, udf.VectorSize*k),
-			classes: make([]int, udf.VectorSize),
-			prob:    make([]float64, udf.VectorSize),
-			bad:     make([]bool, udf.VectorSize),
-		}
-	}
+	s := &scorer{s: sc, label: label}
+	s.pool.New = func() any { return sc.NewBuffer() }
 	return s, nil
 }
 
 // scorer is one bound call site of score or score_label. DuckDB calls Eval
-// from several threads at once: the document and binding are read-only and
-// each call takes its own scratch.
+// from several threads at once: the service's Scorer is read-only and each
+// call takes its own buffer.
 type scorer struct {
-	doc     *training.Document
-	binding *features.Binding
-	label   bool
-	k       int
-	pool    sync.Pool
-}
-
-type scoreScratch struct {
-	x, out, prob []float64
-	classes      []int
-	bad          []bool
+	s     *service.Scorer
+	label bool
+	pool  sync.Pool
 }
 
 func (s *scorer) Close() error { return nil }
 
 func (s *scorer) Eval(rows arrow.RecordBatch, out *udf.ScalarOutput) error {
 	n := out.Len()
-	sc := s.pool.Get().(*scoreScratch)
-	defer s.pool.Put(sc)
-	w := s.doc.Encoder.Width
-	s.binding.Encode(rows, nil, sc.x[:n*w])
-	s.doc.Network.Predict(sc.x[:n*w], n, sc.out[:n*s.k])
-	if s.doc.Task == task.Regression {
-		regress(s.doc, sc.out[:n], out.Float64s(), out.Validity())
-		return nil
-	}
-	classes, prob, bad := sc.classes[:n], sc.prob[:n], sc.bad[:n]
-	decide(s.doc, 0.5, sc.out[:n*s.k], classes, prob, bad)
+	buf := s.pool.Get().(*service.ScoreBuffer)
+	defer s.pool.Put(buf)
+	sc := s.s.Score(rows, n, buf)
+	null := sc.Null[:n]
 	nulls := out.Validity()
-	if !s.label {
-		setOrNull(out.Float64s(), nulls, prob, bad)
-		return nil
-	}
-	strs := out.Strings()
-	levels := s.doc.Label.Levels
-	for i, c := range classes {
-		if bad[i] {
-			nulls.SetNull(i)
-			continue
+	switch {
+	case s.s.Task() == task.Regression:
+		setOrNull(out.Float64s(), nulls, sc.Value[:n], null)
+	case !s.label:
+		setOrNull(out.Float64s(), nulls, sc.Prob[:n], null)
+	default:
+		strs := out.Strings()
+		levels := s.s.Levels()
+		for i, c := range sc.Class[:n] {
+			if null[i] {
+				nulls.SetNull(i)
+				continue
+			}
+			strs.Set(i, levels[c])
 		}
-		strs.Set(i, levels[c])
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
-	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/service"
@@ -181,13 +180,12 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 
 // segmentColumns are the input columns, then segment and distance.
 func segmentColumns(fn string, q *udf.Query) ([]udf.Column, error) {
+	if err := service.CheckClash(fn, q, service.Segment, service.Distance); err != nil {
+		return nil, err
+	}
 	var cols []udf.Column
 	for i := 0; i < q.NumColumns(); i++ {
-		n := q.ColumnName(i)
-		if strings.EqualFold(n, "segment") || strings.EqualFold(n, "distance") {
-			return nil, outputClash(fn, n)
-		}
-		cols = append(cols, udf.Column{Name: n, Type: q.ColumnType(i)})
+		cols = append(cols, udf.Column{Name: q.ColumnName(i), Type: q.ColumnType(i)})
 	}
 	return append(cols, udf.Column{Name: "segment", Type: udf.Integer}, udf.Column{Name: "distance", Type: udf.Double}), nil
 }
@@ -213,20 +211,21 @@ func (s *segmentBound) Start(ctx context.Context) (udf.Execution, error) {
 // DuckDB asks for the chunk after the last row (see commit.go).
 type segmentExec struct {
 	s       *segmentBound
-	w       *segmentWriter
+	p       *service.Predictor
+	run     *service.Run
 	pending *service.PendingSave
 }
 
 func (e *segmentExec) Threads() int { return 1 }
 func (e *segmentExec) Close() error {
-	if e.w != nil {
-		e.w.close()
+	if e.run != nil {
+		e.run.Close()
 	}
 	return nil
 }
 
 func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
-	if e.w == nil {
+	if e.run == nil {
 		doc, rec, err := fitSegmentRecord(ctx, e.s.name, e.s.data, e.s.q, e.s.o)
 		if err != nil {
 			return err
@@ -234,11 +233,14 @@ func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 		if e.pending, err = service.Reserve(ctx, service.Env{Host: e.s.host, SearchPath: e.s.searchPath}, segmentFn.Name, rec); err != nil {
 			return err
 		}
-		if e.w, err = newSegmentWriter(ctx, segmentFn.Name, doc, e.s.q); err != nil {
+		if e.p, err = service.AssignSegments(segmentFn.Name, doc, e.s.q); err != nil {
+			return err
+		}
+		if e.run, err = e.p.Start(ctx); err != nil {
 			return err
 		}
 	}
-	if err := e.w.fill(out); err != nil {
+	if err := fillScored(out, e.p, e.run); err != nil {
 		return err
 	}
 	if out.Len() == 0 {
@@ -298,125 +300,3 @@ func finiteOrNil(f float64) *float64 {
 	}
 	return &f
 }
-
-// segmentWriter streams a data query and writes every row with its
-// segment and distance under a kmeans document: segment's output, and
-// predict's for kmeans models.
-type segmentWriter struct {
-	doc     *clustering.Document
-	binding *features.Binding
-	r       *udf.Reader
-	nIn     int
-	x, dist []float64
-	lab     []int32
-	skip    []bool
-}
-
-func newSegmentWriter(ctx context.Context, fn string, doc *clustering.Document, q *udf.Query) (*segmentWriter, error) {
-	binding, err := doc.Encoder.Bind(q.Schema())
-	if err != nil {
-		return nil, dserr.Arg(fn, "data", "%v", err)
-	}
-	r, err := q.Stream(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	return &segmentWriter{doc: doc, binding: binding, r: r, nIn: q.NumColumns(),
-		x: make([]float64, udf.VectorSize*doc.Encoder.Width), dist: make([]float64, udf.VectorSize),
-		lab: make([]int32, udf.VectorSize), skip: make([]bool, udf.VectorSize)}, nil
-}
-
-func (w *segmentWriter) close() { w.r.Close() }
-
-func (w *segmentWriter) fill(out *udf.Output) error {
-	b, err := w.r.Next()
-	if err != nil || b == nil {
-		out.SetLen(0)
-		return err
-	}
-	defer b.Release()
-	n := b.Len()
-	for i := 0; i < w.nIn; i++ {
-		out.PassThrough(i, b, i)
-	}
-	segCol, distCol := w.nIn, w.nIn+1
-	if !out.Projected(segCol) && !out.Projected(distCol) {
-		out.SetLen(n)
-		return nil
-	}
-	skip := w.skip[:n]
-	clear(skip)
-	w.binding.BadRows(b.Record, skip)
-	width := w.doc.Encoder.Width
-	k := w.binding.Encode(b.Record, skip, w.x[:n*width])
-	w.doc.Model.Assign(w.x[:k*width], k, w.lab[:k], w.dist[:k])
-	segNulls, distNulls := out.Validity(segCol), out.Validity(distCol)
-	dists := out.Float64s(distCol)
-	j := 0
-	for i := 0; i < n; i++ {
-		if skip[i] || w.lab[j] < 0 {
-			if !skip[i] {
-				j++
-			}
-			if segNulls != nil {
-				segNulls.SetNull(i)
-			}
-			if distNulls != nil {
-				distNulls.SetNull(i)
-			}
-			continue
-		}
-		out.SetInt(segCol, i, int64(w.lab[j])+1)
-		if dists != nil {
-			dists[i] = w.dist[j]
-		}
-		j++
-	}
-	out.SetLen(n)
-	return nil
-}
-
-// segmentPredictor is predict for a kmeans model: every input row with its
-// segment and distance.
-type segmentPredictor struct {
-	fn   string
-	doc  *clustering.Document
-	q    *udf.Query
-	cols []udf.Column
-}
-
-func newSegmentPredictor(b *udf.BindContext, fn string, doc *clustering.Document, data string) (udf.Bound, error) {
-	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
-	if err != nil {
-		return nil, err
-	}
-	cols, err := segmentColumns(fn, q)
-	if err == nil {
-		_, err = doc.Encoder.Bind(q.Schema())
-		if err != nil {
-			err = dserr.Arg(fn, "data", "%v", err)
-		}
-	}
-	if err != nil {
-		q.Close()
-		return nil, err
-	}
-	return &segmentPredictor{fn: fn, doc: doc, q: q, cols: cols}, nil
-}
-
-func (p *segmentPredictor) Columns() []udf.Column { return p.cols }
-func (p *segmentPredictor) Close() error          { p.q.Close(); return nil }
-
-func (p *segmentPredictor) Start(ctx context.Context) (udf.Execution, error) {
-	w, err := newSegmentWriter(ctx, p.fn, p.doc, p.q)
-	if err != nil {
-		return nil, err
-	}
-	return writerExec{w}, nil
-}
-
-type writerExec struct{ w *segmentWriter }
-
-func (e writerExec) Threads() int                                    { return 1 }
-func (e writerExec) Close() error                                    { e.w.close(); return nil }
-func (e writerExec) Fill(ctx context.Context, out *udf.Output) error { return e.w.fill(out) }

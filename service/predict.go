@@ -1,0 +1,489 @@
+//go:build duckdb_arrow
+
+package service
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
+)
+
+// Predictor is a bound predict or explain call: the model loaded once,
+// the data query prepared once (never run by the bind) and the output
+// columns derived. Start streams the data and scores it. The caller
+// closes the Predictor, which closes its data query and its connection.
+type Predictor struct {
+	q         *udf.Query
+	ownsQuery bool
+	nIn       int
+	outs      []Output
+
+	// A perceptron model.
+	doc       *training.Document
+	scorer    *Scorer
+	labelType udf.Type
+	labelInts []int64 // integer labels: each level's value
+
+	// A kmeans model.
+	km *clustering.Document
+
+	binding *features.Binding
+
+	// explain (see explain.go).
+	ex *explanation
+}
+
+// BindPredict binds predict(model, data, ...): it checks o (a threshold
+// in [0, 1], and only for a binary classifier), loads version o.Version
+// of model (a perceptron or a kmeans model), prepares data and derives
+// the output columns: every data column, then prediction (and
+// probability for a classifier, probabilities for a multiclass one), or
+// for a kmeans model segment and distance. Nothing runs yet. Errors are
+// *dserr.Error values of function predict.
+func BindPredict(ctx context.Context, env Env, model, data string, o PredictOptions) (*Predictor, error) {
+	const fn = "predict"
+	if err := CheckModelName(fn, model); err != nil {
+		return nil, err
+	}
+	threshold := DefaultThreshold
+	if o.Threshold != nil {
+		threshold = *o.Threshold
+		if !(threshold >= 0 && threshold <= 1) {
+			return nil, dserr.Arg(fn, "threshold", "must be between 0 and 1, got %g", threshold)
+		}
+	}
+	if o.Version < 0 {
+		return nil, dserr.AtLeast(fn, "version", 1, o.Version)
+	}
+	rec, err := env.Record(ctx, fn, model, o.Version)
+	if err != nil {
+		return nil, err
+	}
+	if err := thresholdBinaryOnly(fn, model, o.Threshold != nil, rec.Kind, rec.Task); err != nil {
+		return nil, err
+	}
+	switch rec.Kind {
+	case "kmeans":
+		var doc clustering.Document
+		if err := Decode(fn, rec, &doc); err != nil {
+			return nil, err
+		}
+		q, err := env.Prepare(ctx, fn, "data", data)
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckClash(fn, q, Segment, Distance); err != nil {
+			q.Close()
+			return nil, err
+		}
+		p, err := AssignSegments(fn, &doc, q)
+		if err != nil {
+			q.Close()
+			return nil, err
+		}
+		p.ownsQuery = true
+		return p, nil
+	case "perceptron":
+		var doc training.Document
+		if err := Decode(fn, rec, &doc); err != nil {
+			return nil, err
+		}
+		q, err := env.Prepare(ctx, fn, "data", data)
+		if err != nil {
+			return nil, err
+		}
+		p, err := newPerceptronPredictor(fn, &doc, q, threshold)
+		if err != nil {
+			q.Close()
+			return nil, err
+		}
+		return p, nil
+	}
+	return nil, WrongKind(fn, rec, "perceptron or kmeans")
+}
+
+// AssignSegments is a Predictor of function fn that assigns the rows of q
+// to the segments of a kmeans document: every column of q, then segment
+// and distance (segment's output, and predict's for a kmeans model). The
+// query stays the caller's: closing the Predictor does not close it.
+func AssignSegments(fn string, doc *clustering.Document, q *udf.Query) (*Predictor, error) {
+	binding, err := doc.Encoder.Bind(q.Schema())
+	if err != nil {
+		return nil, dserr.Arg(fn, "data", "%v", err)
+	}
+	return &Predictor{q: q, nIn: q.NumColumns(), outs: []Output{Segment, Distance}, km: doc, binding: binding}, nil
+}
+
+// newPerceptronPredictor binds a perceptron document to q; the Predictor
+// owns q.
+func newPerceptronPredictor(fn string, doc *training.Document, q *udf.Query, threshold float64) (*Predictor, error) {
+	scorer, err := newScorer(fn, doc, q.Schema(), threshold)
+	if err != nil {
+		return nil, err
+	}
+	p := &Predictor{q: q, ownsQuery: true, nIn: q.NumColumns(), doc: doc, scorer: scorer, binding: scorer.binding}
+	p.outs = []Output{Prediction}
+	if doc.Task != task.Regression {
+		p.outs = append(p.outs, Probability)
+	}
+	if doc.Task == task.Multiclass {
+		p.outs = append(p.outs, Probabilities)
+	}
+	if err := CheckClash(fn, q, p.outs...); err != nil {
+		return nil, err
+	}
+	p.labelType = udf.Double
+	if doc.Task != task.Regression {
+		p.labelType = labelType(doc.Label.Type)
+		if isInteger(p.labelType) {
+			p.labelInts = make([]int64, len(doc.Label.Levels))
+			for j, l := range doc.Label.Levels {
+				v, err := strconv.ParseInt(l, 10, 64)
+				if err != nil {
+					// UBIGINT above the BIGINT range: the bits travel as
+					// int64, written back as uint64.
+					u, uerr := strconv.ParseUint(l, 10, 64)
+					if uerr != nil {
+						return nil, dserr.New(dserr.Internal, fn, "model", "class %q of an integer label does not parse", l)
+					}
+					v = int64(u)
+				}
+				p.labelInts[j] = v
+			}
+		}
+	}
+	return p, nil
+}
+
+// CheckClash refuses a data column whose name one of outs takes.
+func CheckClash(fn string, q *udf.Query, outs ...Output) error {
+	for i := 0; i < q.NumColumns(); i++ {
+		for _, o := range outs {
+			if name := q.ColumnName(i); strings.EqualFold(name, o.String()) {
+				return dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", name, name, name)
+			}
+		}
+	}
+	return nil
+}
+
+// labelType maps the label's Arrow type name to the prediction column's
+// type.
+func labelType(arrowType string) udf.Type {
+	switch arrowType {
+	case "bool":
+		return udf.Boolean
+	case "int8":
+		return udf.TinyInt
+	case "int16":
+		return udf.SmallInt
+	case "int32":
+		return udf.Integer
+	case "int64":
+		return udf.BigInt
+	case "uint8":
+		return udf.UTinyInt
+	case "uint16":
+		return udf.USmallInt
+	case "uint32":
+		return udf.UInteger
+	case "uint64":
+		return udf.UBigInt
+	default:
+		return udf.Varchar
+	}
+}
+
+func isInteger(t udf.Type) bool {
+	switch t {
+	case udf.TinyInt, udf.SmallInt, udf.Integer, udf.BigInt, udf.UTinyInt, udf.USmallInt, udf.UInteger, udf.UBigInt:
+		return true
+	}
+	return false
+}
+
+// Task is the model's task: task.Binary, task.Multiclass,
+// task.Regression or, for a kmeans model, task.Segmentation.
+func (p *Predictor) Task() task.Task {
+	if p.km != nil {
+		return task.Segmentation
+	}
+	return p.doc.Task
+}
+
+// NumInputs is the number of data columns, which come first in the
+// output, unchanged.
+func (p *Predictor) NumInputs() int { return p.nIn }
+
+// Outputs are the columns added after the data's, in order.
+func (p *Predictor) Outputs() []Output { return p.outs }
+
+// Levels are a classifier's classes as text, in the model's order
+// (Scores.Class indexes them); nil for other models.
+func (p *Predictor) Levels() []string {
+	if p.doc == nil || p.doc.Task == task.Regression {
+		return nil
+	}
+	return p.doc.Label.Levels
+}
+
+// PredictionType is the DuckDB type of the prediction column: the
+// training label's type for a classifier (a label of another type than
+// BOOLEAN or an integer predicts VARCHAR), DOUBLE for regression.
+func (p *Predictor) PredictionType() udf.Type { return p.labelType }
+
+// IntLevels are the levels of an integer label as values (a UBIGINT
+// above the BIGINT range as its bits), nil for other labels.
+func (p *Predictor) IntLevels() []int64 { return p.labelInts }
+
+// Columns are the output columns for the SQL adapter: the data's columns,
+// then Outputs.
+func (p *Predictor) Columns() []udf.Column {
+	cols := make([]udf.Column, 0, p.nIn+len(p.outs))
+	for i := 0; i < p.nIn; i++ {
+		cols = append(cols, udf.Column{Name: p.q.ColumnName(i), Type: p.q.ColumnType(i)})
+	}
+	for _, o := range p.outs {
+		cols = append(cols, udf.Column{Name: o.String(), Type: p.outputType(o)})
+	}
+	return cols
+}
+
+// ReasonsType is the type of explain's reasons column.
+var ReasonsType = udf.List(udf.Struct(
+	udf.StructField{Name: "feature", Type: udf.Varchar},
+	udf.StructField{Name: "value", Type: udf.Varchar},
+	udf.StructField{Name: "contribution", Type: udf.Double},
+))
+
+func (p *Predictor) outputType(o Output) udf.Type {
+	switch o {
+	case Prediction:
+		return p.labelType
+	case Probabilities:
+		return udf.Map(udf.Varchar, udf.Double)
+	case Segment:
+		return udf.Integer
+	case Reasons:
+		return ReasonsType
+	}
+	return udf.Double
+}
+
+// Schema is the Arrow schema of the output for the Go adapter: the data
+// query's batches' fields, then Outputs with the Arrow types DuckDB gives
+// their SQL types.
+func (p *Predictor) Schema() *arrow.Schema {
+	in := p.q.Schema()
+	fields := make([]arrow.Field, 0, p.nIn+len(p.outs))
+	fields = append(fields, in.Fields()...)
+	for _, o := range p.outs {
+		fields = append(fields, arrow.Field{Name: o.String(), Type: p.arrowType(o), Nullable: true})
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// ArrowReasonsType is the Arrow type of explain's reasons column.
+var ArrowReasonsType = arrow.ListOf(arrow.StructOf(
+	arrow.Field{Name: "feature", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "value", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "contribution", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+))
+
+// ArrowProbabilitiesType is the Arrow type of predict's probabilities
+// column.
+var ArrowProbabilitiesType = arrow.MapOf(arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64)
+
+func (p *Predictor) arrowType(o Output) arrow.DataType {
+	switch o {
+	case Prediction:
+		switch p.labelType {
+		case udf.Boolean:
+			return arrow.FixedWidthTypes.Boolean
+		case udf.TinyInt:
+			return arrow.PrimitiveTypes.Int8
+		case udf.SmallInt:
+			return arrow.PrimitiveTypes.Int16
+		case udf.Integer:
+			return arrow.PrimitiveTypes.Int32
+		case udf.BigInt:
+			return arrow.PrimitiveTypes.Int64
+		case udf.UTinyInt:
+			return arrow.PrimitiveTypes.Uint8
+		case udf.USmallInt:
+			return arrow.PrimitiveTypes.Uint16
+		case udf.UInteger:
+			return arrow.PrimitiveTypes.Uint32
+		case udf.UBigInt:
+			return arrow.PrimitiveTypes.Uint64
+		case udf.Double:
+			return arrow.PrimitiveTypes.Float64
+		}
+		return arrow.BinaryTypes.String
+	case Probabilities:
+		return ArrowProbabilitiesType
+	case Segment:
+		return arrow.PrimitiveTypes.Int32
+	case Reasons:
+		return ArrowReasonsType
+	}
+	return arrow.PrimitiveTypes.Float64
+}
+
+// Close closes the data query (and its connection) when the Predictor
+// owns it.
+func (p *Predictor) Close() {
+	if p.ownsQuery {
+		p.q.Close()
+	}
+}
+
+// Start runs the data query and returns the run that scores its batches.
+// The caller closes the run before the Predictor.
+func (p *Predictor) Start(ctx context.Context) (*Run, error) {
+	r, err := p.q.Stream(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	run := &Run{p: p, ctx: ctx, r: r}
+	if p.km != nil {
+		n := udf.VectorSize
+		run.buf = &ScoreBuffer{x: make([]float64, n*p.binding.Encoder().Width)}
+		run.buf.sc = Scores{Null: make([]bool, n), Segment: make([]int32, n), Value: make([]float64, n)}
+		run.lab, run.dist = make([]int32, n), make([]float64, n)
+		return run, nil
+	}
+	run.buf = p.scorer.NewBuffer()
+	if p.ex != nil {
+		run.startExplain()
+	}
+	return run, nil
+}
+
+// Run streams a bound call's data and scores it batch by batch, lazily:
+// Next hands out the next data batch, and Score (and, for explain,
+// Reasons) computes its scores only when asked, so an adapter that needs
+// none of the output columns does no scoring. A Run is used by one
+// goroutine at a time; the caller closes it.
+type Run struct {
+	p   *Predictor
+	ctx context.Context
+	r   *udf.Reader
+	b   *udf.Batch
+
+	scored, explained bool
+
+	buf *ScoreBuffer // the batch's encoded rows, outputs and scores
+
+	lab  []int32 // kmeans: segment index per encoded row
+	dist []float64
+
+	ex *explainRun
+}
+
+// Next returns the next data batch, or (nil, nil) at the end of the data.
+// The caller releases the batch, after reading its Score and Reasons.
+// The data query's errors (cancellation included) come from here.
+func (r *Run) Next() (*udf.Batch, error) {
+	r.b, r.scored, r.explained = nil, false, false
+	b, err := r.r.Next()
+	if err != nil || b == nil {
+		return nil, err
+	}
+	r.b = b
+	return b, nil
+}
+
+// Close ends the stream (also mid-way).
+func (r *Run) Close() { r.r.Close() }
+
+// Score scores the batch Next returned last (once, however often it is
+// called). The result is valid until the next call to Next, and only
+// while the batch is not released.
+func (r *Run) Score() *Scores {
+	if !r.scored {
+		r.scored = true
+		if r.p.km != nil {
+			r.assign(r.b)
+		} else {
+			r.p.scorer.Score(r.b.Record, r.b.Len(), r.buf)
+		}
+	}
+	return &r.buf.sc
+}
+
+// assign assigns the n rows of b to their segments.
+func (r *Run) assign(b *udf.Batch) {
+	n, w, sc := b.Len(), r.p.km.Encoder.Width, &r.buf.sc
+	null := sc.Null[:n]
+	clear(null)
+	r.p.binding.BadRows(b.Record, null)
+	k := r.p.binding.Encode(b.Record, null, r.buf.x[:n*w])
+	r.p.km.Model.Assign(r.buf.x[:k*w], k, r.lab[:k], r.dist[:k])
+	j := 0
+	for i := range null {
+		if null[i] {
+			continue
+		}
+		if r.lab[j] < 0 {
+			null[i] = true
+		} else {
+			sc.Segment[i], sc.Value[i] = r.lab[j]+1, r.dist[j]
+		}
+		j++
+	}
+}
+
+// regress turns a regression network's outputs into predictions in the
+// label's scale, in vals; null marks the NaN or infinite ones.
+func regress(doc *training.Document, outs, vals []float64, null []bool) {
+	mean, std := 0.0, 1.0
+	if t := doc.Target; t != nil {
+		mean, std = t.Mean, t.Std
+	}
+	for i, o := range outs {
+		v := o*std + mean
+		vals[i], null[i] = v, math.IsNaN(v) || math.IsInf(v, 0)
+	}
+}
+
+// decide turns a classifier's outputs (len(classes) rows of one output for
+// binary, of one per class for multiclass) into each row's class index and
+// probability (binary: P(positive class), the class by threshold;
+// multiclass: the most probable class and its probability); null marks
+// rows whose output is NaN.
+func decide(doc *training.Document, threshold float64, outs []float64, classes []int, prob []float64, null []bool) {
+	if doc.Task == task.Binary {
+		pos, neg := doc.Label.Positive, 1-doc.Label.Positive
+		for i, v := range outs[:len(classes)] {
+			prob[i], null[i] = v, math.IsNaN(v)
+			if v >= threshold {
+				classes[i] = pos
+			} else {
+				classes[i] = neg
+			}
+		}
+		return
+	}
+	k := len(outs) / len(classes)
+	for i := range classes {
+		row := outs[i*k : (i+1)*k]
+		best := 0
+		for c := 1; c < k; c++ {
+			if row[c] > row[best] {
+				best = c
+			}
+		}
+		classes[i], prob[i], null[i] = best, row[best], math.IsNaN(row[best])
+	}
+}

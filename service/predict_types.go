@@ -1,0 +1,129 @@
+package service
+
+// The options and per-batch results of predict and explain. They are
+// declared without the duckdb_arrow build constraint (and reference no
+// tagged identifier), so go doc lists them; BindPredict, BindExplain and
+// Predictor are in predict.go and explain.go.
+
+// DefaultTopK is the number of reasons explain gives per row when
+// ExplainOptions.TopK is 0.
+const DefaultTopK = 3
+
+// PredictOptions are predict's named arguments. A zero value means the
+// documented default.
+type PredictOptions struct {
+	// Threshold is the probability at or above which a binary model
+	// predicts the positive class, in [0, 1]; nil is DefaultThreshold.
+	// It is refused for a model that is not a binary classifier.
+	Threshold *float64
+	// Version is the model version to score with; 0 is the latest.
+	Version int
+}
+
+// ExplainOptions are explain's named arguments. A zero value means the
+// documented default.
+type ExplainOptions struct {
+	// TopK is the number of reasons per row, at least 1 (capped by the
+	// model's feature columns); 0 is DefaultTopK.
+	TopK int
+	// Version is the model version to explain; 0 is the latest.
+	Version int
+}
+
+// ScoreOptions are the optional arguments of score and score_label. A
+// zero value means the documented default.
+type ScoreOptions struct {
+	// Version is the model version to score with; 0 is the latest.
+	Version int
+}
+
+// Output is one of the columns predict or explain adds after the data's
+// columns.
+type Output int
+
+const (
+	// Prediction is the predicted class, of the training label's type
+	// (see Scores.Class), or for regression the predicted value (DOUBLE,
+	// Scores.Value).
+	Prediction Output = iota
+	// Probability is a classifier's probability (Scores.Prob): binary
+	// P(positive class), multiclass P(predicted class).
+	Probability
+	// Probabilities is a multiclass model's probability of every class
+	// (Scores.Probs), as MAP(VARCHAR, DOUBLE) keyed by the class as text.
+	Probabilities
+	// Segment is a kmeans model's segment of the row, 1..k (INTEGER,
+	// Scores.Segment).
+	Segment
+	// Distance is the distance of the row to its segment's centroid in
+	// standardised units (DOUBLE, Scores.Value).
+	Distance
+	// Reasons is explain's LIST(STRUCT(feature, value, contribution))
+	// column (Reasons).
+	Reasons
+)
+
+// String is the output's column name.
+func (o Output) String() string {
+	switch o {
+	case Prediction:
+		return "prediction"
+	case Probability:
+		return "probability"
+	case Probabilities:
+		return "probabilities"
+	case Segment:
+		return "segment"
+	case Distance:
+		return "distance"
+	case Reasons:
+		return "reasons"
+	}
+	return "output"
+}
+
+// Scores are the scores of one batch of rows. The slices have one entry
+// per row of the batch (Probs: K per row) and belong to the run that
+// returned them: they are valid until its next call to Next.
+type Scores struct {
+	// Null marks the rows without a prediction: a classifier's or
+	// regression model's output is NaN (or, for regression, infinite), a
+	// kmeans row has a NaN or infinite feature. Every output of such a
+	// row is NULL.
+	Null []bool
+	// Class is a classifier's predicted class, an index into the model's
+	// levels (Predictor.Levels).
+	Class []int
+	// Prob is a classifier's probability (see Probability).
+	Prob []float64
+	// Probs holds a multiclass model's probability of each class, K per
+	// row, in the order of the levels.
+	Probs []float64
+	// K is the number of classes of a multiclass model (0 otherwise).
+	K int
+	// Value is a regression model's prediction in the label's units, or
+	// a kmeans row's distance to its centroid.
+	Value []float64
+	// Segment is a kmeans row's segment, 1..k.
+	Segment []int32
+}
+
+// ReasonList holds explain's reasons of one batch of rows: K reasons per
+// row, largest |contribution| first (ties by feature name). The slices
+// belong to the run that returned them: they are valid until its next
+// call to Next.
+type ReasonList struct {
+	// K is the number of reasons per row.
+	K int
+	// Null marks the rows without reasons (their score is NaN).
+	Null []bool
+	// Feature holds each reason's feature column, an index into
+	// Predictor.Features (K per row).
+	Feature []int
+	// Contribution holds each reason's contribution to the row's score
+	// (K per row).
+	Contribution []float64
+	// Value holds each reason's value of the row, as text ('NULL' for
+	// NULL), K per row.
+	Value []string
+}
