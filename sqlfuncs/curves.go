@@ -40,7 +40,10 @@ const (
 	maxBins        = 100000
 )
 
-var thresholdParam = udf.Param{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"}
+// thresholdParam is the threshold of the evaluation functions: strictly
+// between 0 and 1 (predict's may be 0 or 1).
+var thresholdParam = udf.Param{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted; an error for any other model",
+	Default: defaultThreshold, Range: &udf.Range{Min: 0, Max: 1, MinOpen: true, MaxOpen: true}}
 
 var confusionMatrixFn = evalTable("confusion_matrix",
 	"counts of every (actual, predicted) class pair of a classifier on data, zeros included",
@@ -60,7 +63,8 @@ var rocCurveFn = evalTable("roc_curve",
 		{"fpr", "DOUBLE", "false positive rate"},
 		{"precision", "DOUBLE", "TP / (TP + FP); 1 when nothing is predicted positive"},
 		{"recall", "DOUBLE", "TP / (TP + FN)"},
-	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, 2 to 100000 (default 101: 0, 0.01, ..., 1)"})
+	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, evenly spaced from 0 to 1 (101: 0, 0.01, ..., 1)",
+		Default: defaultPoints, Range: udf.Between(2, maxCurvePoints)})
 
 var liftFn = evalTable("lift",
 	"a binary classifier's lift table: equal-count bins of rows by descending score, response rate, lift and cumulative gain",
@@ -72,7 +76,8 @@ var liftFn = evalTable("lift",
 		{"response_rate", "DOUBLE", "positives / customers"},
 		{"lift", "DOUBLE", "response_rate / the overall positive rate"},
 		{"cumulative_gain", "DOUBLE", "share of all positives in bins 1..bin (1 in the last bin)"},
-	}, prepareLift, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 and at most the rows with a usable label (default 10)"})
+	}, prepareLift, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of equal-count bins, at most the rows with a usable label",
+		Default: defaultBins, Range: udf.Between(2, maxBins)})
 
 var calibrationFn = evalTable("calibration",
 	"a binary classifier's calibration: equal-width bins of P(positive), mean predicted against observed rate",
@@ -82,7 +87,7 @@ var calibrationFn = evalTable("calibration",
 		{"mean_predicted", "DOUBLE", "mean P(positive) in the bin (NULL when empty)"},
 		{"observed_rate", "DOUBLE", "share of positives in the bin (NULL when empty)"},
 		{"rows", "BIGINT", "rows in the bin"},
-	}, prepareCalibration, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 (default 10)"})
+	}, prepareCalibration, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of equal-width bins over [0, 1]", Default: defaultBins, Range: udf.Between(2, maxBins)})
 
 var fairnessFn = evalTable("fairness",
 	"a binary classifier's rates per group of a column, and parity measures against the largest group",
@@ -100,9 +105,9 @@ var fairnessFn = evalTable("fairness",
 		{"equal_opportunity_difference", "DOUBLE", "tpr - the largest group's tpr"},
 		{"equalized_odds_difference", "DOUBLE", "max(|tpr difference|, |fpr difference|) against the largest group"},
 	}, prepareFairness, "by",
-	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column (default 'gender')"},
+	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column", Default: defaultBy},
 	thresholdParam,
-	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only; at least 0 (default 30)"})
+	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only", Default: defaultMinGroup, Range: udf.AtLeast(0)})
 
 func prepareConfusion(a args, e *evalBinding) (func(*evalData) ([][]any, error), error) {
 	if err := needTask(a, e, "classification", "binary", "multiclass"); err != nil {
@@ -150,7 +155,7 @@ func prepareROC(a args, e *evalBinding) (func(*evalData) ([][]any, error), error
 	if err := needTask(a, e, "binary", "binary"); err != nil {
 		return nil, err
 	}
-	points, err := a.namedIntBetween("points", 101, 2, maxCurvePoints)
+	points, err := a.int("points")
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +176,7 @@ func prepareLift(a args, e *evalBinding) (func(*evalData) ([][]any, error), erro
 	if err := needTask(a, e, "binary", "binary"); err != nil {
 		return nil, err
 	}
-	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
+	bins, err := a.int("bins")
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +199,7 @@ func prepareCalibration(a args, e *evalBinding) (func(*evalData) ([][]any, error
 	if err := needTask(a, e, "binary", "binary"); err != nil {
 		return nil, err
 	}
-	bins, err := a.namedIntBetween("bins", 10, 2, maxBins)
+	bins, err := a.int("bins")
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +223,7 @@ func prepareFairness(a args, e *evalBinding) (func(*evalData) ([][]any, error), 
 	if err != nil {
 		return nil, err
 	}
-	minGroup, err := a.namedIntAtLeast("min_group", 30, 0)
+	minGroup, err := a.int("min_group")
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
 	}
 	by := ""
 	if ef.by != "" {
-		if by, err = a.namedString(ef.by, "gender"); err != nil {
+		if by, err = a.string(ef.by); err != nil {
 			return nil, err
 		}
 	}
@@ -75,18 +75,8 @@ func (e *evalBinding) noRows(skipped int64) error {
 	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
 }
 
-// threshold reads the threshold argument: strictly between 0 and 1,
-// default 0.5.
-func threshold(a args) (float64, error) {
-	t, err := a.namedFloat("threshold", 0.5)
-	if err != nil {
-		return 0, err
-	}
-	if !(t > 0 && t < 1) {
-		return 0, dserr.Arg(a.fn, "threshold", "must be greater than 0 and less than 1, got %g", t)
-	}
-	return t, nil
-}
+// threshold reads the threshold argument (thresholdParam).
+func threshold(a args) (float64, error) { return a.float("threshold") }
 
 // thresholdBinaryOnly refuses a threshold given for a model that is not a
 // binary classifier (a kmeans, multiclass or regression model), which
@@ -150,7 +140,7 @@ var evaluateFn = &Function{
 			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"),
 		},
 		Named: []udf.Param{
-			{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"},
+			thresholdParam,
 			versionParam,
 		},
 	},

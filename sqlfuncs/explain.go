@@ -45,7 +45,7 @@ var explainFn = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "top_k", Type: udf.Integer, Doc: "reasons per row (default 3; at most the model's feature columns)"},
+			{Name: "top_k", Type: udf.Integer, Doc: "reasons per row; more than the model's feature columns gives them all", Default: defaultTopK, Range: udf.AtLeast(1)},
 			versionParam,
 		},
 	},
@@ -58,7 +58,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	// No upper bound: top_k is capped by the model's feature columns.
-	topK, err := a.namedIntAtLeast("top_k", 3, 1)
+	topK, err := a.int("top_k")
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPredictor(a.fn, doc, q, 0.5)
+	p, err := newPredictor(a.fn, doc, q, defaultThreshold)
 	if err != nil {
 		q.Close()
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -40,8 +41,8 @@ var featureImportanceFn = &Function{
 			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
 		},
 		Named: []udf.Param{
-			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column, 1 to 100 (default 3)"},
-			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations (default 42)"},
+			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column", Default: defaultRepeats, Range: udf.Between(1, maxRepeats)},
+			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations", Default: training.DefaultSeed},
 			versionParam,
 		},
 	},
@@ -60,11 +61,11 @@ func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	repeats, err := a.namedIntBetween("repeats", 3, 1, maxRepeats)
+	repeats, err := a.int("repeats")
 	if err != nil {
 		return nil, err
 	}
-	seed, err := a.namedInt64("seed", 42)
+	seed, err := a.int("seed")
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,8 @@ var predictFn = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "threshold", Type: udf.Double, Doc: "binary: probability at or above which the positive class is predicted (default 0.5)"},
+			{Name: "threshold", Type: udf.Double, Doc: "binary: the positive class is predicted when its probability is at least this; an error for any other model",
+				Default: defaultThreshold, Range: udf.Between(0, 1)},
 			versionParam,
 		},
 	},
@@ -49,12 +50,9 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	threshold, err := a.namedFloat("threshold", 0.5)
+	threshold, err := a.float("threshold")
 	if err != nil {
 		return nil, err
-	}
-	if !(threshold >= 0 && threshold <= 1) {
-		return nil, dserr.Arg(a.fn, "threshold", "must be between 0 and 1, got %g", threshold)
 	}
 	version, err := versionArg(a)
 	if err != nil {

@@ -29,9 +29,11 @@ type Options struct {
 	SeedGiven   bool     `json:"-"`
 }
 
-// Defaults.
+// Defaults (the kmeans package has those of n_init, max_iter, tol and
+// init; training those of memory_limit and seed).
 const (
-	DefaultKMax = 10
+	DefaultKMax        = 10
+	DefaultStandardize = true
 	// SilhouetteRows is the most rows the silhouette is computed on (a
 	// deterministic sample).
 	SilhouetteRows = 10000
@@ -52,7 +54,7 @@ func (o *Options) Defaults() {
 		o.KMax = DefaultKMax
 	}
 	if o.Standardize == nil {
-		t := true
+		t := DefaultStandardize
 		o.Standardize = &t
 	}
 	if o.Init == "" {
