@@ -63,7 +63,7 @@ var rocCurveFn = evalTable("roc_curve",
 		{"fpr", "DOUBLE", "false positive rate"},
 		{"precision", "DOUBLE", "TP / (TP + FP); 1 when nothing is predicted positive"},
 		{"recall", "DOUBLE", "TP / (TP + FN)"},
-	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, evenly spaced from 0 to 1 (101: 0, 0.01, ..., 1)",
+	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, evenly spaced from 0 to 1 (the default gives 0, 0.01, ..., 1)",
 		Default: defaultPoints, Range: udf.Between(2, maxCurvePoints)})
 
 var liftFn = evalTable("lift",
