@@ -20,6 +20,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // The typed Go API (engine/models.go): it runs the SQL functions' own code,
@@ -132,7 +133,7 @@ func TestTrainPerceptronAPI(t *testing.T) {
 	es := false
 	res, err := e.TrainPerceptron(ctx, "churn", "c", engine.TrainOptions{
 		Label: "churned", Features: []string{"age", "plan", "income", "support_calls"}, Hidden: []int{4},
-		Epochs: 4, Seed: &seed, ValidationFraction: &vf, EarlyStopping: &es, L2: &l2, Task: "BINARY",
+		Epochs: 4, Seed: &seed, ValidationFraction: &vf, EarlyStopping: &es, L2: &l2, Task: task.Binary,
 		Progress: func(ep engine.Epoch) { epochs = append(epochs, ep) },
 	})
 	if err != nil {
@@ -158,7 +159,7 @@ func TestTrainPerceptronAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Model != "churn" || res.Version != 1 || res.Task != r.Task || res.Mode != r.Mode || strings.Join(res.Notes, "; ") != r.Notes ||
+	if res.Model != "churn" || res.Version != 1 || res.Task.String() != r.Task || res.Mode != r.Mode || strings.Join(res.Notes, "; ") != r.Notes ||
 		res.RowsUsed != r.RowsUsed || res.RowsSkipped != r.RowsSkipped || res.Inputs != r.Inputs || res.EpochsRun != r.EpochsRun ||
 		res.TrainLoss != r.TrainLoss || res.ValidLoss != r.ValidLoss || res.ValidMetric != r.ValidMetric ||
 		fmt.Sprint(res.Features) != fmt.Sprint(r.Features) || !(res.Seconds > 0) {
@@ -275,7 +276,7 @@ func TestAPIErrors(t *testing.T) {
 		{"empty features", train("m", "c", engine.TrainOptions{Label: "churned", Features: []string{}}), dserr.InvalidArgument, "train_perceptron: features: empty list; leave it out to use every column but the label"},
 		{"segment empty features", segmentErr(e, ctx, "s", "c", engine.SegmentOptions{K: 2, Features: []string{}}), dserr.InvalidArgument, "segment: features: empty list; leave it out to use every column"},
 		{"epochs", train("m", "c", engine.TrainOptions{Label: "churned", Epochs: 1_000_000}), dserr.InvalidArgument, "train_perceptron: epochs: must be between 1 and 100000, got 1000000"},
-		{"task", train("m", "c", engine.TrainOptions{Label: "churned", Task: "ranking"}), dserr.InvalidArgument, "train_perceptron: task: must be 'auto', 'binary', 'multiclass' or 'regression', got 'ranking'"},
+		{"task", train("m", "c", engine.TrainOptions{Label: "churned", Task: task.Segmentation}), dserr.InvalidArgument, "train_perceptron: task: must be 'auto', 'binary', 'multiclass' or 'regression', got 'segmentation'"},
 		{"data refused", train("m", "DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: only a read-only query"},
 		{"two statements", train("m", "SELECT 1; DROP TABLE c", engine.TrainOptions{Label: "churned"}), dserr.Refused, "train_perceptron: data: refused: must be exactly one query"},
 		{"no table", train("m", "customers", engine.TrainOptions{Label: "churned"}), dserr.DataQuery, "train_perceptron: data: Catalog Error: Table with name customers does not exist!"},
@@ -350,7 +351,7 @@ func TestModelsExportImportDrop(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[0].Name != oddName || list[0].Version != 1 || list[1].Version != 2 ||
-		list[0].Task != "binary" || list[1].Task != "multiclass" || list[1].Metric != "accuracy" || list[0].Kind != "perceptron" ||
+		list[0].Task != task.Binary || list[1].Task != task.Multiclass || list[1].Metric != "accuracy" || list[0].Kind != "perceptron" ||
 		strings.Join(list[0].Features, ",") != "age,plan,income" || list[0].Data != "c" || math.IsNaN(list[0].ValidMetric) || list[0].CreatedAt.IsZero() {
 		t.Fatalf("Models: %+v", list)
 	}
@@ -768,7 +769,7 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			return err
 		},
 		"Evaluate": func() error {
-			_, err := e.Evaluate(past, "kept", "c", engine.EvalOptions{})
+			_, err := e.Evaluate(past, "kept", "c", engine.EvaluateOptions{})
 			return err
 		},
 		"Models": func() error {

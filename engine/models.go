@@ -14,6 +14,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/sqlfuncs"
 )
@@ -37,24 +38,24 @@ import (
 // field onto it, and training.Options.Validate checks it as it checks SQL's
 // arguments.
 type TrainOptions struct {
-	Label              string   // column to predict (required)
-	Features           []string // input columns (default: all but the label and Exclude)
-	Exclude            []string // columns not to use
-	Task               string   // "auto" (default), "binary", "multiclass" or "regression"
-	Hidden             []int    // hidden layer sizes; nil or empty is the single-layer perceptron
-	Activation         string   // "relu" (default), "tanh" or "sigmoid"
-	Optimizer          string   // "adam" (default) or "sgd"
-	LearningRate       float64  // default 0.01
-	BatchSize          int      // default 256
-	Epochs             int      // default 50
-	L2                 *float64 // default 1e-4
-	ValidationFraction *float64 // default 0.1; 0 disables validation
-	EarlyStopping      *bool    // default true
-	Patience           int      // default 5
-	ClassWeight        string   // "none" (default) or "balanced"
-	Positive           *string  // binary: the positive class, as text (default the larger label value)
-	MemoryLimit        string   // default the smaller of "2GB" and DuckDB's memory_limit
-	Seed               *int64   // default 42
+	Label              string    // column to predict (required)
+	Features           []string  // input columns (default: all but the label and Exclude)
+	Exclude            []string  // columns not to use
+	Task               task.Task // task.Auto (the default; also task.None), task.Binary, task.Multiclass or task.Regression
+	Hidden             []int     // hidden layer sizes; nil or empty is the single-layer perceptron
+	Activation         string    // "relu" (default), "tanh" or "sigmoid"
+	Optimizer          string    // "adam" (default) or "sgd"
+	LearningRate       float64   // default 0.01
+	BatchSize          int       // default 256
+	Epochs             int       // default 50
+	L2                 *float64  // default 1e-4
+	ValidationFraction *float64  // default 0.1; 0 disables validation
+	EarlyStopping      *bool     // default true
+	Patience           int       // default 5
+	ClassWeight        string    // "none" (default) or "balanced"
+	Positive           *string   // binary: the positive class, as text (default the larger label value)
+	MemoryLimit        string    // default the smaller of "2GB" and DuckDB's memory_limit
+	Seed               *int64    // default 42
 
 	// Progress, when set, is called after every epoch, on the goroutine
 	// that called TrainPerceptron.
@@ -246,8 +247,8 @@ func (r *connReader) Release() {
 type ModelInfo struct {
 	Name        string
 	Version     int
-	Kind        string // "perceptron"
-	Task        string // "binary", "multiclass" or "regression"
+	Kind        string    // "perceptron"
+	Task        task.Task // task.Binary, task.Multiclass, task.Regression or task.Segmentation
 	Label       string
 	Features    []string
 	Metric      string  // "auc", "accuracy" or "rmse"

@@ -114,19 +114,18 @@ func (e Env) KMeans(ctx context.Context, fn, name string, version int) (*store.R
 	return rec, &doc, nil
 }
 
-// Decode decodes a record's document into doc and, when the kind's
-// document validates itself (training.Document, clustering.Document),
-// checks it the way import_model checks a file: a document damaged in the
-// table (edited by hand, written by a broken tool) is an error, never
-// wrong numbers.
-func Decode(fn string, rec *store.Record, doc any) error {
+// Decode decodes a record's document into doc (a *training.Document for
+// kind perceptron, a *clustering.Document for kmeans) and checks it as
+// import_model checks a file (store.CheckDocument: the document validates
+// itself and agrees with the row's kind, task, label and features): a
+// document damaged in the table (edited by hand, written by a broken
+// tool) is an error, never wrong numbers.
+func Decode(fn string, rec *store.Record, doc store.Document) error {
 	if err := json.Unmarshal(rec.Document, doc); err != nil {
 		return dserr.New(dserr.Internal, fn, "model", "model %q version %d: unreadable document: %v", rec.Name, rec.Version, err)
 	}
-	if v, ok := doc.(interface{ Validate() error }); ok {
-		if err := v.Validate(); err != nil {
-			return dserr.New(dserr.Internal, fn, "model", "model %q version %d: damaged document: %v", rec.Name, rec.Version, err)
-		}
+	if err := store.CheckDocument(rec, doc); err != nil {
+		return dserr.New(dserr.Internal, fn, "model", "model %q version %d: damaged document: %v", rec.Name, rec.Version, err)
 	}
 	return nil
 }

@@ -136,6 +136,56 @@ func (a args) string(name string) (string, error) {
 	return toString(a.fn, name, v, typ)
 }
 
+// The readers of an argument whose default a service applies (the SQL
+// adapter leaves an absent argument as the options' nil or zero field):
+// nothing is returned for an absent argument, and a given one is converted
+// and checked against the declared Range as by int and float.
+
+// optFloat is float for a service's pointer option: nil when not given.
+func (a args) optFloat(name string) (*float64, error) {
+	if _, _, given, err := a.lookup(name); err != nil || !given {
+		return nil, err
+	}
+	v, err := a.float(name)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// optInt64 is int for a service's pointer option: nil when not given.
+func (a args) optInt64(name string) (*int64, error) {
+	if _, _, given, err := a.lookup(name); err != nil || !given {
+		return nil, err
+	}
+	v, err := a.int(name)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// count reads an integer argument that the service's options hold as a
+// count whose zero means the default (points, bins, repeats): 0 when not
+// given. A given value outside the declared Range (0 included) is not an
+// error of the read: it is returned as zero, the error for the adapter to
+// return where the service checks the range, so that errors come in the
+// service's order; v is then 0.
+func (a args) count(name string) (v int, zero error, err error) {
+	p, x, typ, given, err := a.param(name)
+	if err != nil || !given {
+		return 0, nil, err
+	}
+	n, err := toInt64(a.fn, name, x, typ)
+	if err != nil {
+		return 0, nil, err
+	}
+	if p.Range != nil && !p.Range.Contains(float64(n)) {
+		return 0, rangeError(a.fn, name, p.Range, n), nil
+	}
+	return int(n), nil, nil
+}
+
 // defaultOf is p's declared default as a T (the zero T when there is
 // none). An integer default may be declared as an int.
 func defaultOf[T int64 | float64 | string](p udf.Param) T {

@@ -3,6 +3,7 @@
 package sqlfuncs
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"slices"
@@ -160,8 +161,10 @@ func TestRangesMatchKernels(t *testing.T) {
 		"patience":            func(o *training.Options, v float64) { o.Patience = int(v) },
 		"hidden":              func(o *training.Options, v float64) { o.Hidden = []int{int(v)} },
 	}
+	// The task is parsed (training.ParseTask) before Validate sees it.
+	var parseErr error
 	trainStr := map[string]func(*training.Options, string){
-		"task":         func(o *training.Options, v string) { o.Task = v },
+		"task":         func(o *training.Options, v string) { o.Task, parseErr = training.ParseTask(v) },
 		"activation":   func(o *training.Options, v string) { o.Activation = v },
 		"optimizer":    func(o *training.Options, v string) { o.Optimizer = v },
 		"class_weight": func(o *training.Options, v string) { o.ClassWeight = v },
@@ -200,7 +203,9 @@ func TestRangesMatchKernels(t *testing.T) {
 			if !ok {
 				return nil, false
 			}
-			return train(func(o *training.Options) { set(o, v) }), true
+			parseErr = nil
+			err := train(func(o *training.Options) { set(o, v) })
+			return cmp.Or(parseErr, err), true
 		}, len(trainNum), len(trainStr)},
 		{segmentFn, func(name string, v float64) (error, bool) {
 			set, ok := segNum[name]

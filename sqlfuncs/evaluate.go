@@ -6,20 +6,35 @@ import (
 	"context"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/bigmem"
-	"github.com/ducksight/ducksight/engine/clustering"
-	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
-// evalPrepare reads an evaluation function's named arguments (threshold,
-// bins, ...) and checks them against the model's task; it returns the
-// computation over the scored rows.
-type evalPrepare func(a args, e *evalBinding) (compute func(d *evalData) ([][]any, error), err error)
+// The evaluation functions (evaluate, confusion_matrix, roc_curve, lift,
+// calibration, fairness, feature_importance) are adapters over package
+// service's: each reads its SQL arguments into the service's options,
+// binds the service at bind (model, data query, checks: the service's
+// errors), and writes the typed result as rows when DuckDB executes it.
+
+// evalCall is what every evaluation function reads first: the model and
+// data arguments, the version (0: the latest) and, for a function with a
+// group column argument, its value ("" when not given: the service's
+// default); and the function's result columns.
+type evalCall struct {
+	a           args
+	model, data string
+	version     int
+	by          string
+	cols        []udf.Column
+}
+
+// evalPrepare binds an evaluation function's service with the call's
+// arguments and its own named ones.
+type evalPrepare func(c evalCall) (udf.Bound, error)
 
 // evalFunc is the shape every evaluation function shares: (model, data,
-// named arguments) -> rows computed from the scored data.
+// named arguments) -> rows of the service's result.
 type evalFunc struct {
 	cols    []udf.Column // the result columns
 	prepare evalPrepare
@@ -28,78 +43,42 @@ type evalFunc struct {
 }
 
 func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b)
-	name, data, err := a.modelData()
-	if err != nil {
+	c := evalCall{a: newArgs(b), cols: ef.cols}
+	var err error
+	if c.model, c.data, err = c.a.modelData(); err != nil {
 		return nil, err
 	}
-	version, err := versionArg(a)
-	if err != nil {
+	if c.version, err = versionArg(c.a); err != nil {
 		return nil, err
 	}
-	by := ""
 	if ef.by != "" {
-		if by, err = a.string(ef.by); err != nil {
+		if c.by, err = c.a.string(ef.by); err != nil {
 			return nil, err
 		}
 	}
-	e, err := bindEval(b, a.fn, name, version, data, by)
-	if err != nil {
-		return nil, err
-	}
-	compute, err := ef.prepare(a, e)
-	if err != nil {
-		e.close()
-		return nil, err
-	}
-	return e.scored(ef.cols, compute), nil
+	return ef.prepare(c)
 }
 
-// scored is a bound call whose rows compute gives from the scored data
-// (collect); it closes e with it.
-func (e *evalBinding) scored(cols []udf.Column, compute func(d *evalData) ([][]any, error)) udf.Bound {
-	return &rowsBound{cols: cols, close: e.close, compute: func(ctx context.Context) ([][]any, error) {
-		d, err := e.collect(ctx)
+// env is the service environment of the call's bind.
+func (c evalCall) env() service.Env { return envOf(c.a.b) }
+
+// resultRows is a bound call whose rows are those of the service call's
+// result (rows converts it); it closes the call with it.
+func resultRows[T any](cols []udf.Column, call *service.EvalCall[T], rows func(T) [][]any) udf.Bound {
+	return &rowsBound{cols: cols, close: call.Close, compute: func(ctx context.Context) ([][]any, error) {
+		v, err := call.Run(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if d.rows() == 0 {
-			return nil, e.noRows(d.skipped)
-		}
-		return compute(d)
+		return rows(v), nil
 	}}
 }
 
-// noRows is the error of data without a usable row.
-func (e *evalBinding) noRows(skipped int64) error {
-	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
-}
-
-// threshold reads the threshold argument (thresholdParam).
-func threshold(a args) (float64, error) { return a.float("threshold") }
-
-// thresholdBinaryOnly refuses a threshold given for a model that is not a
-// binary classifier (a kmeans, multiclass or regression model), which
-// would otherwise be ignored without a word.
-func thresholdBinaryOnly(a args, model, kind, task string) error {
-	if _, _, given := a.named("threshold"); !given || task == "binary" {
-		return nil
-	}
-	what := task
-	if kind == "kmeans" {
-		what = kind
-	}
-	return dserr.Arg(a.fn, "threshold", "applies to binary classifiers only; model %q is a %s model", model, what)
-}
-
-// needTask refuses a model whose task is not among tasks.
-func needTask(a args, e *evalBinding, what string, tasks ...string) error {
-	for _, t := range tasks {
-		if e.doc.Task == t {
-			return nil
-		}
-	}
-	return dserr.New(dserr.Incompatible, a.fn, "model", "%s needs a %s model; this one is %s", a.fn, what, e.doc.Task)
+// closeErr closes b and returns err: an error found after the service's
+// bind.
+func closeErr(b udf.Bound, err error) (udf.Bound, error) {
+	_ = b.Close()
+	return nil, err
 }
 
 // --- evaluate
@@ -156,76 +135,38 @@ func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := threshold(a)
+	t, err := a.optFloat("threshold")
 	if err != nil {
 		return nil, err
 	}
-	rec, err := envOf(b).Record(b.Ctx, a.fn, name, version)
+	call, err := service.BindEvaluate(b.Ctx, envOf(b), name, data, service.EvaluateOptions{Threshold: t, Version: version})
 	if err != nil {
 		return nil, err
 	}
-	if err := thresholdBinaryOnly(a, name, rec.Kind, rec.Task); err != nil {
-		return nil, err
+	cols := []udf.Column{{Name: "rows", Type: udf.BigInt}}
+	for _, n := range call.Columns {
+		cols = append(cols, udf.Column{Name: n, Type: udf.Double})
 	}
-	cols := func(names ...string) []udf.Column {
-		out := []udf.Column{{Name: "rows", Type: udf.BigInt}}
-		for _, n := range names {
-			out = append(out, udf.Column{Name: n, Type: udf.Double})
+	return resultRows(cols, call.EvalCall, func(ev *service.Evaluation) [][]any {
+		row := []any{ev.Rows}
+		for _, n := range ev.Columns {
+			row = append(row, ev.Measures[n])
 		}
-		return out
-	}
-	if rec.Kind == "kmeans" {
-		var doc clustering.Document
-		if err := service.Decode(a.fn, rec, &doc); err != nil {
-			return nil, err
-		}
-		q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
-		if err != nil {
-			return nil, err
-		}
-		binding, err := doc.Encoder.Bind(q.Schema())
-		if err != nil {
-			q.Close()
-			return nil, dserr.Arg(a.fn, "data", "%v", err)
-		}
-		ke := &kmeansEval{fn: a.fn, doc: &doc, q: q, binding: binding}
-		return &rowsBound{cols: cols("inertia", "silhouette", "davies_bouldin"), compute: func(ctx context.Context) ([][]any, error) {
-			row, err := ke.measure(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return [][]any{row}, nil
-		}, close: ke.close}, nil
-	}
-	e, err := newEvalFromRecord(b, a.fn, rec, data, "")
-	if err != nil {
-		return nil, err
-	}
-	// The measures of the model's task.
-	switch e.doc.Task {
-	case "binary":
-		return e.scored(cols("accuracy", "precision", "recall", "f1", "log_loss", "roc_auc", "pr_auc", "brier"), func(d *evalData) ([][]any, error) {
-			var mem bigmem.Arena
-			defer mem.Free()
-			r := metrics.BinaryReport(d.y, d.p, t, sortScratch(&mem, len(d.y)))
-			return [][]any{{r.Rows, r.Accuracy, r.Precision, r.Recall, r.F1, r.LogLoss, r.ROCAUC, r.PRAUC, r.Brier}}, nil
-		}), nil
-	case "multiclass":
-		return e.scored(cols("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision", "weighted_recall", "weighted_f1", "log_loss"), func(d *evalData) ([][]any, error) {
-			r := metrics.MulticlassReport(d.truth(), d.p, d.k)
-			return [][]any{{r.Rows, r.Accuracy, r.MacroPrecision, r.MacroRecall, r.MacroF1, r.WeightedPrecision, r.WeightedRecall, r.WeightedF1, r.LogLoss}}, nil
-		}), nil
-	default:
-		return e.scored(cols("mae", "rmse", "r2", "mape"), func(d *evalData) ([][]any, error) {
-			r := metrics.RegressionReport(d.y, d.p)
-			return [][]any{{r.Rows, r.MAE, r.RMSE, r.R2, r.MAPE}}, nil
-		}), nil
-	}
+		return [][]any{row}
+	}), nil
 }
 
-// sortScratch is metrics' sort scratch for n rows, taken from mem (the
-// caller frees it): engine/bigmem's pool hands back pages already mapped,
-// where fresh memory is slow on some virtual machines.
-func sortScratch(mem *bigmem.Arena, n int) *metrics.Scratch {
-	return &metrics.Scratch{Keys: mem.RawUint64s(2 * n), Vals: mem.RawFloat64s(2 * n)}
+// thresholdBinaryOnly refuses a threshold given for a model that is not a
+// binary classifier (a kmeans, multiclass or regression model), which
+// would otherwise be ignored without a word. (predict's check; the
+// evaluation functions' is the service's.)
+func thresholdBinaryOnly(a args, model, kind string, tk task.Task) error {
+	if _, _, given := a.named("threshold"); !given || tk == task.Binary {
+		return nil
+	}
+	what := tk.String()
+	if kind == "kmeans" {
+		what = kind
+	}
+	return dserr.Arg(a.fn, "threshold", "applies to binary classifiers only; model %q is a %s model", model, what)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -74,7 +76,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPredictor(a.fn, doc, q, defaultThreshold)
+	p, err := newPredictor(a.fn, doc, q, service.DefaultThreshold)
 	if err != nil {
 		q.Close()
 		return nil, err
@@ -93,7 +95,7 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 		x.index[i] = dataColumn(q, enc.Columns[i].Name)
 	}
 	x.baseline = baseline(enc)
-	if t := doc.Target; t != nil && doc.Task == "regression" {
+	if t := doc.Target; t != nil && doc.Task == task.Regression {
 		x.scale = t.Std
 	} else {
 		x.scale = 1
@@ -214,7 +216,7 @@ func (e *explainExec) Fill(ctx context.Context, out *udf.Output) error {
 // class is the output whose score row r is explained by: the predicted
 // class of a multiclass model, else the one output.
 func (e *explainExec) class(r int) int {
-	if e.x.doc.Task == "multiclass" {
+	if e.x.doc.Task == task.Multiclass {
 		return e.classes[r]
 	}
 	return 0

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -180,7 +181,7 @@ func bindModels(b *udf.BindContext) (udf.Bound, error) {
 		}
 		rows := make([][]any, len(list))
 		for i, m := range list {
-			rows[i] = []any{m.Name, m.Version, m.Kind, m.Task, m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
+			rows[i] = []any{m.Name, m.Version, m.Kind, m.Task.String(), m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
 		}
 		return rows, nil
 	}}, nil
@@ -191,7 +192,7 @@ type ModelRow struct {
 	Name        string
 	Version     int
 	Kind        string
-	Task        string
+	Task        task.Task
 	Label       string
 	Features    []string
 	Metric      string

@@ -12,6 +12,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -38,7 +39,7 @@ var predictFn = &Function{
 		},
 		Named: []udf.Param{
 			{Name: "threshold", Type: udf.Double, Doc: "binary: the positive class is predicted when its probability is at least this; an error for any other model",
-				Default: defaultThreshold, Range: udf.Between(0, 1)},
+				Default: service.DefaultThreshold, Range: udf.Between(0, 1)},
 			versionParam,
 		},
 	},
@@ -110,10 +111,10 @@ func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold flo
 	}
 	p := &predictor{fn: fn, doc: doc, q: q, binding: binding, threshold: threshold, nIn: q.NumColumns()}
 	out := []string{"prediction"}
-	if doc.Task != "regression" {
+	if doc.Task != task.Regression {
 		out = append(out, "probability")
 	}
-	if doc.Task == "multiclass" {
+	if doc.Task == task.Multiclass {
 		out = append(out, "probabilities")
 	}
 	for i := 0; i < p.nIn; i++ {
@@ -125,14 +126,14 @@ func newPredictor(fn string, doc *training.Document, q *udf.Query, threshold flo
 		p.cols = append(p.cols, udf.Column{Name: q.ColumnName(i), Type: q.ColumnType(i)})
 	}
 	p.labelType = udf.Double
-	if doc.Task != "regression" {
+	if doc.Task != task.Regression {
 		p.labelType = labelUDFType(doc.Label.Type)
 	}
 	p.cols = append(p.cols, udf.Column{Name: "prediction", Type: p.labelType})
-	if doc.Task != "regression" {
+	if doc.Task != task.Regression {
 		p.cols = append(p.cols, udf.Column{Name: "probability", Type: udf.Double})
 	}
-	if doc.Task == "multiclass" {
+	if doc.Task == task.Multiclass {
 		p.cols = append(p.cols, udf.Column{Name: "probabilities", Type: udf.Map(udf.Varchar, udf.Double)})
 	}
 	return p, nil
@@ -216,8 +217,8 @@ func (e *predictExec) Fill(ctx context.Context, out *udf.Output) error {
 		out.PassThrough(i, b, i)
 	}
 	predCol, probCol, probsCol := p.nIn, p.nIn+1, p.nIn+2
-	if !out.Projected(predCol) && (p.doc.Task == "regression" || !out.Projected(probCol)) &&
-		(p.doc.Task != "multiclass" || !out.Projected(probsCol)) {
+	if !out.Projected(predCol) && (p.doc.Task == task.Regression || !out.Projected(probCol)) &&
+		(p.doc.Task != task.Multiclass || !out.Projected(probsCol)) {
 		out.SetLen(n)
 		return nil
 	}
@@ -242,7 +243,7 @@ func (e *predictExec) writePredictions(out *udf.Output, n int) {
 	p := e.p
 	predCol, probCol, probsCol := p.nIn, p.nIn+1, p.nIn+2
 	switch p.doc.Task {
-	case "regression":
+	case task.Regression:
 		if out.Projected(predCol) {
 			regress(p.doc, e.out[:n], out.Float64s(predCol), out.Validity(predCol))
 		}
@@ -253,7 +254,7 @@ func (e *predictExec) writePredictions(out *udf.Output, n int) {
 			setOrNull(probs, out.Validity(probCol), prob, bad)
 		}
 		writeClasses(out, predCol, p.labelType, p.doc.Label.Levels, classes, bad)
-		if p.doc.Task == "multiclass" {
+		if p.doc.Task == task.Multiclass {
 			if m, ok := out.Map(probsCol); ok {
 				writeProbabilities(m, p.doc.Label.Levels, e.out[:n*e.k], bad)
 			}
@@ -304,7 +305,7 @@ func regress(doc *training.Document, outs, vals []float64, nulls udf.Validity) {
 // multiclass: the most probable class and its probability); bad marks rows
 // whose output is NaN.
 func decide(doc *training.Document, threshold float64, outs []float64, classes []int, prob []float64, bad []bool) {
-	if doc.Task == "binary" {
+	if doc.Task == task.Binary {
 		pos, neg := doc.Label.Positive, 1-doc.Label.Positive
 		for i, v := range outs[:len(classes)] {
 			prob[i], bad[i] = v, math.IsNaN(v)

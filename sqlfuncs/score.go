@@ -12,6 +12,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -49,7 +50,7 @@ var scoreLabelFn = &Function{
 	Summary: "scalar: the predicted class of one row (a table alias or STRUCT), as text, inside any query",
 	Example: "SELECT c.customer_id, score_label('plan_model', c) AS plan FROM customers c;",
 	Columns: []ColumnDoc{
-		{"score_label", "VARCHAR", "the predicted class as text (binary: by threshold " + strconv.FormatFloat(defaultThreshold, 'g', -1, 64) + "); cast it back to the label's type when needed"},
+		{"score_label", "VARCHAR", "the predicted class as text (binary: by threshold " + strconv.FormatFloat(service.DefaultThreshold, 'g', -1, 64) + "); cast it back to the label's type when needed"},
 	},
 	Scalar: &udf.ScalarFunc{
 		Name: "score_label",
@@ -103,7 +104,7 @@ func bindScoring(b *udf.ScalarBindContext, label bool) (udf.ScalarBound, error) 
 	if err != nil {
 		return nil, err
 	}
-	if label && doc.Task == "regression" {
+	if label && doc.Task == task.Regression {
 		return nil, dserr.New(dserr.Incompatible, fn, "model", "model %q is a regression model, which has no class label; use score", name)
 	}
 	binding, err := doc.Encoder.Bind(b.Row)
@@ -153,12 +154,12 @@ func (s *scorer) Eval(rows arrow.RecordBatch, out *udf.ScalarOutput) error {
 	w := s.doc.Encoder.Width
 	s.binding.Encode(rows, nil, sc.x[:n*w])
 	s.doc.Network.Predict(sc.x[:n*w], n, sc.out[:n*s.k])
-	if s.doc.Task == "regression" {
+	if s.doc.Task == task.Regression {
 		regress(s.doc, sc.out[:n], out.Float64s(), out.Validity())
 		return nil
 	}
 	classes, prob, bad := sc.classes[:n], sc.prob[:n], sc.bad[:n]
-	decide(s.doc, defaultThreshold, sc.out[:n*s.k], classes, prob, bad)
+	decide(s.doc, service.DefaultThreshold, sc.out[:n*s.k], classes, prob, bad)
 	nulls := out.Validity()
 	if !s.label {
 		setOrNull(out.Float64s(), nulls, prob, bad)

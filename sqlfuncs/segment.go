@@ -14,6 +14,7 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -292,7 +293,7 @@ func fitSegmentRecord(ctx context.Context, name, data string, q *udf.Query, o cl
 	}{"silhouette", finiteOrNil(float64(d.Quality.Silhouette)), d.K, d.KAutomatic, d.Quality.Inertia,
 		finiteOrNil(float64(d.Quality.DaviesBouldin)), res.Mode, res.Notes, res.Seconds})
 	return d, &store.Record{
-		Name: name, Kind: "kmeans", Task: "segmentation", Features: d.Features,
+		Name: name, Kind: "kmeans", Task: task.Segmentation, Features: d.Features,
 		Options: opts, Metrics: mets, Data: data, Document: doc,
 	}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -54,7 +55,7 @@ var trainPerceptron = &Function{
 			{Name: "label", Type: udf.Varchar, Doc: "the column to predict", DefaultDoc: "required"},
 			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns; naming an identifier-like column here keeps it", DefaultDoc: "all columns but the label and exclude"},
 			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use", DefaultDoc: "none"},
-			{Name: "task", Type: udf.Varchar, Doc: "what to predict; 'auto' decides from the label (see below)", Default: training.DefaultTask,
+			{Name: "task", Type: udf.Varchar, Doc: "what to predict; 'auto' decides from the label (see below)", Default: training.DefaultTask.String(),
 				Choices: []string{"auto", "binary", "multiclass", "regression"}},
 			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes (the range is each one's); [] is the single-layer perceptron (see below)", Default: []int{},
 				Range: udf.Between(1, training.MaxHiddenSize)},
@@ -124,7 +125,6 @@ func newTraining(b *udf.BindContext, name, data string, o training.Options) (*tr
 	if err := service.CheckModelName(fn, name); err != nil {
 		return nil, err
 	}
-	o.Task = strings.ToLower(o.Task)
 	var err error
 	if o.MemoryLimit, err = trainingMemoryLimit(b.Ctx, b.Host, fn, o.MemoryLimit); err != nil {
 		return nil, err
@@ -180,7 +180,7 @@ func TrainPerceptron(ctx context.Context, h *udf.Host, searchPath, name, data st
 type TrainRow struct {
 	Model       string
 	Version     int
-	Task        string
+	Task        task.Task
 	RowsUsed    int64
 	RowsSkipped int64
 	Features    []string
@@ -206,7 +206,11 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
 		return o, err
 	}
-	if o.Task, err = a.string("task"); err != nil {
+	tk, err := a.string("task")
+	if err != nil {
+		return o, err
+	}
+	if o.Task, err = training.ParseTask(tk); err != nil {
 		return o, err
 	}
 	hidden, given, err := a.namedInts("hidden")
@@ -320,7 +324,7 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 		return err
 	}
 	r.Version = e.pending.Version()
-	writeRow(out, 0, []any{r.Model, r.Version, r.Task, r.RowsUsed, r.RowsSkipped, r.Features,
+	writeRow(out, 0, []any{r.Model, r.Version, r.Task.String(), r.RowsUsed, r.RowsSkipped, r.Features,
 		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
 	out.SetLen(1)
 	return nil

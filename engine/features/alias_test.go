@@ -6,6 +6,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Batches from the bridge alias DuckDB's memory, which is reused once a
@@ -23,7 +25,7 @@ func TestFittersDoNotKeepBatchMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lf, err := NewLabelFitter(schema.Field(1), TaskAuto, nil)
+	lf, err := NewLabelFitter(schema.Field(1), task.Auto, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // A trainer's first pass fits the features and the label; encoding then
@@ -31,7 +32,7 @@ func ExampleFitter() {
 	defer rec.Release()
 
 	fitter, _ := features.NewFitter(schema, []string{"customer_id", "age", "plan"}, features.FitOptions{})
-	labels, _ := features.NewLabelFitter(schema.Field(3), features.TaskAuto, nil)
+	labels, _ := features.NewLabelFitter(schema.Field(3), task.Auto, nil)
 	skip := make([]bool, rec.NumRows())
 	fitter.BadRows(rec, skip)
 	labels.Observe(rec.Column(3), skip)

@@ -12,15 +12,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-)
 
-// Tasks a label can serve, as in LabelEncoding.Task; TaskAuto asks
-// LabelFitter to choose.
-const (
-	TaskAuto       = "auto"
-	TaskBinary     = "binary"
-	TaskMulticlass = "multiclass"
-	TaskRegression = "regression"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Class limits of LabelFitter.
@@ -44,14 +37,14 @@ const (
 // scales the target. Type is the Arrow type of the training label, so a
 // prediction can be returned in the same type.
 type LabelEncoding struct {
-	Column   string   `json:"column"`
-	Task     string   `json:"task"`
-	Levels   []string `json:"levels,omitempty"`
-	Counts   []int64  `json:"counts,omitempty"`
-	Positive int      `json:"positive,omitempty"`
-	Type     string   `json:"type"`
-	Mean     float64  `json:"mean,omitempty"`
-	Std      float64  `json:"std,omitempty"`
+	Column   string    `json:"column"`
+	Task     task.Task `json:"task"`
+	Levels   []string  `json:"levels,omitempty"`
+	Counts   []int64   `json:"counts,omitempty"`
+	Positive int       `json:"positive,omitempty"`
+	Type     string    `json:"type"`
+	Mean     float64   `json:"mean,omitempty"`
+	Std      float64   `json:"std,omitempty"`
 }
 
 // family groups the label types whose values compare with each other.
@@ -117,7 +110,7 @@ func (f family) text() bool { return f == famText || f == famEnum }
 type LabelFitter struct {
 	field    arrow.Field
 	fam      family
-	task     string
+	task     task.Task
 	positive *string
 
 	track    bool // count distinct values
@@ -139,22 +132,22 @@ type LabelFitter struct {
 	gather []float64
 }
 
-// NewLabelFitter prepares to learn the label in field for task ("auto" or
-// "", "binary", "multiclass" or "regression"). positive, if not nil, is
+// NewLabelFitter prepares to learn the label in field for tk (task.Auto or
+// task.None, task.Binary, task.Multiclass or task.Regression). positive, if not nil, is
 // the user's positive class of a binary label, as text (parsed in the
 // label's type: "1", "true", "yes"). Labels may be BOOLEAN, integers,
 // floats, decimals, VARCHAR or ENUM; regression needs a numeric label.
-func NewLabelFitter(field arrow.Field, task string, positive *string) (*LabelFitter, error) {
+func NewLabelFitter(field arrow.Field, tk task.Task, positive *string) (*LabelFitter, error) {
 	fam := familyOf(field.Type)
 	if fam == famNone {
 		return nil, fmt.Errorf("column %q has type %s, which cannot be a label (supported: BOOLEAN, integers, floats, decimals, VARCHAR, ENUM)", field.Name, field.Type)
 	}
-	if task == "" {
-		task = TaskAuto
+	if tk == task.None {
+		tk = task.Auto
 	}
-	switch task {
-	case TaskAuto, TaskBinary, TaskMulticlass:
-	case TaskRegression:
+	switch tk {
+	case task.Auto, task.Binary, task.Multiclass:
+	case task.Regression:
 		if fam != famInt && fam != famFloat {
 			return nil, fmt.Errorf("column %q has type %s, which cannot be a regression target (it needs a number)", field.Name, field.Type)
 		}
@@ -162,12 +155,12 @@ func NewLabelFitter(field arrow.Field, task string, positive *string) (*LabelFit
 			return nil, errors.New("a positive class applies to binary classification, not regression")
 		}
 	default:
-		return nil, fmt.Errorf("unknown task %q (use auto, binary, multiclass or regression)", task)
+		return nil, fmt.Errorf("unknown task %q (use auto, binary, multiclass or regression)", tk)
 	}
-	l := &LabelFitter{field: field, fam: fam, task: task, positive: positive}
-	l.track = !(task == TaskRegression || (task == TaskAuto && fam == famFloat))
+	l := &LabelFitter{field: field, fam: fam, task: tk, positive: positive}
+	l.track = !(tk == task.Regression || (tk == task.Auto && fam == famFloat))
 	l.limit = MaxClasses
-	if task == TaskAuto && fam == famInt {
+	if tk == task.Auto && fam == famInt {
 		l.limit = MaxAutoIntClasses
 	}
 	switch fam {
@@ -414,18 +407,18 @@ func (l *LabelFitter) Finish() (*LabelEncoding, error) {
 		return nil, fmt.Errorf("label %q: no rows", name)
 	}
 	le := &LabelEncoding{Column: name, Task: l.task, Type: l.field.Type.String()}
-	if le.Task == TaskAuto {
+	if le.Task == task.Auto {
 		switch {
 		case l.fam == famFloat, l.fam == famInt && l.overflow:
-			le.Task = TaskRegression
+			le.Task = task.Regression
 		default:
-			le.Task = TaskMulticlass
+			le.Task = task.Multiclass
 			if l.distinct() == 2 && !l.overflow {
-				le.Task = TaskBinary
+				le.Task = task.Binary
 			}
 		}
 	}
-	if le.Task == TaskRegression {
+	if le.Task == task.Regression {
 		if l.positive != nil {
 			return nil, fmt.Errorf("label %q is a regression target; a positive class applies to binary classification", name)
 		}
@@ -447,10 +440,10 @@ func (l *LabelFitter) Finish() (*LabelEncoding, error) {
 	switch {
 	case len(le.Levels) == 1:
 		return nil, fmt.Errorf("label %q has a single class (%s)", name, le.Levels[0])
-	case le.Task == TaskBinary && len(le.Levels) != 2:
+	case le.Task == task.Binary && len(le.Levels) != 2:
 		return nil, fmt.Errorf("label %q has %d classes (%s); binary classification needs 2", name, len(le.Levels), classList(le.Levels))
 	}
-	if le.Task != TaskBinary {
+	if le.Task != task.Binary {
 		if l.positive != nil {
 			return nil, fmt.Errorf("label %q has %d classes (%s); a positive class applies to binary classification", name, len(le.Levels), classList(le.Levels))
 		}
@@ -738,7 +731,7 @@ func (le *LabelEncoding) MarkSkips(col arrow.Array, skip []bool) int {
 	}
 	var nulls, bad int64
 	marked := markLabel(col, skip, &nulls, &bad)
-	if le.Task == TaskRegression {
+	if le.Task == task.Regression {
 		return marked
 	}
 	cls, done := scratch[int](&intScratch, col.Len())
@@ -772,7 +765,7 @@ func (le *LabelEncoding) Encode(col arrow.Array, skip []bool, out []float64) int
 		}
 		return r
 	}
-	if le.Task == TaskRegression {
+	if le.Task == task.Regression {
 		vals, done := scratch[float64](&floatScratch, col.Len())
 		defer done()
 		ok := toFloats(col, vals)
@@ -794,7 +787,7 @@ func (le *LabelEncoding) Encode(col arrow.Array, skip []bool, out []float64) int
 		switch {
 		case k < 0:
 			out[r] = math.NaN()
-		case le.Task == TaskBinary:
+		case le.Task == task.Binary:
 			out[r] = float64(b2i(k == le.Positive))
 		default:
 			out[r] = float64(k)

@@ -8,13 +8,15 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // fitLabel fits a label over one column; it returns the encoding, the
 // rows Observe marked and the error.
-func fitLabel(t *testing.T, col arrow.Array, task string, positive *string) (*LabelEncoding, []bool, error) {
+func fitLabel(t *testing.T, col arrow.Array, tk task.Task, positive *string) (*LabelEncoding, []bool, error) {
 	t.Helper()
-	l, err := NewLabelFitter(arrow.Field{Name: "y", Type: col.DataType()}, task, positive)
+	l, err := NewLabelFitter(arrow.Field{Name: "y", Type: col.DataType()}, tk, positive)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -38,24 +40,24 @@ func TestLabelAuto(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		col      arrow.Array
-		task     string
+		task     task.Task
 		levels   []string
 		positive int
 	}{
-		{"bool", column(alloc, arrow.FixedWidthTypes.Boolean, true, false, nil, true), TaskBinary, []string{"false", "true"}, 1},
-		{"string binary", column(alloc, str, "yes", "no", "no", nil), TaskBinary, []string{"no", "yes"}, 1},
-		{"string multi", column(alloc, arrow.BinaryTypes.LargeString, "b", "a", "c", "B"), TaskMulticlass, []string{"B", "a", "b", "c"}, 0},
-		{"int binary", column(alloc, i32, 0, 1, 1, 0), TaskBinary, []string{"0", "1"}, 1},
-		{"int numeric order", column(alloc, i64, 10, -2, 9, 10, 100), TaskMulticlass, []string{"-2", "9", "10", "100"}, 0},
-		{"int 20 classes", column(alloc, u8, ints(20)...), TaskMulticlass, nil, 0},
-		{"int 21 values", column(alloc, i16, ints(21)...), TaskRegression, nil, 0},
-		{"int many values", column(alloc, i64, ints(300)...), TaskRegression, nil, 0},
-		{"float", column(alloc, f64, 0, 1, 1, 0), TaskRegression, nil, 0},
-		{"decimal", column(alloc, &arrow.Decimal128Type{Precision: 5, Scale: 2}, 0, 1, 1), TaskRegression, nil, 0},
-		{"enum", enum(alloc, i8, []string{"low", "mid", "high"}, 2, 0, 1, -1, 2), TaskMulticlass, []string{"low", "mid", "high"}, 0},
-		{"enum binary", enum(alloc, u32, []string{"yes", "no"}, 1, 0, 0), TaskBinary, []string{"yes", "no"}, 1},
+		{"bool", column(alloc, arrow.FixedWidthTypes.Boolean, true, false, nil, true), task.Binary, []string{"false", "true"}, 1},
+		{"string binary", column(alloc, str, "yes", "no", "no", nil), task.Binary, []string{"no", "yes"}, 1},
+		{"string multi", column(alloc, arrow.BinaryTypes.LargeString, "b", "a", "c", "B"), task.Multiclass, []string{"B", "a", "b", "c"}, 0},
+		{"int binary", column(alloc, i32, 0, 1, 1, 0), task.Binary, []string{"0", "1"}, 1},
+		{"int numeric order", column(alloc, i64, 10, -2, 9, 10, 100), task.Multiclass, []string{"-2", "9", "10", "100"}, 0},
+		{"int 20 classes", column(alloc, u8, ints(20)...), task.Multiclass, nil, 0},
+		{"int 21 values", column(alloc, i16, ints(21)...), task.Regression, nil, 0},
+		{"int many values", column(alloc, i64, ints(300)...), task.Regression, nil, 0},
+		{"float", column(alloc, f64, 0, 1, 1, 0), task.Regression, nil, 0},
+		{"decimal", column(alloc, &arrow.Decimal128Type{Precision: 5, Scale: 2}, 0, 1, 1), task.Regression, nil, 0},
+		{"enum", enum(alloc, i8, []string{"low", "mid", "high"}, 2, 0, 1, -1, 2), task.Multiclass, []string{"low", "mid", "high"}, 0},
+		{"enum binary", enum(alloc, u32, []string{"yes", "no"}, 1, 0, 0), task.Binary, []string{"yes", "no"}, 1},
 	} {
-		le, _, err := fitLabel(t, tc.col, TaskAuto, nil)
+		le, _, err := fitLabel(t, tc.col, task.Auto, nil)
 		dt := tc.col.DataType()
 		tc.col.Release()
 		if err != nil {
@@ -68,7 +70,7 @@ func TestLabelAuto(t *testing.T) {
 		if tc.name == "int 20 classes" && len(le.Levels) != 20 {
 			t.Errorf("%s: %d classes", tc.name, len(le.Levels))
 		}
-		if le.Task == TaskRegression && !(le.Std > 0) {
+		if le.Task == task.Regression && !(le.Std > 0) {
 			t.Errorf("%s: regression without a std: %+v", tc.name, le)
 		}
 	}
@@ -78,52 +80,52 @@ func TestLabelErrors(t *testing.T) {
 	alloc := checked(t)
 	one := column(alloc, str, "a", "a", nil)
 	defer one.Release()
-	if _, _, err := fitLabel(t, one, TaskAuto, nil); err == nil || err.Error() != `label "y" has a single class (a)` {
+	if _, _, err := fitLabel(t, one, task.Auto, nil); err == nil || err.Error() != `label "y" has a single class (a)` {
 		t.Errorf("single class: %v", err)
 	}
 	nulls := column(alloc, i64, nil, nil)
 	defer nulls.Release()
-	if _, _, err := fitLabel(t, nulls, TaskAuto, nil); err == nil || err.Error() != `label "y" is NULL (or NaN) on every row` {
+	if _, _, err := fitLabel(t, nulls, task.Auto, nil); err == nil || err.Error() != `label "y" is NULL (or NaN) on every row` {
 		t.Errorf("all NULL: %v", err)
 	}
 	three := column(alloc, i64, 1, 2, 3)
 	defer three.Release()
-	if _, _, err := fitLabel(t, three, TaskBinary, nil); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); binary classification needs 2` {
+	if _, _, err := fitLabel(t, three, task.Binary, nil); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); binary classification needs 2` {
 		t.Errorf("binary with 3: %v", err)
 	}
-	if _, _, err := fitLabel(t, three, TaskAuto, ptr("2")); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); a positive class applies to binary classification` {
+	if _, _, err := fitLabel(t, three, task.Auto, ptr("2")); err == nil || err.Error() != `label "y" has 3 classes (1, 2, 3); a positive class applies to binary classification` {
 		t.Errorf("positive for multiclass: %v", err)
 	}
 	two := column(alloc, str, "churned", "stayed")
 	defer two.Release()
-	if _, _, err := fitLabel(t, two, TaskAuto, ptr("Churned")); err == nil || err.Error() != `positive class "Churned" is not a class of label "y" (classes: churned, stayed)` {
+	if _, _, err := fitLabel(t, two, task.Auto, ptr("Churned")); err == nil || err.Error() != `positive class "Churned" is not a class of label "y" (classes: churned, stayed)` {
 		t.Errorf("unknown positive: %v", err)
 	}
-	if _, _, err := fitLabel(t, two, TaskRegression, nil); err == nil || err.Error() != `column "y" has type utf8, which cannot be a regression target (it needs a number)` {
+	if _, _, err := fitLabel(t, two, task.Regression, nil); err == nil || err.Error() != `column "y" has type utf8, which cannot be a regression target (it needs a number)` {
 		t.Errorf("text regression: %v", err)
 	}
-	if _, _, err := fitLabel(t, two, "clustering", nil); err == nil || err.Error() != `unknown task "clustering" (use auto, binary, multiclass or regression)` {
+	if _, _, err := fitLabel(t, two, task.Segmentation, nil); err == nil || err.Error() != `unknown task "segmentation" (use auto, binary, multiclass or regression)` {
 		t.Errorf("unknown task: %v", err)
 	}
 	flat := column(alloc, f64, 2.5, 2.5)
 	defer flat.Release()
-	if _, _, err := fitLabel(t, flat, TaskAuto, nil); err == nil || err.Error() != `label "y" is constant (every row is 2.5)` {
+	if _, _, err := fitLabel(t, flat, task.Auto, nil); err == nil || err.Error() != `label "y" is constant (every row is 2.5)` {
 		t.Errorf("constant regression: %v", err)
 	}
 	// A target whose squares overflow cannot be standardised: an error
 	// naming the label and why, not an infinite standard deviation.
 	huge := column(alloc, f64, 1e300, -1e300, 1e300)
 	defer huge.Release()
-	if _, _, err := fitLabel(t, huge, TaskAuto, nil); err == nil || err.Error() != `label "y" has values too large to standardise (from -1e+300 to 1e+300: mean 3.333e+299, standard deviation +Inf); rescale it, e.g. divide it by a power of 10 in the data query` {
+	if _, _, err := fitLabel(t, huge, task.Auto, nil); err == nil || err.Error() != `label "y" has values too large to standardise (from -1e+300 to 1e+300: mean 3.333e+299, standard deviation +Inf); rescale it, e.g. divide it by a power of 10 in the data query` {
 		t.Errorf("huge regression: %v", err)
 	}
 	// Large but standardisable.
 	large := column(alloc, f64, 1e150, -1e150)
 	defer large.Release()
-	if le, _, err := fitLabel(t, large, TaskAuto, nil); err != nil || !(le.Std > 1e150) || math.IsInf(le.Std, 0) {
+	if le, _, err := fitLabel(t, large, task.Auto, nil); err != nil || !(le.Std > 1e150) || math.IsInf(le.Std, 0) {
 		t.Errorf("large regression: %v %+v", err, le)
 	}
-	if _, err := NewLabelFitter(arrow.Field{Name: "when", Type: arrow.FixedWidthTypes.Date32}, TaskAuto, nil); err == nil ||
+	if _, err := NewLabelFitter(arrow.Field{Name: "when", Type: arrow.FixedWidthTypes.Date32}, task.Auto, nil); err == nil ||
 		err.Error() != `column "when" has type date32, which cannot be a label (supported: BOOLEAN, integers, floats, decimals, VARCHAR, ENUM)` {
 		t.Errorf("date label: %v", err)
 	}
@@ -133,7 +135,7 @@ func TestLabelErrors(t *testing.T) {
 	}
 	text := column(alloc, str, many...)
 	defer text.Release()
-	if _, _, err := fitLabel(t, text, TaskAuto, nil); err == nil || err.Error() != `label "y" has more than 1000 distinct values, too many classes for classification` {
+	if _, _, err := fitLabel(t, text, task.Auto, nil); err == nil || err.Error() != `label "y" has more than 1000 distinct values, too many classes for classification` {
 		t.Errorf("too many classes: %v", err)
 	}
 }
@@ -156,7 +158,7 @@ func TestLabelPositive(t *testing.T) {
 		{column(alloc, str, "yes", "no"), "yes", 1},
 		{column(alloc, f32, 0.1, 0.25), "0.1", 0},
 	} {
-		le, _, err := fitLabel(t, tc.col, TaskBinary, ptr(tc.positive))
+		le, _, err := fitLabel(t, tc.col, task.Binary, ptr(tc.positive))
 		if err != nil || le.Positive != tc.want {
 			t.Errorf("%s %q: %v %+v", tc.col.DataType(), tc.positive, err, le)
 		}
@@ -170,7 +172,7 @@ func TestLabelEncode(t *testing.T) {
 	alloc := checked(t)
 	train := column(alloc, str, "b", "a", nil, "c", "a")
 	defer train.Release()
-	le, skip, err := fitLabel(t, train, TaskAuto, nil)
+	le, skip, err := fitLabel(t, train, task.Auto, nil)
 	if err != nil || fmt.Sprint(skip) != "[false false true false false]" || !slices.Equal(le.Counts, []int64{2, 1, 1}) {
 		t.Fatalf("%v %v %+v", err, skip, le)
 	}
@@ -190,7 +192,7 @@ func TestLabelEncode(t *testing.T) {
 
 	yes := column(alloc, arrow.FixedWidthTypes.Boolean, true, false, true)
 	defer yes.Release()
-	le, _, _ = fitLabel(t, yes, TaskAuto, ptr("false"))
+	le, _, _ = fitLabel(t, yes, task.Auto, ptr("false"))
 	out = make([]float64, 3)
 	le.Encode(yes, nil, out)
 	if fmt.Sprint(out) != "[0 1 0]" {
@@ -199,8 +201,8 @@ func TestLabelEncode(t *testing.T) {
 
 	y := column(alloc, f64, 1.5, math.NaN(), nil, math.Inf(1), -2)
 	defer y.Release()
-	le, skip, err = fitLabel(t, y, TaskAuto, nil)
-	if err != nil || le.Task != TaskRegression || fmt.Sprint(skip) != "[false true true true false]" || le.Mean != -0.25 {
+	le, skip, err = fitLabel(t, y, task.Auto, nil)
+	if err != nil || le.Task != task.Regression || fmt.Sprint(skip) != "[false true true true false]" || le.Mean != -0.25 {
 		t.Fatalf("regression: %v %v %+v", err, skip, le)
 	}
 	skip = make([]bool, 5)
@@ -216,7 +218,7 @@ func TestLabelEncode(t *testing.T) {
 	}
 	ints := column(alloc, u64, 5, 1<<40, 5)
 	defer ints.Release()
-	le, _, _ = fitLabel(t, ints, TaskAuto, nil)
+	le, _, _ = fitLabel(t, ints, task.Auto, nil)
 	data32 := column(alloc, i32, 5, 6, nil)
 	defer data32.Release()
 	skip = make([]bool, 3)
@@ -236,11 +238,11 @@ func TestLabelJSON(t *testing.T) {
 		column(alloc, f64, 0.5, 1e-7, 3, 2),
 		enum(alloc, i8, []string{"x", "y"}, 1, 0, 1),
 	} {
-		task := TaskAuto
+		tk := task.Auto
 		if col.DataType().ID() == arrow.FLOAT32 {
-			task = TaskMulticlass
+			tk = task.Multiclass
 		}
-		le, _, err := fitLabel(t, col, task, nil)
+		le, _, err := fitLabel(t, col, tk, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

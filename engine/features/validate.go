@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // MinStd is the smallest standard deviation a standardisation accepts:
@@ -35,7 +37,7 @@ func (le *LabelEncoding) Validate() error {
 		return fmt.Errorf("label type %q is not a type a label can have", le.Type)
 	}
 	switch le.Task {
-	case "regression":
+	case task.Regression:
 		if fam != famInt && fam != famFloat {
 			return fmt.Errorf("a regression label has a numeric type, not %q", le.Type)
 		}
@@ -43,11 +45,11 @@ func (le *LabelEncoding) Validate() error {
 			return fmt.Errorf("a regression label has no classes, got %d", len(le.Levels))
 		}
 		return nil
-	case "binary":
+	case task.Binary:
 		if len(le.Levels) != 2 || le.Positive < 0 || le.Positive > 1 {
 			return fmt.Errorf("a binary label needs 2 classes and a positive class 0 or 1, got %d classes and %d", len(le.Levels), le.Positive)
 		}
-	case "multiclass":
+	case task.Multiclass:
 		if len(le.Levels) < 2 {
 			return fmt.Errorf("a multiclass label needs at least 2 classes, got %d", len(le.Levels))
 		}

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 func benchData(n, in int) dataset {
@@ -21,7 +23,7 @@ func benchData(n, in int) dataset {
 func benchStep(b *testing.B, hidden []int, batch int) {
 	const in, n = 16, 1 << 16
 	d := benchData(n, in)
-	m := mustNew(Config{Task: Binary, Inputs: in, Hidden: hidden, LearningRate: 0.01, Seed: 1})
+	m := mustNew(Config{Task: task.Binary, Inputs: in, Hidden: hidden, LearningRate: 0.01, Seed: 1})
 	t := NewTrainer(m)
 	r0 := 0
 	b.ReportAllocs()
@@ -49,7 +51,7 @@ func BenchmarkStepMLP16Batch16K(b *testing.B)    { benchStep(b, []int{16}, 16384
 func benchPredict(b *testing.B, hidden []int, n int) {
 	const in = 16
 	d := benchData(n, in)
-	m := mustNew(Config{Task: Binary, Inputs: in, Hidden: hidden, LearningRate: 0.01, Seed: 1})
+	m := mustNew(Config{Task: task.Binary, Inputs: in, Hidden: hidden, LearningRate: 0.01, Seed: 1})
 	for i := range m.Layers[len(m.Layers)-1].W {
 		m.Layers[len(m.Layers)-1].W[i] = 0.1
 	}

@@ -1,75 +1,29 @@
 package perceptron
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/task"
 )
-
-// Task is what the network predicts.
-type Task int
-
-const (
-	// Binary is two-class classification: one logistic output, P(class 1),
-	// trained on log loss with labels in {0, 1}.
-	Binary Task = iota
-	// Multiclass is classification into Config.Classes >= 3 classes: a softmax
-	// output trained on cross-entropy with labels 0, 1, ..., Classes-1.
-	Multiclass
-	// Regression is a single linear output trained on squared error.
-	Regression
-)
-
-var taskNames = [...]string{Binary: "binary", Multiclass: "multiclass", Regression: "regression"}
-
-// String returns "binary", "multiclass" or "regression".
-func (t Task) String() string {
-	if t >= 0 && int(t) < len(taskNames) {
-		return taskNames[t]
-	}
-	return fmt.Sprintf("Task(%d)", int(t))
-}
-
-// ParseTask is the inverse of Task.String.
-func ParseTask(s string) (Task, error) {
-	for t, name := range taskNames {
-		if s == name {
-			return Task(t), nil
-		}
-	}
-	return 0, dserr.Arg("", "task", "unknown task %q (want binary, multiclass or regression)", s)
-}
-
-// MarshalText writes the task by name, so a stored model reads "binary".
-func (t Task) MarshalText() ([]byte, error) {
-	if t < 0 || int(t) >= len(taskNames) {
-		return nil, fmt.Errorf("perceptron: cannot marshal unknown %v", t)
-	}
-	return []byte(taskNames[t]), nil
-}
-
-// UnmarshalText reads a task written by MarshalText.
-func (t *Task) UnmarshalText(b []byte) error {
-	v, err := ParseTask(string(b))
-	if err != nil {
-		return err
-	}
-	*t = v
-	return nil
-}
 
 // Config describes a network and how to train it. The zero values of
 // Activation and Optimizer select the defaults; New stores the resolved
 // names in Model.Config.
 type Config struct {
-	Task   Task `json:"task"`
-	Inputs int  `json:"inputs"` // number of input columns, >= 1
+	// Task is what the network predicts: task.Binary is two-class
+	// classification, one logistic output, P(class 1), trained on log loss
+	// with labels in {0, 1}; task.Multiclass is classification into Classes
+	// >= 3 classes, a softmax output trained on cross-entropy with labels 0,
+	// 1, ..., Classes-1; task.Regression is a single linear output trained
+	// on squared error. Other tasks are refused.
+	Task   task.Task `json:"task"`
+	Inputs int       `json:"inputs"` // number of input columns, >= 1
 	// Hidden lists the sizes of the hidden layers, each >= 1. Empty means
 	// no hidden layer: logistic, softmax or linear regression.
 	Hidden []int `json:"hidden"`
-	// Classes is the number of classes: >= 3 for Multiclass, 2 (or 0, read
-	// as 2) for Binary; ignored (stored as 0) for Regression.
+	// Classes is the number of classes: >= 3 for task.Multiclass, 2 (or 0, read
+	// as 2) for task.Binary; ignored (stored as 0) for task.Regression.
 	Classes int `json:"classes"`
 	// Activation of the hidden layers: "relu" (the default, ""), "tanh" or
 	// "sigmoid".
@@ -108,11 +62,11 @@ func (c Config) resolved() Config {
 		c.Optimizer = Adam
 	}
 	switch c.Task {
-	case Binary:
+	case task.Binary:
 		if c.Classes == 0 {
 			c.Classes = 2
 		}
-	case Regression:
+	case task.Regression:
 		c.Classes = 0
 	}
 	c.Hidden = append([]int{}, c.Hidden...) // a copy; [] rather than null in JSON
@@ -125,15 +79,15 @@ func (c Config) resolved() Config {
 // for the caller (the SQL function) to fill in.
 func (c Config) Validate() error {
 	switch c.Task {
-	case Binary:
+	case task.Binary:
 		if c.Classes != 0 && c.Classes != 2 {
 			return dserr.Arg("", "classes", "a binary task has 2 classes, got %d", c.Classes)
 		}
-	case Multiclass:
+	case task.Multiclass:
 		if c.Classes < 3 {
 			return dserr.Arg("", "classes", "a multiclass task needs >= 3 classes, got %d (use the binary task for two)", c.Classes)
 		}
-	case Regression:
+	case task.Regression:
 	default:
 		return dserr.Arg("", "task", "unknown task %d", int(c.Task))
 	}

@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 func validConfig() Config {
-	return Config{Task: Binary, Inputs: 4, Hidden: []int{8}, LearningRate: 0.01}
+	return Config{Task: task.Binary, Inputs: 4, Hidden: []int{8}, LearningRate: 0.01}
 }
 
 func TestValidate(t *testing.T) {
@@ -18,8 +19,8 @@ func TestValidate(t *testing.T) {
 		want string // "" = valid
 	}{
 		{"valid", func(c *Config) {}, ""},
-		{"valid multiclass", func(c *Config) { c.Task, c.Classes = Multiclass, 3 }, ""},
-		{"valid regression ignores classes", func(c *Config) { c.Task, c.Classes = Regression, 7 }, ""},
+		{"valid multiclass", func(c *Config) { c.Task, c.Classes = task.Multiclass, 3 }, ""},
+		{"valid regression ignores classes", func(c *Config) { c.Task, c.Classes = task.Regression, 7 }, ""},
 		{"valid binary with 2 classes", func(c *Config) { c.Classes = 2 }, ""},
 		{"valid no hidden", func(c *Config) { c.Hidden = nil }, ""},
 		{"valid tanh sgd", func(c *Config) { c.Activation, c.Optimizer = "tanh", "sgd" }, ""},
@@ -30,7 +31,7 @@ func TestValidate(t *testing.T) {
 		{"l2 negative", func(c *Config) { c.L2 = -0.5 }, "l2: must be >= 0 and finite, got -0.5"},
 		{"activation", func(c *Config) { c.Activation = "gelu" }, `activation: unknown activation "gelu" (want relu, tanh or sigmoid)`},
 		{"optimizer", func(c *Config) { c.Optimizer = "rmsprop" }, `optimizer: unknown optimizer "rmsprop" (want adam or sgd)`},
-		{"multiclass 2", func(c *Config) { c.Task, c.Classes = Multiclass, 2 }, "classes: a multiclass task needs >= 3 classes, got 2 (use the binary task for two)"},
+		{"multiclass 2", func(c *Config) { c.Task, c.Classes = task.Multiclass, 2 }, "classes: a multiclass task needs >= 3 classes, got 2 (use the binary task for two)"},
 		{"binary 3", func(c *Config) { c.Classes = 3 }, "classes: a binary task has 2 classes, got 3"},
 		{"task", func(c *Config) { c.Task = 9 }, "task: unknown task 9"},
 	}
@@ -55,40 +56,20 @@ func TestValidate(t *testing.T) {
 }
 
 func TestNewResolvesDefaults(t *testing.T) {
-	m := mustNew(Config{Task: Binary, Inputs: 3, LearningRate: 0.1})
+	m := mustNew(Config{Task: task.Binary, Inputs: 3, LearningRate: 0.1})
 	c := m.Config
 	if c.Activation != ReLU || c.Optimizer != Adam || c.Classes != 2 {
 		t.Errorf("resolved config %+v, want relu, adam, 2 classes", c)
 	}
-	r := mustNew(Config{Task: Regression, Inputs: 3, Classes: 5, LearningRate: 0.1})
+	r := mustNew(Config{Task: task.Regression, Inputs: 3, Classes: 5, LearningRate: 0.1})
 	if r.Config.Classes != 0 {
 		t.Errorf("regression keeps Classes = %d, want 0", r.Config.Classes)
 	}
 	// The model does not share the caller's Hidden slice.
 	h := []int{4}
-	mh := mustNew(Config{Task: Binary, Inputs: 3, Hidden: h, LearningRate: 0.1})
+	mh := mustNew(Config{Task: task.Binary, Inputs: 3, Hidden: h, LearningRate: 0.1})
 	h[0] = 99
 	if mh.Config.Hidden[0] != 4 {
 		t.Errorf("model's Hidden aliases the caller's slice")
-	}
-}
-
-func TestTaskText(t *testing.T) {
-	for _, task := range []Task{Binary, Multiclass, Regression} {
-		b, err := task.MarshalText()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back Task
-		if err := back.UnmarshalText(b); err != nil || back != task {
-			t.Errorf("%v: round trip gave %v, %v", task, back, err)
-		}
-	}
-	if _, err := Task(7).MarshalText(); err == nil {
-		t.Errorf("marshalling Task(7) succeeded")
-	}
-	var x Task
-	if err := x.UnmarshalText([]byte("ranking")); err == nil {
-		t.Errorf("unmarshalling \"ranking\" succeeded")
 	}
 }

@@ -4,8 +4,9 @@
 // layers — on dense row-major float64 matrices, as engine/features encodes
 // them (standardised numerics, one-hot categoricals).
 //
-// A Config says what to predict (Binary, Multiclass or Regression), the
-// layer sizes and the optimizer; New makes an untrained Model from it,
+// A Config says what to predict (task.Binary, task.Multiclass or
+// task.Regression, of package engine/task), the layer sizes and the
+// optimizer; New makes an untrained Model from it,
 // initialised deterministically from Config.Seed. A Trainer updates the
 // model one minibatch at a time with Adam or SGD with momentum (Step), and
 // the caller owns the epoch loop: shuffling, validation and early stopping.

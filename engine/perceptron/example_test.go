@@ -8,6 +8,7 @@ import (
 
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/perceptron"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Logistic regression: a network without hidden layer, trained with Adam
@@ -25,7 +26,7 @@ func Example_logisticRegression() {
 			y[r] = 1
 		}
 	}
-	m, err := perceptron.New(perceptron.Config{Task: perceptron.Binary, Inputs: in, LearningRate: 0.01})
+	m, err := perceptron.New(perceptron.Config{Task: task.Binary, Inputs: in, LearningRate: 0.01})
 	if err != nil {
 		panic(err)
 	}
@@ -70,7 +71,7 @@ func Example_hiddenLayer() {
 	}
 	for _, hidden := range [][]int{nil, {16}} {
 		m, err := perceptron.New(perceptron.Config{
-			Task: perceptron.Binary, Inputs: in, Hidden: hidden, LearningRate: 0.01, Seed: 1,
+			Task: task.Binary, Inputs: in, Hidden: hidden, LearningRate: 0.01, Seed: 1,
 		})
 		if err != nil {
 			panic(err)
@@ -91,7 +92,7 @@ func Example_hiddenLayer() {
 	// hidden [16]: AUC 1.00
 }
 
-// Predict scores rows with a stored model; Multiclass models give one
+// Predict scores rows with a stored model; task.Multiclass models give one
 // probability per class.
 func ExampleModel_Predict() {
 	doc := `{"config": {"task": "multiclass", "inputs": 2, "hidden": [], "classes": 3,
@@ -123,10 +124,10 @@ func ExampleModel_Predict() {
 // Validate names the offending argument the way SQL errors do.
 func ExampleConfig_Validate() {
 	for _, c := range []perceptron.Config{
-		{Task: perceptron.Binary, Inputs: 4, Hidden: []int{16, 0}, LearningRate: 0.01},
-		{Task: perceptron.Binary, Inputs: 4, LearningRate: 0},
-		{Task: perceptron.Multiclass, Classes: 3, Inputs: 4, Activation: "gelu", LearningRate: 0.01},
-		{Task: perceptron.Regression, Inputs: 4, LearningRate: 0.01},
+		{Task: task.Binary, Inputs: 4, Hidden: []int{16, 0}, LearningRate: 0.01},
+		{Task: task.Binary, Inputs: 4, LearningRate: 0},
+		{Task: task.Multiclass, Classes: 3, Inputs: 4, Activation: "gelu", LearningRate: 0.01},
+		{Task: task.Regression, Inputs: 4, LearningRate: 0.01},
 	} {
 		fmt.Println(c.Validate())
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // objective is what Step minimises: the mean loss plus L2/2*||W||^2.
@@ -30,11 +32,11 @@ func randomBatch(rng *rand.Rand, c Config, n int, weighted bool) (x, y, w []floa
 	y = make([]float64, n)
 	for i := range y {
 		switch c.Task {
-		case Binary:
+		case task.Binary:
 			y[i] = float64(rng.IntN(2))
-		case Multiclass:
+		case task.Multiclass:
 			y[i] = float64(rng.IntN(c.Classes))
-		case Regression:
+		case task.Regression:
 			y[i] = 3 * rng.NormFloat64()
 		}
 	}
@@ -102,9 +104,9 @@ func checkGradient(t *testing.T, c Config, n int, weighted bool) {
 
 func TestGradientCheck(t *testing.T) {
 	tasks := []struct {
-		task    Task
+		task    task.Task
 		classes int
-	}{{Binary, 0}, {Multiclass, 4}, {Regression, 0}}
+	}{{task.Binary, 0}, {task.Multiclass, 4}, {task.Regression, 0}}
 	for _, tk := range tasks {
 		for _, hidden := range [][]int{nil, {5}, {6, 3}} {
 			acts := []string{ReLU, Tanh, Sigmoid}
@@ -126,8 +128,8 @@ func TestGradientCheck(t *testing.T) {
 // Batches over 1024 rows take the sharded path; its gradient is checked too.
 func TestGradientCheckSharded(t *testing.T) {
 	for _, c := range []Config{
-		{Task: Binary, Inputs: 3, LearningRate: 0.01, L2: 0.01, Seed: 5},
-		{Task: Multiclass, Classes: 3, Inputs: 3, Hidden: []int{4}, Activation: Tanh, LearningRate: 0.01, Seed: 5},
+		{Task: task.Binary, Inputs: 3, LearningRate: 0.01, L2: 0.01, Seed: 5},
+		{Task: task.Multiclass, Classes: 3, Inputs: 3, Hidden: []int{4}, Activation: Tanh, LearningRate: 0.01, Seed: 5},
 	} {
 		t.Run(c.Task.String(), func(t *testing.T) { checkGradient(t, c, 2500, true) })
 	}
@@ -136,7 +138,7 @@ func TestGradientCheckSharded(t *testing.T) {
 // Integer weights act as repeated rows: both the loss and the gradient of
 // the weighted batch equal those of the batch with rows repeated.
 func TestWeightsActAsRepeats(t *testing.T) {
-	c := Config{Task: Binary, Inputs: 3, Hidden: []int{4}, LearningRate: 0.01, Seed: 8}
+	c := Config{Task: task.Binary, Inputs: 3, Hidden: []int{4}, LearningRate: 0.01, Seed: 8}
 	rng := rand.New(rand.NewPCG(1, 1))
 	x, y, _ := randomBatch(rng, c, 6, false)
 	w := []float64{1, 2, 1, 3, 1, 1}

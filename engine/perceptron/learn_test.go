@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Logistic regression trained with the recommended Adam learning rate
@@ -19,7 +20,7 @@ func TestLogisticRegressionReachesTrueModel(t *testing.T) {
 	test, pTrue := logisticData(rng, 20000, in, wTrue, -1)
 	trueAUC := metrics.AUC(pTrue, test.y, nil)
 
-	m := mustNew(Config{Task: Binary, Inputs: in, LearningRate: 0.01, Seed: 1})
+	m := mustNew(Config{Task: task.Binary, Inputs: in, LearningRate: 0.01, Seed: 1})
 	m.InitBias(train.y, nil, train.n)
 	tr := NewTrainer(m)
 	train3 := func() { trainEpochs(tr, train, 256, 3) }
@@ -46,7 +47,7 @@ func TestMLPLearnsInteraction(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	train, test := xorData(rng, 20000, 4), xorData(rng, 10000, 4)
 	auc := func(hidden []int) float64 {
-		m := mustNew(Config{Task: Binary, Inputs: 4, Hidden: hidden, LearningRate: 0.01, Seed: 7})
+		m := mustNew(Config{Task: task.Binary, Inputs: 4, Hidden: hidden, LearningRate: 0.01, Seed: 7})
 		trainEpochs(NewTrainer(m), train, 256, 5)
 		return aucOf(m, test)
 	}
@@ -69,7 +70,7 @@ func TestMulticlassBlobs(t *testing.T) {
 	train, test := blobs(rng, 6000, 4, 3), blobs(rng, 3000, 4, 3)
 	for _, hidden := range [][]int{nil, {8}} {
 		for _, act := range []string{ReLU, Tanh} {
-			m := mustNew(Config{Task: Multiclass, Classes: 3, Inputs: 4, Hidden: hidden,
+			m := mustNew(Config{Task: task.Multiclass, Classes: 3, Inputs: 4, Hidden: hidden,
 				Activation: act, LearningRate: 0.01, Seed: 2})
 			trainEpochs(NewTrainer(m), train, 256, 10)
 			p := make([]float64, test.n*3)
@@ -116,7 +117,7 @@ func TestRegressionRecoversCoefficients(t *testing.T) {
 		d.y[r] = y + 0.1*rng.NormFloat64()
 	}
 	for _, opt := range []string{Adam, SGD} {
-		m := mustNew(Config{Task: Regression, Inputs: in, Optimizer: opt, LearningRate: 0.01, Seed: 1})
+		m := mustNew(Config{Task: task.Regression, Inputs: in, Optimizer: opt, LearningRate: 0.01, Seed: 1})
 		m.InitBias(d.y, nil, d.n)
 		trainEpochs(NewTrainer(m), d, 256, 20)
 		l := m.Layers[0]
@@ -151,7 +152,7 @@ func TestRecommendedLearningRate(t *testing.T) {
 	test, pTrue := logisticData(rng, 20000, in, wTrue, -1.5)
 	trueAUC := metrics.AUC(pTrue, test.y, nil)
 	auc := func(hidden []int, lr float64) float64 {
-		m := mustNew(Config{Task: Binary, Inputs: in, Hidden: hidden, LearningRate: lr, Seed: 3})
+		m := mustNew(Config{Task: task.Binary, Inputs: in, Hidden: hidden, LearningRate: lr, Seed: 3})
 		trainEpochs(NewTrainer(m), train, 256, 2)
 		return aucOf(m, test)
 	}

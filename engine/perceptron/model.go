@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Model is a trained network. Its fields are exported and it marshals with
@@ -34,8 +36,8 @@ type Layer struct {
 // hidden layer is a convex model and starts from all-zero weights (Seed is
 // then unused). Every bias starts at zero.
 //
-// The output layer has one unit for Binary and Regression and Classes units
-// for Multiclass.
+// The output layer has one unit for task.Binary and task.Regression and Classes units
+// for task.Multiclass.
 func New(c Config) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -72,10 +74,10 @@ func newLayer(in, out int) Layer {
 	return Layer{In: in, Out: out, W: make([]float64, in*out), B: make([]float64, out)}
 }
 
-// Outputs returns the number of outputs per row: Classes for Multiclass,
+// Outputs returns the number of outputs per row: Classes for task.Multiclass,
 // 1 otherwise.
 func (m *Model) Outputs() int {
-	if m.Config.Task == Multiclass {
+	if m.Config.Task == task.Multiclass {
 		return m.Config.Classes
 	}
 	return 1
@@ -141,8 +143,8 @@ func (m *Model) checkRows(fn string, x []float64, n int) {
 }
 
 // Predict writes the model's output for the n rows of x (row-major, n x
-// Inputs) into out: for Binary P(class 1) (len n), for Regression the
-// prediction (len n), for Multiclass the class probabilities, row-major
+// Inputs) into out: for task.Binary P(class 1) (len n), for task.Regression the
+// prediction (len n), for task.Multiclass the class probabilities, row-major
 // n x Classes. Scratch comes from a sync.Pool, so steady-state scoring
 // allocates nothing; Predict is safe for concurrent use.
 func (m *Model) Predict(x []float64, n int, out []float64) {
@@ -168,7 +170,7 @@ func (m *Model) PredictScratch(x []float64, n int, out []float64, s *Scratch) {
 		l := &m.Layers[0]
 		out = out[:n]
 		affine1(x, n, l.In, l.W, l.B[0], out)
-		if m.Config.Task == Binary {
+		if m.Config.Task == task.Binary {
 			for r, z := range out {
 				out[r] = sigmoid(z)
 			}
@@ -203,11 +205,11 @@ func (m *Model) forward(x []float64, n int, s *Scratch, z []float64) {
 // link turns the logits of n rows into predictions in place.
 func (m *Model) link(z []float64, n int) {
 	switch m.Config.Task {
-	case Binary:
+	case task.Binary:
 		for i, v := range z[:n] {
 			z[i] = sigmoid(v)
 		}
-	case Multiclass:
+	case task.Multiclass:
 		k := m.Config.Classes
 		for r := 0; r < n; r++ {
 			softmax(z[r*k : r*k+k])
@@ -222,11 +224,11 @@ func (m *Model) link(z []float64, n int) {
 func (m *Model) rowLoss(z []float64, n int, y, w []float64) float64 {
 	sum := 0.0
 	switch m.Config.Task {
-	case Binary:
+	case task.Binary:
 		sum = binaryRows(z[:n], y, w)
-	case Regression:
+	case task.Regression:
 		sum = regressionRows(z[:n], y, w)
-	case Multiclass:
+	case task.Multiclass:
 		k := m.Config.Classes
 		for r := 0; r < n; r++ {
 			zr := z[r*k : r*k+k]
@@ -274,9 +276,9 @@ func checkTargets(fn string, y, w []float64, n int) {
 
 // Loss returns the mean loss over the n rows of x against the targets y,
 // weighted by w when w != nil (sum w_i*loss_i / sum w_i), without the L2
-// term: log loss for Binary (y in {0, 1}), cross-entropy for Multiclass (y
+// term: log loss for task.Binary (y in {0, 1}), cross-entropy for task.Multiclass (y
 // holds class indices as float64) and half the squared error, (pred-y)^2/2,
-// for Regression (the loss scikit-learn's MLPRegressor reports; RMSE is
+// for task.Regression (the loss scikit-learn's MLPRegressor reports; RMSE is
 // sqrt(2*Loss) unweighted). It is NaN when n is 0 or the weights sum to 0.
 // Loss is safe for concurrent use.
 func (m *Model) Loss(x, y, w []float64, n int) float64 {
@@ -305,8 +307,8 @@ func (m *Model) Loss(x, y, w []float64, n int) float64 {
 
 // InitBias sets the output layer's biases to the best constant model for
 // the targets y of n rows (weighted by w when w != nil): the log-odds of the
-// positive rate for Binary, the centred log class frequencies for
-// Multiclass and the mean for Regression. Called on the training targets
+// positive rate for task.Binary, the centred log class frequencies for
+// task.Multiclass and the mean for task.Regression. Called on the training targets
 // before the first Step, it spares the optimizer the many steps it takes to
 // walk the biases there from zero, which matters for rare positives and for
 // regression targets far from zero. Rates are clipped to [1e-6, 1-1e-6].
@@ -325,20 +327,20 @@ func (m *Model) InitBias(y, w []float64, n int) {
 	}
 	const eps = 1e-6
 	switch m.Config.Task {
-	case Binary:
+	case task.Binary:
 		s := 0.0
 		for r, v := range y[:n] {
 			s += wt(r) * v
 		}
 		p := min(max(s/sw, eps), 1-eps)
 		b[0] = math.Log(p / (1 - p))
-	case Regression:
+	case task.Regression:
 		s := 0.0
 		for r, v := range y[:n] {
 			s += wt(r) * v
 		}
 		b[0] = s / sw
-	case Multiclass:
+	case task.Multiclass:
 		k := m.Config.Classes
 		clear(b)
 		for r, v := range y[:n] {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // naivePredict is the textbook forward pass, one row and one unit at a
@@ -39,11 +41,11 @@ func naivePredict(m *Model, x []float64, n int) []float64 {
 			a = z
 		}
 		switch m.Config.Task {
-		case Binary:
+		case task.Binary:
 			out = append(out, 1/(1+math.Exp(-a[0])))
-		case Regression:
+		case task.Regression:
 			out = append(out, a[0])
-		case Multiclass:
+		case task.Multiclass:
 			s := 0.0
 			for _, v := range a {
 				s += math.Exp(v)
@@ -59,12 +61,12 @@ func naivePredict(m *Model, x []float64, n int) []float64 {
 func TestPredictMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	for _, c := range []Config{
-		{Task: Binary, Inputs: 7, LearningRate: 1},
-		{Task: Regression, Inputs: 7, LearningRate: 1},
-		{Task: Multiclass, Classes: 5, Inputs: 7, LearningRate: 1},
-		{Task: Binary, Inputs: 7, Hidden: []int{9, 5}, LearningRate: 1, Seed: 1},
-		{Task: Regression, Inputs: 3, Hidden: []int{6}, Activation: Tanh, LearningRate: 1, Seed: 2},
-		{Task: Multiclass, Classes: 3, Inputs: 5, Hidden: []int{13}, Activation: Sigmoid, LearningRate: 1, Seed: 3},
+		{Task: task.Binary, Inputs: 7, LearningRate: 1},
+		{Task: task.Regression, Inputs: 7, LearningRate: 1},
+		{Task: task.Multiclass, Classes: 5, Inputs: 7, LearningRate: 1},
+		{Task: task.Binary, Inputs: 7, Hidden: []int{9, 5}, LearningRate: 1, Seed: 1},
+		{Task: task.Regression, Inputs: 3, Hidden: []int{6}, Activation: Tanh, LearningRate: 1, Seed: 2},
+		{Task: task.Multiclass, Classes: 3, Inputs: 5, Hidden: []int{13}, Activation: Sigmoid, LearningRate: 1, Seed: 3},
 	} {
 		m := mustNew(c)
 		for li := range m.Layers { // give the zero-initialised models weights
@@ -92,15 +94,15 @@ func TestPredictMatchesNaive(t *testing.T) {
 // NaN or Inf.
 func TestExtremeLogitsAreStable(t *testing.T) {
 	for _, c := range []Config{
-		{Task: Binary, Inputs: 1, LearningRate: 1},
-		{Task: Multiclass, Classes: 3, Inputs: 1, LearningRate: 1},
+		{Task: task.Binary, Inputs: 1, LearningRate: 1},
+		{Task: task.Multiclass, Classes: 3, Inputs: 1, LearningRate: 1},
 	} {
 		m := mustNew(c)
 		l := m.Layers[0]
 		for j := range l.W {
 			l.W[j] = float64(j+1) * 1e3
 		}
-		if c.Task == Binary {
+		if c.Task == task.Binary {
 			l.W[0] = 1e3
 		}
 		x := []float64{-1000, -1, 0, 1, 1000}
@@ -112,7 +114,7 @@ func TestExtremeLogitsAreStable(t *testing.T) {
 			}
 		}
 		y := []float64{1, 0, 1, 0, 1}
-		if c.Task == Multiclass {
+		if c.Task == task.Multiclass {
 			y = []float64{2, 0, 1, 0, 2}
 		}
 		loss := m.Loss(x, y, nil, len(x))
@@ -147,9 +149,9 @@ func TestExtremeLogitsAreStable(t *testing.T) {
 // same bits Loss returns, on the serial and on the sharded path.
 func TestStepReportsLossBeforeUpdate(t *testing.T) {
 	for _, c := range []Config{
-		{Task: Binary, Inputs: 5, LearningRate: 0.01},
-		{Task: Regression, Inputs: 5, Hidden: []int{4}, LearningRate: 0.01, Seed: 1},
-		{Task: Multiclass, Classes: 4, Inputs: 5, Hidden: []int{6}, LearningRate: 0.01, Seed: 1},
+		{Task: task.Binary, Inputs: 5, LearningRate: 0.01},
+		{Task: task.Regression, Inputs: 5, Hidden: []int{4}, LearningRate: 0.01, Seed: 1},
+		{Task: task.Multiclass, Classes: 4, Inputs: 5, Hidden: []int{6}, LearningRate: 0.01, Seed: 1},
 	} {
 		for _, n := range []int{300, 2500} {
 			for _, weighted := range []bool{false, true} {
@@ -176,7 +178,7 @@ func TestStepReportsLossBeforeUpdate(t *testing.T) {
 }
 
 func TestEmptyOrWeightlessBatchChangesNothing(t *testing.T) {
-	m := mustNew(Config{Task: Binary, Inputs: 2, Hidden: []int{3}, LearningRate: 0.1, Seed: 1})
+	m := mustNew(Config{Task: task.Binary, Inputs: 2, Hidden: []int{3}, LearningRate: 0.1, Seed: 1})
 	before, _ := json.Marshal(m)
 	tr := NewTrainer(m)
 	if l := tr.Step(nil, nil, nil, 0); !math.IsNaN(l) {
@@ -213,10 +215,10 @@ func weightBits(m *Model) []uint64 {
 // goroutines.
 func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	configs := []Config{
-		{Task: Binary, Inputs: 6, LearningRate: 0.01, L2: 1e-3, Seed: 1},
-		{Task: Binary, Inputs: 6, Hidden: []int{16}, LearningRate: 0.01, Seed: 2},
-		{Task: Multiclass, Classes: 3, Inputs: 6, Hidden: []int{8, 5}, Activation: Tanh, Optimizer: SGD, LearningRate: 0.05, Seed: 3},
-		{Task: Regression, Inputs: 6, Hidden: []int{7}, Activation: Sigmoid, LearningRate: 0.01, L2: 0.01, Seed: 4},
+		{Task: task.Binary, Inputs: 6, LearningRate: 0.01, L2: 1e-3, Seed: 1},
+		{Task: task.Binary, Inputs: 6, Hidden: []int{16}, LearningRate: 0.01, Seed: 2},
+		{Task: task.Multiclass, Classes: 3, Inputs: 6, Hidden: []int{8, 5}, Activation: Tanh, Optimizer: SGD, LearningRate: 0.05, Seed: 3},
+		{Task: task.Regression, Inputs: 6, Hidden: []int{7}, Activation: Sigmoid, LearningRate: 0.01, L2: 0.01, Seed: 4},
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
 	run := func(c Config, procs int, x, y, w []float64, batches []int) ([]uint64, []uint64) {
@@ -268,7 +270,7 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 // change across Go releases or refactorings, or stored seeds stop
 // reproducing models.
 func TestInitialisationIsPinned(t *testing.T) {
-	m := mustNew(Config{Task: Binary, Inputs: 2, Hidden: []int{2}, LearningRate: 0.1, Seed: 42})
+	m := mustNew(Config{Task: task.Binary, Inputs: 2, Hidden: []int{2}, LearningRate: 0.1, Seed: 42})
 	got := fmt.Sprintf("%.6f %.6f", m.Layers[0].W, m.Layers[1].W)
 	const want = "[-0.940564 0.842941 -1.542705 1.229090] [-1.208150 0.463493]"
 	if got != want {
@@ -291,7 +293,7 @@ func TestInitialisationIsPinned(t *testing.T) {
 // model get the serial answer (run with -race).
 func TestPredictConcurrent(t *testing.T) {
 	for _, hidden := range [][]int{nil, {16, 4}} {
-		c := Config{Task: Multiclass, Classes: 3, Inputs: 6, Hidden: hidden, LearningRate: 0.01, Seed: 5}
+		c := Config{Task: task.Multiclass, Classes: 3, Inputs: 6, Hidden: hidden, LearningRate: 0.01, Seed: 5}
 		m := mustNew(c)
 		rng := rand.New(rand.NewPCG(5, 5))
 		x, y, _ := randomBatch(rng, m.Config, 1000, false)
@@ -331,7 +333,7 @@ func TestPredictConcurrent(t *testing.T) {
 }
 
 func TestJSONRoundTrip(t *testing.T) {
-	m := mustNew(Config{Task: Multiclass, Classes: 3, Inputs: 4, Hidden: []int{5}, Activation: Tanh, LearningRate: 0.01, L2: 1e-4, Seed: 9})
+	m := mustNew(Config{Task: task.Multiclass, Classes: 3, Inputs: 4, Hidden: []int{5}, Activation: Tanh, LearningRate: 0.01, L2: 1e-4, Seed: 9})
 	rng := rand.New(rand.NewPCG(1, 1))
 	x, y, _ := randomBatch(rng, m.Config, 500, false)
 	trainEpochs(NewTrainer(m), dataset{x: x, y: y, n: 500, in: 4}, 64, 2)
@@ -364,7 +366,7 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestCheckFindsBrokenModels(t *testing.T) {
 	fresh := func() *Model {
-		return mustNew(Config{Task: Binary, Inputs: 3, Hidden: []int{4}, LearningRate: 0.1, Seed: 1})
+		return mustNew(Config{Task: task.Binary, Inputs: 3, Hidden: []int{4}, LearningRate: 0.1, Seed: 1})
 	}
 	if err := fresh().Check(); err != nil {
 		t.Fatalf("fresh model: %v", err)
@@ -390,10 +392,10 @@ func TestCheckFindsBrokenModels(t *testing.T) {
 func TestNoAllocations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	for _, c := range []Config{
-		{Task: Binary, Inputs: 16, LearningRate: 0.01},
-		{Task: Binary, Inputs: 16, Hidden: []int{16}, LearningRate: 0.01, Seed: 1},
-		{Task: Multiclass, Classes: 4, Inputs: 16, Hidden: []int{8}, Activation: Tanh, LearningRate: 0.01, Seed: 1},
-		{Task: Regression, Inputs: 16, LearningRate: 0.01, Optimizer: SGD},
+		{Task: task.Binary, Inputs: 16, LearningRate: 0.01},
+		{Task: task.Binary, Inputs: 16, Hidden: []int{16}, LearningRate: 0.01, Seed: 1},
+		{Task: task.Multiclass, Classes: 4, Inputs: 16, Hidden: []int{8}, Activation: Tanh, LearningRate: 0.01, Seed: 1},
+		{Task: task.Regression, Inputs: 16, LearningRate: 0.01, Optimizer: SGD},
 	} {
 		m := mustNew(c)
 		x, y, w := randomBatch(rng, m.Config, 1024, true)
@@ -413,7 +415,7 @@ func TestNoAllocations(t *testing.T) {
 		if a := testing.AllocsPerRun(20, func() { m.PredictScratch(x, 1024, out, &s) }); a != 0 {
 			t.Errorf("%v hidden %v: PredictScratch allocates %v times", c.Task, c.Hidden, a)
 		}
-		if len(c.Hidden) == 0 && c.Task != Multiclass {
+		if len(c.Hidden) == 0 && c.Task != task.Multiclass {
 			if a := testing.AllocsPerRun(20, func() { m.Predict(x, 1024, out) }); a != 0 {
 				t.Errorf("%v: Predict allocates %v times", c.Task, a)
 			}
@@ -424,7 +426,7 @@ func TestNoAllocations(t *testing.T) {
 func TestInitBias(t *testing.T) {
 	y := []float64{1, 0, 0, 0, 1, 0, 0, 0}
 	x := make([]float64, len(y)*2)
-	m := mustNew(Config{Task: Binary, Inputs: 2, LearningRate: 0.1})
+	m := mustNew(Config{Task: task.Binary, Inputs: 2, LearningRate: 0.1})
 	m.InitBias(y, nil, len(y))
 	p := make([]float64, len(y))
 	m.Predict(x, len(y), p)
@@ -438,14 +440,14 @@ func TestInitBias(t *testing.T) {
 		t.Errorf("weighted binary: %v, want 0.4", p[0])
 	}
 
-	r := mustNew(Config{Task: Regression, Inputs: 2, LearningRate: 0.1})
+	r := mustNew(Config{Task: task.Regression, Inputs: 2, LearningRate: 0.1})
 	r.InitBias([]float64{1, 2, 3, 6}, nil, 4)
 	r.Predict(x, 1, p)
 	if p[0] != 3 {
 		t.Errorf("regression: %v, want the mean 3", p[0])
 	}
 
-	mc := mustNew(Config{Task: Multiclass, Classes: 3, Inputs: 2, LearningRate: 0.1})
+	mc := mustNew(Config{Task: task.Multiclass, Classes: 3, Inputs: 2, LearningRate: 0.1})
 	mc.InitBias([]float64{0, 1, 1, 2, 2, 2, 2, 2}, nil, 8)
 	q := make([]float64, 3)
 	mc.Predict(x, 1, q)
@@ -457,7 +459,7 @@ func TestInitBias(t *testing.T) {
 }
 
 func TestBadInputsPanic(t *testing.T) {
-	m := mustNew(Config{Task: Multiclass, Classes: 3, Inputs: 2, LearningRate: 0.1})
+	m := mustNew(Config{Task: task.Multiclass, Classes: 3, Inputs: 2, LearningRate: 0.1})
 	tr := NewTrainer(m)
 	for name, f := range map[string]func(){
 		"short x":         func() { m.Predict([]float64{1, 2, 3}, 2, make([]float64, 6)) },

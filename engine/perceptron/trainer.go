@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Optimizer constants.
@@ -275,7 +277,7 @@ func (t *Trainer) shardLinear(ws *workspace, x, y, w []float64, n int, grad []fl
 		if w != nil {
 			wb = w[r0 : r0+rows]
 		}
-		if t.m.Config.Task == Binary {
+		if t.m.Config.Task == task.Binary {
 			sum += binaryRows(z, y[r0:r0+rows], wb)
 		} else {
 			sum += regressionRows(z, y[r0:r0+rows], wb)

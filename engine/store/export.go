@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/clustering"
-	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Model files: export_model writes one stored model version to a file,
@@ -47,9 +45,6 @@ const FileFormat = "ducksight-model"
 // reads.
 const FileVersion = 1
 
-// kinds are the model kinds a file may hold.
-var kinds = []string{"perceptron", "kmeans"}
-
 // File is a model file.
 type File struct {
 	Format        string          `json:"format"`
@@ -57,7 +52,7 @@ type File struct {
 	Model         string          `json:"model"`
 	Version       int             `json:"version"`
 	Kind          string          `json:"kind"`
-	Task          string          `json:"task"`
+	Task          task.Task       `json:"task"`
 	Label         string          `json:"label"`
 	Features      []string        `json:"features"`
 	Options       json.RawMessage `json:"options"`
@@ -160,8 +155,9 @@ func UnmarshalFile(b []byte) (*Record, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, bad("invalid model file: %v", err)
 	}
-	if !slices.Contains(kinds, f.Kind) {
-		return nil, bad("unknown model kind %q (this ducksight knows %q)", f.Kind, kinds)
+	k, ok := lookup(f.Kind)
+	if !ok {
+		return nil, bad("unknown model kind %q (this ducksight knows %q)", f.Kind, kindNames())
 	}
 	for _, x := range []struct {
 		name string
@@ -177,8 +173,12 @@ func UnmarshalFile(b []byte) (*Record, error) {
 	if !isObject(f.Document) {
 		return nil, bad(`"document" must be a JSON object (the model document itself, not a string holding it)`)
 	}
-	if err := checkDocument(&f); err != nil {
-		return nil, err
+	d, err := decodeDocument(k, f.Document)
+	if err != nil {
+		return nil, bad("document: %v", err)
+	}
+	if err := checkDocument(columns{kind: f.Kind, task: f.Task, label: f.Label, features: f.Features}, "file", d); err != nil {
+		return nil, inFile(err)
 	}
 	var doc bytes.Buffer
 	_ = json.Compact(&doc, f.Document) // valid: part of b
@@ -200,67 +200,14 @@ func orMissing(b json.RawMessage) string {
 	return string(b)
 }
 
-// checkDocument checks a file's document for its kind.
-func checkDocument(f *File) error {
-	switch f.Kind {
-	case "perceptron":
-		return checkPerceptron(f)
-	case "kmeans":
-		return checkKMeans(f)
+// inFile makes a document's error (checkDocument) an error of a model
+// file's content: argument "path", the message after "document: ".
+func inFile(err error) error {
+	var de *dserr.Error
+	if !errors.As(err, &de) {
+		return bad("document: %v", err)
 	}
-	return bad("unknown model kind %q", f.Kind)
-}
-
-// checkKMeans checks that a kmeans (segment) document decodes, validates
-// itself (clustering.Document.Validate) and agrees with the file's columns.
-func checkKMeans(f *File) error {
-	var d clustering.Document
-	if err := json.Unmarshal(f.Document, &d); err != nil {
-		return bad("document: does not decode as a kmeans model: %v", err)
-	}
-	docErr := func(format string, a ...any) error { return bad("document: "+format, a...) }
-	if d.Format < 1 || d.Format > clustering.FormatVersion {
-		return dserr.New(dserr.Incompatible, "", "path", "document: format %d is not supported (this ducksight reads up to %d)", d.Format, clustering.FormatVersion)
-	}
-	if d.Kind != f.Kind {
-		return docErr("kind %q, but the file says %q", d.Kind, f.Kind)
-	}
-	if !slices.Equal(d.Features, f.Features) {
-		return docErr("features %q, but the file says %q", d.Features, f.Features)
-	}
-	if err := d.Validate(); err != nil {
-		return docErr("%v", err)
-	}
-	return nil
-}
-
-// checkPerceptron checks that a perceptron document decodes, validates
-// itself (training.Document.Validate) and agrees with the file's columns.
-func checkPerceptron(f *File) error {
-	var d training.Document
-	if err := json.Unmarshal(f.Document, &d); err != nil {
-		return bad("document: does not decode as a perceptron model: %v", err)
-	}
-	docErr := func(format string, a ...any) error { return bad("document: "+format, a...) }
-	if d.Format < 1 || d.Format > training.FormatVersion {
-		return dserr.New(dserr.Incompatible, "", "path", "document: format %d is not supported (this ducksight reads up to %d)", d.Format, training.FormatVersion)
-	}
-	if d.Kind != f.Kind {
-		return docErr("kind %q, but the file says %q", d.Kind, f.Kind)
-	}
-	if d.Task != f.Task {
-		return docErr("task %q, but the file says %q", d.Task, f.Task)
-	}
-	if d.Label.Column != f.Label {
-		return docErr("label %q, but the file says %q", d.Label.Column, f.Label)
-	}
-	if !slices.Equal(d.Features, f.Features) {
-		return docErr("features %q, but the file says %q", d.Features, f.Features)
-	}
-	if err := d.Validate(); err != nil {
-		return docErr("%v", err)
-	}
-	return nil
+	return &dserr.Error{Code: de.Code, Arg: "path", Msg: "document: " + de.Msg, Err: de.Err}
 }
 
 // atPath puts the quoted path in front of a file error's message.

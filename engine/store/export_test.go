@@ -13,6 +13,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/perceptron"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -25,7 +26,7 @@ import (
 // levels), one hidden layer of 2.
 func perceptronRecord(t *testing.T) *Record {
 	t.Helper()
-	net, err := perceptron.New(perceptron.Config{Task: perceptron.Binary, Inputs: 4, Hidden: []int{2}, LearningRate: 0.01, Seed: 7})
+	net, err := perceptron.New(perceptron.Config{Task: task.Binary, Inputs: 4, Hidden: []int{2}, LearningRate: 0.01, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +35,8 @@ func perceptronRecord(t *testing.T) *Record {
 	net.Layers[0].W[0] = 0.30000000000000004
 	net.Layers[1].B[0] = -1.0000000000000002
 	doc := training.Document{
-		Format: training.FormatVersion, Kind: "perceptron", Task: "binary",
-		Label: features.LabelEncoding{Column: "churned", Task: "binary", Levels: []string{"false", "true"}, Positive: 1, Type: "bool"},
+		Format: training.FormatVersion, Kind: "perceptron", Task: task.Binary,
+		Label: features.LabelEncoding{Column: "churned", Task: task.Binary, Levels: []string{"false", "true"}, Positive: 1, Type: "bool"},
 		Encoder: features.Encoder{Width: 4, Columns: []features.ColumnEncoding{
 			{Name: "age", Kind: features.KindNumeric, Mean: 40, Std: 12, Offset: 0, Width: 1},
 			{Name: "plan", Kind: features.KindCategorical, Levels: []string{"basic", "plus", "premium"}, Offset: 1, Width: 3},
@@ -48,7 +49,7 @@ func perceptronRecord(t *testing.T) *Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Record{Name: "churn", Version: 3, Kind: "perceptron", Task: "binary", Label: "churned",
+	return &Record{Name: "churn", Version: 3, Kind: "perceptron", Task: task.Binary, Label: "churned",
 		Features: []string{"age", "plan"}, Options: json.RawMessage(`{"epochs": 3}`),
 		Metrics: json.RawMessage(`{"metric":"auc","valid_metric":0.75}`), Data: "SELECT * FROM c WHERE plan = 'x'",
 		CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC), Document: b}

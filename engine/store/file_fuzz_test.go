@@ -15,6 +15,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -65,7 +66,7 @@ func predicts(t *testing.T, rec *Record) {
 		k := d.Network.Outputs()
 		out := make([]float64, n*k)
 		d.Network.Predict(x, n, out)
-		if d.Task == "regression" {
+		if d.Task == task.Regression {
 			return
 		}
 		for i, p := range out {
@@ -73,7 +74,7 @@ func predicts(t *testing.T, rec *Record) {
 				t.Fatalf("row %d output %d: probability %v", i/k, i%k, p)
 			}
 		}
-		if d.Task == "multiclass" && k != len(d.Label.Levels) {
+		if d.Task == task.Multiclass && k != len(d.Label.Levels) {
 			t.Fatalf("%d outputs for %d classes", k, len(d.Label.Levels))
 		}
 	case "kmeans":

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // FormatVersion is the version of the model document format.
@@ -20,8 +21,8 @@ const FormatVersion = 1
 type Record struct {
 	Name      string
 	Version   int
-	Kind      string // "perceptron", "kmeans"
-	Task      string // "binary", "multiclass", "regression", "clustering"
+	Kind      string    // "perceptron", "kmeans"
+	Task      task.Task // task.Binary, task.Multiclass, task.Regression (perceptron), task.Segmentation (kmeans)
 	Label     string
 	Features  []string
 	Options   json.RawMessage
@@ -147,7 +148,7 @@ func SaveAt(ctx context.Context, q Querier, rec *Record, version int) error {
 		_, err := q.ExecContext(ctx, `INSERT INTO ducksight.models
 			(name, version, kind, task, label, features, options, metrics, created_at, data, format_version, document, metric, valid_metric)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			rec.Name, version, rec.Kind, rec.Task, rec.Label, rec.Features, string(orNull(rec.Options)), string(orNull(rec.Metrics)),
+			rec.Name, version, rec.Kind, rec.Task.String(), rec.Label, rec.Features, string(orNull(rec.Options)), string(orNull(rec.Metrics)),
 			created, rec.Data, FormatVersion, string(rec.Document), metric, valid)
 		return err
 	})
@@ -287,7 +288,7 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 	var rec Record
 	var features []any
 	var options, metrics sql.NullString
-	var label, task sql.NullString
+	var label, tk sql.NullString
 	var data sql.NullString
 	var doc string
 	var format int
@@ -295,7 +296,7 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 		created_at, data, format_version, document::VARCHAR
 		FROM ducksight.models WHERE name = $1 AND ($2 = 0 OR version = $2)
 		ORDER BY version DESC LIMIT 1`, name, version)
-	err = row.Scan(&rec.Name, &rec.Version, &rec.Kind, &task, &label, &features, &options, &metrics, &rec.CreatedAt, &data, &format, &doc)
+	err = row.Scan(&rec.Name, &rec.Version, &rec.Kind, &tk, &label, &features, &options, &metrics, &rec.CreatedAt, &data, &format, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(name, version)
 	}
@@ -305,7 +306,10 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 	if format > FormatVersion {
 		return nil, dserr.New(dserr.Incompatible, "", "model", "model %q version %d has document format %d; this ducksight reads up to %d", name, rec.Version, format, FormatVersion)
 	}
-	rec.Task, rec.Label, rec.Data = task.String, label.String, data.String
+	if rec.Task, err = task.Parse(tk.String); err != nil {
+		return nil, fmt.Errorf("model %q version %d: task column: %v", name, rec.Version, err)
+	}
+	rec.Label, rec.Data = label.String, data.String
 	for _, f := range features {
 		rec.Features = append(rec.Features, fmt.Sprint(f))
 	}
@@ -327,7 +331,7 @@ type Summary struct {
 	Name        string
 	Version     int
 	Kind        string
-	Task        string
+	Task        task.Task
 	Label       string
 	Features    []string
 	Metric      string  // "" when there is none
@@ -371,13 +375,17 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 	var out []Summary
 	for rows.Next() {
 		var s Summary
-		var task, label, metric, data sql.NullString
+		var tk, label, metric, data sql.NullString
 		var valid sql.NullFloat64
 		var features []any
-		if err := rows.Scan(&s.Name, &s.Version, &s.Kind, &task, &label, &features, &metric, &valid, &s.CreatedAt, &data); err != nil {
+		if err := rows.Scan(&s.Name, &s.Version, &s.Kind, &tk, &label, &features, &metric, &valid, &s.CreatedAt, &data); err != nil {
 			return nil, err
 		}
-		s.Task, s.Label, s.Data, s.Metric = task.String, label.String, data.String, metric.String
+		var err error
+		if s.Task, err = task.Parse(tk.String); err != nil {
+			return nil, fmt.Errorf("model %q version %d: task column: %v", s.Name, s.Version, err)
+		}
+		s.Label, s.Data, s.Metric = label.String, data.String, metric.String
 		s.ValidMetric = math.NaN()
 		if valid.Valid {
 			s.ValidMetric = valid.Float64

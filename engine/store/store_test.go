@@ -14,6 +14,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 func open(t *testing.T, path string) *sql.DB {
@@ -27,7 +28,7 @@ func open(t *testing.T, path string) *sql.DB {
 }
 
 func rec(name string) *Record {
-	return &Record{Name: name, Kind: "perceptron", Task: "binary", Label: "churned",
+	return &Record{Name: name, Kind: "perceptron", Task: task.Binary, Label: "churned",
 		Features: []string{"age", "plan"}, Options: json.RawMessage(`{"epochs":3}`),
 		Metrics: json.RawMessage(`{"auc":0.8}`), Data: "customers", Document: json.RawMessage(`{"w":[1,2]}`)}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -210,7 +211,7 @@ func kmeansRecord(t *testing.T) *Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Record{Name: "seg", Version: 1, Kind: "kmeans", Task: "segmentation", Features: []string{"age", "plan"},
+	return &Record{Name: "seg", Version: 1, Kind: "kmeans", Task: task.Segmentation, Features: []string{"age", "plan"},
 		Options: json.RawMessage(`{}`), Metrics: json.RawMessage(`{"metric":"silhouette"}`), Data: "c", Document: b}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // BenchmarkTrainFirstEpoch: one epoch of a logistic model on the data of
@@ -40,7 +41,7 @@ func BenchmarkEncodeRetained(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	lf, err := features.NewLabelFitter(src.Schema().Field(16), "auto", nil)
+	lf, err := features.NewLabelFitter(src.Schema().Field(16), task.Auto, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/bigmem"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Row fates in encodeRetained.
@@ -128,8 +129,8 @@ func (d *encodedData) encodeRetained(ctx context.Context, batches []arrow.Record
 		}
 		return t // the last, partial block stays in place
 	}
-	regression := le.Task == features.TaskRegression
-	binary := le.Task == features.TaskBinary && len(le.Levels) == 2
+	regression := le.Task == task.Regression
+	binary := le.Task == task.Binary && len(le.Levels) == 2
 	classes := len(le.Levels)
 
 	// Phase 2: encode and place the rows: a batch is encoded whole (the

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/dataset"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Fn names the SQL function in errors.
@@ -13,25 +14,25 @@ const Fn = "train_perceptron"
 // Options are train_perceptron's named arguments. Zero values mean "the
 // default" (see Defaults and docs/sql.md); pointers distinguish "not given".
 type Options struct {
-	Label              string   `json:"label"`
-	Features           []string `json:"features,omitempty"`
-	Exclude            []string `json:"exclude,omitempty"`
-	Task               string   `json:"task"`
-	Hidden             []int    `json:"hidden"`
-	Activation         string   `json:"activation"`
-	Optimizer          string   `json:"optimizer"`
-	LearningRate       float64  `json:"learning_rate"`
-	BatchSize          int      `json:"batch_size"`
-	Epochs             int      `json:"epochs"`
-	L2                 float64  `json:"l2"`
-	ValidationFraction *float64 `json:"validation_fraction"`
-	EarlyStopping      *bool    `json:"early_stopping"`
-	Patience           int      `json:"patience"`
-	ClassWeight        string   `json:"class_weight"`
-	Positive           *string  `json:"positive,omitempty"`
-	MemoryLimit        string   `json:"memory_limit"`
-	Seed               int64    `json:"seed"`
-	SeedGiven          bool     `json:"-"`
+	Label              string    `json:"label"`
+	Features           []string  `json:"features,omitempty"`
+	Exclude            []string  `json:"exclude,omitempty"`
+	Task               task.Task `json:"task"`
+	Hidden             []int     `json:"hidden"`
+	Activation         string    `json:"activation"`
+	Optimizer          string    `json:"optimizer"`
+	LearningRate       float64   `json:"learning_rate"`
+	BatchSize          int       `json:"batch_size"`
+	Epochs             int       `json:"epochs"`
+	L2                 float64   `json:"l2"`
+	ValidationFraction *float64  `json:"validation_fraction"`
+	EarlyStopping      *bool     `json:"early_stopping"`
+	Patience           int       `json:"patience"`
+	ClassWeight        string    `json:"class_weight"`
+	Positive           *string   `json:"positive,omitempty"`
+	MemoryLimit        string    `json:"memory_limit"`
+	Seed               int64     `json:"seed"`
+	SeedGiven          bool      `json:"-"`
 
 	// Progress, when set, is called after every epoch.
 	Progress func(Epoch) `json:"-"`
@@ -39,7 +40,7 @@ type Options struct {
 
 // Default values, documented in docs/sql.md.
 const (
-	DefaultTask               = "auto"
+	DefaultTask               = task.Auto
 	DefaultActivation         = "relu"
 	DefaultOptimizer          = "adam"
 	DefaultBatchSize          = 256
@@ -70,9 +71,36 @@ const (
 	MaxL2           = 1000
 )
 
+// ParseTask reads the task option as SQL gives it, in any case: "auto",
+// "binary", "multiclass" or "regression" ("" is task.None, the default).
+// Other text is an error of argument task, the one Validate gives for a
+// task training does not take.
+func ParseTask(s string) (task.Task, error) {
+	s = strings.ToLower(s)
+	t, err := task.Parse(s)
+	if err != nil {
+		return task.None, taskError(s)
+	}
+	return t, checkTask(t, s)
+}
+
+// checkTask refuses a task training does not take; text is how the
+// caller wrote it.
+func checkTask(t task.Task, text string) error {
+	switch t {
+	case task.None, task.Auto, task.Binary, task.Multiclass, task.Regression:
+		return nil
+	}
+	return taskError(text)
+}
+
+func taskError(text string) error {
+	return dserr.Arg(Fn, "task", "must be 'auto', 'binary', 'multiclass' or 'regression', got '%s'", text)
+}
+
 // Defaults fills unset options.
 func (o *Options) Defaults() {
-	if o.Task == "" {
+	if o.Task == task.None {
 		o.Task = DefaultTask
 	}
 	if o.Activation == "" {
@@ -125,10 +153,8 @@ func (o *Options) Validate() error {
 		// Not "every column": that is what leaving it out (nil) means.
 		return bad("features", "empty list; leave it out to use every column but the label")
 	}
-	switch o.Task {
-	case "auto", "binary", "multiclass", "regression":
-	default:
-		return bad("task", "must be 'auto', 'binary', 'multiclass' or 'regression', got '%s'", o.Task)
+	if err := checkTask(o.Task, o.Task.String()); err != nil {
+		return err
 	}
 	for _, h := range o.Hidden {
 		if h < 1 || h > MaxHiddenSize {

@@ -16,6 +16,7 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/perceptron"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Epoch is one line of the training history.
@@ -53,7 +54,7 @@ type Metrics struct {
 type Document struct {
 	Format   int                    `json:"format"`
 	Kind     string                 `json:"kind"`
-	Task     string                 `json:"task"`
+	Task     task.Task              `json:"task"`
 	Label    features.LabelEncoding `json:"label"`
 	Encoder  features.Encoder       `json:"preprocessing"`
 	Dropped  []features.Dropped     `json:"dropped_columns"`
@@ -165,8 +166,8 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if err != nil {
 		return nil, errArg("label", "%v", err)
 	}
-	if o.Task == "auto" {
-		notes = append(notes, "task "+le.Task+" (auto)")
+	if o.Task == task.Auto {
+		notes = append(notes, "task "+le.Task.String()+" (auto)")
 	}
 	enc, dropped, err := fitter.Finish()
 	if err != nil {
@@ -189,7 +190,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	// anything of it or of the cache is allocated.
 	width := enc.Width
 	outputs := 1
-	if le.Task == features.TaskMulticlass {
+	if le.Task == task.Multiclass {
 		outputs = len(le.Levels)
 	}
 	if err := checkNetwork(&o, width, outputs, memLimit); err != nil {
@@ -283,23 +284,23 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		return nil, errArg("validation_fraction", "no training rows left after the validation split")
 	}
 
-	task := map[string]perceptron.Task{"binary": perceptron.Binary, "multiclass": perceptron.Multiclass, "regression": perceptron.Regression}[le.Task]
+	tk := le.Task
 	cfg := perceptron.Config{
-		Task: task, Inputs: width, Hidden: o.Hidden, Classes: len(le.Levels),
+		Task: tk, Inputs: width, Hidden: o.Hidden, Classes: len(le.Levels),
 		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: o.LearningRate, L2: o.L2, Seed: uint64(o.Seed),
 	}
-	if task == perceptron.Regression {
+	if tk == task.Regression {
 		cfg.Classes = 0
 	}
 	model, err := perceptron.New(cfg)
 	if err != nil {
 		return nil, dserr.Wrap(dserr.InvalidArgument, Fn, "hidden", err)
 	}
-	if task == perceptron.Regression {
+	if tk == task.Regression {
 		d.standardizeTarget()
 	}
 	var classW []float64
-	if o.ClassWeight == "balanced" && task != perceptron.Regression {
+	if o.ClassWeight == "balanced" && tk != task.Regression {
 		classW = d.balancedWeights(len(le.Levels))
 	}
 	if mode == "cached" {
@@ -313,7 +314,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		model.InitBias(d.yTrain, w, len(d.yTrain))
 	}
 	tr := perceptron.NewTrainer(model)
-	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: task, classes: len(le.Levels)}
+	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: tk, classes: len(le.Levels)}
 	if mode == "streamed" {
 		ep.stream = func(fn func(x, y []float64, n int) error) error {
 			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, shuffleRows, uint64(o.Seed), &ep, fn)
@@ -341,7 +342,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	metricName := map[perceptron.Task]string{perceptron.Binary: "auc", perceptron.Multiclass: "accuracy", perceptron.Regression: "rmse"}[task]
+	metricName := map[task.Task]string{task.Binary: "auc", task.Multiclass: "accuracy", task.Regression: "rmse"}[tk]
 	doc := &Document{
 		Format: FormatVersion, Kind: "perceptron", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
 		Network: *model, Options: o, History: history, Features: encNames(enc), Target: d.target,
@@ -468,7 +469,7 @@ func (d *encodedData) add(rec arrow.RecordBatch, b *features.Binding, le *featur
 			continue
 		}
 		d.trainRows++
-		if le.Task == "regression" {
+		if le.Task == task.Regression {
 			d.ySum += y
 			d.ySumSq += y * y
 		} else {
@@ -544,7 +545,7 @@ type epochRunner struct {
 	tr      *perceptron.Trainer
 	model   *perceptron.Model
 	classW  []float64
-	task    perceptron.Task
+	task    task.Task
 	classes int
 	stream  func(fn func(x, y []float64, n int) error) error // streamed mode: one pass of shuffled train rows
 	// validStream, when set, is one pass over the validation rows (the
@@ -655,7 +656,7 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 		if o.Progress != nil {
 			pe := ev
 			pe.Epochs = o.Epochs
-			pe.MetricName = map[perceptron.Task]string{perceptron.Binary: "AUC", perceptron.Multiclass: "accuracy", perceptron.Regression: "RMSE"}[e.task]
+			pe.MetricName = map[task.Task]string{task.Binary: "AUC", task.Multiclass: "accuracy", task.Regression: "RMSE"}[e.task]
 			o.Progress(pe)
 		}
 		if score < bestScore-1e-6*math.Abs(bestScore) || bestLayers == nil {
@@ -714,9 +715,9 @@ func (e *epochRunner) evaluate() (loss, metric float64, err error) {
 	out := e.out
 	e.model.Predict(x, n, out)
 	switch e.task {
-	case perceptron.Binary:
+	case task.Binary:
 		metric = metrics.AUC(out[:n], y, nil)
-	case perceptron.Multiclass:
+	case task.Multiclass:
 		k := e.classes
 		pred := make([]int, n)
 		truth := make([]int, n)
@@ -749,7 +750,7 @@ const aucBins = 1 << 16
 func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 	k := max(e.model.Outputs(), 1)
 	var pos, neg []float64
-	if e.task == perceptron.Binary {
+	if e.task == task.Binary {
 		pos, neg = make([]float64, aucBins), make([]float64, aucBins)
 	}
 	var lossSum, sse float64
@@ -763,7 +764,7 @@ func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 		out := e.out[:n*k]
 		e.model.Predict(x, n, out)
 		switch e.task {
-		case perceptron.Binary:
+		case task.Binary:
 			for i, p := range out {
 				b := min(max(int(p*aucBins), 0), aucBins-1)
 				if y[i] > 0 {
@@ -772,7 +773,7 @@ func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 					neg[b]++
 				}
 			}
-		case perceptron.Multiclass:
+		case task.Multiclass:
 			for i := 0; i < n; i++ {
 				best := 0
 				for c := 1; c < k; c++ {
@@ -799,7 +800,7 @@ func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 	}
 	loss = lossSum / float64(rows)
 	switch e.task {
-	case perceptron.Binary:
+	case task.Binary:
 		var below, area, np, nn float64
 		for b := range pos {
 			area += pos[b] * (below + neg[b]/2)
@@ -811,7 +812,7 @@ func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 		if np > 0 && nn > 0 {
 			metric = area / (np * nn)
 		}
-	case perceptron.Multiclass:
+	case task.Multiclass:
 		metric = float64(correct) / float64(rows)
 	default:
 		metric = math.Sqrt(sse/float64(rows)) * e.d.target.Std

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // MaxWeight bounds a network's weights and biases in magnitude: training
@@ -33,7 +34,7 @@ func (d *Document) Validate() error {
 		return fmt.Errorf("kind %q is not perceptron", d.Kind)
 	}
 	switch d.Task {
-	case "binary", "multiclass", "regression":
+	case task.Binary, task.Multiclass, task.Regression:
 	default:
 		return fmt.Errorf("unknown task %q", d.Task)
 	}
@@ -53,10 +54,10 @@ func (d *Document) Validate() error {
 	if net.Config.Inputs != d.Encoder.Width {
 		return fmt.Errorf("the network takes %d inputs, but the preprocessing makes %d", net.Config.Inputs, d.Encoder.Width)
 	}
-	if net.Config.Task.String() != d.Task {
+	if net.Config.Task != d.Task {
 		return fmt.Errorf("the network is for task %s, the document for %s", net.Config.Task, d.Task)
 	}
-	if d.Task == "multiclass" && len(d.Label.Levels) != net.Config.Classes {
+	if d.Task == task.Multiclass && len(d.Label.Levels) != net.Config.Classes {
 		return fmt.Errorf("the label has %d classes, the network %d", len(d.Label.Levels), net.Config.Classes)
 	}
 	for i, l := range net.Layers {
@@ -69,7 +70,7 @@ func (d *Document) Validate() error {
 		}
 	}
 	switch t := d.Target; {
-	case d.Task != "regression" && t != nil:
+	case d.Task != task.Regression && t != nil:
 		return fmt.Errorf("a %s model has no target scale", d.Task)
 	case t != nil:
 		if err := features.CheckScale(t.Mean, t.Std); err != nil {

@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-package sqlfuncs
+package service
 
 import (
 	"context"
@@ -15,21 +15,21 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
-	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
 // The evaluation functions (evaluate, confusion_matrix, roc_curve, lift,
-// calibration, fairness) share this: bind a perceptron model to a data
-// query that holds its features and its label (and a group column), then
-// score every row with predict's path (the stored preprocessing, the
-// network) and keep, per usable row, the encoded label and the model's
-// output.
+// calibration, fairness, feature_importance) share this: bind a perceptron
+// model to a data query that holds its features and its label (and a
+// group column), then score every row with predict's path (the stored
+// preprocessing, the network) and keep, per usable row, the encoded label
+// and the model's output.
 
 // evalData is a scored data set.
 type evalData struct {
-	task string
+	task task.Task
 	k    int       // classes (multiclass)
 	y    []float64 // binary: 1 for the positive class; multiclass: class index; regression: value
 	p    []float64 // binary: P(positive); multiclass: n x k probabilities; regression: prediction
@@ -50,26 +50,27 @@ type evalBinding struct {
 	byIdx    int // -1 without a group column
 }
 
-// bindEval loads model name (version, 0: latest), prepares data and checks
-// that it has the label column (and column by, when not "").
-func bindEval(b *udf.BindContext, fn, name string, version int, data, by string) (*evalBinding, error) {
-	rec, err := envOf(b).Record(b.Ctx, fn, name, version)
+// bindEval loads model name (version, 0: the latest), which must be a
+// perceptron model, prepares data and checks that it has the label column
+// (and column by, when not "").
+func bindEval(ctx context.Context, env Env, fn, name string, version int, data, by string) (*evalBinding, error) {
+	rec, err := env.Record(ctx, fn, name, version)
 	if err != nil {
 		return nil, err
 	}
-	return newEvalFromRecord(b, fn, rec, data, by)
+	return bindEvalRecord(ctx, env, fn, rec, data, by)
 }
 
-// newEvalFromRecord is bindEval for a loaded record (a perceptron model).
-func newEvalFromRecord(b *udf.BindContext, fn string, rec *store.Record, data, by string) (*evalBinding, error) {
+// bindEvalRecord is bindEval for a loaded record.
+func bindEvalRecord(ctx context.Context, env Env, fn string, rec *store.Record, data, by string) (*evalBinding, error) {
 	if rec.Kind != "perceptron" {
-		return nil, service.WrongKind(fn, rec, "perceptron")
+		return nil, WrongKind(fn, rec, "perceptron")
 	}
 	var doc training.Document
-	if err := service.Decode(fn, rec, &doc); err != nil {
+	if err := Decode(fn, rec, &doc); err != nil {
 		return nil, err
 	}
-	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
+	q, err := env.Prepare(ctx, fn, "data", data)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +107,37 @@ func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) 
 
 func (e *evalBinding) close() { e.q.Close() }
 
+// scored streams the data and scores every usable row (collect); data
+// without one is an error.
+func (e *evalBinding) scored(ctx context.Context) (*evalData, error) {
+	d, err := e.collect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d.rows() == 0 {
+		return nil, e.noRows(d.skipped)
+	}
+	return d, nil
+}
+
+// noRows is the error of data without a usable row.
+func (e *evalBinding) noRows(skipped int64) error {
+	return dserr.Arg(e.fn, "data", "no rows with a usable label (%d skipped)", skipped)
+}
+
+// bound makes an EvalCall of e whose result compute gives from the scored
+// data; the call closes e.
+func bound[T any](e *evalBinding, compute func(d *evalData) (T, error)) *EvalCall[T] {
+	return &EvalCall[T]{fn: e.fn, close: e.close, run: func(ctx context.Context) (T, error) {
+		d, err := e.scored(ctx)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return compute(d)
+	}}
+}
+
 // collect streams the data and scores every usable row.
 func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 	doc := e.doc
@@ -123,7 +155,7 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 		}
 		net.Predict(x[:m*w], m, out[:m*k])
 		ys = append(ys, slices.Clone(y[:m]))
-		if doc.Task == "regression" {
+		if doc.Task == task.Regression {
 			mean, std := 0.0, 1.0
 			if t := doc.Target; t != nil {
 				mean, std = t.Mean, t.Std
@@ -249,7 +281,7 @@ func (e *kmeansEval) close() { e.q.Close() }
 // measure returns rows, inertia, silhouette (on a deterministic sample of
 // at most clustering.SilhouetteRows rows) and Davies-Bouldin (with the
 // model's centroids) of the data under the model.
-func (e *kmeansEval) measure(ctx context.Context) ([]any, error) {
+func (e *kmeansEval) measure(ctx context.Context) (*Evaluation, error) {
 	w := e.doc.Encoder.Width
 	r, err := e.q.Stream(ctx, nil)
 	if err != nil {
@@ -291,5 +323,5 @@ func (e *kmeansEval) measure(ctx context.Context) ([]any, error) {
 	}
 	sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.Seed)
 	sil, db := clustering.Separation(x, n, w, labels, model.K, sample, model.Centroids)
-	return []any{int64(n), inertia, sil, db}, nil
+	return evaluation(int64(n), kmeansMeasures, inertia, sil, db), nil
 }
