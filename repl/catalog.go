@@ -156,7 +156,8 @@ func dotModels(ctx context.Context, s *Session, _ dotCall) error {
 
 // dotFunctions lists ducksight's SQL functions (those whose name contains
 // the argument, when there is one): kind and signature, then the summary
-// indented on the next line.
+// indented on the next line; with an argument, then each function's
+// argument table (argTable).
 func dotFunctions(_ context.Context, s *Session, d dotCall) error {
 	if len(s.funcs) == 0 {
 		return fmt.Errorf(".functions: ducksight's functions are not known to this session")
@@ -178,10 +179,42 @@ func dotFunctions(_ context.Context, s *Session, d dotCall) error {
 		if f.Summary != "" {
 			fmt.Fprintf(&b, "%-7s %s\n", "", f.Summary)
 		}
+		if filter != "" {
+			argTable(&b, f.Args)
+		}
 	}
 	if b.Len() == 0 {
 		return fmt.Errorf(".functions: no function name contains %q", d.args[0])
 	}
 	_, err := fmt.Fprint(s.out, b.String())
 	return err
+}
+
+// argTable writes args as an aligned table indented under a function's
+// summary: argument, type, default, range, meaning (the columns of
+// docs/sql.md's argument tables). It writes nothing for no arguments.
+func argTable(b *strings.Builder, args []ArgInfo) {
+	if len(args) == 0 {
+		return
+	}
+	rows := [][]string{{"argument", "type", "default", "range", "meaning"}}
+	for _, a := range args {
+		rows = append(rows, []string{a.Name, a.Type, a.Default, a.Range, a.Doc})
+	}
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], Width(c))
+		}
+	}
+	for _, r := range rows {
+		line := strings.Repeat(" ", 8)
+		for i, c := range r {
+			line += c
+			if i < len(r)-1 {
+				line += strings.Repeat(" ", widths[i]-Width(c)+2)
+			}
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
 }

@@ -25,8 +25,8 @@ import (
 // with user text passed as a bound parameter.
 
 // FunctionInfo describes one of ducksight's SQL functions for completion and
-// .functions: its name, whether it takes a model as first argument, and its
-// named arguments.
+// .functions: its name, whether it takes a model as first argument, its
+// named arguments, and every argument's declaration.
 type FunctionInfo struct {
 	Name       string
 	Kind       string // "table" or "scalar"
@@ -34,6 +34,17 @@ type FunctionInfo struct {
 	Signature  string // e.g. "predict(model VARCHAR, data VARCHAR, threshold := DOUBLE, version := INTEGER)"
 	TakesModel bool
 	Named      []string
+	Args       []ArgInfo // positional then named, as declared; .functions NAME shows them
+}
+
+// ArgInfo describes one argument of a function, as docs/sql.md's argument
+// table does.
+type ArgInfo struct {
+	Name    string
+	Type    string // SQL type, e.g. "DOUBLE"
+	Default string // as SQL text ("0.5", "'relu'") or in words ("the latest", "required")
+	Range   string // allowed interval ("[0, 1]", ">= 1") or values ("'adam', 'sgd'"); "" for any
+	Doc     string // one line
 }
 
 // completer completes the word under the cursor; pending is the text of the

@@ -45,7 +45,7 @@ func init() {
 			return setBool(&s.opts.Echo, d.args[0])
 		}},
 		{".exit", "", "end the session (same as .quit)", [2]int{0, 0}, dotQuit},
-		{".functions", "[NAME]", "list ducksight's SQL functions (whose name contains NAME) with signature and summary", [2]int{0, 1}, dotFunctions},
+		{".functions", "[NAME]", "list ducksight's SQL functions with signature and summary; with NAME, those whose name contains it, each with its arguments' types, defaults, ranges and meanings", [2]int{0, 1}, dotFunctions},
 		{".headers", "on|off", "show or hide column names", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			var on bool
 			if err := setBool(&on, d.args[0]); err != nil {

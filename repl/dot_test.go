@@ -162,6 +162,39 @@ scalar  score(model VARCHAR, [version INTEGER], row ANY)
 	}
 }
 
+// TestDotFunctionsArgs: .functions NAME shows each matching function's
+// arguments with their types, defaults, ranges and meanings, aligned.
+func TestDotFunctionsArgs(t *testing.T) {
+	funcs := []FunctionInfo{
+		{Name: "predict", Kind: "table", Summary: "score rows with a model", Signature: "predict(model VARCHAR, threshold := DOUBLE)",
+			Args: []ArgInfo{
+				{Name: "model", Type: "VARCHAR", Default: "required", Doc: "model name"},
+				{Name: "threshold", Type: "DOUBLE", Default: "0.5", Range: "[0, 1]", Doc: "binary: the cut"},
+			}},
+		{Name: "models", Kind: "table", Summary: "list models", Signature: "models()"},
+	}
+	s, out, errOut := session(t, "", funcs, nil)
+	s.RunScript(context.Background(), "f.sql", ".functions pred\n.functions models\n.functions\n")
+	want := `table   predict(model VARCHAR, threshold := DOUBLE)
+        score rows with a model
+        argument   type     default   range   meaning
+        model      VARCHAR  required          model name
+        threshold  DOUBLE   0.5       [0, 1]  binary: the cut
+table   models()
+        list models
+table   predict(model VARCHAR, threshold := DOUBLE)
+        score rows with a model
+table   models()
+        list models
+`
+	if out.String() != want {
+		t.Errorf("stdout\n%s\nwant\n%s", out, want)
+	}
+	if errOut.String() != "" {
+		t.Errorf("stderr = %q", errOut)
+	}
+}
+
 func TestDotTimer(t *testing.T) {
 	out, errOut, failures := run(t, "t.sql", `.mode csv
 .timer on

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/ducksight/ducksight/dserr"
@@ -57,7 +58,6 @@ func (a args) str(i int) (string, error) {
 	return toString(a.fn, name, v, typ)
 }
 
-// int64At returns positional argument i, which must be a non-NULL integer.
 // modelData reads the (model, data) positional arguments most functions
 // start with.
 func (a args) modelData() (name, data string, err error) {
@@ -71,31 +71,176 @@ func (a args) modelData() (name, data string, err error) {
 	return name, data, err
 }
 
+// int64At returns positional argument i, which must be a non-NULL integer
+// in the declared Range.
 func (a args) int64At(i int) (int64, error) {
 	name, v, typ := a.positional(i)
-	return toInt64(a.fn, name, v, typ)
-}
-
-// namedInt64 returns named argument name, or def when it was not given.
-func (a args) namedInt64(name string, def int64) (int64, error) {
-	v, typ, ok, err := a.lookup(name)
-	if err != nil || !ok {
-		return def, err
+	n, err := toInt64(a.fn, name, v, typ)
+	if r := a.t.Args[i].Range; err == nil && r != nil && !r.Contains(float64(n)) {
+		return 0, rangeError(a.fn, name, r, n)
 	}
-	return toInt64(a.fn, name, v, typ)
+	return n, err
 }
 
-// namedIntAtLeast returns integer named argument name, or def when it
-// was not given; a given value must be at least lo.
-func (a args) namedIntAtLeast(name string, def, lo int64) (int64, error) {
-	v, err := a.namedInt64(name, def)
+// The typed readers of named arguments, one per Go type, take the default
+// and the allowed range from the argument's declaration (udf.Param): a
+// given value is converted and checked against Range, an absent one is the
+// declared Default (the type's zero value when there is none). A name the
+// function does not declare is an Internal error.
+
+// int returns integer named argument name.
+func (a args) int(name string) (int64, error) {
+	p, v, typ, ok, err := a.param(name)
+	if err != nil || !ok {
+		return defaultOf[int64](p), err
+	}
+	n, err := toInt64(a.fn, name, v, typ)
 	if err != nil {
 		return 0, err
 	}
-	if v < lo {
-		return 0, dserr.AtLeast(a.fn, name, lo, v)
+	if p.Range != nil && !p.Range.Contains(float64(n)) {
+		return 0, rangeError(a.fn, name, p.Range, n)
 	}
-	return v, nil
+	return n, nil
+}
+
+// float returns numeric named argument name.
+func (a args) float(name string) (float64, error) {
+	p, v, typ, ok, err := a.param(name)
+	if err != nil || !ok {
+		return defaultOf[float64](p), err
+	}
+	var x float64
+	switch n := v.(type) {
+	case nil:
+		return 0, dserr.Arg(a.fn, name, "must not be NULL")
+	case int64:
+		x = float64(n)
+	case float64:
+		x = n
+	default:
+		return 0, dserr.Arg(a.fn, name, "must be a number, got %s", got(v, typ))
+	}
+	if p.Range != nil && !p.Range.Contains(x) {
+		return 0, rangeError(a.fn, name, p.Range, x)
+	}
+	return x, nil
+}
+
+// string returns string named argument name.
+func (a args) string(name string) (string, error) {
+	p, v, typ, ok, err := a.param(name)
+	if err != nil || !ok {
+		return defaultOf[string](p), err
+	}
+	return toString(a.fn, name, v, typ)
+}
+
+// The readers of an argument whose default a service applies (the SQL
+// adapter leaves an absent argument as the options' nil or zero field):
+// nothing is returned for an absent argument, and a given one is converted
+// and checked against the declared Range as by int and float.
+
+// optFloat is float for a service's pointer option: nil when not given.
+func (a args) optFloat(name string) (*float64, error) {
+	if _, _, given, err := a.lookup(name); err != nil || !given {
+		return nil, err
+	}
+	v, err := a.float(name)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// optInt64 is int for a service's pointer option: nil when not given.
+func (a args) optInt64(name string) (*int64, error) {
+	if _, _, given, err := a.lookup(name); err != nil || !given {
+		return nil, err
+	}
+	v, err := a.int(name)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// count reads an integer argument that the service's options hold as a
+// count whose zero means the default (points, bins, repeats): 0 when not
+// given. A given value outside the declared Range (0 included) is not an
+// error of the read: it is returned as zero, the error for the adapter to
+// return where the service checks the range, so that errors come in the
+// service's order; v is then 0.
+func (a args) count(name string) (v int, zero error, err error) {
+	p, x, typ, given, err := a.param(name)
+	if err != nil || !given {
+		return 0, nil, err
+	}
+	n, err := toInt64(a.fn, name, x, typ)
+	if err != nil {
+		return 0, nil, err
+	}
+	if p.Range != nil && !p.Range.Contains(float64(n)) {
+		return 0, rangeError(a.fn, name, p.Range, n), nil
+	}
+	return int(n), nil, nil
+}
+
+// defaultOf is p's declared default as a T (the zero T when there is
+// none). An integer default may be declared as an int.
+func defaultOf[T int64 | float64 | string](p udf.Param) T {
+	var zero T
+	switch d := p.Default.(type) {
+	case T:
+		return d
+	case int:
+		if n, ok := any(int64(d)).(T); ok {
+			return n
+		}
+	}
+	return zero
+}
+
+// rangeError is the error of a value outside r, in the words of
+// dserr.Between and dserr.AtLeast where they fit: "must be between 1 and
+// 100 ...", "must be at least 0 ...", "must be greater than 0 and at most
+// 10 ...", "must be a finite number at least 0 ...".
+func rangeError[T int64 | float64](fn, name string, r *udf.Range, v T) error {
+	lo, hi := T(0), T(0)
+	hasLo, hasHi := !math.IsInf(r.Min, -1), !math.IsInf(r.Max, 1)
+	if hasLo {
+		lo = T(r.Min)
+	}
+	if hasHi {
+		hi = T(r.Max)
+	}
+	_, isInt := any(v).(int64)
+	switch {
+	case hasLo && hasHi && !r.MinOpen && !r.MaxOpen:
+		return dserr.Between(fn, name, lo, hi, v)
+	case hasLo && !hasHi && !r.MinOpen && isInt:
+		return dserr.AtLeast(fn, name, lo, v)
+	}
+	var parts []string
+	if hasLo {
+		if r.MinOpen {
+			parts = append(parts, fmt.Sprintf("greater than %v", lo))
+		} else {
+			parts = append(parts, fmt.Sprintf("at least %v", lo))
+		}
+	}
+	if hasHi {
+		if r.MaxOpen {
+			parts = append(parts, fmt.Sprintf("less than %v", hi))
+		} else {
+			parts = append(parts, fmt.Sprintf("at most %v", hi))
+		}
+	}
+	what := strings.Join(parts, " and ")
+	if !hasHi && !isInt {
+		what = "a finite number " + what
+	}
+	return dserr.Arg(fn, name, "must be %s, got %v", what, v)
 }
 
 func toString(fn, name string, v any, typ string) (string, error) {
@@ -131,42 +276,23 @@ func (a args) named(name string) (v any, typ string, ok bool) {
 	return v, a.b.NamedTypes[name], ok
 }
 
-// lookup is named for the typed readers: a name the function does not
-// declare is an Internal error.
-func (a args) lookup(name string) (v any, typ string, ok bool, err error) {
+// param is named for the typed readers: the declaration of name, and the
+// value given for it. A name the function does not declare is an Internal
+// error.
+func (a args) param(name string) (p udf.Param, v any, typ string, ok bool, err error) {
 	for _, p := range a.t.Named {
 		if p.Name == name {
 			v, typ, ok = a.named(name)
-			return v, typ, ok, nil
+			return p, v, typ, ok, nil
 		}
 	}
-	return nil, "", false, dserr.New(dserr.Internal, a.fn, name, "reads a named argument the function does not declare")
+	return udf.Param{}, nil, "", false, dserr.New(dserr.Internal, a.fn, name, "reads a named argument the function does not declare")
 }
 
-// namedString returns a named string argument, or def.
-func (a args) namedString(name, def string) (string, error) {
-	v, typ, ok, err := a.lookup(name)
-	if err != nil || !ok {
-		return def, err
-	}
-	return toString(a.fn, name, v, typ)
-}
-
-// namedFloat returns a named numeric argument, or def.
-func (a args) namedFloat(name string, def float64) (float64, error) {
-	v, typ, ok, err := a.lookup(name)
-	if err != nil || !ok {
-		return def, err
-	}
-	switch x := v.(type) {
-	case nil:
-		return 0, dserr.Arg(a.fn, name, "must not be NULL")
-	case int64:
-		return float64(x), nil
-	case float64:
-		return x, nil
-	}
-	return 0, dserr.Arg(a.fn, name, "must be a number, got %s", got(v, typ))
+// lookup is param without the declaration.
+func (a args) lookup(name string) (v any, typ string, ok bool, err error) {
+	_, v, typ, ok, err = a.param(name)
+	return v, typ, ok, err
 }
 
 // namedBool returns a named BOOLEAN argument, or nil when not given.

@@ -61,7 +61,9 @@ func FuzzArgs(f *testing.F) {
 		}
 		v, typ := fuzzValue(kind, i, x, s, b)
 		missing := name + "_missing" // declared, not given
-		tf := &udf.TableFunc{Name: "fuzz_fn", Args: []udf.Param{{Name: "model"}, {Name: "data"}}, Named: []udf.Param{{Name: name}, {Name: missing}}}
+		missingInt, missingString := missing+"_int", missing+"_string"
+		tf := &udf.TableFunc{Name: "fuzz_fn", Args: []udf.Param{{Name: "model"}, {Name: "data"}}, Named: []udf.Param{{Name: name}, {Name: missing},
+			{Name: missingInt, Default: 7}, {Name: missingString, Default: "d"}}}
 		bc := &udf.BindContext{Func: tf, Args: []any{v, s}, ArgTypes: []string{typ, "VARCHAR"},
 			Named: map[string]any{name: v}, NamedTypes: map[string]string{name: typ}}
 		a := newArgs(bc)
@@ -110,15 +112,15 @@ func FuzzArgs(f *testing.F) {
 			t.Fatalf("modelData(%v, %q) = %q, %q, %v", v, s, m, d, err)
 		}
 
-		_, err = a.namedInt64(name, 7)
+		_, err = a.int(name)
 		check(name, err)
-		_, err = a.namedString(name, "d")
+		_, err = a.string(name)
 		check(name, err)
-		fl, err := a.namedFloat(name, 0.5)
+		fl, err := a.float(name)
 		check(name, err)
 		if err == nil {
 			if w, ok := v.(float64); ok && !(fl == w || math.IsNaN(fl) && math.IsNaN(w)) {
-				t.Fatalf("namedFloat(%v) = %v", v, fl)
+				t.Fatalf("float(%v) = %v", v, fl)
 			}
 		}
 		bp, err := a.namedBool(name)
@@ -148,19 +150,22 @@ func FuzzArgs(f *testing.F) {
 		}
 
 		// Not given: the defaults, no error.
-		if d, err := a.namedInt64(missing, 7); d != 7 || err != nil {
-			t.Fatalf("namedInt64 of a missing argument: %d, %v", d, err)
+		if d, err := a.int(missingInt); d != 7 || err != nil {
+			t.Fatalf("int of a missing argument: %d, %v", d, err)
 		}
-		if d, err := a.namedString(missing, "d"); d != "d" || err != nil {
-			t.Fatalf("namedString of a missing argument: %q, %v", d, err)
+		if d, err := a.string(missingString); d != "d" || err != nil {
+			t.Fatalf("string of a missing argument: %q, %v", d, err)
+		}
+		if d, err := a.int(missing); d != 0 || err != nil {
+			t.Fatalf("int of a missing argument without a default: %d, %v", d, err)
 		}
 		if l, given, err := a.namedInts(missing); l != nil || given || err != nil {
 			t.Fatalf("namedInts of a missing argument: %v, %v, %v", l, given, err)
 		}
 		// Not declared: an Internal error naming the function and the name.
 		undeclared := name + "_undeclared"
-		if _, err := a.namedInt64(undeclared, 7); !errors.Is(err, dserr.Internal) || !strings.HasPrefix(err.Error(), "fuzz_fn: "+undeclared+": ") {
-			t.Fatalf("namedInt64 of an undeclared argument: %v", err)
+		if _, err := a.int(undeclared); !errors.Is(err, dserr.Internal) || !strings.HasPrefix(err.Error(), "fuzz_fn: "+undeclared+": ") {
+			t.Fatalf("int of an undeclared argument: %v", err)
 		}
 	})
 }

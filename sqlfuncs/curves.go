@@ -29,7 +29,10 @@ func evalTable(name, summary, example string, cols []ColumnDoc, prepare evalPrep
 	}
 }
 
-var thresholdParam = udf.Param{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"}
+// thresholdParam is the threshold of the evaluation functions: strictly
+// between 0 and 1 (predict's may be 0 or 1).
+var thresholdParam = udf.Param{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted; an error for any other model",
+	Default: service.DefaultThreshold, Range: &udf.Range{Min: 0, Max: 1, MinOpen: true, MaxOpen: true}}
 
 var confusionMatrixFn = evalTable("confusion_matrix",
 	"counts of every (actual, predicted) class pair of a classifier on data, zeros included",
@@ -49,7 +52,8 @@ var rocCurveFn = evalTable("roc_curve",
 		{"fpr", "DOUBLE", "false positive rate"},
 		{"precision", "DOUBLE", "TP / (TP + FP); 1 when nothing is predicted positive"},
 		{"recall", "DOUBLE", "TP / (TP + FN)"},
-	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, 2 to 100000 (default 101: 0, 0.01, ..., 1)"})
+	}, prepareROC, "", udf.Param{Name: "points", Type: udf.Integer, Doc: "number of thresholds, evenly spaced from 0 to 1 (the default gives 0, 0.01, ..., 1)",
+		Default: service.DefaultPoints, Range: udf.Between(service.MinPoints, service.MaxPoints)})
 
 var liftFn = evalTable("lift",
 	"a binary classifier's lift table: equal-count bins of rows by descending score, response rate, lift and cumulative gain",
@@ -61,7 +65,8 @@ var liftFn = evalTable("lift",
 		{"response_rate", "DOUBLE", "positives / customers"},
 		{"lift", "DOUBLE", "response_rate / the overall positive rate"},
 		{"cumulative_gain", "DOUBLE", "share of all positives in bins 1..bin (1 in the last bin)"},
-	}, prepareLift, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 and at most the rows with a usable label (default 10)"})
+	}, prepareLift, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of equal-count bins, at most the rows with a usable label",
+		Default: service.DefaultBins, Range: udf.Between(service.MinBins, service.MaxBins)})
 
 var calibrationFn = evalTable("calibration",
 	"a binary classifier's calibration: equal-width bins of P(positive), mean predicted against observed rate",
@@ -71,7 +76,7 @@ var calibrationFn = evalTable("calibration",
 		{"mean_predicted", "DOUBLE", "mean P(positive) in the bin (NULL when empty)"},
 		{"observed_rate", "DOUBLE", "share of positives in the bin (NULL when empty)"},
 		{"rows", "BIGINT", "rows in the bin"},
-	}, prepareCalibration, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of bins, 2 to 100000 (default 10)"})
+	}, prepareCalibration, "", udf.Param{Name: "bins", Type: udf.Integer, Doc: "number of equal-width bins over [0, 1]", Default: service.DefaultBins, Range: udf.Between(service.MinBins, service.MaxBins)})
 
 var fairnessFn = evalTable("fairness",
 	"a binary classifier's rates per group of a column, and parity measures against the largest group",
@@ -89,9 +94,9 @@ var fairnessFn = evalTable("fairness",
 		{"equal_opportunity_difference", "DOUBLE", "tpr - the largest group's tpr"},
 		{"equalized_odds_difference", "DOUBLE", "max(|tpr difference|, |fpr difference|) against the largest group"},
 	}, prepareFairness, "by",
-	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column (default 'gender')"},
+	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column", Default: service.DefaultBy},
 	thresholdParam,
-	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only; at least 0 (default 30)"})
+	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only", Default: service.DefaultMinGroup, Range: udf.AtLeast(0)})
 
 func prepareConfusion(c evalCall) (udf.Bound, error) {
 	t, err := c.a.optFloat("threshold")
@@ -112,7 +117,7 @@ func prepareConfusion(c evalCall) (udf.Bound, error) {
 }
 
 func prepareROC(c evalCall) (udf.Bound, error) {
-	points, zero, err := c.a.count("points", service.MinPoints, service.MaxPoints)
+	points, zero, err := c.a.count("points")
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +139,7 @@ func prepareROC(c evalCall) (udf.Bound, error) {
 }
 
 func prepareLift(c evalCall) (udf.Bound, error) {
-	bins, zero, err := c.a.count("bins", service.MinBins, service.MaxBins)
+	bins, zero, err := c.a.count("bins")
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +161,7 @@ func prepareLift(c evalCall) (udf.Bound, error) {
 }
 
 func prepareCalibration(c evalCall) (udf.Bound, error) {
-	bins, zero, err := c.a.count("bins", service.MinBins, service.MaxBins)
+	bins, zero, err := c.a.count("bins")
 	if err != nil {
 		return nil, err
 	}

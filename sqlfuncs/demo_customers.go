@@ -25,15 +25,15 @@ var demoCustomers = &Function{
 	Columns: func() []ColumnDoc {
 		out := make([]ColumnDoc, len(demo.Columns))
 		for i, c := range demo.Columns {
-			out[i] = ColumnDoc{Name: c.Name, Type: c.Type}
+			out[i] = ColumnDoc{Name: c.Name, Type: c.Type, Doc: c.Doc}
 		}
 		return out
 	}(),
 	Table: &udf.TableFunc{
 		Name:  "demo_customers",
 		Bind:  bindDemoCustomers,
-		Args:  []udf.Param{{Name: "n", Type: udf.BigInt, Doc: "number of rows, 0 to 100000000"}},
-		Named: []udf.Param{{Name: "seed", Type: udf.BigInt, Doc: "random seed (default 42); the same n and seed give the same rows"}},
+		Args:  []udf.Param{{Name: "n", Type: udf.BigInt, Doc: "number of rows", Range: udf.Between(0, float64(maxDemoRows))}},
+		Named: []udf.Param{{Name: "seed", Type: udf.BigInt, Doc: "random seed; the same n and seed give the same rows", Default: demo.DefaultSeed}},
 	},
 }
 
@@ -47,10 +47,7 @@ func bindDemoCustomers(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n < 0 || n > maxDemoRows {
-		return nil, dserr.Between(a.fn, "n", 0, maxDemoRows, n)
-	}
-	seed, err := a.namedInt64("seed", 42)
+	seed, err := a.int("seed")
 	if err != nil {
 		return nil, err
 	}

@@ -1,14 +1,17 @@
 //go:build duckdb_arrow
 
-package sqlfuncs
+package sqlfuncs_test
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/sqlfuncs"
+	"github.com/ducksight/ducksight/sqlfuncs/internal/reference"
 )
 
 // TestDocsCoverRegistry: docs/sql.md has a section for every registered
@@ -24,10 +27,10 @@ func TestDocsCoverRegistry(t *testing.T) {
 		name, body, _ := strings.Cut(part, "\n")
 		sections[strings.TrimSpace(name)] = body
 	}
-	if len(Docs()) != len(registry) {
-		t.Fatalf("Docs() lists %d functions, registry has %d", len(Docs()), len(registry))
+	if len(sqlfuncs.Docs()) != sqlfuncs.RegistryLen {
+		t.Fatalf("Docs() lists %d functions, registry has %d", len(sqlfuncs.Docs()), sqlfuncs.RegistryLen)
 	}
-	for _, d := range Docs() {
+	for _, d := range sqlfuncs.Docs() {
 		body, ok := sections[d.Name]
 		if !ok {
 			t.Errorf("docs/sql.md has no section '## %s'", d.Name)
@@ -55,6 +58,49 @@ func TestDocsCoverRegistry(t *testing.T) {
 	}
 }
 
+// TestDocsGenerated: the argument and result-column tables of
+// docs/sql.md are what the generator writes from the registry, and every
+// function has them (reference.Rewrite fails on a missing block).
+func TestDocsGenerated(t *testing.T) {
+	raw, err := os.ReadFile("../docs/sql.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := reference.Rewrite(raw, sqlfuncs.Docs())
+	if err != nil {
+		t.Fatalf("docs/sql.md: %v", err)
+	}
+	if bytes.Equal(raw, want) {
+		return
+	}
+	got, exp := strings.Split(string(raw), "\n"), strings.Split(string(want), "\n")
+	for i := range min(len(got), len(exp)) {
+		if got[i] != exp[i] {
+			t.Fatalf("docs/sql.md is stale: run go generate ./sqlfuncs\nline %d is\n\t%s\nwant\n\t%s", i+1, got[i], exp[i])
+		}
+	}
+	t.Fatalf("docs/sql.md is stale: run go generate ./sqlfuncs (%d lines, want %d)", len(got), len(exp))
+}
+
+// TestDocsTables: a function's tables say what its declarations say.
+func TestDocsTables(t *testing.T) {
+	for _, d := range sqlfuncs.Docs() {
+		if d.Name != "predict" {
+			continue
+		}
+		want := "| argument | type | default | range | meaning |\n|---|---|---|---|---|\n" +
+			"| model | VARCHAR | required |  | model name |\n" +
+			"| data | VARCHAR | required |  | a table, view or quoted file name, or one SELECT query (see The data argument) |\n" +
+			"| threshold | DOUBLE | 0.5 | [0, 1] | binary: the positive class is predicted when its probability is at least this; an error for any other model |\n" +
+			"| version | INTEGER | the latest | >= 1 | model version |\n"
+		if got := reference.ArgsTable(d.Args); got != want {
+			t.Errorf("predict's arguments:\n%s\nwant\n%s", got, want)
+		}
+		return
+	}
+	t.Fatal("no predict in Docs()")
+}
+
 // TestSignature: the one format docs/sql.md and .functions share.
 func TestSignature(t *testing.T) {
 	want := map[string]string{
@@ -62,7 +108,7 @@ func TestSignature(t *testing.T) {
 		"score_label": "score_label(model VARCHAR, [version INTEGER], row STRUCT)",
 		"models":      "models()",
 	}
-	for _, d := range Docs() {
+	for _, d := range sqlfuncs.Docs() {
 		if w, ok := want[d.Name]; ok && d.Signature != w {
 			t.Errorf("%s: signature %q, want %q", d.Name, d.Signature, w)
 		}
@@ -73,11 +119,11 @@ func TestSignature(t *testing.T) {
 	}
 }
 
-// TestLearningRateDefaultDocumented: docs/sql.md and the argument's Doc
-// state the learning_rate the code uses (training.DefaultLearningRate, one
-// value with or without hidden layers, chosen by scripts/lr_default; see
-// docs/performance.md). They once promised 0.003 with hidden layers while
-// the code used 0.01.
+// TestLearningRateDefaultDocumented: docs/sql.md and the argument's
+// declared default state the learning_rate the code uses
+// (training.DefaultLearningRate, one value with or without hidden layers,
+// chosen by scripts/lr_default; see docs/performance.md). They once
+// promised 0.003 with hidden layers while the code used 0.01.
 func TestLearningRateDefaultDocumented(t *testing.T) {
 	want := strconv.FormatFloat(training.DefaultLearningRate, 'g', -1, 64)
 	raw, err := os.ReadFile("../docs/sql.md")
@@ -96,13 +142,15 @@ func TestLearningRateDefaultDocumented(t *testing.T) {
 	if cells := strings.Split(rows[0], " | "); len(cells) < 3 || cells[2] != want {
 		t.Errorf("docs/sql.md: learning_rate default cell in %q, want exactly %q", rows[0], want)
 	}
-	var doc string
-	for _, p := range trainPerceptron.Table.Named {
-		if p.Name == "learning_rate" {
-			doc = p.Doc
+	var def string
+	for _, d := range sqlfuncs.Docs() {
+		for _, a := range d.Args {
+			if d.Name == "train_perceptron" && a.Name == "learning_rate" {
+				def = a.Default
+			}
 		}
 	}
-	if !strings.Contains(doc, "(default "+want+")") {
-		t.Errorf("train_perceptron learning_rate Doc %q, want it to say (default %s)", doc, want)
+	if def != want {
+		t.Errorf("train_perceptron learning_rate default %q, want %s", def, want)
 	}
 }

@@ -5,7 +5,6 @@ package sqlfuncs
 import (
 	"context"
 
-	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -51,7 +50,7 @@ func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	if ef.by != "" {
-		if c.by, err = c.a.namedString(ef.by, ""); err != nil {
+		if c.by, err = c.a.string(ef.by); err != nil {
 			return nil, err
 		}
 	}
@@ -71,49 +70,6 @@ func resultRows[T any](cols []udf.Column, call *service.EvalCall[T], rows func(T
 		}
 		return rows(v), nil
 	}}
-}
-
-// optFloat reads a numeric named argument whose default the service
-// applies: nil when not given.
-func (a args) optFloat(name string) (*float64, error) {
-	if _, _, given, err := a.lookup(name); err != nil || !given {
-		return nil, err
-	}
-	v, err := a.namedFloat(name, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// optInt64 reads an integer named argument whose default the service
-// applies: nil when not given.
-func (a args) optInt64(name string) (*int64, error) {
-	if _, _, given, err := a.lookup(name); err != nil || !given {
-		return nil, err
-	}
-	v, err := a.namedInt64(name, 0)
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// count reads an integer named argument that the service's options hold
-// as a count whose zero means the default (points, bins, repeats): 0 when
-// not given. Given in SQL, 0 is a value like any other, out of the
-// argument's range [lo, hi] (bounds the service declares); zero is that
-// error, for the adapter to return where the service checks the range (a
-// value beyond int's range is out of range too).
-func (a args) count(name string, lo, hi int64) (v int, zero error, err error) {
-	n, err := a.namedInt64(name, 0)
-	if err != nil {
-		return 0, nil, err
-	}
-	if _, _, given := a.named(name); given && (n == 0 || int64(int(n)) != n) {
-		return 0, dserr.Between(a.fn, name, lo, hi, n), nil
-	}
-	return int(n), nil, nil
 }
 
 // closeErr closes b and returns err: an error found after the service's
@@ -161,7 +117,7 @@ var evaluateFn = &Function{
 			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"),
 		},
 		Named: []udf.Param{
-			{Name: "threshold", Type: udf.Double, Doc: "binary: P(positive) at or above which the positive class is predicted (default 0.5)"},
+			thresholdParam,
 			versionParam,
 		},
 	},

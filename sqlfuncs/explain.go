@@ -30,7 +30,7 @@ var explainFn = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "top_k", Type: udf.Integer, Doc: "reasons per row (default 3; at most the model's feature columns)"},
+			{Name: "top_k", Type: udf.Integer, Doc: "reasons per row; more than the model's feature columns gives them all", Default: service.DefaultTopK, Range: udf.AtLeast(1)},
 			versionParam,
 		},
 	},
@@ -43,13 +43,12 @@ func bindExplain(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	var o service.ExplainOptions
-	if _, _, given := a.named("top_k"); given {
-		k, err := a.namedIntAtLeast("top_k", 0, 1)
-		if err != nil {
-			return nil, err
-		}
-		o.TopK = int(k)
+	// No upper bound: top_k is capped by the model's feature columns.
+	k, err := a.int("top_k")
+	if err != nil {
+		return nil, err
 	}
+	o.TopK = int(k)
 	if o.Version, err = versionArg(a); err != nil {
 		return nil, err
 	}

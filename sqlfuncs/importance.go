@@ -33,8 +33,8 @@ var featureImportanceFn = &Function{
 			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
 		},
 		Named: []udf.Param{
-			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column, 1 to 100 (default 3)"},
-			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations (default 42)"},
+			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column", Default: service.DefaultRepeats, Range: udf.Between(service.MinRepeats, service.MaxRepeats)},
+			{Name: "seed", Type: udf.BigInt, Doc: "seed of the permutations", Default: service.DefaultImportanceSeed},
 			versionParam,
 		},
 	},
@@ -50,7 +50,7 @@ func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	repeats, zero, err := a.count("repeats", service.MinRepeats, service.MaxRepeats)
+	repeats, zero, err := a.count("repeats")
 	if err != nil {
 		return nil, err
 	}

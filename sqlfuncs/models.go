@@ -81,7 +81,7 @@ var dropModelFn = &Function{
 		Name:    dropModelName,
 		Bind:    bindDropModel,
 		Args:    []udf.Param{modelParam},
-		Named:   []udf.Param{withDoc(versionParam, "the version to delete (default every version)")},
+		Named:   []udf.Param{{Name: "version", Type: udf.Integer, Doc: "the version to delete", DefaultDoc: "every version", Range: versionParam.Range}},
 		Mutates: true,
 	},
 }
@@ -168,14 +168,8 @@ func (a args) modelVersion() (string, int, error) {
 }
 
 func versionArg(a args) (int, error) {
-	v, err := a.namedInt64("version", 0)
-	if err != nil {
-		return 0, err
-	}
-	if _, _, given := a.named("version"); given && v < 1 {
-		return 0, dserr.AtLeast(a.fn, "version", 1, v)
-	}
-	return int(v), nil
+	v, err := a.int("version") // 0 when not given: the latest
+	return int(v), err
 }
 
 func bindModels(b *udf.BindContext) (udf.Bound, error) {

@@ -30,7 +30,8 @@ var predictFn = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "threshold", Type: udf.Double, Doc: "binary: probability at or above which the positive class is predicted (default 0.5)"},
+			{Name: "threshold", Type: udf.Double, Doc: "binary: the positive class is predicted when its probability is at least this; an error for any other model",
+				Default: service.DefaultThreshold, Range: udf.Between(0, 1)},
 			versionParam,
 		},
 	},
@@ -43,12 +44,8 @@ func bindPredict(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	var o service.PredictOptions
-	if _, _, given := a.named("threshold"); given {
-		t, err := a.namedFloat("threshold", 0)
-		if err != nil {
-			return nil, err
-		}
-		o.Threshold = &t
+	if o.Threshold, err = a.optFloat("threshold"); err != nil {
+		return nil, err
 	}
 	if o.Version, err = versionArg(a); err != nil {
 		return nil, err

@@ -18,13 +18,13 @@ import (
 
 // profileColumns are profile's result columns.
 var profileColumns = []ColumnDoc{
-	{"column_name", "VARCHAR", "column of data"},
+	{"column_name", "VARCHAR", "column of data, in order"},
 	{"column_type", "VARCHAR", "its DuckDB type"},
 	{"rows", "BIGINT", "rows in data"},
-	{"nulls", "BIGINT", "NULL values"},
+	{"nulls", "BIGINT", "NULL values in the column"},
 	{"null_share", "DOUBLE", "nulls / rows (NULL when data is empty)"},
-	{"mean", "DOUBLE", "mean of non-NULL values (numeric and BOOLEAN columns, BOOLEAN as 0/1; else NULL)"},
-	{"std", "DOUBLE", "sample standard deviation (NULL below two values)"},
+	{"mean", "DOUBLE", "mean of the non-NULL values; numeric columns (integers, floats, DECIMAL) and BOOLEAN (as 0/1); NULL for other types"},
+	{"std", "DOUBLE", "sample standard deviation (n-1); NULL below two values"},
 	{"min", "DOUBLE", "smallest value"},
 	{"max", "DOUBLE", "largest value"},
 }

@@ -4,6 +4,9 @@ package sqlfuncs
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -34,8 +37,8 @@ type ColumnDoc struct {
 // with withDoc, keeping the name and type).
 var (
 	modelParam   = udf.Param{Name: "model", Type: udf.Varchar, Doc: "model name"}
-	dataParam    = udf.Param{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query"}
-	versionParam = udf.Param{Name: "version", Type: udf.Integer, Doc: "model version (default the latest)"}
+	dataParam    = udf.Param{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query (see The data argument)"}
+	versionParam = udf.Param{Name: "version", Type: udf.Integer, Doc: "model version", DefaultDoc: "the latest", Range: udf.AtLeast(1)}
 )
 
 // withDoc is p with a function's own one-line doc.
@@ -102,7 +105,7 @@ type Doc struct {
 	Example   string
 }
 
-// ArgDoc describes an argument.
+// ArgDoc describes an argument, from its declaration (udf.Param).
 type ArgDoc struct {
 	Name  string
 	Type  string
@@ -110,7 +113,16 @@ type ArgDoc struct {
 	// Optional marks a positional argument that may be left out (a scalar
 	// function's overloads).
 	Optional bool
-	Doc      string
+	// Default is the value an absent argument stands for, as SQL text
+	// ("0.5", "'relu'", "true", "[]"), or what it is when not a constant
+	// ("the latest", "required").
+	Default string
+	// Range is what a given value may be: an interval ("[1, 100000]",
+	// "(0, 10]", ">= 0") for a number (of each element, for a list), or
+	// the accepted values ("'adam', 'sgd'"); "" when anything of the type
+	// goes.
+	Range string
+	Doc   string
 }
 
 // Docs lists every function.
@@ -123,16 +135,16 @@ func Docs() []Doc {
 			sc := f.Scalar
 			for i, p := range sc.Args {
 				opt := i >= len(sc.Args)-1-sc.Optional && i < len(sc.Args)-1
-				d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Optional: opt, Doc: p.Doc})
+				d.Args = append(d.Args, argDoc(p, false, opt))
 			}
 			out = append(out, d)
 			continue
 		}
 		for _, p := range f.Table.Args {
-			d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Doc: p.Doc})
+			d.Args = append(d.Args, argDoc(p, false, false))
 		}
 		for _, p := range f.Table.Named {
-			d.Args = append(d.Args, ArgDoc{Name: p.Name, Type: p.Type.String(), Named: true, Doc: p.Doc})
+			d.Args = append(d.Args, argDoc(p, true, false))
 		}
 		out = append(out, d)
 	}
@@ -140,6 +152,92 @@ func Docs() []Doc {
 		out[i].Signature = signature(out[i])
 	}
 	return out
+}
+
+// argDoc documents a declared parameter.
+func argDoc(p udf.Param, named, optional bool) ArgDoc {
+	d := ArgDoc{Name: p.Name, Type: p.Type.String(), Named: named, Optional: optional, Doc: p.Doc,
+		Default: p.DefaultDoc, Range: rangeDoc(p.Range, p.Type == udf.Double)}
+	switch {
+	case p.Default != nil:
+		d.Default = sqlLiteral(p.Default)
+	case d.Default == "" && !named:
+		d.Default = "required"
+	}
+	if len(p.Choices) > 0 {
+		q := make([]string, len(p.Choices))
+		for i, c := range p.Choices {
+			q[i] = sqlLiteral(c)
+		}
+		d.Range = strings.Join(q, ", ")
+	}
+	return d
+}
+
+// sqlLiteral writes a declared default as SQL text.
+func sqlLiteral(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case float64:
+		return number(x)
+	case []string:
+		q := make([]string, len(x))
+		for i, s := range x {
+			q[i] = sqlLiteral(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	case []int:
+		q := make([]string, len(x))
+		for i, n := range x {
+			q[i] = strconv.Itoa(n)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
+// number writes a bound or default: integers in full (100000, never 1e+05).
+func number(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// rangeDoc writes r in interval notation ("[1, 100]", "(0, 10]", "[0, 1)"),
+// or as a one-sided bound (">= 1"; a DOUBLE's says it must be finite); ""
+// for nil.
+func rangeDoc(r *udf.Range, double bool) string {
+	if r == nil {
+		return ""
+	}
+	hasLo, hasHi := !math.IsInf(r.Min, -1), !math.IsInf(r.Max, 1)
+	if hasLo && hasHi {
+		lb, rb := "[", "]"
+		if r.MinOpen {
+			lb = "("
+		}
+		if r.MaxOpen {
+			rb = ")"
+		}
+		return lb + number(r.Min) + ", " + number(r.Max) + rb
+	}
+	var s string
+	switch {
+	case hasLo && r.MinOpen:
+		s = "> " + number(r.Min)
+	case hasLo:
+		s = ">= " + number(r.Min)
+	case hasHi && r.MaxOpen:
+		s = "< " + number(r.Max)
+	case hasHi:
+		s = "<= " + number(r.Max)
+	}
+	if double && (r.MaxOpen && !hasHi || r.MinOpen && !hasLo) {
+		s += ", finite"
+	}
+	return s
 }
 
 // signature formats d's call: the one place docs and .functions take it from.

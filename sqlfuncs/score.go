@@ -3,6 +3,7 @@
 package sqlfuncs
 
 import (
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -19,7 +20,7 @@ import (
 // statement (at bind); every chunk is encoded and scored as a batch.
 
 // scoreVersionParam is the optional version of score and score_label.
-var scoreVersionParam = withDoc(versionParam, "optional, a constant: the model version (default the latest)")
+var scoreVersionParam = withDoc(versionParam, "optional, a constant: the model version")
 
 var scoreFn = &Function{
 	Name:    "score",
@@ -46,7 +47,7 @@ var scoreLabelFn = &Function{
 	Summary: "scalar: the predicted class of one row (a table alias or STRUCT), as text, inside any query",
 	Example: "SELECT c.customer_id, score_label('plan_model', c) AS plan FROM customers c;",
 	Columns: []ColumnDoc{
-		{"score_label", "VARCHAR", "the predicted class as text (binary: by threshold 0.5); cast it back to the label's type when needed"},
+		{"score_label", "VARCHAR", "the predicted class as text (binary: by threshold " + strconv.FormatFloat(service.DefaultThreshold, 'g', -1, 64) + "); cast it back to the label's type when needed"},
 	},
 	Scalar: &udf.ScalarFunc{
 		Name: "score_label",

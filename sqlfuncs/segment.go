@@ -6,12 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -35,17 +38,20 @@ var segmentFn = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "k", Type: udf.Integer, Doc: "number of segments; omitted or 0: chosen by silhouette among 2..k_max"},
-			{Name: "k_max", Type: udf.Integer, Doc: "largest k the automatic choice tries (default 10)"},
-			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns (default: all but exclude)"},
-			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use"},
-			{Name: "standardize", Type: udf.Boolean, Doc: "standardise numeric columns (default true)"},
-			{Name: "init", Type: udf.Varchar, Doc: "'kmeans++' (default) or 'random'"},
-			{Name: "n_init", Type: udf.Integer, Doc: "initialisations tried, the lowest inertia kept (default 3)"},
-			{Name: "max_iter", Type: udf.Integer, Doc: "most Lloyd iterations per initialisation (default 300)"},
-			{Name: "tol", Type: udf.Double, Doc: "stop when the centroids move less than this, relative to the data's variance (default 1e-4)"},
-			{Name: "memory_limit", Type: udf.Varchar, Doc: "most memory for the encoded rows before every iteration streams them (default the smaller of '2GB' and DuckDB's memory_limit)"},
-			{Name: "seed", Type: udf.BigInt, Doc: "seed of the initialisation and samples (default 42)"},
+			{Name: "k", Type: udf.Integer, Doc: "number of segments, 2 to " + strconv.Itoa(clustering.MaxK) + " and at most the data's distinct points; 0: chosen by silhouette among 2..k_max (and at most the distinct points)",
+				DefaultDoc: "0 (automatic)"},
+			{Name: "k_max", Type: udf.Integer, Doc: "largest k the automatic choice tries", Default: clustering.DefaultKMax, Range: udf.Between(2, clustering.MaxKMax)},
+			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns", DefaultDoc: "all columns but exclude"},
+			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use", DefaultDoc: "none"},
+			{Name: "standardize", Type: udf.Boolean, Doc: "standardise numeric columns (false: centred, in their own units)", Default: clustering.DefaultStandardize},
+			{Name: "init", Type: udf.Varchar, Doc: "initialisation; 'random' picks k distinct rows", Default: kmeans.KMeansPlusPlus, Choices: []string{kmeans.KMeansPlusPlus, kmeans.Random}},
+			{Name: "n_init", Type: udf.Integer, Doc: "initialisations tried; the fit with the lowest inertia is kept", Default: kmeans.DefaultNInit, Range: udf.Between(1, clustering.MaxNInit)},
+			{Name: "max_iter", Type: udf.Integer, Doc: "most Lloyd iterations per initialisation", Default: kmeans.DefaultMaxIter, Range: udf.Between(1, clustering.MaxMaxIter)},
+			{Name: "tol", Type: udf.Double, Doc: "stop when the centroids' squared movement is at most tol times the mean column variance (as scikit-learn)", Default: kmeans.DefaultTol,
+				Range: udf.AtLeast(0)},
+			{Name: "memory_limit", Type: udf.Varchar, Doc: "most memory for the encoded rows (ducksight's own memory, outside DuckDB's buffer manager: see Conventions); beyond it every iteration re-reads the data",
+				DefaultDoc: "the smaller of '" + training.DefaultMemoryLimit + "' and DuckDB's memory_limit"},
+			{Name: "seed", Type: udf.BigInt, Doc: "seed of the initialisations and samples", Default: training.DefaultSeed},
 		},
 		Mutates: true,
 	},
@@ -65,7 +71,7 @@ func segmentOptions(a args) (clustering.Options, error) {
 		if _, _, ok := a.named(x.name); !ok {
 			continue
 		}
-		v, err := a.namedInt64(x.name, 0)
+		v, err := a.int(x.name)
 		if err != nil {
 			return o, err
 		}
@@ -82,22 +88,22 @@ func segmentOptions(a args) (clustering.Options, error) {
 	} else if st != nil {
 		o.Standardize = st
 	}
-	if o.Init, err = a.namedString("init", o.Init); err != nil {
+	if o.Init, err = a.string("init"); err != nil {
 		return o, err
 	}
 	o.Init = strings.ToLower(o.Init)
 	if _, _, ok := a.named("tol"); ok {
-		t, err := a.namedFloat("tol", 0)
+		t, err := a.float("tol")
 		if err != nil {
 			return o, err
 		}
 		o.Tol = &t
 	}
-	if o.MemoryLimit, err = a.namedString("memory_limit", ""); err != nil { // "": trainingMemoryLimit's default
+	if o.MemoryLimit, err = a.string("memory_limit"); err != nil { // "": trainingMemoryLimit's default
 		return o, err
 	}
 	if _, _, ok := a.named("seed"); ok {
-		if o.Seed, err = a.namedInt64("seed", 0); err != nil {
+		if o.Seed, err = a.int("seed"); err != nil {
 			return o, err
 		}
 		o.SeedGiven = true

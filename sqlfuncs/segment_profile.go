@@ -33,7 +33,7 @@ var segmentProfileFn = &Function{
 		Bind: bindSegmentProfile,
 		Args: []udf.Param{withDoc(modelParam, "model name (a segment model)")},
 		Named: []udf.Param{
-			{Name: "min_size", Type: udf.Integer, Doc: "segments smaller than this report their size only (default 10)"},
+			{Name: "min_size", Type: udf.Integer, Doc: "segments smaller than this report their size only, so no tiny group of customers is exposed", Default: defaultMinSize, Range: udf.AtLeast(0)},
 			versionParam,
 		},
 	},
@@ -87,7 +87,7 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	minSize, err := a.namedIntAtLeast("min_size", 10, 0)
+	minSize, err := a.int("min_size")
 	if err != nil {
 		return nil, err
 	}

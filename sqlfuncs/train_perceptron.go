@@ -52,24 +52,30 @@ var trainPerceptron = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "label", Type: udf.Varchar, Doc: "column to predict (required)"},
-			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns (default: all but the label and exclude)"},
-			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use"},
-			{Name: "task", Type: udf.Varchar, Doc: "'auto' (default), 'binary', 'multiclass' or 'regression'"},
-			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes; [] (default) is the single-layer perceptron"},
-			{Name: "activation", Type: udf.Varchar, Doc: "'relu' (default), 'tanh' or 'sigmoid'"},
-			{Name: "optimizer", Type: udf.Varchar, Doc: "'adam' (default) or 'sgd'"},
-			{Name: "learning_rate", Type: udf.Double, Doc: "step size, the same with or without hidden layers (default 0.01)"},
-			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step (default 256)"},
-			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the data (default 50)"},
-			{Name: "l2", Type: udf.Double, Doc: "L2 weight penalty (default 1e-4)"},
-			{Name: "validation_fraction", Type: udf.Double, Doc: "share of rows held out for validation (default 0.1; 0 disables)"},
-			{Name: "early_stopping", Type: udf.Boolean, Doc: "stop when the validation loss stops improving and keep the best epoch (default true)"},
-			{Name: "patience", Type: udf.Integer, Doc: "epochs without improvement before stopping (default 5)"},
-			{Name: "class_weight", Type: udf.Varchar, Doc: "'none' (default) or 'balanced'"},
-			{Name: "positive", Type: udf.Any, Doc: "binary: the positive class (default the larger label value)"},
-			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the encoded data and the network before training streams instead (default the smaller of '2GB' and DuckDB's memory_limit)"},
-			{Name: "seed", Type: udf.BigInt, Doc: "random seed (default 42)"},
+			{Name: "label", Type: udf.Varchar, Doc: "the column to predict", DefaultDoc: "required"},
+			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns; naming an identifier-like column here keeps it", DefaultDoc: "all columns but the label and exclude"},
+			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use", DefaultDoc: "none"},
+			{Name: "task", Type: udf.Varchar, Doc: "what to predict; 'auto' decides from the label (see below)", Default: training.DefaultTask.String(),
+				Choices: []string{"auto", "binary", "multiclass", "regression"}},
+			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes (the range is each one's); [] is the single-layer perceptron (see below)", Default: []int{},
+				Range: udf.Between(1, training.MaxHiddenSize)},
+			{Name: "activation", Type: udf.Varchar, Doc: "hidden-layer activation", Default: training.DefaultActivation, Choices: []string{"relu", "tanh", "sigmoid"}},
+			{Name: "optimizer", Type: udf.Varchar, Doc: "'sgd' is SGD with momentum 0.9", Default: training.DefaultOptimizer, Choices: []string{"adam", "sgd"}},
+			{Name: "learning_rate", Type: udf.Double, Doc: "step size; the same default with or without hidden layers (measured: docs/performance.md, learning_rate default)", Default: training.DefaultLearningRate,
+				Range: &udf.Range{Min: 0, Max: training.MaxLearningRate, MinOpen: true}},
+			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step", Default: training.DefaultBatchSize, Range: udf.Between(1, training.MaxBatchSize)},
+			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the training rows", Default: training.DefaultEpochs, Range: udf.Between(1, training.MaxEpochs)},
+			{Name: "l2", Type: udf.Double, Doc: "L2 penalty on the weights", Default: training.DefaultL2, Range: udf.Between(0, training.MaxL2)},
+			{Name: "validation_fraction", Type: udf.Double, Doc: "share of rows held out for validation, chosen by a hash of each row's content and the seed (independent of row order); 0 disables validation", Default: training.DefaultValidationFraction,
+				Range: &udf.Range{Min: 0, Max: 1, MaxOpen: true}},
+			{Name: "early_stopping", Type: udf.Boolean, Doc: "stop when the validation loss (the training loss without validation) has not improved for patience epochs, and keep the best epoch's weights",
+				Default: training.DefaultEarlyStopping},
+			{Name: "patience", Type: udf.Integer, Doc: "epochs without improvement before stopping", Default: training.DefaultPatience, Range: udf.Between(1, training.MaxPatience)},
+			{Name: "class_weight", Type: udf.Varchar, Doc: "'balanced' weighs each class by n / (classes * n_class)", Default: training.DefaultClassWeight, Choices: []string{"none", "balanced"}},
+			{Name: "positive", Type: udf.Any, Doc: "binary: the positive class", DefaultDoc: "the larger label value in sort order (true, 1, 'yes')"},
+			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the network and the encoded rows before training streams the data instead (see below)",
+				DefaultDoc: "the smaller of '" + training.DefaultMemoryLimit + "' and DuckDB's memory_limit"},
+			{Name: "seed", Type: udf.BigInt, Doc: "seed of the weights, the shuffling and the validation split", Default: training.DefaultSeed},
 		},
 		Mutates: true,
 	},
@@ -191,7 +197,7 @@ type TrainRow struct {
 func trainOptions(a args) (training.Options, error) {
 	var o training.Options
 	var err error
-	if o.Label, err = a.namedString("label", ""); err != nil {
+	if o.Label, err = a.string("label"); err != nil {
 		return o, err
 	}
 	if o.Features, err = a.namedStrings("features"); err != nil {
@@ -200,7 +206,7 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
 		return o, err
 	}
-	tk, err := a.namedString("task", "")
+	tk, err := a.string("task")
 	if err != nil {
 		return o, err
 	}
@@ -214,43 +220,36 @@ func trainOptions(a args) (training.Options, error) {
 	if given {
 		o.Hidden = hidden
 	}
-	if o.Activation, err = a.namedString("activation", training.DefaultActivation); err != nil {
+	if o.Activation, err = a.string("activation"); err != nil {
 		return o, err
 	}
-	if o.Optimizer, err = a.namedString("optimizer", training.DefaultOptimizer); err != nil {
+	if o.Optimizer, err = a.string("optimizer"); err != nil {
 		return o, err
 	}
 	if _, _, ok := a.named("learning_rate"); ok {
-		if o.LearningRate, err = a.namedFloat("learning_rate", 0); err != nil {
+		if o.LearningRate, err = a.float("learning_rate"); err != nil { // given: in its range, never 0 (the default)
 			return o, err
-		}
-		if !(o.LearningRate > 0) { // 0 would mean the default
-			return o, training.LearningRateError(o.LearningRate)
 		}
 	}
 	ints := []struct {
 		name string
 		dst  *int
-		max  int64
-	}{{"batch_size", &o.BatchSize, training.MaxBatchSize}, {"epochs", &o.Epochs, training.MaxEpochs}, {"patience", &o.Patience, training.MaxPatience}}
+	}{{"batch_size", &o.BatchSize}, {"epochs", &o.Epochs}, {"patience", &o.Patience}}
 	for _, x := range ints {
 		if _, _, ok := a.named(x.name); !ok {
 			continue
 		}
-		v, err := a.namedInt64(x.name, 0)
+		v, err := a.int(x.name) // given: in its range, never 0 (the default)
 		if err != nil {
 			return o, err
 		}
-		if v < 1 || v > x.max { // 0 would mean the default
-			return o, dserr.Between(a.fn, x.name, 1, x.max, v)
-		}
 		*x.dst = int(v)
 	}
-	if o.L2, err = a.namedFloat("l2", training.DefaultL2); err != nil {
+	if o.L2, err = a.float("l2"); err != nil {
 		return o, err
 	}
 	if _, _, ok := a.named("validation_fraction"); ok {
-		f, err := a.namedFloat("validation_fraction", 0)
+		f, err := a.float("validation_fraction")
 		if err != nil {
 			return o, err
 		}
@@ -259,17 +258,17 @@ func trainOptions(a args) (training.Options, error) {
 	if o.EarlyStopping, err = a.namedBool("early_stopping"); err != nil {
 		return o, err
 	}
-	if o.ClassWeight, err = a.namedString("class_weight", "none"); err != nil {
+	if o.ClassWeight, err = a.string("class_weight"); err != nil {
 		return o, err
 	}
 	if o.Positive, err = a.namedText("positive"); err != nil {
 		return o, err
 	}
-	if o.MemoryLimit, err = a.namedString("memory_limit", ""); err != nil { // "": newTraining's default
+	if o.MemoryLimit, err = a.string("memory_limit"); err != nil { // "": newTraining's default
 		return o, err
 	}
 	if _, _, ok := a.named("seed"); ok {
-		if o.Seed, err = a.namedInt64("seed", 0); err != nil {
+		if o.Seed, err = a.int("seed"); err != nil {
 			return o, err
 		}
 		o.SeedGiven = true

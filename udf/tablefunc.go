@@ -4,13 +4,54 @@ package udf
 
 import (
 	"context"
+	"math"
 )
 
-// Param is a positional or named parameter of a table function.
+// Param is a positional or named parameter of a table or scalar function:
+// its type, default, allowed values and one-line meaning, declared once.
+// The argument readers of package sqlfuncs apply Default and Range, and
+// docs/sql.md's argument tables and the REPL's .functions show them.
 type Param struct {
 	Name string // for docs and errors; the SQL name of a named parameter
 	Type Type
-	Doc  string // one line for docs/sql.md and the REPL
+	Doc  string // one line for docs/sql.md and the REPL; the default and range have fields of their own
+	// Default is the value an absent argument stands for, a Go value of
+	// the parameter's type: int or int64 (INTEGER, BIGINT), float64
+	// (DOUBLE), string (VARCHAR), bool (BOOLEAN), []int (INTEGER[]) or
+	// []string (VARCHAR[]). It is taken from the named constant the code
+	// that applies it uses. nil: required, no default, or a default that
+	// is computed (DefaultDoc says which).
+	Default any
+	// DefaultDoc describes a default that is not a constant value ("the
+	// latest", "all but the label and exclude"), or "required"; used only
+	// when Default is nil.
+	DefaultDoc string
+	// Range, when set, bounds a numeric parameter's given value.
+	Range *Range
+	// Choices, when set, lists the values a VARCHAR parameter accepts (for
+	// docs; the kernel that interprets the value checks it).
+	Choices []string
+}
+
+// Range is the interval a numeric parameter's value must lie in. Min and
+// Max are included unless MinOpen or MaxOpen is set; an infinite bound is
+// no bound (and, with MaxOpen, refuses an infinite value).
+type Range struct {
+	Min, Max         float64
+	MinOpen, MaxOpen bool
+}
+
+// Between is the closed interval [lo, hi].
+func Between(lo, hi float64) *Range { return &Range{Min: lo, Max: hi} }
+
+// AtLeast is [lo, +Inf): at least lo, and finite.
+func AtLeast(lo float64) *Range { return &Range{Min: lo, Max: math.Inf(1), MaxOpen: true} }
+
+// Contains reports whether v lies in r (NaN never does).
+func (r *Range) Contains(v float64) bool {
+	lo := v > r.Min || !r.MinOpen && v == r.Min
+	hi := v < r.Max || !r.MaxOpen && v == r.Max
+	return lo && hi
 }
 
 // Column is a result column.

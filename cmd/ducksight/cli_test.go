@@ -373,6 +373,11 @@ churn,1,binary,churned,auc,[0-9.]+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.0-9]*
 -- functions
 table   predict\(model VARCHAR, data VARCHAR, threshold := DOUBLE, version := INTEGER\)
         score data with a stored model: [^\n]+
+        argument +type +default +range +meaning
+        model +VARCHAR +required +model name
+        data +VARCHAR +required +a table, [^\n]+
+        threshold +DOUBLE +0\.5 +\[0, 1\] +binary: [^\n]+
+        version +INTEGER +the latest +>= 1 +model version
 $`)
 	if !re.MatchString(out) {
 		t.Errorf("stdout\n%s\ndoes not match\n%s", out, re)

@@ -53,6 +53,7 @@ func functions() []repl.FunctionInfo {
 	for _, d := range engine.Functions() {
 		f := repl.FunctionInfo{Name: d.Name, Kind: d.Kind, Summary: d.Summary, Signature: d.Signature}
 		for i, a := range d.Args {
+			f.Args = append(f.Args, repl.ArgInfo{Name: a.Name, Type: a.Type, Default: a.Default, Range: a.Range, Doc: a.Doc})
 			if a.Named {
 				f.Named = append(f.Named, a.Name)
 			}

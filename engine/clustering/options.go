@@ -16,22 +16,24 @@ const Fn = "segment"
 // (Defaults, docs/sql.md); pointers tell "not given" from a meaningful zero.
 type Options struct {
 	K           int      `json:"k"`     // 0: automatic, 2..KMax by silhouette
-	KMax        int      `json:"k_max"` // default 10
+	KMax        int      `json:"k_max"` // default DefaultKMax
 	Features    []string `json:"features,omitempty"`
 	Exclude     []string `json:"exclude,omitempty"`
-	Standardize *bool    `json:"standardize"` // default true
-	Init        string   `json:"init"`        // "kmeans++" (default) or "random"
-	NInit       int      `json:"n_init"`      // default 3
-	MaxIter     int      `json:"max_iter"`    // default 300
-	Tol         *float64 `json:"tol"`         // default 1e-4
+	Standardize *bool    `json:"standardize"` // default DefaultStandardize
+	Init        string   `json:"init"`        // kmeans.KMeansPlusPlus (default) or kmeans.Random
+	NInit       int      `json:"n_init"`      // default kmeans.DefaultNInit
+	MaxIter     int      `json:"max_iter"`    // default kmeans.DefaultMaxIter
+	Tol         *float64 `json:"tol"`         // default kmeans.DefaultTol
 	MemoryLimit string   `json:"memory_limit"`
 	Seed        int64    `json:"seed"`
 	SeedGiven   bool     `json:"-"`
 }
 
-// Defaults.
+// Defaults (the kmeans package has those of n_init, max_iter, tol and
+// init; training those of memory_limit and seed).
 const (
-	DefaultKMax = 10
+	DefaultKMax        = 10
+	DefaultStandardize = true
 	// SilhouetteRows is the most rows the silhouette is computed on (a
 	// deterministic sample).
 	SilhouetteRows = 10000
@@ -52,7 +54,7 @@ func (o *Options) Defaults() {
 		o.KMax = DefaultKMax
 	}
 	if o.Standardize == nil {
-		t := true
+		t := DefaultStandardize
 		o.Standardize = &t
 	}
 	if o.Init == "" {

@@ -2,29 +2,29 @@ package demo
 
 import "math"
 
-// Column is one output column: its name and SQL type name.
-type Column struct{ Name, Type string }
+// Column is one output column: its name, SQL type name and meaning.
+type Column struct{ Name, Type, Doc string }
 
 // Columns describes the output schema, in order.
 var Columns = []Column{
-	{Name: "customer_id", Type: "BIGINT"},
-	{Name: "age", Type: "INTEGER"},
-	{Name: "gender", Type: "VARCHAR"},
-	{Name: "region", Type: "VARCHAR"},
-	{Name: "plan", Type: "VARCHAR"},
-	{Name: "tenure_months", Type: "INTEGER"},
-	{Name: "monthly_spend", Type: "DOUBLE"},
-	{Name: "income", Type: "DOUBLE"},
-	{Name: "visits_30d", Type: "INTEGER"},
-	{Name: "support_calls", Type: "INTEGER"},
-	{Name: "days_since_last_purchase", Type: "INTEGER"},
-	{Name: "orders_12m", Type: "INTEGER"},
-	{Name: "revenue_12m", Type: "DOUBLE"},
-	{Name: "email_opt_in", Type: "BOOLEAN"},
-	{Name: "churned", Type: "BOOLEAN"},
-	{Name: "purchased_next_30d", Type: "BOOLEAN"},
-	{Name: "spend_next_90d", Type: "DOUBLE"},
-	{Name: "true_segment", Type: "INTEGER"},
+	{Name: "customer_id", Type: "BIGINT", Doc: "1..n"},
+	{Name: "age", Type: "INTEGER", Doc: "years"},
+	{Name: "gender", Type: "VARCHAR", Doc: "'female', 'male', 'other'; some NULLs"},
+	{Name: "region", Type: "VARCHAR", Doc: "'north', 'south', 'east', 'west', 'central'"},
+	{Name: "plan", Type: "VARCHAR", Doc: "'basic', 'plus', 'premium'"},
+	{Name: "tenure_months", Type: "INTEGER", Doc: "months as a customer"},
+	{Name: "monthly_spend", Type: "DOUBLE", Doc: "subscription spend per month"},
+	{Name: "income", Type: "DOUBLE", Doc: "yearly income; NULL more often for some groups (missing not at random)"},
+	{Name: "visits_30d", Type: "INTEGER", Doc: "site visits in the last 30 days"},
+	{Name: "support_calls", Type: "INTEGER", Doc: "support calls in the last 12 months"},
+	{Name: "days_since_last_purchase", Type: "INTEGER", Doc: "recency"},
+	{Name: "orders_12m", Type: "INTEGER", Doc: "orders in the last 12 months"},
+	{Name: "revenue_12m", Type: "DOUBLE", Doc: "revenue in the last 12 months (skewed, heavy-tailed)"},
+	{Name: "email_opt_in", Type: "BOOLEAN", Doc: "marketing e-mail consent"},
+	{Name: "churned", Type: "BOOLEAN", Doc: "label: churned (logistic model with an interaction and a threshold effect)"},
+	{Name: "purchased_next_30d", Type: "BOOLEAN", Doc: "label: bought in the next 30 days"},
+	{Name: "spend_next_90d", Type: "DOUBLE", Doc: "regression target: spend in the next 90 days"},
+	{Name: "true_segment", Type: "INTEGER", Doc: "the latent segment 1..5 the behaviour was drawn from"},
 }
 
 // Customer is one generated row. Categorical values are indexes into Genders,
@@ -212,6 +212,9 @@ func clampI(x, lo, hi int32) int32 {
 	}
 	return x
 }
+
+// DefaultSeed is demo_customers' seed when none is given.
+const DefaultSeed = 42
 
 // Row fills c with row i (0-based) of the table for seed. It is a pure
 // function of (seed, i), does not allocate and is safe for concurrent use.

@@ -40,13 +40,16 @@ type Options struct {
 
 // Default values, documented in docs/sql.md.
 const (
+	DefaultTask               = task.Auto
 	DefaultActivation         = "relu"
 	DefaultOptimizer          = "adam"
 	DefaultBatchSize          = 256
 	DefaultEpochs             = 50
 	DefaultL2                 = 1e-4
 	DefaultValidationFraction = 0.1
+	DefaultEarlyStopping      = true
 	DefaultPatience           = 5
+	DefaultClassWeight        = "none"
 	DefaultMemoryLimit        = "2GB"
 	DefaultSeed               = 42
 	// DefaultLearningRate is Adam's step size, with or without hidden layers:
@@ -98,7 +101,7 @@ func taskError(text string) error {
 // Defaults fills unset options.
 func (o *Options) Defaults() {
 	if o.Task == task.None {
-		o.Task = task.Auto
+		o.Task = DefaultTask
 	}
 	if o.Activation == "" {
 		o.Activation = DefaultActivation
@@ -120,14 +123,14 @@ func (o *Options) Defaults() {
 		o.ValidationFraction = &v
 	}
 	if o.EarlyStopping == nil {
-		v := true
+		v := DefaultEarlyStopping
 		o.EarlyStopping = &v
 	}
 	if o.Patience == 0 {
 		o.Patience = DefaultPatience
 	}
 	if o.ClassWeight == "" {
-		o.ClassWeight = "none"
+		o.ClassWeight = DefaultClassWeight
 	}
 	if o.MemoryLimit == "" {
 		o.MemoryLimit = DefaultMemoryLimit
