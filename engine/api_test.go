@@ -290,10 +290,10 @@ func TestAPIErrors(t *testing.T) {
 		{"drop unknown", dropErr(e, ctx, "nope", 0), dserr.NotFound, `drop_model: model: no model named "nope"`},
 		{"drop unknown version", dropErr(e, ctx, "m", 4), dserr.NotFound, `drop_model: version: model "m" has no version 4`},
 		{"drop negative version", dropErr(e, ctx, "m", -1), dserr.InvalidArgument, "drop_model: version: must be at least 1 (or 0 for every version), got -1"},
-		{"export unknown", e.ExportModel(ctx, "nope", 0, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: model: no model named "nope"`},
-		{"export version", e.ExportModel(ctx, "m", 2, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: version: model "m" has no version 2`},
-		{"export negative version", e.ExportModel(ctx, "m", -2, filepath.Join(t.TempDir(), "x.json")), dserr.InvalidArgument, "export_model: version: must be at least 1 (or 0 for the latest), got -2"},
-		{"export empty path", e.ExportModel(ctx, "m", 0, ""), dserr.InvalidArgument, "export_model: path: must not be empty"},
+		{"export unknown", exportErr(e, ctx, "nope", 0, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: model: no model named "nope"`},
+		{"export version", exportErr(e, ctx, "m", 2, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: version: model "m" has no version 2`},
+		{"export negative version", exportErr(e, ctx, "m", -2, filepath.Join(t.TempDir(), "x.json")), dserr.InvalidArgument, "export_model: version: must be at least 1 (or 0 for the latest), got -2"},
+		{"export empty path", exportErr(e, ctx, "m", 0, ""), dserr.InvalidArgument, "export_model: path: must not be empty"},
 		{"import empty name", importErr(e, ctx, "", "x.json"), dserr.InvalidArgument, "import_model: model: must not be empty"},
 		{"import missing", importErr(e, ctx, "x", "/no/such/file.json"), dserr.NotFound, `import_model: path: "/no/such/file.json": cannot read: no such file or directory`},
 	} {
@@ -318,7 +318,12 @@ func predictErr(e *engine.Engine, ctx context.Context, name, data string, opts .
 }
 
 func dropErr(e *engine.Engine, ctx context.Context, name string, version int) error {
-	_, err := e.DropModel(ctx, name, version)
+	_, err := e.DropModel(ctx, name, engine.DropOptions{Version: version})
+	return err
+}
+
+func exportErr(e *engine.Engine, ctx context.Context, name string, version int, path string) error {
+	_, err := e.ExportModel(ctx, name, path, engine.ExportOptions{Version: version})
 	return err
 }
 
@@ -367,7 +372,7 @@ func TestModelsExportImportDrop(t *testing.T) {
 	dir := t.TempDir()
 	for v := 1; v <= 2; v++ {
 		path := filepath.Join(dir, fmt.Sprintf("v%d.json", v))
-		if err := e.ExportModel(ctx, oddName, v, path); err != nil {
+		if _, err := e.ExportModel(ctx, oddName, path, engine.ExportOptions{Version: v}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := e.ImportModel(ctx, oddName+" copy", path)
@@ -380,7 +385,7 @@ func TestModelsExportImportDrop(t *testing.T) {
 	}
 	// The latest version by default: v2 again, as the same bytes.
 	latest := filepath.Join(dir, "latest.json")
-	if err := e.ExportModel(ctx, oddName, 0, latest); err != nil {
+	if _, err := e.ExportModel(ctx, oddName, latest, engine.ExportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := os.ReadFile(latest)
@@ -411,7 +416,7 @@ func TestModelsExportImportDrop(t *testing.T) {
 
 	// A relative path is relative to the working directory.
 	t.Chdir(dir)
-	if err := e.ExportModel(ctx, oddName, 1, "relative.json"); err != nil {
+	if _, err := e.ExportModel(ctx, oddName, "relative.json", engine.ExportOptions{Version: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if v, err := e.ImportModel(ctx, "relative", filepath.Join(dir, "relative.json")); err != nil || v != 1 {
@@ -425,11 +430,11 @@ func TestModelsExportImportDrop(t *testing.T) {
 		t.Errorf("export_model's path %q, want the absolute %q", path, filepath.Join(dir, "relative2.json"))
 	}
 
-	dropped, err := e.DropModel(ctx, oddName, 1)
+	dropped, err := e.DropModel(ctx, oddName, engine.DropOptions{Version: 1})
 	if err != nil || fmt.Sprint(dropped) != "[1]" {
 		t.Errorf("DropModel version 1: %v, %v", dropped, err)
 	}
-	dropped, err = e.DropModel(ctx, oddName+" copy", 0)
+	dropped, err = e.DropModel(ctx, oddName+" copy", engine.DropOptions{})
 	if err != nil || fmt.Sprint(dropped) != "[1 2]" {
 		t.Errorf("DropModel every version: %v, %v", dropped, err)
 	}
@@ -449,7 +454,7 @@ func TestImportBadFiles(t *testing.T) {
 	}
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
-	if err := e.ExportModel(ctx, "m", 0, good); err != nil {
+	if _, err := e.ExportModel(ctx, "m", good, engine.ExportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(good)
@@ -510,14 +515,14 @@ func TestExternalAccessDisabled(t *testing.T) {
 	}
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "existing.json")
-	if err := e.ExportModel(ctx, "m", 0, existing); err != nil {
+	if _, err := e.ExportModel(ctx, "m", existing, engine.ExportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(existing)
 	mustExec(t, ctx, db, `SET enable_external_access = false`)
 	const refused = ": path: refused: file access is disabled (enable_external_access = false)"
-	wantError(t, "ExportModel", e.ExportModel(ctx, "m", 0, filepath.Join(dir, "new.json")), dserr.Refused, "export_model"+refused)
-	wantError(t, "ExportModel over a file", e.ExportModel(ctx, "m", 0, existing), dserr.Refused, "export_model"+refused)
+	wantError(t, "ExportModel", exportErr(e, ctx, "m", 0, filepath.Join(dir, "new.json")), dserr.Refused, "export_model"+refused)
+	wantError(t, "ExportModel over a file", exportErr(e, ctx, "m", 0, existing), dserr.Refused, "export_model"+refused)
 	wantError(t, "ImportModel", importErr(e, ctx, "again", existing), dserr.Refused, "import_model"+refused)
 	for _, q := range []string{
 		`SELECT * FROM export_model('m', ?)`,
@@ -575,7 +580,7 @@ func TestAPIReadOnly(t *testing.T) {
 	}
 	defer e.Close()
 	file := filepath.Join(dir, "m.json")
-	if err := e.ExportModel(ctx, "m", 0, file); err != nil {
+	if _, err := e.ExportModel(ctx, "m", file, engine.ExportOptions{}); err != nil {
 		t.Fatalf("export from a read-only database: %v", err)
 	}
 	wantError(t, "ImportModel", importErr(e, ctx, "copy", file), dserr.Refused, "import_model: model: cannot save: the database is read-only")
@@ -777,7 +782,7 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			return err
 		},
 		"ExportModel": func() error {
-			return e.ExportModel(past, "kept", 0, filepath.Join(t.TempDir(), "kept.json"))
+			return exportErr(e, past, "kept", 0, filepath.Join(t.TempDir(), "kept.json"))
 		},
 	}
 	for name, call := range calls {

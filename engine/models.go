@@ -8,14 +8,11 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/task"
-	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/sqlfuncs"
 )
 
@@ -26,88 +23,6 @@ import (
 // Names and data texts are values, never spliced into SQL. The methods use
 // the default search path: models live in the engine's default database,
 // and data names resolve as in a fresh connection.
-
-// TrainOptions are train_perceptron's named arguments (docs/sql.md). A zero
-// value means the documented default; the pointer fields tell "not given"
-// from a value whose zero is meaningful.
-//
-// It is a struct of its own rather than training.Options (or an alias of
-// it): training.Options has no "not given" for L2 (its zero is no penalty)
-// and marks the seed with a separate SeedGiven flag, which a caller could
-// forget; here a nil pointer is the default. TrainOptions maps field by
-// field onto it, and training.Options.Validate checks it as it checks SQL's
-// arguments.
-type TrainOptions struct {
-	Label              string    // column to predict (required)
-	Features           []string  // input columns (default: all but the label and Exclude)
-	Exclude            []string  // columns not to use
-	Task               task.Task // task.Auto (the default; also task.None), task.Binary, task.Multiclass or task.Regression
-	Hidden             []int     // hidden layer sizes; nil or empty is the single-layer perceptron
-	Activation         string    // "relu" (default), "tanh" or "sigmoid"
-	Optimizer          string    // "adam" (default) or "sgd"
-	LearningRate       float64   // default 0.01
-	BatchSize          int       // default 256
-	Epochs             int       // default 50
-	L2                 *float64  // default 1e-4
-	ValidationFraction *float64  // default 0.1; 0 disables validation
-	EarlyStopping      *bool     // default true
-	Patience           int       // default 5
-	ClassWeight        string    // "none" (default) or "balanced"
-	Positive           *string   // binary: the positive class, as text (default the larger label value)
-	MemoryLimit        string    // default the smaller of "2GB" and DuckDB's memory_limit
-	Seed               *int64    // default 42
-
-	// Progress, when set, is called after every epoch, on the goroutine
-	// that called TrainPerceptron.
-	Progress func(Epoch)
-}
-
-// Epoch is a line of the training history: the epoch number (from 1), the
-// mean training loss, and the validation loss and metric after it (NaN
-// without validation rows).
-type Epoch = training.Epoch
-
-func (o *TrainOptions) options() training.Options {
-	t := training.Options{
-		Label: o.Label, Features: o.Features, Exclude: o.Exclude, Task: o.Task, Hidden: o.Hidden,
-		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: o.LearningRate,
-		BatchSize: o.BatchSize, Epochs: o.Epochs, L2: training.DefaultL2,
-		ValidationFraction: o.ValidationFraction, EarlyStopping: o.EarlyStopping, Patience: o.Patience,
-		ClassWeight: o.ClassWeight, Positive: o.Positive, MemoryLimit: o.MemoryLimit, Progress: o.Progress,
-	}
-	if o.L2 != nil {
-		t.L2 = *o.L2
-	}
-	if o.Seed != nil {
-		t.Seed, t.SeedGiven = *o.Seed, true
-	}
-	return t
-}
-
-// TrainResult is train_perceptron's result row.
-type TrainResult = sqlfuncs.TrainRow
-
-// WithProgress returns a context under which every training run (a
-// TrainPerceptron call without its own Progress, or a train_perceptron
-// statement run with this context through database/sql) calls fn after
-// every epoch. The ducksight shell draws its progress line this way.
-func WithProgress(ctx context.Context, fn func(Epoch)) context.Context {
-	return training.WithProgress(ctx, fn)
-}
-
-// TrainPerceptron trains a perceptron or MLP on data and saves it as a new
-// version of model name, exactly as train_perceptron(name, data, ...)
-// does: data is one read-only query or a table, view or file name, checked
-// before anything runs. It returns when the model is saved (or when ctx is
-// cancelled, saving nothing).
-func (e *Engine) TrainPerceptron(ctx context.Context, name, data string, o TrainOptions) (*TrainResult, error) {
-	const fn = "train_perceptron"
-	r, err := sqlfuncs.TrainPerceptron(ctx, e.host, "", name, data, o.options())
-	if err != nil {
-		return nil, apiError(ctx, fn, err)
-	}
-	return r, nil
-}
 
 // PredictOption is an optional argument of Predict.
 type PredictOption func(*predictArgs)
@@ -241,71 +156,6 @@ func (r *connReader) Release() {
 	}
 	r.RecordReader.Release()
 	_ = r.conn.Close()
-}
-
-// ModelInfo is a row of models().
-type ModelInfo struct {
-	Name        string
-	Version     int
-	Kind        string    // "perceptron"
-	Task        task.Task // task.Binary, task.Multiclass, task.Regression or task.Segmentation
-	Label       string
-	Features    []string
-	Metric      string  // "auc", "accuracy" or "rmse"
-	ValidMetric float64 // validation metric of the kept epoch; NaN when there is none
-	CreatedAt   time.Time
-	Data        string // the data argument it was trained on
-}
-
-// Models lists every stored model version, by name then version, as
-// models() does. An empty database has none (and no error).
-func (e *Engine) Models(ctx context.Context) ([]ModelInfo, error) {
-	rows, err := sqlfuncs.ListModels(ctx, e.host, "")
-	if err != nil {
-		return nil, apiError(ctx, "models", err)
-	}
-	out := make([]ModelInfo, len(rows))
-	for i, m := range rows {
-		out[i] = ModelInfo(m)
-	}
-	return out, nil
-}
-
-// DropModel deletes version of model name, or every version when version
-// is 0, and returns the versions it deleted, as drop_model does. Deleting
-// nothing (no such model or version) is a dserr.NotFound error.
-func (e *Engine) DropModel(ctx context.Context, name string, version int) ([]int, error) {
-	v, err := sqlfuncs.DropModel(ctx, e.host, "", name, version)
-	if err != nil {
-		return nil, apiError(ctx, "drop_model", err)
-	}
-	return v, nil
-}
-
-// ExportModel writes version of model name (0: the latest) to the file at
-// path, as export_model does: a JSON model file that ImportModel (or
-// import_model) reads, replacing an existing file atomically. A relative
-// path is relative to the process's working directory. It is refused
-// (dserr.Refused) when the database has enable_external_access = false.
-func (e *Engine) ExportModel(ctx context.Context, name string, version int, path string) error {
-	if _, err := sqlfuncs.ExportModel(ctx, e.host, "", name, version, path); err != nil {
-		return apiError(ctx, "export_model", err)
-	}
-	return nil
-}
-
-// ImportModel reads a model file written by ExportModel (or export_model),
-// checks it, and saves it as a new version of model name, whatever name
-// the file holds; it returns that version, as import_model does. Nothing
-// is saved when the file fails a check. It is refused (dserr.Refused) when
-// the database has enable_external_access = false, and on a read-only
-// database.
-func (e *Engine) ImportModel(ctx context.Context, name, path string) (int, error) {
-	r, err := sqlfuncs.ImportModel(ctx, e.host, "", name, path)
-	if err != nil {
-		return 0, apiError(ctx, "import_model", err)
-	}
-	return r.Version, nil
 }
 
 // apiError makes err a *dserr.Error of function fn: a ducksight error

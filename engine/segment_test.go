@@ -32,7 +32,7 @@ func TestSegmentAPI(t *testing.T) {
 	if s.Version != 1 || s.K != 3 || len(s.Profile) != 3 || s.Profile[0].Size+s.Profile[1].Size+s.Profile[2].Size != 3000 {
 		t.Fatalf("Segmentation %+v", s)
 	}
-	back, err := e.Segments(ctx, "g", 0)
+	back, err := e.Segments(ctx, "g", engine.SegmentsOptions{})
 	if err != nil || back.Version != 2 || back.Quality != s.Quality {
 		t.Fatalf("Segments: %+v, %v", back, err)
 	}
@@ -59,7 +59,7 @@ func TestSegmentAPI(t *testing.T) {
 	if !errors.As(err, &de) || de.Func != "segment" || de.Arg != "n_init" || !errors.Is(err, dserr.InvalidArgument) {
 		t.Errorf("n_init -1: %#v", err)
 	}
-	_, err = e.Segments(ctx, "nope", 0)
+	_, err = e.Segments(ctx, "nope", engine.SegmentsOptions{})
 	if !errors.Is(err, dserr.NotFound) {
 		t.Errorf("Segments of a missing model: %v", err)
 	}

@@ -290,7 +290,7 @@ func (e *kmeansEval) measure(ctx context.Context) ([]any, error) {
 	for _, v := range dist {
 		inertia += v * v
 	}
-	sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.Seed)
+	sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.SeedValue())
 	sil, db := clustering.Separation(x, n, w, labels, model.K, sample, model.Centroids)
 	return []any{int64(n), inertia, sil, db}, nil
 }
