@@ -372,8 +372,12 @@ func TestModelsExportImportDrop(t *testing.T) {
 	dir := t.TempDir()
 	for v := 1; v <= 2; v++ {
 		path := filepath.Join(dir, fmt.Sprintf("v%d.json", v))
-		if _, err := e.ExportModel(ctx, oddName, path, engine.ExportOptions{Version: v}); err != nil {
+		r, err := e.ExportModel(ctx, oddName, path, engine.ExportOptions{Version: v})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path); err != nil || r.Model != oddName || r.Version != v || r.Path != path || r.Bytes != fi.Size() {
+			t.Errorf("ExportModel version %d: %+v (file: %v)", v, r, err)
 		}
 		got, err := e.ImportModel(ctx, oddName+" copy", path)
 		if err != nil {
@@ -790,4 +794,87 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			t.Errorf("%s past its deadline: %v, want an error that is context.DeadlineExceeded", name, err)
 		}
 	}
+}
+
+// nullable formats a float as queryStrings formats a DOUBLE: NaN is NULL.
+func nullable(f float64) string {
+	if math.IsNaN(f) {
+		return "<nil>"
+	}
+	return fmt.Sprint(f)
+}
+
+// TrainingInfo and Profile give the rows of training_info() and profile(),
+// and their errors name those functions.
+func TestTrainingInfoAndProfile(t *testing.T) {
+	ctx := testContext(t)
+	e := openMemory(t, ctx)
+	db := e.DB()
+	mustExec(t, ctx, db, `CREATE TABLE c AS SELECT * FROM demo_customers(1000)`)
+	for _, o := range []engine.TrainOptions{
+		{Label: "churned", Features: []string{"age", "plan"}, Epochs: 3, EarlyStopping: new(false)},
+		{Label: "churned", Features: []string{"age"}, Epochs: 2, ValidationFraction: new(float64(0))},
+	} {
+		if _, err := e.TrainPerceptron(ctx, "m", "c", o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for v, epochs := range map[int]int{1: 3, 2: 2} {
+		eps, err := e.TrainingInfo(ctx, "m", engine.TrainingInfoOptions{Version: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		kept := 0
+		for _, ep := range eps {
+			got = append(got, fmt.Sprintf("%d\t%v\t%s\t%s\t%v\t%s", ep.Epoch, ep.TrainLoss, nullable(ep.ValidLoss), nullable(ep.ValidMetric), ep.Kept, nullable(ep.Seconds)))
+			if ep.Kept {
+				kept++
+			}
+			if v == 2 && !math.IsNaN(ep.ValidLoss) {
+				t.Errorf("version 2 (no validation) epoch %d: valid loss %v, want NaN", ep.Epoch, ep.ValidLoss)
+			}
+		}
+		if len(eps) != epochs || kept != 1 {
+			t.Errorf("version %d: %d epochs (%d kept), want %d (1 kept)", v, len(eps), kept, epochs)
+		}
+		want := mustQueryStrings(t, ctx, db, `SELECT epoch, train_loss, valid_loss, valid_metric, kept, seconds FROM training_info('m', version := ?)`, v)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("TrainingInfo version %d:\n%s\ntraining_info():\n%s", v, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	// The latest by default.
+	if eps, err := e.TrainingInfo(ctx, "m", engine.TrainingInfoOptions{}); err != nil || len(eps) != 2 {
+		t.Errorf("TrainingInfo of the latest version: %d epochs, %v; want 2", len(eps), err)
+	}
+	if _, err := e.Segment(ctx, "s", "SELECT age, tenure_months FROM c", engine.SegmentOptions{K: 2}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.TrainingInfo(ctx, "nope", engine.TrainingInfoOptions{})
+	wantError(t, "TrainingInfo unknown", err, dserr.NotFound, `training_info: model: no model named "nope"`)
+	_, err = e.TrainingInfo(ctx, "m", engine.TrainingInfoOptions{Version: 3})
+	wantError(t, "TrainingInfo unknown version", err, dserr.NotFound, `training_info: version: model "m" has no version 3`)
+	_, err = e.TrainingInfo(ctx, "s", engine.TrainingInfoOptions{})
+	wantError(t, "TrainingInfo of a segment model", err, dserr.Incompatible, `training_info: model: model "s" is of kind kmeans`)
+
+	cols, err := e.Profile(ctx, "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cols {
+		got = append(got, fmt.Sprintf("%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s", c.Column, c.Type, c.Rows, c.Nulls,
+			nullable(c.NullShare), nullable(c.Mean), nullable(c.Std), nullable(c.Min), nullable(c.Max)))
+	}
+	want := mustQueryStrings(t, ctx, db, `SELECT * FROM profile($$SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c$$)`)
+	if len(got) != 5 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Profile:\n%s\nprofile():\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if cols[1].Rows != 1000 || math.IsNaN(cols[1].Mean) || !math.IsNaN(cols[2].Mean) || !math.IsNaN(cols[4].Mean) {
+		t.Errorf("Profile: age %+v, plan %+v, joined %+v", cols[1], cols[2], cols[4])
+	}
+	_, err = e.Profile(ctx, "customers")
+	wantError(t, "Profile of a missing table", err, dserr.DataQuery, "profile: data: Catalog Error: Table with name customers does not exist!")
+	_, err = e.Profile(ctx, "DELETE FROM c")
+	wantError(t, "Profile of a statement", err, dserr.Refused, "profile: data: refused")
 }

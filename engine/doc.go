@@ -10,8 +10,9 @@
 //	rows, err := e.DB().QueryContext(ctx, `SELECT * FROM demo_customers(1000)`)
 //
 // An Engine from Open also has typed methods for the model functions:
-// TrainPerceptron, Predict (Arrow record batches), Models, DropModel,
-// ExportModel and ImportModel. They run the SQL functions' own code:
+// TrainPerceptron, Predict (Arrow record batches), Segment, Models,
+// TrainingInfo, DropModel, ExportModel, ImportModel, Profile, ... They
+// call the same services (package service) as the SQL functions:
 //
 //	res, err := e.TrainPerceptron(ctx, "churn", "customers", engine.TrainOptions{Label: "churned"})
 //	rr, err := e.Predict(ctx, "churn", "customers")
