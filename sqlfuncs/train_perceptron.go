@@ -167,7 +167,7 @@ func trainOptions(a args) (service.TrainOptions, error) {
 		if err != nil {
 			return o, err
 		}
-		if v < 1 || v > x.max { // checked here: a given 0 would mean the default, a large value overflow int
+		if v < 1 || v > x.max { // refused here as Validate would: a given 0 would mean the default
 			return o, dserr.Between(a.fn, x.name, 1, x.max, v)
 		}
 		*x.dst = int(v)
