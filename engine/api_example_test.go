@@ -70,7 +70,7 @@ func ExampleEngine_TrainPerceptron() {
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "churn.json")
-	if err := e.ExportModel(ctx, "churn", 0, file); err != nil {
+	if _, err := e.ExportModel(ctx, "churn", file, engine.ExportOptions{}); err != nil {
 		log.Fatal(err)
 	}
 	other, err := engine.Open(ctx, "")

@@ -290,10 +290,10 @@ func TestAPIErrors(t *testing.T) {
 		{"drop unknown", dropErr(e, ctx, "nope", 0), dserr.NotFound, `drop_model: model: no model named "nope"`},
 		{"drop unknown version", dropErr(e, ctx, "m", 4), dserr.NotFound, `drop_model: version: model "m" has no version 4`},
 		{"drop negative version", dropErr(e, ctx, "m", -1), dserr.InvalidArgument, "drop_model: version: must be at least 1 (or 0 for every version), got -1"},
-		{"export unknown", e.ExportModel(ctx, "nope", 0, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: model: no model named "nope"`},
-		{"export version", e.ExportModel(ctx, "m", 2, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: version: model "m" has no version 2`},
-		{"export negative version", e.ExportModel(ctx, "m", -2, filepath.Join(t.TempDir(), "x.json")), dserr.InvalidArgument, "export_model: version: must be at least 1 (or 0 for the latest), got -2"},
-		{"export empty path", e.ExportModel(ctx, "m", 0, ""), dserr.InvalidArgument, "export_model: path: must not be empty"},
+		{"export unknown", exportErr(e, ctx, "nope", 0, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: model: no model named "nope"`},
+		{"export version", exportErr(e, ctx, "m", 2, filepath.Join(t.TempDir(), "x.json")), dserr.NotFound, `export_model: version: model "m" has no version 2`},
+		{"export negative version", exportErr(e, ctx, "m", -2, filepath.Join(t.TempDir(), "x.json")), dserr.InvalidArgument, "export_model: version: must be at least 1 (or 0 for the latest), got -2"},
+		{"export empty path", exportErr(e, ctx, "m", 0, ""), dserr.InvalidArgument, "export_model: path: must not be empty"},
 		{"import empty name", importErr(e, ctx, "", "x.json"), dserr.InvalidArgument, "import_model: model: must not be empty"},
 		{"import missing", importErr(e, ctx, "x", "/no/such/file.json"), dserr.NotFound, `import_model: path: "/no/such/file.json": cannot read: no such file or directory`},
 	} {
@@ -318,7 +318,12 @@ func predictErr(e *engine.Engine, ctx context.Context, name, data string, o engi
 }
 
 func dropErr(e *engine.Engine, ctx context.Context, name string, version int) error {
-	_, err := e.DropModel(ctx, name, version)
+	_, err := e.DropModel(ctx, name, engine.DropOptions{Version: version})
+	return err
+}
+
+func exportErr(e *engine.Engine, ctx context.Context, name string, version int, path string) error {
+	_, err := e.ExportModel(ctx, name, path, engine.ExportOptions{Version: version})
 	return err
 }
 
@@ -367,8 +372,12 @@ func TestModelsExportImportDrop(t *testing.T) {
 	dir := t.TempDir()
 	for v := 1; v <= 2; v++ {
 		path := filepath.Join(dir, fmt.Sprintf("v%d.json", v))
-		if err := e.ExportModel(ctx, oddName, v, path); err != nil {
+		r, err := e.ExportModel(ctx, oddName, path, engine.ExportOptions{Version: v})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path); err != nil || r.Model != oddName || r.Version != v || r.Path != path || r.Bytes != fi.Size() {
+			t.Errorf("ExportModel version %d: %+v (file: %v)", v, r, err)
 		}
 		got, err := e.ImportModel(ctx, oddName+" copy", path)
 		if err != nil {
@@ -380,7 +389,7 @@ func TestModelsExportImportDrop(t *testing.T) {
 	}
 	// The latest version by default: v2 again, as the same bytes.
 	latest := filepath.Join(dir, "latest.json")
-	if err := e.ExportModel(ctx, oddName, 0, latest); err != nil {
+	if _, err := e.ExportModel(ctx, oddName, latest, engine.ExportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := os.ReadFile(latest)
@@ -411,7 +420,7 @@ func TestModelsExportImportDrop(t *testing.T) {
 
 	// A relative path is relative to the working directory.
 	t.Chdir(dir)
-	if err := e.ExportModel(ctx, oddName, 1, "relative.json"); err != nil {
+	if _, err := e.ExportModel(ctx, oddName, "relative.json", engine.ExportOptions{Version: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if v, err := e.ImportModel(ctx, "relative", filepath.Join(dir, "relative.json")); err != nil || v != 1 {
@@ -425,11 +434,11 @@ func TestModelsExportImportDrop(t *testing.T) {
 		t.Errorf("export_model's path %q, want the absolute %q", path, filepath.Join(dir, "relative2.json"))
 	}
 
-	dropped, err := e.DropModel(ctx, oddName, 1)
+	dropped, err := e.DropModel(ctx, oddName, engine.DropOptions{Version: 1})
 	if err != nil || fmt.Sprint(dropped) != "[1]" {
 		t.Errorf("DropModel version 1: %v, %v", dropped, err)
 	}
-	dropped, err = e.DropModel(ctx, oddName+" copy", 0)
+	dropped, err = e.DropModel(ctx, oddName+" copy", engine.DropOptions{})
 	if err != nil || fmt.Sprint(dropped) != "[1 2]" {
 		t.Errorf("DropModel every version: %v, %v", dropped, err)
 	}
@@ -449,7 +458,7 @@ func TestImportBadFiles(t *testing.T) {
 	}
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
-	if err := e.ExportModel(ctx, "m", 0, good); err != nil {
+	if _, err := e.ExportModel(ctx, "m", good, engine.ExportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(good)
@@ -510,14 +519,14 @@ func TestExternalAccessDisabled(t *testing.T) {
 	}
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "existing.json")
-	if err := e.ExportModel(ctx, "m", 0, existing); err != nil {
+	if _, err := e.ExportModel(ctx, "m", existing, engine.ExportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(existing)
 	mustExec(t, ctx, db, `SET enable_external_access = false`)
 	const refused = ": path: refused: file access is disabled (enable_external_access = false)"
-	wantError(t, "ExportModel", e.ExportModel(ctx, "m", 0, filepath.Join(dir, "new.json")), dserr.Refused, "export_model"+refused)
-	wantError(t, "ExportModel over a file", e.ExportModel(ctx, "m", 0, existing), dserr.Refused, "export_model"+refused)
+	wantError(t, "ExportModel", exportErr(e, ctx, "m", 0, filepath.Join(dir, "new.json")), dserr.Refused, "export_model"+refused)
+	wantError(t, "ExportModel over a file", exportErr(e, ctx, "m", 0, existing), dserr.Refused, "export_model"+refused)
 	wantError(t, "ImportModel", importErr(e, ctx, "again", existing), dserr.Refused, "import_model"+refused)
 	for _, q := range []string{
 		`SELECT * FROM export_model('m', ?)`,
@@ -575,7 +584,7 @@ func TestAPIReadOnly(t *testing.T) {
 	}
 	defer e.Close()
 	file := filepath.Join(dir, "m.json")
-	if err := e.ExportModel(ctx, "m", 0, file); err != nil {
+	if _, err := e.ExportModel(ctx, "m", file, engine.ExportOptions{}); err != nil {
 		t.Fatalf("export from a read-only database: %v", err)
 	}
 	wantError(t, "ImportModel", importErr(e, ctx, "copy", file), dserr.Refused, "import_model: model: cannot save: the database is read-only")
@@ -777,7 +786,7 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			return err
 		},
 		"ExportModel": func() error {
-			return e.ExportModel(past, "kept", 0, filepath.Join(t.TempDir(), "kept.json"))
+			return exportErr(e, past, "kept", 0, filepath.Join(t.TempDir(), "kept.json"))
 		},
 	}
 	for name, call := range calls {
@@ -785,4 +794,87 @@ func TestAPIDeadlineExceeded(t *testing.T) {
 			t.Errorf("%s past its deadline: %v, want an error that is context.DeadlineExceeded", name, err)
 		}
 	}
+}
+
+// nullable formats a float as queryStrings formats a DOUBLE: NaN is NULL.
+func nullable(f float64) string {
+	if math.IsNaN(f) {
+		return "<nil>"
+	}
+	return fmt.Sprint(f)
+}
+
+// TrainingInfo and Profile give the rows of training_info() and profile(),
+// and their errors name those functions.
+func TestTrainingInfoAndProfile(t *testing.T) {
+	ctx := testContext(t)
+	e := openMemory(t, ctx)
+	db := e.DB()
+	mustExec(t, ctx, db, `CREATE TABLE c AS SELECT * FROM demo_customers(1000)`)
+	for _, o := range []engine.TrainOptions{
+		{Label: "churned", Features: []string{"age", "plan"}, Epochs: 3, EarlyStopping: new(false)},
+		{Label: "churned", Features: []string{"age"}, Epochs: 2, ValidationFraction: new(float64(0))},
+	} {
+		if _, err := e.TrainPerceptron(ctx, "m", "c", o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for v, epochs := range map[int]int{1: 3, 2: 2} {
+		eps, err := e.TrainingInfo(ctx, "m", engine.TrainingInfoOptions{Version: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		kept := 0
+		for _, ep := range eps {
+			got = append(got, fmt.Sprintf("%d\t%v\t%s\t%s\t%v\t%s", ep.Epoch, ep.TrainLoss, nullable(ep.ValidLoss), nullable(ep.ValidMetric), ep.Kept, nullable(ep.Seconds)))
+			if ep.Kept {
+				kept++
+			}
+			if v == 2 && !math.IsNaN(ep.ValidLoss) {
+				t.Errorf("version 2 (no validation) epoch %d: valid loss %v, want NaN", ep.Epoch, ep.ValidLoss)
+			}
+		}
+		if len(eps) != epochs || kept != 1 {
+			t.Errorf("version %d: %d epochs (%d kept), want %d (1 kept)", v, len(eps), kept, epochs)
+		}
+		want := mustQueryStrings(t, ctx, db, `SELECT epoch, train_loss, valid_loss, valid_metric, kept, seconds FROM training_info('m', version := ?)`, v)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("TrainingInfo version %d:\n%s\ntraining_info():\n%s", v, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	// The latest by default.
+	if eps, err := e.TrainingInfo(ctx, "m", engine.TrainingInfoOptions{}); err != nil || len(eps) != 2 {
+		t.Errorf("TrainingInfo of the latest version: %d epochs, %v; want 2", len(eps), err)
+	}
+	if _, err := e.Segment(ctx, "s", "SELECT age, tenure_months FROM c", engine.SegmentOptions{K: 2}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.TrainingInfo(ctx, "nope", engine.TrainingInfoOptions{})
+	wantError(t, "TrainingInfo unknown", err, dserr.NotFound, `training_info: model: no model named "nope"`)
+	_, err = e.TrainingInfo(ctx, "m", engine.TrainingInfoOptions{Version: 3})
+	wantError(t, "TrainingInfo unknown version", err, dserr.NotFound, `training_info: version: model "m" has no version 3`)
+	_, err = e.TrainingInfo(ctx, "s", engine.TrainingInfoOptions{})
+	wantError(t, "TrainingInfo of a segment model", err, dserr.Incompatible, `training_info: model: model "s" is of kind kmeans`)
+
+	cols, err := e.Profile(ctx, "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cols {
+		got = append(got, fmt.Sprintf("%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s", c.Column, c.Type, c.Rows, c.Nulls,
+			nullable(c.NullShare), nullable(c.Mean), nullable(c.Std), nullable(c.Min), nullable(c.Max)))
+	}
+	want := mustQueryStrings(t, ctx, db, `SELECT * FROM profile($$SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c$$)`)
+	if len(got) != 5 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Profile:\n%s\nprofile():\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if cols[1].Rows != 1000 || math.IsNaN(cols[1].Mean) || !math.IsNaN(cols[2].Mean) || !math.IsNaN(cols[4].Mean) {
+		t.Errorf("Profile: age %+v, plan %+v, joined %+v", cols[1], cols[2], cols[4])
+	}
+	_, err = e.Profile(ctx, "customers")
+	wantError(t, "Profile of a missing table", err, dserr.DataQuery, "profile: data: Catalog Error: Table with name customers does not exist!")
+	_, err = e.Profile(ctx, "DELETE FROM c")
+	wantError(t, "Profile of a statement", err, dserr.Refused, "profile: data: refused")
 }

@@ -11,8 +11,9 @@
 //
 // An Engine from Open also has typed methods for the model functions:
 // TrainPerceptron, Predict and Explain (streamed Arrow record batches),
-// Models, DropModel, ExportModel and ImportModel. They call the same
-// services (package service) as the SQL functions:
+// Segment, Evaluate and the curves, Profile, Models, TrainingInfo,
+// DropModel, ExportModel, ImportModel. They call the same services
+// (package service) as the SQL functions:
 //
 //	res, err := e.TrainPerceptron(ctx, "churn", "customers", engine.TrainOptions{Label: "churned"})
 //	rr, err := e.Predict(ctx, "churn", "customers", engine.PredictOptions{})

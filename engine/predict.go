@@ -178,23 +178,23 @@ func (r *scoredReader) fail(err error) bool {
 func (r *scoredReader) build(o service.Output, sc *service.Scores, n int) (arrow.Array, error) {
 	null := sc.Null[:n]
 	switch o {
-	case service.Prediction:
+	case service.OutPrediction:
 		if r.p.Task() == task.Regression {
 			return floats(r.mem, sc.Value[:n], null), nil
 		}
 		return r.classes(sc.Class[:n], null), nil
-	case service.Probability:
+	case service.OutProbability:
 		return floats(r.mem, sc.Prob[:n], null), nil
-	case service.Probabilities:
+	case service.OutProbabilities:
 		return probabilities(r.mem, r.p.Levels(), sc.Probs, null), nil
-	case service.Segment:
+	case service.OutSegment:
 		b := array.NewInt32Builder(r.mem)
 		defer b.Release()
 		b.AppendValues(sc.Segment[:n], valid(null))
 		return b.NewArray(), nil
-	case service.Distance:
+	case service.OutDistance:
 		return floats(r.mem, sc.Value[:n], null), nil
-	case service.Reasons:
+	case service.OutReasons:
 		rl, err := r.run.Reasons()
 		if err != nil {
 			return nil, err

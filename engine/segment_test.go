@@ -32,9 +32,24 @@ func TestSegmentAPI(t *testing.T) {
 	if s.Version != 1 || s.K != 3 || len(s.Profile) != 3 || s.Profile[0].Size+s.Profile[1].Size+s.Profile[2].Size != 3000 {
 		t.Fatalf("Segmentation %+v", s)
 	}
-	back, err := e.Segments(ctx, "g", 0)
+	back, err := e.Segments(ctx, "g", engine.SegmentsOptions{})
 	if err != nil || back.Version != 2 || back.Quality != s.Quality {
 		t.Fatalf("Segments: %+v, %v", back, err)
+	}
+	if v1, err := e.Segments(ctx, "g", engine.SegmentsOptions{Version: 1}); err != nil || v1.Version != 1 || v1.Quality != s.Quality {
+		t.Fatalf("Segments version 1: %+v, %v", v1, err)
+	}
+	// A nil pointer is the default (seed 42); a pointer to 0 is seed 0, as
+	// seed := 0 is in SQL.
+	for i, o := range []engine.SegmentOptions{{K: 3}, {K: 3, Seed: new(int64(0))}} {
+		if _, err := e.Segment(ctx, "seeds", "SELECT x, y FROM pts", o); err != nil {
+			t.Fatal(err)
+		}
+		seed := []string{"", ", seed := 0"}[i]
+		mustExec(t, ctx, db, `SELECT * FROM segment('seeds', 'SELECT x, y FROM pts', k := 3`+seed+`)`)
+		if a, b := modelDocument(t, ctx, db, "seeds", 2*i+1), modelDocument(t, ctx, db, "seeds", 2*i+2); string(a) != string(b) {
+			t.Errorf("Seed %v: Go and SQL segmentations differ %s", o.Seed, firstDifference(a, b))
+		}
 	}
 	// Predict assigns the three groups exactly.
 	rows, err := db.QueryContext(ctx, `SELECT p.segment, pts.truth FROM predict('g', 'SELECT id, x, y FROM pts') p JOIN pts USING (id) ORDER BY id`)
@@ -59,7 +74,7 @@ func TestSegmentAPI(t *testing.T) {
 	if !errors.As(err, &de) || de.Func != "segment" || de.Arg != "n_init" || !errors.Is(err, dserr.InvalidArgument) {
 		t.Errorf("n_init -1: %#v", err)
 	}
-	_, err = e.Segments(ctx, "nope", 0)
+	_, err = e.Segments(ctx, "nope", engine.SegmentsOptions{})
 	if !errors.Is(err, dserr.NotFound) {
 		t.Errorf("Segments of a missing model: %v", err)
 	}

@@ -321,7 +321,7 @@ func (e *kmeansEval) measure(ctx context.Context) (*Evaluation, error) {
 	for _, v := range dist {
 		inertia += v * v
 	}
-	sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.Seed)
+	sample := kmeans.SampleRows(n, clustering.SilhouetteRows, e.doc.Options.SeedValue())
 	sil, db := clustering.Separation(x, n, w, labels, model.K, sample, model.Centroids)
 	return evaluation(int64(n), kmeansMeasures, inertia, sil, db), nil
 }

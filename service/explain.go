@@ -68,7 +68,7 @@ func BindExplain(ctx context.Context, env Env, model, data string, o ExplainOpti
 	}
 	p, err := newPerceptronPredictor(fn, doc, q, DefaultThreshold)
 	if err == nil {
-		err = CheckClash(fn, q, Reasons)
+		err = CheckClash(fn, q, OutReasons)
 	}
 	if err != nil {
 		q.Close()
@@ -86,7 +86,7 @@ func BindExplain(ctx context.Context, env Env, model, data string, o ExplainOpti
 		x.scale = t.Std
 	}
 	p.ex = x
-	p.outs = append(p.outs, Reasons)
+	p.outs = append(p.outs, OutReasons)
 	return p, nil
 }
 
@@ -157,7 +157,7 @@ func (r *Run) startExplain() {
 // at once, in float64 inputs.
 const occlusionBudget = 1 << 22
 
-// Reasons computes the reasons of the batch Next returned last (once,
+// OutReasons computes the reasons of the batch Next returned last (once,
 // scoring it first when Score was not called), for a run of explain. The
 // result is valid until the next call to Next, and only while the batch
 // is not released. A long occlusion stops with the run's context.

@@ -82,7 +82,7 @@ func BindPredict(ctx context.Context, env Env, model, data string, o PredictOpti
 		if err != nil {
 			return nil, err
 		}
-		if err := CheckClash(fn, q, Segment, Distance); err != nil {
+		if err := CheckClash(fn, q, OutSegment, OutDistance); err != nil {
 			q.Close()
 			return nil, err
 		}
@@ -121,7 +121,7 @@ func AssignSegments(fn string, doc *clustering.Document, q *udf.Query) (*Predict
 	if err != nil {
 		return nil, dserr.Arg(fn, "data", "%v", err)
 	}
-	return &Predictor{q: q, nIn: q.NumColumns(), outs: []Output{Segment, Distance}, km: doc, binding: binding}, nil
+	return &Predictor{q: q, nIn: q.NumColumns(), outs: []Output{OutSegment, OutDistance}, km: doc, binding: binding}, nil
 }
 
 // newPerceptronPredictor binds a perceptron document to q; the Predictor
@@ -132,12 +132,12 @@ func newPerceptronPredictor(fn string, doc *training.Document, q *udf.Query, thr
 		return nil, err
 	}
 	p := &Predictor{q: q, ownsQuery: true, nIn: q.NumColumns(), doc: doc, scorer: scorer, binding: scorer.binding}
-	p.outs = []Output{Prediction}
+	p.outs = []Output{OutPrediction}
 	if doc.Task != task.Regression {
-		p.outs = append(p.outs, Probability)
+		p.outs = append(p.outs, OutProbability)
 	}
 	if doc.Task == task.Multiclass {
-		p.outs = append(p.outs, Probabilities)
+		p.outs = append(p.outs, OutProbabilities)
 	}
 	if err := CheckClash(fn, q, p.outs...); err != nil {
 		return nil, err
@@ -268,13 +268,13 @@ var ReasonsType = udf.List(udf.Struct(
 
 func (p *Predictor) outputType(o Output) udf.Type {
 	switch o {
-	case Prediction:
+	case OutPrediction:
 		return p.labelType
-	case Probabilities:
+	case OutProbabilities:
 		return udf.Map(udf.Varchar, udf.Double)
-	case Segment:
+	case OutSegment:
 		return udf.Integer
-	case Reasons:
+	case OutReasons:
 		return ReasonsType
 	}
 	return udf.Double
@@ -306,7 +306,7 @@ var ArrowProbabilitiesType = arrow.MapOf(arrow.BinaryTypes.String, arrow.Primiti
 
 func (p *Predictor) arrowType(o Output) arrow.DataType {
 	switch o {
-	case Prediction:
+	case OutPrediction:
 		switch p.labelType {
 		case udf.Boolean:
 			return arrow.FixedWidthTypes.Boolean
@@ -330,11 +330,11 @@ func (p *Predictor) arrowType(o Output) arrow.DataType {
 			return arrow.PrimitiveTypes.Float64
 		}
 		return arrow.BinaryTypes.String
-	case Probabilities:
+	case OutProbabilities:
 		return ArrowProbabilitiesType
-	case Segment:
+	case OutSegment:
 		return arrow.PrimitiveTypes.Int32
-	case Reasons:
+	case OutReasons:
 		return ArrowReasonsType
 	}
 	return arrow.PrimitiveTypes.Float64
@@ -372,7 +372,7 @@ func (p *Predictor) Start(ctx context.Context) (*Run, error) {
 
 // Run streams a bound call's data and scores it batch by batch, lazily:
 // Next hands out the next data batch, and Score (and, for explain,
-// Reasons) computes its scores only when asked, so an adapter that needs
+// OutReasons) computes its scores only when asked, so an adapter that needs
 // none of the output columns does no scoring. A Run is used by one
 // goroutine at a time; the caller closes it.
 type Run struct {

@@ -42,41 +42,41 @@ type ScoreOptions struct {
 type Output int
 
 const (
-	// Prediction is the predicted class, of the training label's type
+	// OutPrediction is the predicted class, of the training label's type
 	// (see Scores.Class), or for regression the predicted value (DOUBLE,
 	// Scores.Value).
-	Prediction Output = iota
-	// Probability is a classifier's probability (Scores.Prob): binary
+	OutPrediction Output = iota
+	// OutProbability is a classifier's probability (Scores.Prob): binary
 	// P(positive class), multiclass P(predicted class).
-	Probability
-	// Probabilities is a multiclass model's probability of every class
+	OutProbability
+	// OutProbabilities is a multiclass model's probability of every class
 	// (Scores.Probs), as MAP(VARCHAR, DOUBLE) keyed by the class as text.
-	Probabilities
-	// Segment is a kmeans model's segment of the row, 1..k (INTEGER,
+	OutProbabilities
+	// OutSegment is a kmeans model's segment of the row, 1..k (INTEGER,
 	// Scores.Segment).
-	Segment
-	// Distance is the distance of the row to its segment's centroid in
+	OutSegment
+	// OutDistance is the distance of the row to its segment's centroid in
 	// standardised units (DOUBLE, Scores.Value).
-	Distance
-	// Reasons is explain's LIST(STRUCT(feature, value, contribution))
+	OutDistance
+	// OutReasons is explain's LIST(STRUCT(feature, value, contribution))
 	// column (Reasons).
-	Reasons
+	OutReasons
 )
 
 // String is the output's column name.
 func (o Output) String() string {
 	switch o {
-	case Prediction:
+	case OutPrediction:
 		return "prediction"
-	case Probability:
+	case OutProbability:
 		return "probability"
-	case Probabilities:
+	case OutProbabilities:
 		return "probabilities"
-	case Segment:
+	case OutSegment:
 		return "segment"
-	case Distance:
+	case OutDistance:
 		return "distance"
-	case Reasons:
+	case OutReasons:
 		return "reasons"
 	}
 	return "output"

@@ -156,7 +156,7 @@ func TestRangesMatchKernels(t *testing.T) {
 		"learning_rate":       func(o *training.Options, v float64) { o.LearningRate = v },
 		"batch_size":          func(o *training.Options, v float64) { o.BatchSize = int(v) },
 		"epochs":              func(o *training.Options, v float64) { o.Epochs = int(v) },
-		"l2":                  func(o *training.Options, v float64) { o.L2 = v },
+		"l2":                  func(o *training.Options, v float64) { o.L2 = &v },
 		"validation_fraction": func(o *training.Options, v float64) { o.ValidationFraction = &v },
 		"patience":            func(o *training.Options, v float64) { o.Patience = int(v) },
 		"hidden":              func(o *training.Options, v float64) { o.Hidden = []int{int(v)} },

@@ -5,8 +5,6 @@ package sqlfuncs
 import (
 	"context"
 
-	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -22,7 +20,7 @@ var exportModelColumns = []ColumnDoc{
 	{"bytes", "BIGINT", "size of the file"},
 }
 
-// exportModelName is the function's SQL name, which its Go entry point reports errors under.
+// exportModelName is the function's SQL name.
 const exportModelName = "export_model"
 
 var exportModelFn = &Function{
@@ -57,59 +55,19 @@ func bindExportModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := filePath(a.fn, path); err != nil {
+	if err := service.CheckPath(a.fn, path); err != nil {
 		return nil, err
 	}
 	version, err := versionArg(a)
 	if err != nil {
 		return nil, err
 	}
-	h, sp := b.Host, b.SearchPath
+	env := envOf(b)
 	return &rowsBound{cols: resultColumns(exportModelColumns), compute: func(ctx context.Context) ([][]any, error) {
-		r, err := ExportModel(ctx, h, sp, name, version, path)
+		r, err := service.ExportModel(ctx, env, name, path, service.ExportOptions{Version: version})
 		if err != nil {
 			return nil, err
 		}
 		return [][]any{{r.Model, r.Version, r.Path, r.Bytes}}, nil
 	}}, nil
-}
-
-// Exported is export_model's result row.
-type Exported struct {
-	Model   string
-	Version int
-	Path    string // absolute
-	Bytes   int64
-}
-
-// ExportModel writes version (0: the latest) of model name, from the
-// default database of searchPath ("" for the default), to the file at
-// path, replacing it atomically, as export_model does. It is refused when
-// enable_external_access is false.
-func ExportModel(ctx context.Context, h *udf.Host, searchPath, name string, version int, path string) (*Exported, error) {
-	fn := exportModelName
-	if version < 0 {
-		return nil, dserr.Arg(fn, "version", "must be at least 1 (or 0 for the latest), got %d", version)
-	}
-	abs, err := filePath(fn, path)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFileAccess(ctx, h, fn); err != nil {
-		return nil, err
-	}
-	conn, err := h.Conn(ctx, searchPath)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	defer conn.Close()
-	rec, err := store.Load(ctx, conn, name, version)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "model", err)
-	}
-	n, err := store.WriteFile(abs, rec)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "path", err)
-	}
-	return &Exported{Model: rec.Name, Version: rec.Version, Path: abs, Bytes: n}, nil
 }

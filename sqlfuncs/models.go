@@ -4,14 +4,7 @@ package sqlfuncs
 
 import (
 	"context"
-	"errors"
-	"math"
-	"strings"
-	"time"
 
-	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/store"
-	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -69,7 +62,7 @@ var dropModelColumns = []ColumnDoc{
 	{"version", "INTEGER", "a deleted version"},
 }
 
-// dropModelName is the function's SQL name, which its Go entry point reports errors under.
+// dropModelName is the function's SQL name.
 const dropModelName = "drop_model"
 
 var dropModelFn = &Function{
@@ -92,7 +85,7 @@ type rowsBound struct {
 	compute func(ctx context.Context) ([][]any, error)
 	// prepare, when set instead of compute, also returns the execution's
 	// last step, run when DuckDB asks for the chunk after the last row
-	// (see commit.go).
+	// (see service.PendingSave).
 	prepare func(ctx context.Context) ([][]any, func(context.Context) error, error)
 	close   func() // when set, called by Close
 }
@@ -173,9 +166,9 @@ func versionArg(a args) (int, error) {
 }
 
 func bindModels(b *udf.BindContext) (udf.Bound, error) {
-	h, sp := b.Host, b.SearchPath
+	env := envOf(b)
 	return &rowsBound{cols: resultColumns(modelsColumns), compute: func(ctx context.Context) ([][]any, error) {
-		list, err := ListModels(ctx, h, sp)
+		list, err := service.Models(ctx, env)
 		if err != nil {
 			return nil, err
 		}
@@ -187,63 +180,20 @@ func bindModels(b *udf.BindContext) (udf.Bound, error) {
 	}}, nil
 }
 
-// ModelRow is a row of models().
-type ModelRow struct {
-	Name        string
-	Version     int
-	Kind        string
-	Task        task.Task
-	Label       string
-	Features    []string
-	Metric      string
-	ValidMetric float64 // NaN (SQL NULL) when there is none
-	CreatedAt   time.Time
-	Data        string
-}
-
-// ListModels returns the rows of models(): every stored version by name
-// then version, in the default database of searchPath ("" for the
-// default).
-func ListModels(ctx context.Context, h *udf.Host, searchPath string) ([]ModelRow, error) {
-	conn, err := h.Conn(ctx, searchPath)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, "models", "", err)
-	}
-	defer conn.Close()
-	list, err := store.List(ctx, conn)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, "models", "", err)
-	}
-	rows := make([]ModelRow, 0, len(list))
-	for _, s := range list {
-		rows = append(rows, ModelRow{Name: s.Name, Version: s.Version, Kind: s.Kind, Task: s.Task, Label: s.Label,
-			Features: s.Features, Metric: s.Metric, ValidMetric: s.ValidMetric, CreatedAt: s.CreatedAt, Data: s.Data})
-	}
-	return rows, nil
-}
-
 func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 	a := newArgs(b)
 	name, version, err := a.modelVersion()
 	if err != nil {
 		return nil, err
 	}
-	rec, doc, err := envOf(b).Perceptron(b.Ctx, a.fn, name, version)
+	epochs, err := service.TrainingInfo(b.Ctx, envOf(b), name, service.TrainingInfoOptions{Version: version})
 	if err != nil {
 		return nil, err
 	}
-	var timing struct {
-		EpochSeconds []float64 `json:"epoch_seconds"`
-	}
-	_ = jsonUnmarshal(rec.Metrics, &timing)
 	return &rowsBound{cols: resultColumns(trainingInfoColumns), compute: func(ctx context.Context) ([][]any, error) {
-		rows := make([][]any, 0, len(doc.History))
-		for i, e := range doc.History {
-			secs := math.NaN()
-			if i < len(timing.EpochSeconds) {
-				secs = timing.EpochSeconds[i]
-			}
-			rows = append(rows, []any{e.Epoch, e.TrainLoss, float64(e.ValidLoss), float64(e.ValidMetric), e.Epoch == doc.Metrics.BestEpoch, secs})
+		rows := make([][]any, 0, len(epochs))
+		for _, e := range epochs {
+			rows = append(rows, []any{e.Epoch, e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Kept, e.Seconds})
 		}
 		return rows, nil
 	}}, nil
@@ -255,9 +205,9 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, sp := b.Host, b.SearchPath
+	env := envOf(b)
 	return &rowsBound{cols: resultColumns(dropModelColumns), compute: func(ctx context.Context) ([][]any, error) {
-		dropped, err := DropModel(ctx, h, sp, name, version)
+		dropped, err := service.DropModel(ctx, env, name, service.DropOptions{Version: version})
 		if err != nil {
 			return nil, err
 		}
@@ -267,27 +217,4 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 		}
 		return rows, nil
 	}}, nil
-}
-
-// DropModel deletes version (0: every version) of model name from the
-// default database of searchPath and returns the versions it deleted, as
-// drop_model does.
-func DropModel(ctx context.Context, h *udf.Host, searchPath, name string, version int) ([]int, error) {
-	fn := dropModelName
-	if version < 0 {
-		return nil, dserr.Arg(fn, "version", "must be at least 1 (or 0 for every version), got %d", version)
-	}
-	conn, err := h.Conn(ctx, searchPath)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	defer conn.Close()
-	dropped, err := store.Drop(ctx, conn, name, version)
-	if err != nil {
-		if !errors.As(err, new(*dserr.Error)) && strings.Contains(err.Error(), "read-only") {
-			return nil, dserr.New(dserr.Refused, fn, "model", "cannot drop: the database is read-only")
-		}
-		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	return dropped, nil
 }

@@ -115,19 +115,19 @@ func fillScored(out *udf.Output, p *service.Predictor, run *service.Run) error {
 			continue
 		}
 		switch o {
-		case service.Prediction:
+		case service.OutPrediction:
 			if p.Task() == task.Regression {
 				setOrNull(out.Float64s(col), out.Validity(col), sc.Value[:n], null)
 			} else {
 				writeClasses(out, col, p, sc.Class[:n], null)
 			}
-		case service.Probability:
+		case service.OutProbability:
 			setOrNull(out.Float64s(col), out.Validity(col), sc.Prob[:n], null)
-		case service.Probabilities:
+		case service.OutProbabilities:
 			if m, ok := out.Map(col); ok {
 				writeProbabilities(m, p.Levels(), sc.Probs, null)
 			}
-		case service.Segment:
+		case service.OutSegment:
 			nulls := out.Validity(col)
 			for i, s := range sc.Segment[:n] {
 				if null[i] {
@@ -136,9 +136,9 @@ func fillScored(out *udf.Output, p *service.Predictor, run *service.Run) error {
 					out.SetInt(col, i, int64(s))
 				}
 			}
-		case service.Distance:
+		case service.OutDistance:
 			setOrNull(out.Float64s(col), out.Validity(col), sc.Value[:n], null)
-		case service.Reasons:
+		case service.OutReasons:
 			rl, err := run.Reasons()
 			if err != nil {
 				return err

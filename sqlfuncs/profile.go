@@ -6,9 +6,7 @@ import (
 	"context"
 	"math"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
-	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -47,7 +45,7 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
+	job, err := service.BindProfile(b.Ctx, envOf(b), data)
 	if err != nil {
 		return nil, err
 	}
@@ -56,70 +54,39 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	for i, c := range profileColumns {
 		cols[i] = udf.Column{Name: c.Name, Type: types[c.Type]}
 	}
-	return &profileBound{q: q, cols: cols}, nil
+	return &profileBound{job: job, cols: cols}, nil
 }
 
 type profileBound struct {
-	q    *udf.Query
+	job  *service.ProfileJob
 	cols []udf.Column
 }
 
 func (p *profileBound) Columns() []udf.Column { return p.cols }
-func (p *profileBound) Close() error          { p.q.Close(); return nil }
+func (p *profileBound) Close() error          { p.job.Close(); return nil }
 func (p *profileBound) Start(ctx context.Context) (udf.Execution, error) {
-	return &profileExec{q: p.q}, nil
+	return &profileExec{job: p.job}, nil
 }
 
 type profileExec struct {
-	q     *udf.Query
-	stats []features.Moments
-	rows  int64
-	done  bool
-	next  int
+	job  *service.ProfileJob
+	cols []service.ColumnProfile
+	done bool
+	next int
 }
 
 func (e *profileExec) Threads() int { return 1 }
 func (e *profileExec) Close() error { return nil }
 
-func (e *profileExec) scan(ctx context.Context) error {
-	r, err := e.q.Stream(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	e.stats = make([]features.Moments, e.q.NumColumns())
-	for {
-		b, err := r.Next()
+func (e *profileExec) Fill(ctx context.Context, out *udf.Output) error {
+	if !e.done {
+		cols, err := e.job.Run(ctx)
 		if err != nil {
 			return err
 		}
-		if b == nil {
-			return nil
-		}
-		e.rows += int64(b.Len())
-		for i, c := range b.Record.Columns() {
-			e.stats[i].Merge(features.Observe(c))
-		}
-		b.Release()
+		e.cols, e.done = cols, true
 	}
-}
-
-func profiled(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.DATE32, arrow.TIMESTAMP:
-		return false
-	}
-	return features.Numeric(t)
-}
-
-func (e *profileExec) Fill(ctx context.Context, out *udf.Output) error {
-	if !e.done {
-		if err := e.scan(ctx); err != nil {
-			return err
-		}
-		e.done = true
-	}
-	m := min(out.Capacity(), len(e.stats)-e.next)
+	m := min(out.Capacity(), len(e.cols)-e.next)
 	if m <= 0 {
 		out.SetLen(0)
 		return nil
@@ -134,29 +101,21 @@ func (e *profileExec) Fill(ctx context.Context, out *udf.Output) error {
 			masks[k] = out.Validity(4 + k)
 		}
 	}
-	schema := e.q.Schema()
 	for j := 0; j < m; j++ {
-		i := e.next + j
-		s := e.stats[i]
+		c := &e.cols[e.next+j]
 		if hasName {
-			name.Set(j, e.q.ColumnName(i))
+			name.Set(j, c.Column)
 		}
 		if hasType {
-			typ.Set(j, e.q.ColumnTypeName(i))
+			typ.Set(j, c.Type)
 		}
 		if rows != nil {
-			rows[j] = e.rows
+			rows[j] = c.Rows
 		}
 		if nulls != nil {
-			nulls[j] = s.Nulls
+			nulls[j] = c.Nulls
 		}
-		vals := [5]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
-		if e.rows > 0 {
-			vals[0] = float64(s.Nulls) / float64(e.rows)
-		}
-		if profiled(schema.Field(i).Type) && s.Count > 0 {
-			vals[1], vals[2], vals[3], vals[4] = s.Mean, s.Std(), s.Min, s.Max
-		}
+		vals := [5]float64{c.NullShare, c.Mean, c.Std, c.Min, c.Max}
 		for k, v := range vals {
 			if floats[k] == nil {
 				continue

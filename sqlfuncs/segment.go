@@ -4,16 +4,11 @@ package sqlfuncs
 
 import (
 	"context"
-	"encoding/json"
-	"math"
 	"strconv"
-	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/kmeans"
-	"github.com/ducksight/ducksight/engine/store"
-	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -57,11 +52,10 @@ var segmentFn = &Function{
 	},
 }
 
-func segmentOptions(a args) (clustering.Options, error) {
-	// Defaults first, then what is given: a given 0 stays 0 (and is
-	// refused by Validate where it is not allowed).
-	var o clustering.Options
-	o.Defaults()
+// segmentOptions reads segment's named arguments; an absent one stays the
+// zero (or nil) field the service fills with its default.
+func segmentOptions(a args) (service.SegmentOptions, error) {
+	var o service.SegmentOptions
 	var err error
 	ints := []struct {
 		name string
@@ -71,11 +65,11 @@ func segmentOptions(a args) (clustering.Options, error) {
 		if _, _, ok := a.named(x.name); !ok {
 			continue
 		}
-		v, err := a.int(x.name)
+		v, err := a.int(x.name) // given: in its declared range (0 only for k, where 0 is automatic)
 		if err != nil {
 			return o, err
 		}
-		*x.dst = int(v) // Validate states each one's bounds
+		*x.dst = int(v)
 	}
 	if o.Features, err = a.namedStrings("features"); err != nil {
 		return o, err
@@ -83,71 +77,25 @@ func segmentOptions(a args) (clustering.Options, error) {
 	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
 		return o, err
 	}
-	if st, err := a.namedBool("standardize"); err != nil {
+	if o.Standardize, err = a.namedBool("standardize"); err != nil {
 		return o, err
-	} else if st != nil {
-		o.Standardize = st
 	}
 	if o.Init, err = a.string("init"); err != nil {
 		return o, err
 	}
-	o.Init = strings.ToLower(o.Init)
-	if _, _, ok := a.named("tol"); ok {
-		t, err := a.float("tol")
-		if err != nil {
-			return o, err
-		}
-		o.Tol = &t
+	if _, _, ok := a.named("init"); ok && o.Init == "" { // the zero field would mean the default
+		return o, dserr.Arg(a.fn, "init", "must be 'kmeans++' or 'random', got %q", o.Init)
 	}
-	if o.MemoryLimit, err = a.string("memory_limit"); err != nil { // "": trainingMemoryLimit's default
+	if o.Tol, err = a.optFloat("tol"); err != nil {
 		return o, err
 	}
-	if _, _, ok := a.named("seed"); ok {
-		if o.Seed, err = a.int("seed"); err != nil {
-			return o, err
-		}
-		o.SeedGiven = true
+	if o.MemoryLimit, err = a.string("memory_limit"); err != nil {
+		return o, err
+	}
+	if o.Seed, err = a.optInt64("seed"); err != nil {
+		return o, err
 	}
 	return o, nil
-}
-
-// Segment is segment for Go callers: the same checks, data query rules,
-// fitting and saving, without the returned rows (predict gives them). o
-// holds what the named arguments give the SQL function; its zero values
-// are the defaults.
-func Segment(ctx context.Context, h *udf.Host, searchPath, name, data string, o clustering.Options) (*clustering.Document, int, error) {
-	b := &udf.BindContext{Ctx: ctx, Host: h, Func: segmentFn.Table, SearchPath: searchPath}
-	fn := segmentFn.Name
-	if err := service.CheckModelName(fn, name); err != nil {
-		return nil, 0, err
-	}
-	var err error
-	if o.MemoryLimit, err = trainingMemoryLimit(ctx, h, fn, o.MemoryLimit); err != nil {
-		return nil, 0, err
-	}
-	o.Defaults()
-	if err := o.Validate(); err != nil {
-		return nil, 0, err
-	}
-	if err := checkWritable(b, fn); err != nil {
-		return nil, 0, err
-	}
-	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer q.Close()
-	return fitSegments(ctx, h, searchPath, name, data, q, o)
-}
-
-// LoadSegments returns version (0: the latest) of kmeans model name, and
-// the version it is.
-func LoadSegments(ctx context.Context, h *udf.Host, searchPath, fn, name string, version int) (*clustering.Document, int, error) {
-	rec, doc, err := service.Env{Host: h, SearchPath: searchPath}.KMeans(ctx, fn, name, version)
-	if err != nil {
-		return nil, 0, err
-	}
-	return doc, rec.Version, nil
 }
 
 func bindSegment(b *udf.BindContext) (udf.Bound, error) {
@@ -163,30 +111,21 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.MemoryLimit, err = trainingMemoryLimit(b.Ctx, b.Host, a.fn, o.MemoryLimit); err != nil {
-		return nil, err
-	}
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	if err := checkWritable(b, a.fn); err != nil {
-		return nil, err
-	}
-	q, err := envOf(b).Prepare(b.Ctx, a.fn, "data", data)
+	job, err := service.BindSegment(b.Ctx, envOf(b), name, data, o)
 	if err != nil {
 		return nil, err
 	}
-	cols, err := segmentColumns(a.fn, q)
+	cols, err := segmentColumns(a.fn, job.Query())
 	if err != nil {
-		q.Close()
+		job.Close()
 		return nil, err
 	}
-	return &segmentBound{name: name, data: data, o: o, q: q, host: b.Host, searchPath: b.SearchPath, cols: cols}, nil
+	return &segmentBound{job: job, cols: cols}, nil
 }
 
 // segmentColumns are the input columns, then segment and distance.
 func segmentColumns(fn string, q *udf.Query) ([]udf.Column, error) {
-	if err := service.CheckClash(fn, q, service.Segment, service.Distance); err != nil {
+	if err := service.CheckClash(fn, q, service.OutSegment, service.OutDistance); err != nil {
 		return nil, err
 	}
 	var cols []udf.Column
@@ -197,16 +136,12 @@ func segmentColumns(fn string, q *udf.Query) ([]udf.Column, error) {
 }
 
 type segmentBound struct {
-	name, data string
-	o          clustering.Options
-	q          *udf.Query
-	host       *udf.Host
-	searchPath string
-	cols       []udf.Column
+	job  *service.SegmentJob
+	cols []udf.Column
 }
 
 func (s *segmentBound) Columns() []udf.Column { return s.cols }
-func (s *segmentBound) Close() error          { s.q.Close(); return nil }
+func (s *segmentBound) Close() error          { s.job.Close(); return nil }
 
 func (s *segmentBound) Start(ctx context.Context) (udf.Execution, error) {
 	return &segmentExec{s: s}, nil
@@ -214,7 +149,7 @@ func (s *segmentBound) Start(ctx context.Context) (udf.Execution, error) {
 
 // segmentExec fits and reserves the version on its first Fill, then
 // streams the data again, assigning each row; the model is saved when
-// DuckDB asks for the chunk after the last row (see commit.go).
+// DuckDB asks for the chunk after the last row (see service.PendingSave).
 type segmentExec struct {
 	s       *segmentBound
 	p       *service.Predictor
@@ -232,14 +167,12 @@ func (e *segmentExec) Close() error {
 
 func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 	if e.run == nil {
-		doc, rec, err := fitSegmentRecord(ctx, e.s.name, e.s.data, e.s.q, e.s.o)
+		doc, p, err := e.s.job.Fit(ctx)
 		if err != nil {
 			return err
 		}
-		if e.pending, err = service.Reserve(ctx, service.Env{Host: e.s.host, SearchPath: e.s.searchPath}, segmentFn.Name, rec); err != nil {
-			return err
-		}
-		if e.p, err = service.AssignSegments(segmentFn.Name, doc, e.s.q); err != nil {
+		e.pending = p
+		if e.p, err = service.AssignSegments(segmentFn.Name, doc, e.s.job.Query()); err != nil {
 			return err
 		}
 		if e.run, err = e.p.Start(ctx); err != nil {
@@ -253,56 +186,4 @@ func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 		return e.pending.Commit(ctx)
 	}
 	return nil
-}
-
-// fitSegments fits a segmentation of q and saves it as a new version of
-// name at once (Segment).
-func fitSegments(ctx context.Context, h *udf.Host, searchPath, name, data string, q *udf.Query, o clustering.Options) (*clustering.Document, int, error) {
-	d, rec, err := fitSegmentRecord(ctx, name, data, q, o)
-	if err != nil {
-		return nil, 0, err
-	}
-	v, err := service.Save(ctx, service.Env{Host: h, SearchPath: searchPath}, segmentFn.Name, rec)
-	if err != nil {
-		return nil, 0, err
-	}
-	return d, v, nil
-}
-
-// fitSegmentRecord fits a segmentation of q and returns it and the store
-// row that saves it under name.
-func fitSegmentRecord(ctx context.Context, name, data string, q *udf.Query, o clustering.Options) (*clustering.Document, *store.Record, error) {
-	res, err := clustering.Fit(ctx, service.Source(q), o)
-	if err != nil {
-		return nil, nil, err
-	}
-	d := res.Doc
-	doc, err := json.Marshal(d)
-	if err != nil {
-		return nil, nil, dserr.Wrap(dserr.Internal, segmentFn.Name, "", err)
-	}
-	opts, _ := json.Marshal(d.Options)
-	mets, _ := json.Marshal(struct {
-		Metric        string   `json:"metric"`
-		ValidMetric   *float64 `json:"valid_metric"`
-		K             int      `json:"k"`
-		KAutomatic    bool     `json:"k_automatic"`
-		Inertia       float64  `json:"inertia"`
-		DaviesBouldin *float64 `json:"davies_bouldin"`
-		Mode          string   `json:"mode"`
-		Notes         []string `json:"notes,omitempty"`
-		Seconds       float64  `json:"seconds"`
-	}{"silhouette", finiteOrNil(float64(d.Quality.Silhouette)), d.K, d.KAutomatic, d.Quality.Inertia,
-		finiteOrNil(float64(d.Quality.DaviesBouldin)), res.Mode, res.Notes, res.Seconds})
-	return d, &store.Record{
-		Name: name, Kind: "kmeans", Task: task.Segmentation, Features: d.Features,
-		Options: opts, Metrics: mets, Data: data, Document: doc,
-	}, nil
-}
-
-func finiteOrNil(f float64) *float64 {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil
-	}
-	return &f
 }

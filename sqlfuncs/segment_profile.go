@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -33,7 +34,7 @@ var segmentProfileFn = &Function{
 		Bind: bindSegmentProfile,
 		Args: []udf.Param{withDoc(modelParam, "model name (a segment model)")},
 		Named: []udf.Param{
-			{Name: "min_size", Type: udf.Integer, Doc: "segments smaller than this report their size only, so no tiny group of customers is exposed", Default: defaultMinSize, Range: udf.AtLeast(0)},
+			{Name: "min_size", Type: udf.Integer, Doc: "segments smaller than this report their size only, so no tiny group of customers is exposed", Default: service.DefaultMinSize, Range: udf.AtLeast(0)},
 			versionParam,
 		},
 	},
@@ -87,16 +88,19 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	minSize, err := a.int("min_size")
-	if err != nil {
+	var o service.SegmentProfileOptions
+	if m, err := a.optInt64("min_size"); err != nil {
 		return nil, err
+	} else if m != nil {
+		o.MinSize = new(int(*m))
 	}
-	_, doc, err := envOf(b).KMeans(b.Ctx, a.fn, name, version)
+	o.Version = version
+	p, err := service.SegmentProfile(b.Ctx, envOf(b), name, o)
 	if err != nil {
 		return nil, err
 	}
 	cols := []udf.Column{{Name: "segment", Type: udf.Integer}, {Name: "size", Type: udf.BigInt}, {Name: "share", Type: udf.Double}}
-	for _, c := range doc.Population {
+	for _, c := range p.Columns {
 		switch c.Kind {
 		case features.KindCategorical:
 			cols = append(cols, udf.Column{Name: c.Column + "_top", Type: udf.Varchar}, udf.Column{Name: c.Column + "_top_share", Type: udf.Double})
@@ -110,10 +114,10 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 	}
 	cols = append(cols, udf.Column{Name: "description", Type: udf.Varchar})
 	return &rowsBound{cols: cols, compute: func(ctx context.Context) ([][]any, error) {
-		rows := make([][]any, 0, len(doc.Profile))
-		for _, s := range doc.Profile {
+		rows := make([][]any, 0, len(p.Segments))
+		for _, s := range p.Segments {
 			row := []any{s.Segment, s.Size, s.Share}
-			small := s.Size < minSize
+			small := s.Size < int64(p.MinSize)
 			for _, c := range s.Columns {
 				switch {
 				case c.Kind == features.KindCategorical && (small || c.Top == nil):
@@ -147,11 +151,10 @@ func bindSegmentQuality(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := envOf(b).KMeans(b.Ctx, a.fn, name, version)
+	q, err := service.SegmentQuality(b.Ctx, envOf(b), name, service.SegmentsOptions{Version: version})
 	if err != nil {
 		return nil, err
 	}
-	q := doc.Quality
 	return &rowsBound{cols: resultColumns(segmentQualityColumns), compute: func(ctx context.Context) ([][]any, error) {
 		return [][]any{{q.K, q.KAutomatic, q.Inertia, float64(q.Silhouette), float64(q.DaviesBouldin)}}, nil
 	}}, nil
@@ -163,13 +166,13 @@ func bindSegmentKScores(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, doc, err := envOf(b).KMeans(b.Ctx, a.fn, name, version)
+	scores, err := service.SegmentKScores(b.Ctx, envOf(b), name, service.SegmentsOptions{Version: version})
 	if err != nil {
 		return nil, err
 	}
 	return &rowsBound{cols: resultColumns(segmentKScoresColumns), compute: func(ctx context.Context) ([][]any, error) {
-		rows := make([][]any, 0, len(doc.KScores))
-		for _, s := range doc.KScores {
+		rows := make([][]any, 0, len(scores))
+		for _, s := range scores {
 			rows = append(rows, []any{s.K, s.Inertia, float64(s.Silhouette)})
 		}
 		return rows, nil

@@ -4,12 +4,8 @@ package sqlfuncs
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
-	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/store"
-	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -36,8 +32,8 @@ var trainPerceptronColumns = []ColumnDoc{
 	{"seconds", "DOUBLE", "wall time of the training"},
 }
 
-// trainPerceptronName is the function's SQL name, which its Go entry point reports errors under.
-const trainPerceptronName = "train_perceptron"
+// trainPerceptronName is the function's SQL name.
+const trainPerceptronName = training.Fn
 
 var trainPerceptron = &Function{
 	Name:    trainPerceptronName,
@@ -114,88 +110,17 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTraining(b, name, data, o)
-}
-
-// newTraining checks a training call and prepares its data query: the
-// part of train_perceptron that happens at bind, shared by the SQL
-// function and TrainPerceptron. Nothing is read or trained yet.
-func newTraining(b *udf.BindContext, name, data string, o training.Options) (*trainBound, error) {
-	fn := trainPerceptronName
-	if err := service.CheckModelName(fn, name); err != nil {
-		return nil, err
-	}
-	var err error
-	if o.MemoryLimit, err = trainingMemoryLimit(b.Ctx, b.Host, fn, o.MemoryLimit); err != nil {
-		return nil, err
-	}
-	o.Defaults()
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	if err := checkWritable(b, fn); err != nil {
-		return nil, err
-	}
-	q, err := envOf(b).Prepare(b.Ctx, fn, "data", data)
+	job, err := service.BindTrainPerceptron(b.Ctx, envOf(b), name, data, o)
 	if err != nil {
 		return nil, err
 	}
-	return &trainBound{name: name, data: data, o: o, q: q, host: b.Host, searchPath: b.SearchPath}, nil
+	return &trainBound{job: job}, nil
 }
 
-// checkWritable refuses a call that would save a model on a read-only
-// database, before anything runs.
-func checkWritable(b *udf.BindContext, fn string) error {
-	conn, err := b.Host.Conn(b.Ctx, b.SearchPath)
-	if err != nil {
-		return dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	writable, err := store.Writable(b.Ctx, conn)
-	conn.Close()
-	if err != nil {
-		return dserr.Wrap(dserr.Internal, fn, "", err)
-	}
-	if !writable {
-		return dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
-	}
-	return nil
-}
-
-// TrainPerceptron is train_perceptron for Go callers: the same checks, the
-// same data query rules (b.Prepare), the same training and saving. o is
-// what the named arguments give the SQL function (zero values are the
-// defaults); o.Progress, which SQL cannot set, is called after every
-// epoch on the calling goroutine. searchPath is the search path the data
-// query and the store use ("" for the default).
-func TrainPerceptron(ctx context.Context, h *udf.Host, searchPath, name, data string, o training.Options) (*TrainRow, error) {
-	t, err := newTraining(&udf.BindContext{Ctx: ctx, Host: h, Func: trainPerceptron.Table, SearchPath: searchPath}, name, data, o)
-	if err != nil {
-		return nil, err
-	}
-	defer t.Close()
-	return t.run(ctx)
-}
-
-// TrainRow is train_perceptron's result row.
-type TrainRow struct {
-	Model       string
-	Version     int
-	Task        task.Task
-	RowsUsed    int64
-	RowsSkipped int64
-	Features    []string
-	Inputs      int
-	EpochsRun   int
-	TrainLoss   float64
-	ValidLoss   float64 // NaN (SQL NULL) without validation rows
-	ValidMetric float64 // NaN (SQL NULL) when there is none
-	Mode        string
-	Notes       []string // the notes column joins them with "; "
-	Seconds     float64
-}
-
-func trainOptions(a args) (training.Options, error) {
-	var o training.Options
+// trainOptions reads train_perceptron's named arguments; an absent one
+// stays the zero (or nil) field the service fills with its default.
+func trainOptions(a args) (service.TrainOptions, error) {
+	var o service.TrainOptions
 	var err error
 	if o.Label, err = a.string("label"); err != nil {
 		return o, err
@@ -245,15 +170,11 @@ func trainOptions(a args) (training.Options, error) {
 		}
 		*x.dst = int(v)
 	}
-	if o.L2, err = a.float("l2"); err != nil {
+	if o.L2, err = a.optFloat("l2"); err != nil {
 		return o, err
 	}
-	if _, _, ok := a.named("validation_fraction"); ok {
-		f, err := a.float("validation_fraction")
-		if err != nil {
-			return o, err
-		}
-		o.ValidationFraction = &f
+	if o.ValidationFraction, err = a.optFloat("validation_fraction"); err != nil {
+		return o, err
 	}
 	if o.EarlyStopping, err = a.namedBool("early_stopping"); err != nil {
 		return o, err
@@ -264,28 +185,21 @@ func trainOptions(a args) (training.Options, error) {
 	if o.Positive, err = a.namedText("positive"); err != nil {
 		return o, err
 	}
-	if o.MemoryLimit, err = a.string("memory_limit"); err != nil { // "": newTraining's default
+	if o.MemoryLimit, err = a.string("memory_limit"); err != nil {
 		return o, err
 	}
-	if _, _, ok := a.named("seed"); ok {
-		if o.Seed, err = a.int("seed"); err != nil {
-			return o, err
-		}
-		o.SeedGiven = true
+	if o.Seed, err = a.optInt64("seed"); err != nil {
+		return o, err
 	}
 	return o, nil
 }
 
 type trainBound struct {
-	name, data string
-	o          training.Options
-	q          *udf.Query
-	host       *udf.Host
-	searchPath string
+	job *service.TrainJob
 }
 
 func (t *trainBound) Columns() []udf.Column { return resultColumns(trainPerceptronColumns) }
-func (t *trainBound) Close() error          { t.q.Close(); return nil }
+func (t *trainBound) Close() error          { t.job.Close(); return nil }
 func (t *trainBound) Cardinality() (uint64, bool) {
 	return 1, true
 }
@@ -305,8 +219,8 @@ func (e *trainExec) Close() error { return nil }
 
 // Fill trains, reserves the version and returns the result row; the model
 // is saved on the next call, the request for the chunk after the last row
-// (see commit.go), so a statement that fails or is cancelled while it
-// consumes the row saves nothing.
+// (see service.PendingSave), so a statement that fails or is cancelled
+// while it consumes the row saves nothing.
 func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 	if e.done {
 		if err := e.pending.Commit(ctx); err != nil {
@@ -316,77 +230,13 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 		return nil
 	}
 	e.done = true
-	r, rec, err := e.t.train(ctx)
+	r, p, err := e.t.job.Run(ctx)
 	if err != nil {
 		return err
 	}
-	if e.pending, err = service.Reserve(ctx, service.Env{Host: e.t.host, SearchPath: e.t.searchPath}, trainPerceptronName, rec); err != nil {
-		return err
-	}
-	r.Version = e.pending.Version()
+	e.pending = p
 	writeRow(out, 0, []any{r.Model, r.Version, r.Task.String(), r.RowsUsed, r.RowsSkipped, r.Features,
 		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
 	out.SetLen(1)
 	return nil
-}
-
-// run trains and saves at once: TrainPerceptron.
-func (t *trainBound) run(ctx context.Context) (*TrainRow, error) {
-	r, rec, err := t.train(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if r.Version, err = service.Save(ctx, service.Env{Host: t.host, SearchPath: t.searchPath}, trainPerceptronName, rec); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// train trains and returns the result row (without its version) and the
-// record to save.
-func (t *trainBound) train(ctx context.Context) (*TrainRow, *store.Record, error) {
-	o := t.o
-	if o.Progress == nil {
-		o.Progress = training.ProgressFrom(ctx) // e.g. the shell's progress line
-	}
-	res, err := training.Train(ctx, service.Source(t.q), o)
-	if err != nil {
-		return nil, nil, err
-	}
-	rec, err := modelRecord(t.name, t.data, res)
-	if err != nil {
-		return nil, nil, err
-	}
-	d := res.Doc
-	return &TrainRow{
-		Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
-		Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
-		ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
-		Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
-	}, rec, nil
-}
-
-// modelRecord is the store row of a trained document.
-func modelRecord(name, data string, res *training.Result) (*store.Record, error) {
-	d := res.Doc
-	doc, err := training.MarshalDocument(d)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, trainPerceptronName, "", err)
-	}
-	opts, _ := json.Marshal(d.Options)
-	// The metrics column adds the timings, which the document leaves out
-	// so that it is the same bit for bit for the same data, options and seed.
-	secs := make([]float64, len(d.History))
-	for i, e := range d.History {
-		secs[i] = e.Seconds
-	}
-	mets, _ := json.Marshal(struct {
-		training.Metrics
-		Seconds      float64   `json:"seconds"`
-		EpochSeconds []float64 `json:"epoch_seconds"`
-	}{d.Metrics, res.Seconds, secs})
-	return &store.Record{
-		Name: name, Kind: d.Kind, Task: d.Task, Label: d.Label.Column, Features: d.Features,
-		Options: opts, Metrics: mets, Data: data, Document: doc,
-	}, nil
 }

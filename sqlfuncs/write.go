@@ -3,7 +3,6 @@
 package sqlfuncs
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -52,11 +51,4 @@ func writeRow(out *udf.Output, i int, vals []any) {
 			panic(fmt.Sprintf("sqlfuncs: writeRow: unsupported %T", v))
 		}
 	}
-}
-
-func jsonUnmarshal(b []byte, v any) error {
-	if len(b) == 0 {
-		return nil
-	}
-	return json.Unmarshal(b, v)
 }

@@ -194,7 +194,7 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 		m := int(rec.NumRows())
 		skip := resize(&skipBuf, m)
 		skipped += int64(binding.BadRows(rec, skip))
-		hashes = features.RowHashes(rec, hashCols, uint64(o.Seed), hashes[:0])
+		hashes = features.RowHashes(rec, hashCols, uint64(*o.Seed), hashes[:0])
 		for i, h := range hashes {
 			if !skip[i] {
 				fp += h
@@ -244,8 +244,8 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	// k-means: on the cache, or initialised on the sample and iterated
 	// over the stream.
 	cfg := kmeans.DefaultConfig(o.K)
-	cfg.Init, cfg.NInit, cfg.MaxIter, cfg.Tol, cfg.Seed = o.Init, o.NInit, o.MaxIter, *o.Tol, o.Seed
-	sample := kmeans.SampleRows(n, SilhouetteRows, o.Seed)
+	cfg.Init, cfg.NInit, cfg.MaxIter, cfg.Tol, cfg.Seed = o.Init, o.NInit, o.MaxIter, *o.Tol, *o.Seed
+	sample := kmeans.SampleRows(n, SilhouetteRows, *o.Seed)
 	var model *kmeans.Model
 	var scores []KScore
 	auto := o.K == 0

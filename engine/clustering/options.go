@@ -12,21 +12,23 @@ import (
 // Fn is the SQL function whose job this is, for error messages.
 const Fn = "segment"
 
-// Options are segment's named arguments. Zero values mean the default
-// (Defaults, docs/sql.md); pointers tell "not given" from a meaningful zero.
+// Options are segment's named arguments (docs/sql.md), and the Go API's
+// segmentation options. A zero value means the documented default
+// (Defaults fills it in); a pointer field is one whose zero is a
+// meaningful value, so nil is its default: Standardize, Tol and Seed. A
+// Go caller writes e.g. Seed: new(int64(7)).
 type Options struct {
-	K           int      `json:"k"`     // 0: automatic, 2..KMax by silhouette
-	KMax        int      `json:"k_max"` // default DefaultKMax
-	Features    []string `json:"features,omitempty"`
-	Exclude     []string `json:"exclude,omitempty"`
-	Standardize *bool    `json:"standardize"` // default DefaultStandardize
-	Init        string   `json:"init"`        // kmeans.KMeansPlusPlus (default) or kmeans.Random
-	NInit       int      `json:"n_init"`      // default kmeans.DefaultNInit
-	MaxIter     int      `json:"max_iter"`    // default kmeans.DefaultMaxIter
-	Tol         *float64 `json:"tol"`         // default kmeans.DefaultTol
-	MemoryLimit string   `json:"memory_limit"`
-	Seed        int64    `json:"seed"`
-	SeedGiven   bool     `json:"-"`
+	K           int      `json:"k"`                  // number of segments; 0 chooses it by silhouette among 2..KMax
+	KMax        int      `json:"k_max"`              // largest k the automatic choice tries; default DefaultKMax
+	Features    []string `json:"features,omitempty"` // input columns (default: all but Exclude)
+	Exclude     []string `json:"exclude,omitempty"`  // columns not to use
+	Standardize *bool    `json:"standardize"`        // standardise numeric columns; default DefaultStandardize
+	Init        string   `json:"init"`               // kmeans.KMeansPlusPlus (default) or kmeans.Random
+	NInit       int      `json:"n_init"`             // initialisations tried; default kmeans.DefaultNInit
+	MaxIter     int      `json:"max_iter"`           // most Lloyd iterations per initialisation; default kmeans.DefaultMaxIter
+	Tol         *float64 `json:"tol"`                // default kmeans.DefaultTol
+	MemoryLimit string   `json:"memory_limit"`       // default the smaller of training.DefaultMemoryLimit and DuckDB's memory_limit (see the service)
+	Seed        *int64   `json:"seed"`               // default training.DefaultSeed
 }
 
 // Defaults (the kmeans package has those of n_init, max_iter, tol and
@@ -73,8 +75,9 @@ func (o *Options) Defaults() {
 	if o.MemoryLimit == "" {
 		o.MemoryLimit = training.DefaultMemoryLimit
 	}
-	if !o.SeedGiven && o.Seed == 0 {
-		o.Seed = training.DefaultSeed
+	if o.Seed == nil {
+		v := int64(training.DefaultSeed)
+		o.Seed = &v
 	}
 }
 
@@ -102,4 +105,13 @@ func (o *Options) Validate() error {
 		return dserr.Arg(Fn, "memory_limit", "must be a size such as '2GB', got %q", o.MemoryLimit)
 	}
 	return nil
+}
+
+// SeedValue is the seed of a fitted document's options (Defaults set it;
+// 0 for a document that has none).
+func (o *Options) SeedValue() int64 {
+	if o.Seed == nil {
+		return 0
+	}
+	return *o.Seed
 }

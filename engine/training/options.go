@@ -11,30 +11,34 @@ import (
 // Fn names the SQL function in errors.
 const Fn = "train_perceptron"
 
-// Options are train_perceptron's named arguments. Zero values mean "the
-// default" (see Defaults and docs/sql.md); pointers distinguish "not given".
+// Options are train_perceptron's named arguments (docs/sql.md), and the
+// Go API's training options. A zero value means the documented default
+// (Defaults fills it in); a pointer field is one whose zero is a
+// meaningful value, so nil is its default: L2 (0 is no penalty),
+// ValidationFraction (0 disables validation), EarlyStopping, Positive and
+// Seed. A Go caller writes e.g. Seed: new(int64(7)).
 type Options struct {
-	Label              string    `json:"label"`
-	Features           []string  `json:"features,omitempty"`
-	Exclude            []string  `json:"exclude,omitempty"`
-	Task               task.Task `json:"task"`
-	Hidden             []int     `json:"hidden"`
-	Activation         string    `json:"activation"`
-	Optimizer          string    `json:"optimizer"`
-	LearningRate       float64   `json:"learning_rate"`
-	BatchSize          int       `json:"batch_size"`
-	Epochs             int       `json:"epochs"`
-	L2                 float64   `json:"l2"`
-	ValidationFraction *float64  `json:"validation_fraction"`
-	EarlyStopping      *bool     `json:"early_stopping"`
-	Patience           int       `json:"patience"`
-	ClassWeight        string    `json:"class_weight"`
-	Positive           *string   `json:"positive,omitempty"`
-	MemoryLimit        string    `json:"memory_limit"`
-	Seed               int64     `json:"seed"`
-	SeedGiven          bool      `json:"-"`
+	Label              string    `json:"label"`               // column to predict (required)
+	Features           []string  `json:"features,omitempty"`  // input columns (default: all but the label and Exclude)
+	Exclude            []string  `json:"exclude,omitempty"`   // columns not to use
+	Task               task.Task `json:"task"`                // task.Auto (the default, also the zero task.None: chosen from the label), task.Binary, task.Multiclass or task.Regression
+	Hidden             []int     `json:"hidden"`              // hidden layer sizes; nil or empty is the single-layer perceptron
+	Activation         string    `json:"activation"`          // "relu" (DefaultActivation), "tanh" or "sigmoid"
+	Optimizer          string    `json:"optimizer"`           // "adam" (DefaultOptimizer) or "sgd"
+	LearningRate       float64   `json:"learning_rate"`       // in (0, MaxLearningRate]; default DefaultLearningRate
+	BatchSize          int       `json:"batch_size"`          // rows per gradient step; default DefaultBatchSize
+	Epochs             int       `json:"epochs"`              // most passes over the data; default DefaultEpochs
+	L2                 *float64  `json:"l2"`                  // L2 weight penalty; default DefaultL2
+	ValidationFraction *float64  `json:"validation_fraction"` // share of rows held out, in [0, 1); default DefaultValidationFraction; 0 disables validation
+	EarlyStopping      *bool     `json:"early_stopping"`      // default true
+	Patience           int       `json:"patience"`            // epochs without improvement before stopping; default DefaultPatience
+	ClassWeight        string    `json:"class_weight"`        // "none" (DefaultClassWeight) or "balanced"
+	Positive           *string   `json:"positive,omitempty"`  // binary: the positive class, as text (default the larger label value)
+	MemoryLimit        string    `json:"memory_limit"`        // default the smaller of DefaultMemoryLimit and DuckDB's memory_limit (see the service)
+	Seed               *int64    `json:"seed"`                // default DefaultSeed
 
-	// Progress, when set, is called after every epoch.
+	// Progress, when set, is called after every epoch, on the goroutine
+	// that trains.
 	Progress func(Epoch) `json:"-"`
 }
 
@@ -135,8 +139,13 @@ func (o *Options) Defaults() {
 	if o.MemoryLimit == "" {
 		o.MemoryLimit = DefaultMemoryLimit
 	}
-	if !o.SeedGiven {
-		o.Seed = DefaultSeed
+	if o.L2 == nil {
+		v := DefaultL2
+		o.L2 = &v
+	}
+	if o.Seed == nil {
+		v := int64(DefaultSeed)
+		o.Seed = &v
 	}
 	if o.Hidden == nil {
 		o.Hidden = []int{}
@@ -180,8 +189,8 @@ func (o *Options) Validate() error {
 	if o.Epochs < 1 || o.Epochs > MaxEpochs {
 		return dserr.Between(Fn, "epochs", 1, MaxEpochs, o.Epochs)
 	}
-	if !(o.L2 >= 0 && o.L2 <= MaxL2) {
-		return dserr.Between(Fn, "l2", 0, MaxL2, o.L2)
+	if l2 := *o.L2; !(l2 >= 0 && l2 <= MaxL2) {
+		return dserr.Between(Fn, "l2", 0, MaxL2, l2)
 	}
 	if f := *o.ValidationFraction; !(f >= 0 && f < 1) {
 		return bad("validation_fraction", "must be at least 0 and less than 1, got %g", f)

@@ -141,7 +141,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		}
 		cols = append(cols, labelIdx)
 		keep = newRetainer(schema, cols, memLimit, int64(len(feats)+2)*8)
-		keep.hashAhead(cols, uint64(o.Seed))
+		keep.hashAhead(cols, uint64(*o.Seed))
 	}
 	defer func() { keep.free() }()
 	var skipBuf []bool // observe runs on one goroutine at a time
@@ -226,13 +226,13 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	}
 	var skippedLabel, skippedBad int64
 	var fp uint64
-	split := splitter{frac: frac, seed: uint64(o.Seed)}
+	split := splitter{frac: frac, seed: uint64(*o.Seed)}
 	var fingerprint func() (uint64, error) // single pass: summed beside the first epoch
 	if keep != nil {
 		splitHashes, _ := keep.hashes(hashCols)
 		var fates [][]uint8
 		skippedLabel, skippedBad, fates, err = d.encodeRetained(ctx, keep.batches, splitHashes, fitter.NonFinite() > 0,
-			binding, le, labelIdx, hashCols, split, uint64(o.Seed), &cacheMem)
+			binding, le, labelIdx, hashCols, split, uint64(*o.Seed), &cacheMem)
 		if err != nil {
 			return nil, err
 		}
@@ -267,7 +267,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 			return nil, err
 		}
 		if mode == "cached" {
-			d.shuffleCache(uint64(o.Seed))
+			d.shuffleCache(uint64(*o.Seed))
 		}
 	}
 	if skippedLabel > 0 {
@@ -287,7 +287,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	tk := le.Task
 	cfg := perceptron.Config{
 		Task: tk, Inputs: width, Hidden: o.Hidden, Classes: len(le.Levels),
-		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: o.LearningRate, L2: o.L2, Seed: uint64(o.Seed),
+		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: o.LearningRate, L2: *o.L2, Seed: uint64(*o.Seed),
 	}
 	if tk == task.Regression {
 		cfg.Classes = 0
@@ -317,7 +317,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: tk, classes: len(le.Levels)}
 	if mode == "streamed" {
 		ep.stream = func(fn func(x, y []float64, n int) error) error {
-			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, shuffleRows, uint64(o.Seed), &ep, fn)
+			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, shuffleRows, uint64(*o.Seed), &ep, fn)
 		}
 		if d.validStreamed {
 			ep.validStream = func(fn func(x, y []float64, n int) error) error {
@@ -594,7 +594,7 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 			// offset, so batches differ from epoch to epoch while every
 			// step reads contiguous memory.
 			n := len(e.d.yTrain)
-			rng := rand.New(rand.NewPCG(uint64(o.Seed), uint64(epoch)))
+			rng := rand.New(rand.NewPCG(uint64(*o.Seed), uint64(epoch)))
 			off := 0
 			if n > bs {
 				off = rng.IntN(bs)

@@ -113,7 +113,7 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 		{"multiclass balanced", Options{Label: "grade", Exclude: exclude("y", "amount"), Epochs: 2, ClassWeight: "balanced", Hidden: []int{5}}},
 		{"regression", Options{Label: "amount", Exclude: exclude("y", "grade"), Epochs: 2, Hidden: []int{4}, Optimizer: "sgd"}},
 		{"no validation", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, ValidationFraction: fptr(0)}},
-		{"features", Options{Label: "grade", Features: []string{"id", "x2", "plan"}, Epochs: 2, EarlyStopping: bptr(false), Seed: 5, SeedGiven: true}},
+		{"features", Options{Label: "grade", Features: []string{"id", "x2", "plan"}, Epochs: 2, EarlyStopping: bptr(false), Seed: new(int64(5))}},
 		{"small batches", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, BatchSize: 7, ValidationFraction: fptr(0.3)}},
 	}
 	for _, c := range cases {

@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-package sqlfuncs
+package service
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/udf"
 )
 
 // Files that export_model writes and import_model reads.
@@ -20,8 +19,8 @@ import (
 // host's own connection reads the caller's value. allowed_directories and
 // allowed_paths are not consulted: with external access disabled,
 // ducksight reads and writes no file at all.
-func checkFileAccess(ctx context.Context, h *udf.Host, fn string) error {
-	v, ok, err := h.GlobalSetting(ctx, "enable_external_access")
+func (e Env) checkFileAccess(ctx context.Context, fn string) error {
+	v, ok, err := e.Host.GlobalSetting(ctx, "enable_external_access")
 	if err != nil {
 		return dserr.Wrap(dserr.Internal, fn, "", err)
 	}
@@ -29,6 +28,14 @@ func checkFileAccess(ctx context.Context, h *udf.Host, fn string) error {
 		return dserr.New(dserr.Refused, fn, "path", "refused: file access is disabled (enable_external_access = false)")
 	}
 	return nil
+}
+
+// CheckPath refuses a path argument of fn that export_model and
+// import_model refuse (empty, or ending in a path separator), before the
+// call runs.
+func CheckPath(fn, path string) error {
+	_, err := filePath(fn, path)
+	return err
 }
 
 // filePath checks a path argument and makes it absolute: a relative path

@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/service"
+)
+
+// TrainOptions are train_perceptron's named arguments (docs/sql.md). A
+// zero field means the documented default; a pointer field is one whose
+// zero is meaningful (L2, ValidationFraction, EarlyStopping, Positive,
+// Seed), so nil is its default: Seed: new(int64(7)). Progress, which SQL
+// cannot set, is called after every epoch on the goroutine that called
+// TrainPerceptron. It is the service's type (training.Options), checked
+// by the same code as SQL's arguments.
+type TrainOptions = service.TrainOptions
+
+// TrainResult is train_perceptron's result row.
+type TrainResult = service.TrainResult
+
+// Epoch is a line of the training history: the epoch number (from 1), the
+// mean training loss, and the validation loss and metric after it (NaN
+// without validation rows).
+type Epoch = training.Epoch
+
+// WithProgress returns a context under which every training run (a
+// TrainPerceptron call without its own Progress, or a train_perceptron
+// statement run with this context through database/sql) calls fn after
+// every epoch. The ducksight shell draws its progress line this way.
+func WithProgress(ctx context.Context, fn func(Epoch)) context.Context {
+	return training.WithProgress(ctx, fn)
+}
+
+// TrainPerceptron trains a perceptron or MLP on data and saves it as a new
+// version of model, exactly as train_perceptron(model, data, ...) does:
+// data is one read-only query or a table, view or file name, checked
+// before anything runs. It returns when the model is saved (or when ctx is
+// cancelled, saving nothing).
+func (e *Engine) TrainPerceptron(ctx context.Context, model, data string, o TrainOptions) (*TrainResult, error) {
+	return service.TrainPerceptron(ctx, e.env(), model, data, o)
+}
+
+// env is where the typed calls run: the engine's database under the
+// default search path, so models live in its default database and data
+// names resolve as in a fresh connection.
+func (e *Engine) env() service.Env { return service.Env{Host: e.host} }

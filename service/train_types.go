@@ -1,0 +1,28 @@
+package service
+
+import (
+	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
+)
+
+// TrainOptions are train_perceptron's named arguments: a zero field is
+// the documented default, a nil pointer field too (see training.Options).
+type TrainOptions = training.Options
+
+// TrainResult is train_perceptron's result row.
+type TrainResult struct {
+	Model       string
+	Version     int       // the version the training saved
+	Task        task.Task // binary, multiclass or regression
+	RowsUsed    int64
+	RowsSkipped int64
+	Features    []string
+	Inputs      int
+	EpochsRun   int
+	TrainLoss   float64
+	ValidLoss   float64 // NaN (SQL NULL) without validation rows
+	ValidMetric float64 // NaN (SQL NULL) when there is none
+	Mode        string
+	Notes       []string // the notes column joins them with "; "
+	Seconds     float64
+}
