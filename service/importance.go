@@ -41,7 +41,7 @@ func bindFeatureImportance(ctx context.Context, env Env, fn, model, data string,
 	if err := checkModelVersion(fn, model, o.Version); err != nil {
 		return nil, err
 	}
-	repeats, err := count(fn, "repeats", o.Repeats, DefaultRepeats, MinRepeats, MaxRepeats)
+	repeats, err := repeatsArg.value(fn, o.Repeats)
 	if err != nil {
 		return nil, err
 	}
