@@ -141,10 +141,7 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 		net.Predict(x[:m*w], m, out[:m*k])
 		ys = append(ys, slices.Clone(y[:m]))
 		if doc.Task == task.Regression {
-			mean, std := 0.0, 1.0
-			if t := doc.Target; t != nil {
-				mean, std = t.Mean, t.Std
-			}
+			mean, std := targetScale(doc)
 			pr := make([]float64, m)
 			for i, o := range out[:m] {
 				pr[i] = o*std + mean
@@ -247,12 +244,7 @@ func (d *evalData) classes() (truth, pred []int) {
 	truth, pred = d.truth(), make([]int, n)
 	for i := 0; i < n; i++ {
 		row := d.p[i*d.k : (i+1)*d.k]
-		best := 0
-		for c := 1; c < d.k; c++ {
-			if row[c] > row[best] {
-				best = c
-			}
-		}
+		best := argmax(row)
 		pred[i] = best
 		if math.IsNaN(row[best]) {
 			pred[i] = -1

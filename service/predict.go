@@ -420,13 +420,19 @@ func (r *Run) assign(b *udf.Batch) {
 	}
 }
 
+// targetScale is the standardisation of a regression model's label:
+// its network's output o predicts o*std + mean (0 and 1 without one).
+func targetScale(doc *training.Document) (mean, std float64) {
+	if t := doc.Target; t != nil {
+		return t.Mean, t.Std
+	}
+	return 0, 1
+}
+
 // regress turns a regression network's outputs into predictions in the
 // label's scale, in vals; null marks the NaN or infinite ones.
 func regress(doc *training.Document, outs, vals []float64, null []bool) {
-	mean, std := 0.0, 1.0
-	if t := doc.Target; t != nil {
-		mean, std = t.Mean, t.Std
-	}
+	mean, std := targetScale(doc)
 	for i, o := range outs {
 		v := o*std + mean
 		vals[i], null[i] = v, math.IsNaN(v) || math.IsInf(v, 0)
@@ -454,12 +460,20 @@ func decide(doc *training.Document, threshold float64, outs []float64, classes [
 	k := len(outs) / len(classes)
 	for i := range classes {
 		row := outs[i*k : (i+1)*k]
-		best := 0
-		for c := 1; c < k; c++ {
-			if row[c] > row[best] {
-				best = c
-			}
-		}
+		best := argmax(row)
 		classes[i], prob[i], null[i] = best, row[best], math.IsNaN(row[best])
 	}
+}
+
+// argmax is the index of the largest of a multiclass row's outputs, the
+// first of equal ones (a comparison with NaN is false: a NaN first output
+// stays, which the callers read as no prediction).
+func argmax(row []float64) int {
+	best := 0
+	for c := 1; c < len(row); c++ {
+		if row[c] > row[best] {
+			best = c
+		}
+	}
+	return best
 }
