@@ -12,6 +12,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/sqlfuncs"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -155,3 +156,8 @@ func (e *Engine) Close() error {
 // Functions lists ducksight's SQL functions with their documentation, from
 // the same registry that registers them.
 func Functions() []sqlfuncs.Doc { return sqlfuncs.Docs() }
+
+// env is where the typed calls run: the engine's database under the
+// default search path, so models live in its default database and data
+// names resolve as in a fresh connection.
+func (e *Engine) env() service.Env { return service.Env{Host: e.host} }

@@ -52,41 +52,41 @@ type Importance = service.Importance
 // Evaluate is evaluate(model, data, ...): the quality measures of a model
 // (binary, multiclass, regression or kmeans) on data that holds the label.
 func (e *Engine) Evaluate(ctx context.Context, model, data string, o EvaluateOptions) (*Evaluation, error) {
-	return service.Evaluate(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.Evaluate(ctx, e.env(), model, data, o)
 }
 
 // ConfusionMatrix is confusion_matrix(model, data, ...): the count of
 // every (actual, predicted) class pair of a classifier, zeros included.
 func (e *Engine) ConfusionMatrix(ctx context.Context, model, data string, o ConfusionOptions) ([]ConfusionCell, error) {
-	return service.ConfusionMatrix(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.ConfusionMatrix(ctx, e.env(), model, data, o)
 }
 
 // ROCCurve is roc_curve(model, data, ...): a binary classifier's ROC and
 // precision-recall points at o.Points thresholds evenly spaced over [0, 1].
 func (e *Engine) ROCCurve(ctx context.Context, model, data string, o ROCOptions) ([]metrics.ROCPoint, error) {
-	return service.ROCCurve(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.ROCCurve(ctx, e.env(), model, data, o)
 }
 
 // Lift is lift(model, data, ...): a binary classifier's lift table.
 func (e *Engine) Lift(ctx context.Context, model, data string, o LiftOptions) ([]metrics.LiftBin, error) {
-	return service.Lift(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.Lift(ctx, e.env(), model, data, o)
 }
 
 // Calibration is calibration(model, data, ...): a binary classifier's
 // mean predicted probability against the observed rate, per bin.
 func (e *Engine) Calibration(ctx context.Context, model, data string, o CalibrationOptions) ([]metrics.CalBin, error) {
-	return service.Calibration(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.Calibration(ctx, e.env(), model, data, o)
 }
 
 // Fairness is fairness(model, data, ...): a binary classifier's rates per
 // group of column o.By and parity measures against the largest group.
 func (e *Engine) Fairness(ctx context.Context, model, data string, o FairnessOptions) ([]FairnessGroup, error) {
-	return service.Fairness(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.Fairness(ctx, e.env(), model, data, o)
 }
 
 // FeatureImportance is feature_importance(model, data, ...): the
 // permutation importance of every input column of a perceptron model, by
 // descending importance.
 func (e *Engine) FeatureImportance(ctx context.Context, model, data string, o ImportanceOptions) ([]Importance, error) {
-	return service.FeatureImportance(ctx, service.Env{Host: e.host}, model, data, o)
+	return service.FeatureImportance(ctx, e.env(), model, data, o)
 }

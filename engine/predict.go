@@ -43,7 +43,7 @@ type ExplainOptions = service.ExplainOptions
 // done, Next returns false and Err returns a dserr.Cancelled error.
 func (e *Engine) Predict(ctx context.Context, model, data string, o PredictOptions) (array.RecordReader, error) {
 	const fn = "predict"
-	p, err := service.BindPredict(ctx, service.Env{Host: e.host}, model, data, o)
+	p, err := service.BindPredict(ctx, e.env(), model, data, o)
 	if err != nil {
 		return nil, service.Err(ctx, fn, err)
 	}
@@ -55,7 +55,7 @@ func (e *Engine) Predict(ctx context.Context, model, data string, o PredictOptio
 // as Arrow record batches streamed and released as Predict's.
 func (e *Engine) Explain(ctx context.Context, model, data string, o ExplainOptions) (array.RecordReader, error) {
 	const fn = "explain"
-	p, err := service.BindExplain(ctx, service.Env{Host: e.host}, model, data, o)
+	p, err := service.BindExplain(ctx, e.env(), model, data, o)
 	if err != nil {
 		return nil, service.Err(ctx, fn, err)
 	}

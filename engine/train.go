@@ -40,8 +40,3 @@ func WithProgress(ctx context.Context, fn func(Epoch)) context.Context {
 func (e *Engine) TrainPerceptron(ctx context.Context, model, data string, o TrainOptions) (*TrainResult, error) {
 	return service.TrainPerceptron(ctx, e.env(), model, data, o)
 }
-
-// env is where the typed calls run: the engine's database under the
-// default search path, so models live in its default database and data
-// names resolve as in a fresh connection.
-func (e *Engine) env() service.Env { return service.Env{Host: e.host} }

@@ -9,6 +9,7 @@ import (
 	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
 )
 
 // memoryLimit is the memory_limit of a training function (the encoded
@@ -59,4 +60,49 @@ func (e Env) checkWritable(ctx context.Context, fn string) error {
 		return dserr.New(dserr.Refused, fn, "model", "cannot save: the database is read-only")
 	}
 	return nil
+}
+
+// modelJob is what a call that saves a model (train_perceptron, segment)
+// holds between DuckDB's bind and its execution: the call's model name and
+// data, and the prepared data query. The caller closes it.
+type modelJob struct {
+	env        Env
+	name, data string
+	q          *udf.Query
+}
+
+// Close releases the prepared data query.
+func (j *modelJob) Close() { j.q.Close() }
+
+// jobOptions are the options of a call that saves a model: Defaults
+// applies the defaults of the fields left zero, Validate checks them.
+type jobOptions interface {
+	Defaults()
+	Validate() error
+}
+
+// bindModelJob checks a call of fn that saves a model, in this order: the
+// model name, the memory limit (*limit: the given one, or "" set to the
+// default, see memoryLimit), the options with their defaults applied, a
+// writable database; then it prepares the data query, never running it.
+func bindModelJob(ctx context.Context, env Env, fn, model, data string, limit *string, o jobOptions) (modelJob, error) {
+	if err := CheckModelName(fn, model); err != nil {
+		return modelJob{}, err
+	}
+	var err error
+	if *limit, err = env.memoryLimit(ctx, fn, *limit); err != nil {
+		return modelJob{}, err
+	}
+	o.Defaults()
+	if err := o.Validate(); err != nil {
+		return modelJob{}, err
+	}
+	if err := env.checkWritable(ctx, fn); err != nil {
+		return modelJob{}, err
+	}
+	q, err := env.Prepare(ctx, fn, "data", data)
+	if err != nil {
+		return modelJob{}, err
+	}
+	return modelJob{env: env, name: model, data: data, q: q}, nil
 }

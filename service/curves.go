@@ -29,21 +29,18 @@ func ConfusionMatrix(ctx context.Context, env Env, model, data string, o Confusi
 // BindConfusionMatrix binds confusion_matrix (see EvalCall).
 func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o ConfusionOptions) (*EvalCall[[]ConfusionCell], error) {
 	const fn = "confusion_matrix"
-	e, err := bindCurve(ctx, env, fn, model, data, o.Version, "")
-	if err != nil {
-		return nil, Err(ctx, fn, err)
-	}
-	t, err := func() (float64, error) {
+	var t float64
+	e, err := bindCurve(ctx, env, fn, model, data, o.Version, "", func(e *evalBinding) (err error) {
 		if err := e.needTask("classification", task.Binary, task.Multiclass); err != nil {
-			return 0, err
+			return err
 		}
 		if err := thresholdBinaryOnly(fn, model, o.Threshold != nil, e.doc.Kind, e.doc.Task); err != nil {
-			return 0, err
+			return err
 		}
-		return evalThreshold(fn, o.Threshold)
-	}()
+		t, err = evalThreshold(fn, o.Threshold)
+		return err
+	})
 	if err != nil {
-		e.close()
 		return nil, Err(ctx, fn, err)
 	}
 	levels := e.doc.Label.Levels
@@ -78,24 +75,15 @@ func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o Con
 }
 
 // bindCurve checks the model name and version, then binds a perceptron
-// model to data (with group column by, when not "").
-func bindCurve(ctx context.Context, env Env, fn, model, data string, version int, by string) (*evalBinding, error) {
+// model to data (with group column by, when not ""); check, when not nil,
+// checks the function's model and options (it runs with e bound, and e is
+// closed when it fails).
+func bindCurve(ctx context.Context, env Env, fn, model, data string, version int, by string, check func(e *evalBinding) error) (*evalBinding, error) {
 	if err := checkModelVersion(fn, model, version); err != nil {
 		return nil, err
 	}
-	return bindEval(ctx, env, fn, model, version, data, by)
-}
-
-// bindBinary is bindCurve for a function that takes binary classifiers
-// only; check, when not nil, checks the function's options after the
-// model's task (it runs with e bound, and e is closed when it fails).
-func bindBinary(ctx context.Context, env Env, fn, model, data string, version int, by string, check func(e *evalBinding) error) (*evalBinding, error) {
-	e, err := bindCurve(ctx, env, fn, model, data, version, by)
+	e, err := bindEval(ctx, env, fn, model, version, data, by)
 	if err != nil {
-		return nil, err
-	}
-	if err := e.needTask("binary", task.Binary); err != nil {
-		e.close()
 		return nil, err
 	}
 	if check != nil {
@@ -107,14 +95,58 @@ func bindBinary(ctx context.Context, env Env, fn, model, data string, version in
 	return e, nil
 }
 
-// count is an integer option whose zero means def, checked against [lo,
-// hi].
-func count(fn, arg string, v, def, lo, hi int) (int, error) {
-	if v == 0 {
-		return def, nil
+// bindBinary is bindCurve for a function that takes binary classifiers
+// only; check, when not nil, checks the function's options after the
+// model's task.
+func bindBinary(ctx context.Context, env Env, fn, model, data string, version int, by string, check func() error) (*evalBinding, error) {
+	return bindCurve(ctx, env, fn, model, data, version, by, func(e *evalBinding) error {
+		if err := e.needTask("binary", task.Binary); err != nil {
+			return err
+		}
+		if check != nil {
+			return check()
+		}
+		return nil
+	})
+}
+
+// bindBinaryCount binds a function of binary classifiers whose one option
+// is a count (roc_curve's points, lift's and calibration's bins): c, given
+// as v, is checked after the model's task; compute gives the result from
+// the scored data and the count.
+func bindBinaryCount[T any](ctx context.Context, env Env, fn, model, data string, version int, c countArg, v int, compute func(d *evalData, n int) (T, error)) (*EvalCall[T], error) {
+	var n int
+	e, err := bindBinary(ctx, env, fn, model, data, version, "", func() (err error) {
+		n, err = c.value(fn, v)
+		return err
+	})
+	if err != nil {
+		return nil, Err(ctx, fn, err)
 	}
-	if v < lo || v > hi {
-		return 0, dserr.Between(fn, arg, int64(lo), int64(hi), int64(v))
+	return bound(e, func(d *evalData) (T, error) { return compute(d, n) }), nil
+}
+
+// countArg is an integer option whose zero means def, checked against
+// [lo, hi].
+type countArg struct {
+	name        string
+	def, lo, hi int
+}
+
+var (
+	pointsArg  = countArg{"points", DefaultPoints, MinPoints, MaxPoints}
+	binsArg    = countArg{"bins", DefaultBins, MinBins, MaxBins}
+	repeatsArg = countArg{"repeats", DefaultRepeats, MinRepeats, MaxRepeats}
+)
+
+// value is the option's value given v (0: the default), an error of fn
+// outside [lo, hi].
+func (c countArg) value(fn string, v int) (int, error) {
+	if v == 0 {
+		return c.def, nil
+	}
+	if v < c.lo || v > c.hi {
+		return 0, dserr.Between(fn, c.name, int64(c.lo), int64(c.hi), int64(v))
 	}
 	return v, nil
 }
@@ -128,22 +160,13 @@ func ROCCurve(ctx context.Context, env Env, model, data string, o ROCOptions) ([
 
 // BindROCCurve binds roc_curve (see EvalCall).
 func BindROCCurve(ctx context.Context, env Env, model, data string, o ROCOptions) (*EvalCall[[]metrics.ROCPoint], error) {
-	const fn = "roc_curve"
-	var points int
-	e, err := bindBinary(ctx, env, fn, model, data, o.Version, "", func(*evalBinding) (err error) {
-		points, err = count(fn, "points", o.Points, DefaultPoints, MinPoints, MaxPoints)
-		return err
-	})
-	if err != nil {
-		return nil, Err(ctx, fn, err)
-	}
-	return bound(e, func(d *evalData) ([]metrics.ROCPoint, error) {
+	return bindBinaryCount(ctx, env, "roc_curve", model, data, o.Version, pointsArg, o.Points, func(d *evalData, points int) ([]metrics.ROCPoint, error) {
 		ts := make([]float64, points)
 		for i := range ts {
 			ts[i] = float64(i) / float64(points-1)
 		}
 		return metrics.ROCPoints(d.y, d.p, ts), nil
-	}), nil
+	})
 }
 
 // Lift is lift(model, data, ...): a binary classifier's lift table, Bins
@@ -157,15 +180,7 @@ func Lift(ctx context.Context, env Env, model, data string, o LiftOptions) ([]me
 // is an error of Run (the rows are counted as the data streams).
 func BindLift(ctx context.Context, env Env, model, data string, o LiftOptions) (*EvalCall[[]metrics.LiftBin], error) {
 	const fn = "lift"
-	var bins int
-	e, err := bindBinary(ctx, env, fn, model, data, o.Version, "", func(*evalBinding) (err error) {
-		bins, err = count(fn, "bins", o.Bins, DefaultBins, MinBins, MaxBins)
-		return err
-	})
-	if err != nil {
-		return nil, Err(ctx, fn, err)
-	}
-	return bound(e, func(d *evalData) ([]metrics.LiftBin, error) {
+	return bindBinaryCount(ctx, env, fn, model, data, o.Version, binsArg, o.Bins, func(d *evalData, bins int) ([]metrics.LiftBin, error) {
 		// Equal-count bins: more bins than rows would be empty rows.
 		if n := d.rows(); n < bins {
 			return nil, dserr.Arg(fn, "bins", "must be at most the number of rows with a usable label (%d), got %d", n, bins)
@@ -173,7 +188,7 @@ func BindLift(ctx context.Context, env Env, model, data string, o LiftOptions) (
 		var mem bigmem.Arena
 		defer mem.Free()
 		return metrics.Lift(d.y, d.p, bins, sortScratch(&mem, len(d.y))), nil
-	}), nil
+	})
 }
 
 // Calibration is calibration(model, data, ...): a binary classifier's mean
@@ -186,18 +201,9 @@ func Calibration(ctx context.Context, env Env, model, data string, o Calibration
 
 // BindCalibration binds calibration (see EvalCall).
 func BindCalibration(ctx context.Context, env Env, model, data string, o CalibrationOptions) (*EvalCall[[]metrics.CalBin], error) {
-	const fn = "calibration"
-	var bins int
-	e, err := bindBinary(ctx, env, fn, model, data, o.Version, "", func(*evalBinding) (err error) {
-		bins, err = count(fn, "bins", o.Bins, DefaultBins, MinBins, MaxBins)
-		return err
-	})
-	if err != nil {
-		return nil, Err(ctx, fn, err)
-	}
-	return bound(e, func(d *evalData) ([]metrics.CalBin, error) {
+	return bindBinaryCount(ctx, env, "calibration", model, data, o.Version, binsArg, o.Bins, func(d *evalData, bins int) ([]metrics.CalBin, error) {
 		return metrics.Calibration(d.y, d.p, bins), nil
-	}), nil
+	})
 }
 
 // nullGroup stands for the NULL group inside metrics.GroupReport.
@@ -221,7 +227,7 @@ func BindFairness(ctx context.Context, env Env, model, data string, o FairnessOp
 	}
 	var t float64
 	minGroup := int64(DefaultMinGroup)
-	e, err := bindBinary(ctx, env, fn, model, data, o.Version, by, func(*evalBinding) (err error) {
+	e, err := bindBinary(ctx, env, fn, model, data, o.Version, by, func() (err error) {
 		if t, err = evalThreshold(fn, o.Threshold); err != nil {
 			return err
 		}

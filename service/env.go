@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -14,6 +15,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/dataset"
+	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
@@ -84,34 +86,91 @@ func (e Env) Record(ctx context.Context, fn, name string, version int) (*store.R
 // Perceptron loads a perceptron model (see Record) and decodes its
 // document.
 func (e Env) Perceptron(ctx context.Context, fn, name string, version int) (*store.Record, *training.Document, error) {
-	rec, err := e.Record(ctx, fn, name, version)
-	if err != nil {
-		return nil, nil, err
-	}
-	if rec.Kind != "perceptron" {
-		return nil, nil, WrongKind(fn, rec, "perceptron")
-	}
-	var doc training.Document
-	if err := Decode(fn, rec, &doc); err != nil {
-		return nil, nil, err
-	}
-	return rec, &doc, nil
+	return loadAs[*training.Document](ctx, e, fn, name, version, takesPerceptron)
 }
 
 // KMeans loads a kmeans model (segment) and decodes its document.
 func (e Env) KMeans(ctx context.Context, fn, name string, version int) (*store.Record, *clustering.Document, error) {
+	return loadAs[*clustering.Document](ctx, e, fn, name, version, takesKMeans)
+}
+
+// kinds are the model kinds a function takes, as the store names them,
+// and the words its WrongKind error names them with. A new kind is added
+// to the store's kinds (store.NewDocument) and to the sets of the
+// functions that take it.
+type kinds struct {
+	names []string
+	words string
+}
+
+var (
+	takesPerceptron = kinds{[]string{"perceptron"}, "perceptron"}
+	takesKMeans     = kinds{[]string{"kmeans"}, "kmeans (segment)"}
+	// takesAll are the kinds predict and evaluate take: every kind.
+	takesAll = kinds{[]string{"perceptron", "kmeans"}, "perceptron or kmeans"}
+)
+
+// decodeKind checks that rec is of a kind fn takes and decodes its
+// document (see Decode): a *training.Document for kind perceptron, a
+// *clustering.Document for kmeans.
+func decodeKind(fn string, rec *store.Record, takes kinds) (store.Document, error) {
+	if !slices.Contains(takes.names, rec.Kind) {
+		return nil, WrongKind(fn, rec, takes.words)
+	}
+	doc, ok := store.NewDocument(rec.Kind)
+	if !ok {
+		return nil, dserr.New(dserr.Internal, fn, "model", "model %q version %d: unknown kind %s", rec.Name, rec.Version, rec.Kind)
+	}
+	if err := Decode(fn, rec, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// loadAs loads version (0: the latest) of model name, of a kind fn takes
+// whose documents are D, and decodes its document.
+func loadAs[D store.Document](ctx context.Context, e Env, fn, name string, version int, takes kinds) (*store.Record, D, error) {
+	var zero D
 	rec, err := e.Record(ctx, fn, name, version)
 	if err != nil {
-		return nil, nil, err
+		return nil, zero, err
 	}
-	if rec.Kind != "kmeans" {
-		return nil, nil, WrongKind(fn, rec, "kmeans (segment)")
+	doc, err := decodeKind(fn, rec, takes)
+	if err != nil {
+		return nil, zero, err
 	}
-	var doc clustering.Document
-	if err := Decode(fn, rec, &doc); err != nil {
-		return nil, nil, err
+	d, ok := doc.(D)
+	if !ok {
+		return nil, zero, dserr.New(dserr.Internal, fn, "model", "model %q version %d: a %s document, not %T", rec.Name, rec.Version, rec.Kind, doc)
 	}
-	return rec, &doc, nil
+	return rec, d, nil
+}
+
+// withData prepares the data argument of fn (Prepare) and builds the
+// bound value of the call over the query; when build fails, it closes
+// the query.
+func withData[T any](ctx context.Context, e Env, fn, data string, build func(q *udf.Query) (T, error)) (T, error) {
+	var zero T
+	q, err := e.Prepare(ctx, fn, "data", data)
+	if err != nil {
+		return zero, err
+	}
+	v, err := build(q)
+	if err != nil {
+		q.Close()
+		return zero, err
+	}
+	return v, nil
+}
+
+// bindEncoder binds a model's encoder to the columns of fn's data (schema);
+// a failure is an error of the data argument.
+func bindEncoder(fn string, enc *features.Encoder, schema *arrow.Schema) (*features.Binding, error) {
+	b, err := enc.Bind(schema)
+	if err != nil {
+		return nil, dserr.Arg(fn, "data", "%v", err)
+	}
+	return b, nil
 }
 
 // Decode decodes a record's document into doc (a *training.Document for

@@ -14,7 +14,6 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
-	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
@@ -54,32 +53,18 @@ type evalBinding struct {
 // perceptron model, prepares data and checks that it has the label column
 // (and column by, when not "").
 func bindEval(ctx context.Context, env Env, fn, name string, version int, data, by string) (*evalBinding, error) {
-	rec, err := env.Record(ctx, fn, name, version)
+	_, doc, err := env.Perceptron(ctx, fn, name, version)
 	if err != nil {
 		return nil, err
 	}
-	return bindEvalRecord(ctx, env, fn, rec, data, by)
+	return bindEvalDoc(ctx, env, fn, doc, data, by)
 }
 
-// bindEvalRecord is bindEval for a loaded record.
-func bindEvalRecord(ctx context.Context, env Env, fn string, rec *store.Record, data, by string) (*evalBinding, error) {
-	if rec.Kind != "perceptron" {
-		return nil, WrongKind(fn, rec, "perceptron")
-	}
-	var doc training.Document
-	if err := Decode(fn, rec, &doc); err != nil {
-		return nil, err
-	}
-	q, err := env.Prepare(ctx, fn, "data", data)
-	if err != nil {
-		return nil, err
-	}
-	e, err := newEvalBinding(fn, &doc, q, by)
-	if err != nil {
-		q.Close()
-		return nil, err
-	}
-	return e, nil
+// bindEvalDoc is bindEval for a decoded perceptron document.
+func bindEvalDoc(ctx context.Context, env Env, fn string, doc *training.Document, data, by string) (*evalBinding, error) {
+	return withData(ctx, env, fn, data, func(q *udf.Query) (*evalBinding, error) {
+		return newEvalBinding(fn, doc, q, by)
+	})
 }
 
 func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) (*evalBinding, error) {
@@ -92,9 +77,9 @@ func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) 
 	if err := le.Compatible(schema.Field(labelIdx).Type); err != nil {
 		return nil, dserr.Arg(fn, "data", "%v", err)
 	}
-	binding, err := doc.Encoder.Bind(schema)
+	binding, err := bindEncoder(fn, &doc.Encoder, schema)
 	if err != nil {
-		return nil, dserr.Arg(fn, "data", "%v", err)
+		return nil, err
 	}
 	byIdx := -1
 	if by != "" {
@@ -156,10 +141,7 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 		net.Predict(x[:m*w], m, out[:m*k])
 		ys = append(ys, slices.Clone(y[:m]))
 		if doc.Task == task.Regression {
-			mean, std := 0.0, 1.0
-			if t := doc.Target; t != nil {
-				mean, std = t.Mean, t.Std
-			}
+			mean, std := targetScale(doc)
 			pr := make([]float64, m)
 			for i, o := range out[:m] {
 				pr[i] = o*std + mean
@@ -187,22 +169,10 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 func (e *evalBinding) encodeBatches(ctx context.Context, fn func(rec arrow.RecordBatch, skip []bool, x, y []float64, m int)) (int64, error) {
 	doc := e.doc
 	w := doc.Encoder.Width
-	r, err := e.q.Stream(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
 	var x, y []float64
 	var skip []bool
 	var skipped int64
-	for {
-		b, err := r.Next()
-		if err != nil {
-			return 0, err
-		}
-		if b == nil {
-			return skipped, nil
-		}
+	err := eachBatch(ctx, e.q, func(b *udf.Batch) {
 		rec := b.Record
 		n := b.Len()
 		if cap(skip) < n {
@@ -216,6 +186,27 @@ func (e *evalBinding) encodeBatches(ctx context.Context, fn func(rec arrow.Recor
 		m := e.binding.Encode(rec, skip, x[:n*w])
 		doc.Label.Encode(labels, skip, y[:n])
 		fn(rec, skip, x, y, m)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return skipped, nil
+}
+
+// eachBatch streams q once and calls fn with each batch, which it
+// releases when fn returns: fn must not keep it.
+func eachBatch(ctx context.Context, q *udf.Query, fn func(b *udf.Batch)) error {
+	r, err := q.Stream(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for {
+		b, err := r.Next()
+		if err != nil || b == nil {
+			return err
+		}
+		fn(b)
 		b.Release()
 	}
 }
@@ -253,12 +244,7 @@ func (d *evalData) classes() (truth, pred []int) {
 	truth, pred = d.truth(), make([]int, n)
 	for i := 0; i < n; i++ {
 		row := d.p[i*d.k : (i+1)*d.k]
-		best := 0
-		for c := 1; c < d.k; c++ {
-			if row[c] > row[best] {
-				best = c
-			}
-		}
+		best := argmax(row)
 		pred[i] = best
 		if math.IsNaN(row[best]) {
 			pred[i] = -1
@@ -283,22 +269,10 @@ func (e *kmeansEval) close() { e.q.Close() }
 // model's centroids) of the data under the model.
 func (e *kmeansEval) measure(ctx context.Context) (*Evaluation, error) {
 	w := e.doc.Encoder.Width
-	r, err := e.q.Stream(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
 	var x []float64
 	var skip []bool
 	n := 0
-	for {
-		b, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if b == nil {
-			break
-		}
+	err := eachBatch(ctx, e.q, func(b *udf.Batch) {
 		m := b.Len()
 		if cap(skip) < m {
 			skip = make([]bool, m)
@@ -309,7 +283,9 @@ func (e *kmeansEval) measure(ctx context.Context) (*Evaluation, error) {
 		x = append(x, make([]float64, m*w)...)
 		n += e.binding.Encode(b.Record, skip, x[n*w:])
 		x = x[:n*w]
-		b.Release()
+	})
+	if err != nil {
+		return nil, err
 	}
 	if n == 0 {
 		return nil, dserr.Arg(e.fn, "data", "no usable rows")

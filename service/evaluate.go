@@ -10,6 +10,8 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/udf"
 )
 
 // Run computes the call's result; its error is a *dserr.Error of the
@@ -95,26 +97,30 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 	if err := thresholdBinaryOnly(fn, model, o.Threshold != nil, rec.Kind, rec.Task); err != nil {
 		return nil, err
 	}
-	if rec.Kind == "kmeans" {
-		var doc clustering.Document
-		if err := Decode(fn, rec, &doc); err != nil {
-			return nil, err
-		}
-		q, err := env.Prepare(ctx, fn, "data", data)
-		if err != nil {
-			return nil, err
-		}
-		binding, err := doc.Encoder.Bind(q.Schema())
-		if err != nil {
-			q.Close()
-			return nil, dserr.Arg(fn, "data", "%v", err)
-		}
-		ke := &kmeansEval{fn: fn, doc: &doc, q: q, binding: binding}
-		return &EvaluateCall{EvalCall: &EvalCall[*Evaluation]{fn: fn, run: ke.measure, close: ke.close}, Columns: kmeansMeasures}, nil
-	}
-	e, err := bindEvalRecord(ctx, env, fn, rec, data, "")
+	doc, err := decodeKind(fn, rec, takesAll)
 	if err != nil {
 		return nil, err
+	}
+	var e *evalBinding
+	switch doc := doc.(type) {
+	case *clustering.Document:
+		ke, err := withData(ctx, env, fn, data, func(q *udf.Query) (*kmeansEval, error) {
+			binding, err := bindEncoder(fn, &doc.Encoder, q.Schema())
+			if err != nil {
+				return nil, err
+			}
+			return &kmeansEval{fn: fn, doc: doc, q: q, binding: binding}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &EvaluateCall{EvalCall: &EvalCall[*Evaluation]{fn: fn, run: ke.measure, close: ke.close}, Columns: kmeansMeasures}, nil
+	case *training.Document:
+		if e, err = bindEvalDoc(ctx, env, fn, doc, data, ""); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, WrongKind(fn, rec, takesAll.words)
 	}
 	switch e.doc.Task {
 	case task.Binary:

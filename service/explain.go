@@ -62,32 +62,29 @@ func BindExplain(ctx context.Context, env Env, model, data string, o ExplainOpti
 	if err != nil {
 		return nil, err
 	}
-	q, err := env.Prepare(ctx, fn, "data", data)
-	if err != nil {
-		return nil, err
-	}
-	p, err := newPerceptronPredictor(fn, doc, q, DefaultThreshold)
-	if err == nil {
-		err = CheckClash(fn, q, OutReasons)
-	}
-	if err != nil {
-		q.Close()
-		return nil, err
-	}
-	enc := &doc.Encoder
-	x := &explanation{topK: min(topK, len(enc.Columns)), scale: 1, baseline: baseline(enc)}
-	x.names = make([]string, len(enc.Columns))
-	x.index = make([]int, len(enc.Columns))
-	for i := range enc.Columns {
-		x.names[i] = enc.Columns[i].Name
-		x.index[i] = dataColumn(q, enc.Columns[i].Name)
-	}
-	if t := doc.Target; t != nil && doc.Task == task.Regression {
-		x.scale = t.Std
-	}
-	p.ex = x
-	p.outs = append(p.outs, OutReasons)
-	return p, nil
+	return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
+		p, err := newPerceptronPredictor(fn, doc, q, DefaultThreshold)
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckClash(fn, q, OutReasons); err != nil {
+			return nil, err
+		}
+		enc := &doc.Encoder
+		x := &explanation{topK: min(topK, len(enc.Columns)), scale: 1, baseline: baseline(enc)}
+		x.names = make([]string, len(enc.Columns))
+		x.index = make([]int, len(enc.Columns))
+		for i := range enc.Columns {
+			x.names[i] = enc.Columns[i].Name
+			x.index[i] = dataColumn(q, enc.Columns[i].Name)
+		}
+		if t := doc.Target; t != nil && doc.Task == task.Regression {
+			x.scale = t.Std
+		}
+		p.ex = x
+		p.outs = append(p.outs, OutReasons)
+		return p, nil
+	})
 }
 
 // Features are the model's feature columns an explain call's reasons

@@ -41,7 +41,7 @@ func bindFeatureImportance(ctx context.Context, env Env, fn, model, data string,
 	if err := checkModelVersion(fn, model, o.Version); err != nil {
 		return nil, err
 	}
-	repeats, err := count(fn, "repeats", o.Repeats, DefaultRepeats, MinRepeats, MaxRepeats)
+	repeats, err := repeatsArg.value(fn, o.Repeats)
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +100,7 @@ func (e *evalBinding) importance(ctx context.Context, d *encodedData, repeats in
 	w := doc.Encoder.Width
 	n := d.n
 	out := make([]float64, n*k)
-	mean, std := 0.0, 1.0 // the regression target's standardisation
-	if t := doc.Target; t != nil {
-		mean, std = t.Mean, t.Std
-	}
+	mean, std := targetScale(doc)
 	metric := func() float64 {
 		net.Predict(d.x, n, out)
 		if doc.Task == task.Regression {
@@ -175,12 +172,7 @@ func scoreMetric(tk task.Task, y, out []float64, k int) float64 {
 		right := 0
 		for i, t := range y {
 			row := out[i*k : (i+1)*k]
-			best := 0
-			for c := 1; c < k; c++ {
-				if row[c] > row[best] {
-					best = c
-				}
-			}
+			best := argmax(row)
 			if !math.IsNaN(row[best]) && best == int(t) {
 				right++
 			}

@@ -72,44 +72,29 @@ func BindPredict(ctx context.Context, env Env, model, data string, o PredictOpti
 	if err := thresholdBinaryOnly(fn, model, o.Threshold != nil, rec.Kind, rec.Task); err != nil {
 		return nil, err
 	}
-	switch rec.Kind {
-	case "kmeans":
-		var doc clustering.Document
-		if err := Decode(fn, rec, &doc); err != nil {
-			return nil, err
-		}
-		q, err := env.Prepare(ctx, fn, "data", data)
-		if err != nil {
-			return nil, err
-		}
-		if err := CheckClash(fn, q, OutSegment, OutDistance); err != nil {
-			q.Close()
-			return nil, err
-		}
-		p, err := AssignSegments(fn, &doc, q)
-		if err != nil {
-			q.Close()
-			return nil, err
-		}
-		p.ownsQuery = true
-		return p, nil
-	case "perceptron":
-		var doc training.Document
-		if err := Decode(fn, rec, &doc); err != nil {
-			return nil, err
-		}
-		q, err := env.Prepare(ctx, fn, "data", data)
-		if err != nil {
-			return nil, err
-		}
-		p, err := newPerceptronPredictor(fn, &doc, q, threshold)
-		if err != nil {
-			q.Close()
-			return nil, err
-		}
-		return p, nil
+	doc, err := decodeKind(fn, rec, takesAll)
+	if err != nil {
+		return nil, err
 	}
-	return nil, WrongKind(fn, rec, "perceptron or kmeans")
+	switch doc := doc.(type) {
+	case *clustering.Document:
+		return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
+			if err := CheckClash(fn, q, OutSegment, OutDistance); err != nil {
+				return nil, err
+			}
+			p, err := AssignSegments(fn, doc, q)
+			if err != nil {
+				return nil, err
+			}
+			p.ownsQuery = true
+			return p, nil
+		})
+	case *training.Document:
+		return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
+			return newPerceptronPredictor(fn, doc, q, threshold)
+		})
+	}
+	return nil, WrongKind(fn, rec, takesAll.words)
 }
 
 // AssignSegments is a Predictor of function fn that assigns the rows of q
@@ -117,9 +102,9 @@ func BindPredict(ctx context.Context, env Env, model, data string, o PredictOpti
 // and distance (segment's output, and predict's for a kmeans model). The
 // query stays the caller's: closing the Predictor does not close it.
 func AssignSegments(fn string, doc *clustering.Document, q *udf.Query) (*Predictor, error) {
-	binding, err := doc.Encoder.Bind(q.Schema())
+	binding, err := bindEncoder(fn, &doc.Encoder, q.Schema())
 	if err != nil {
-		return nil, dserr.Arg(fn, "data", "%v", err)
+		return nil, err
 	}
 	return &Predictor{q: q, nIn: q.NumColumns(), outs: []Output{OutSegment, OutDistance}, km: doc, binding: binding}, nil
 }
@@ -177,37 +162,42 @@ func CheckClash(fn string, q *udf.Query, outs ...Output) error {
 	return nil
 }
 
+// labelTypes are the label types a classifier's prediction column keeps:
+// the Arrow type of the training label (LabelEncoding.Type is its
+// spelling), the column's DuckDB type, and whether it is an integer. A
+// label of any other type predicts VARCHAR.
+var labelTypes = []struct {
+	arrow   arrow.DataType
+	sql     udf.Type
+	integer bool
+}{
+	{arrow.FixedWidthTypes.Boolean, udf.Boolean, false},
+	{arrow.PrimitiveTypes.Int8, udf.TinyInt, true},
+	{arrow.PrimitiveTypes.Int16, udf.SmallInt, true},
+	{arrow.PrimitiveTypes.Int32, udf.Integer, true},
+	{arrow.PrimitiveTypes.Int64, udf.BigInt, true},
+	{arrow.PrimitiveTypes.Uint8, udf.UTinyInt, true},
+	{arrow.PrimitiveTypes.Uint16, udf.USmallInt, true},
+	{arrow.PrimitiveTypes.Uint32, udf.UInteger, true},
+	{arrow.PrimitiveTypes.Uint64, udf.UBigInt, true},
+}
+
 // labelType maps the label's Arrow type name to the prediction column's
 // type.
 func labelType(arrowType string) udf.Type {
-	switch arrowType {
-	case "bool":
-		return udf.Boolean
-	case "int8":
-		return udf.TinyInt
-	case "int16":
-		return udf.SmallInt
-	case "int32":
-		return udf.Integer
-	case "int64":
-		return udf.BigInt
-	case "uint8":
-		return udf.UTinyInt
-	case "uint16":
-		return udf.USmallInt
-	case "uint32":
-		return udf.UInteger
-	case "uint64":
-		return udf.UBigInt
-	default:
-		return udf.Varchar
+	for _, l := range labelTypes {
+		if l.arrow.String() == arrowType {
+			return l.sql
+		}
 	}
+	return udf.Varchar
 }
 
 func isInteger(t udf.Type) bool {
-	switch t {
-	case udf.TinyInt, udf.SmallInt, udf.Integer, udf.BigInt, udf.UTinyInt, udf.USmallInt, udf.UInteger, udf.UBigInt:
-		return true
+	for _, l := range labelTypes {
+		if l.sql == t {
+			return l.integer
+		}
 	}
 	return false
 }
@@ -307,27 +297,13 @@ var ArrowProbabilitiesType = arrow.MapOf(arrow.BinaryTypes.String, arrow.Primiti
 func (p *Predictor) arrowType(o Output) arrow.DataType {
 	switch o {
 	case OutPrediction:
-		switch p.labelType {
-		case udf.Boolean:
-			return arrow.FixedWidthTypes.Boolean
-		case udf.TinyInt:
-			return arrow.PrimitiveTypes.Int8
-		case udf.SmallInt:
-			return arrow.PrimitiveTypes.Int16
-		case udf.Integer:
-			return arrow.PrimitiveTypes.Int32
-		case udf.BigInt:
-			return arrow.PrimitiveTypes.Int64
-		case udf.UTinyInt:
-			return arrow.PrimitiveTypes.Uint8
-		case udf.USmallInt:
-			return arrow.PrimitiveTypes.Uint16
-		case udf.UInteger:
-			return arrow.PrimitiveTypes.Uint32
-		case udf.UBigInt:
-			return arrow.PrimitiveTypes.Uint64
-		case udf.Double:
+		if p.labelType == udf.Double {
 			return arrow.PrimitiveTypes.Float64
+		}
+		for _, l := range labelTypes {
+			if l.sql == p.labelType {
+				return l.arrow
+			}
 		}
 		return arrow.BinaryTypes.String
 	case OutProbabilities:
@@ -444,13 +420,19 @@ func (r *Run) assign(b *udf.Batch) {
 	}
 }
 
+// targetScale is the standardisation of a regression model's label:
+// its network's output o predicts o*std + mean (0 and 1 without one).
+func targetScale(doc *training.Document) (mean, std float64) {
+	if t := doc.Target; t != nil {
+		return t.Mean, t.Std
+	}
+	return 0, 1
+}
+
 // regress turns a regression network's outputs into predictions in the
 // label's scale, in vals; null marks the NaN or infinite ones.
 func regress(doc *training.Document, outs, vals []float64, null []bool) {
-	mean, std := 0.0, 1.0
-	if t := doc.Target; t != nil {
-		mean, std = t.Mean, t.Std
-	}
+	mean, std := targetScale(doc)
 	for i, o := range outs {
 		v := o*std + mean
 		vals[i], null[i] = v, math.IsNaN(v) || math.IsInf(v, 0)
@@ -478,12 +460,20 @@ func decide(doc *training.Document, threshold float64, outs []float64, classes [
 	k := len(outs) / len(classes)
 	for i := range classes {
 		row := outs[i*k : (i+1)*k]
-		best := 0
-		for c := 1; c < k; c++ {
-			if row[c] > row[best] {
-				best = c
-			}
-		}
+		best := argmax(row)
 		classes[i], prob[i], null[i] = best, row[best], math.IsNaN(row[best])
 	}
+}
+
+// argmax is the index of the largest of a multiclass row's outputs, the
+// first of equal ones (a comparison with NaN is false: a NaN first output
+// stays, which the callers read as no prediction).
+func argmax(row []float64) int {
+	best := 0
+	for c := 1; c < len(row); c++ {
+		if row[c] > row[best] {
+			best = c
+		}
+	}
+	return best
 }

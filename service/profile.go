@@ -37,26 +37,16 @@ func (p *ProfileJob) Close() { p.q.Close() }
 // Run reads the data once, streaming (bounded memory), and returns one
 // profile per column, in the data's column order.
 func (p *ProfileJob) Run(ctx context.Context) ([]ColumnProfile, error) {
-	r, err := p.q.Stream(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
 	stats := make([]features.Moments, p.q.NumColumns())
 	var rows int64
-	for {
-		b, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		if b == nil {
-			break
-		}
+	err := eachBatch(ctx, p.q, func(b *udf.Batch) {
 		rows += int64(b.Len())
 		for i, c := range b.Record.Columns() {
 			stats[i].Merge(features.Observe(c))
 		}
-		b.Release()
+	})
+	if err != nil {
+		return nil, err
 	}
 	schema := p.q.Schema()
 	out := make([]ColumnProfile, len(stats))

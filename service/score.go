@@ -30,9 +30,9 @@ type Scorer struct {
 
 // newScorer binds doc to schema; a binding error is fn's data argument's.
 func newScorer(fn string, doc *training.Document, schema *arrow.Schema, threshold float64) (*Scorer, error) {
-	binding, err := doc.Encoder.Bind(schema)
+	binding, err := bindEncoder(fn, &doc.Encoder, schema)
 	if err != nil {
-		return nil, dserr.Arg(fn, "data", "%v", err)
+		return nil, err
 	}
 	return &Scorer{doc: doc, binding: binding, threshold: threshold, k: max(doc.Network.Outputs(), 1)}, nil
 }

@@ -26,46 +26,26 @@ const (
 // what the SQL function holds between DuckDB's bind and its execution.
 // Nothing is read or fitted until Fit. The caller closes it.
 type SegmentJob struct {
-	env        Env
-	name, data string
-	o          SegmentOptions
-	q          *udf.Query
+	modelJob
+	o SegmentOptions
 }
 
 // BindSegment checks a segment(model, data, ...) call (the model name, the
 // options with their defaults applied, a writable database) and prepares
 // its data query, never running it.
 func BindSegment(ctx context.Context, env Env, model, data string, o SegmentOptions) (*SegmentJob, error) {
-	fn := clustering.Fn
-	if err := CheckModelName(fn, model); err != nil {
-		return nil, err
-	}
 	o.Init = strings.ToLower(o.Init)
-	var err error
-	if o.MemoryLimit, err = env.memoryLimit(ctx, fn, o.MemoryLimit); err != nil {
-		return nil, err
-	}
-	o.Defaults()
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	if err := env.checkWritable(ctx, fn); err != nil {
-		return nil, err
-	}
-	q, err := env.Prepare(ctx, fn, "data", data)
+	j, err := bindModelJob(ctx, env, clustering.Fn, model, data, &o.MemoryLimit, &o)
 	if err != nil {
 		return nil, err
 	}
-	return &SegmentJob{env: env, name: model, data: data, o: o, q: q}, nil
+	return &SegmentJob{modelJob: j, o: o}, nil
 }
 
 // Query is the prepared data query: its columns are the rows segment
 // returns (with their segment and distance), and the SQL function streams
 // it again to assign them. It is valid until Close.
 func (s *SegmentJob) Query() *udf.Query { return s.q }
-
-// Close releases the prepared data query.
-func (s *SegmentJob) Close() { s.q.Close() }
 
 // Fit fits the segmentation and reserves the model's version; the
 // returned PendingSave saves it (the SQL function commits it after its

@@ -9,47 +9,26 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/training"
-	"github.com/ducksight/ducksight/udf"
 )
 
 // TrainJob is a checked train_perceptron call whose data query is
 // prepared: what the SQL function holds between DuckDB's bind and its
 // execution. Nothing is read or trained until Run. The caller closes it.
 type TrainJob struct {
-	env        Env
-	name, data string
-	o          TrainOptions
-	q          *udf.Query
+	modelJob
+	o TrainOptions
 }
 
 // BindTrainPerceptron checks a train_perceptron(model, data, ...) call
 // (the model name, the options with their defaults applied, a writable
 // database) and prepares its data query, never running it.
 func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o TrainOptions) (*TrainJob, error) {
-	fn := training.Fn
-	if err := CheckModelName(fn, model); err != nil {
-		return nil, err
-	}
-	var err error
-	if o.MemoryLimit, err = env.memoryLimit(ctx, fn, o.MemoryLimit); err != nil {
-		return nil, err
-	}
-	o.Defaults()
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	if err := env.checkWritable(ctx, fn); err != nil {
-		return nil, err
-	}
-	q, err := env.Prepare(ctx, fn, "data", data)
+	j, err := bindModelJob(ctx, env, training.Fn, model, data, &o.MemoryLimit, &o)
 	if err != nil {
 		return nil, err
 	}
-	return &TrainJob{env: env, name: model, data: data, o: o, q: q}, nil
+	return &TrainJob{modelJob: j, o: o}, nil
 }
-
-// Close releases the prepared data query.
-func (t *TrainJob) Close() { t.q.Close() }
 
 // Run trains and reserves the model's version; the returned PendingSave
 // saves it (the SQL function commits it after its last row). o.Progress,

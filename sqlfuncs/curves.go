@@ -108,78 +108,53 @@ func prepareConfusion(c evalCall) (udf.Bound, error) {
 		return nil, err
 	}
 	return resultRows(c.cols, call, func(cells []service.ConfusionCell) [][]any {
-		rows := make([][]any, len(cells))
-		for i, m := range cells {
-			rows[i] = []any{m.Actual, m.Predicted, m.Count}
-		}
-		return rows
+		return rowsOf(cells, func(m service.ConfusionCell) []any { return []any{m.Actual, m.Predicted, m.Count} })
 	}), nil
 }
 
-func prepareROC(c evalCall) (udf.Bound, error) {
-	points, zero, err := c.a.count("points")
+// prepareCount prepares a function whose one named argument is a count
+// (arg: roc_curve's points, lift's and calibration's bins): bind binds
+// the service with its value, row converts an element of the result. A
+// value outside the declared range is an error after the service's bind
+// (see args.count).
+func prepareCount[E any](c evalCall, arg string, bind func(n int) (*service.EvalCall[[]E], error), row func(E) []any) (udf.Bound, error) {
+	n, zero, err := c.a.count(arg)
 	if err != nil {
 		return nil, err
 	}
-	call, err := service.BindROCCurve(c.a.b.Ctx, c.env(), c.model, c.data, service.ROCOptions{Points: points, Version: c.version})
+	call, err := bind(n)
 	if err != nil {
 		return nil, err
 	}
-	b := resultRows(c.cols, call, func(pts []metrics.ROCPoint) [][]any {
-		rows := make([][]any, len(pts))
-		for i, p := range pts {
-			rows[i] = []any{p.Threshold, p.TPR, p.FPR, p.Precision, p.Recall}
-		}
-		return rows
-	})
 	if zero != nil {
-		return closeErr(b, zero)
+		call.Close()
+		return nil, zero
 	}
-	return b, nil
+	return resultRows(c.cols, call, func(v []E) [][]any { return rowsOf(v, row) }), nil
+}
+
+func prepareROC(c evalCall) (udf.Bound, error) {
+	return prepareCount(c, "points", func(points int) (*service.EvalCall[[]metrics.ROCPoint], error) {
+		return service.BindROCCurve(c.a.b.Ctx, c.env(), c.model, c.data, service.ROCOptions{Points: points, Version: c.version})
+	}, func(p metrics.ROCPoint) []any {
+		return []any{p.Threshold, p.TPR, p.FPR, p.Precision, p.Recall}
+	})
 }
 
 func prepareLift(c evalCall) (udf.Bound, error) {
-	bins, zero, err := c.a.count("bins")
-	if err != nil {
-		return nil, err
-	}
-	call, err := service.BindLift(c.a.b.Ctx, c.env(), c.model, c.data, service.LiftOptions{Bins: bins, Version: c.version})
-	if err != nil {
-		return nil, err
-	}
-	b := resultRows(c.cols, call, func(bins []metrics.LiftBin) [][]any {
-		rows := make([][]any, len(bins))
-		for i, b := range bins {
-			rows[i] = []any{b.Bin, b.Customers, b.Positives, b.ResponseRate, b.Lift, b.CumulativeGain}
-		}
-		return rows
+	return prepareCount(c, "bins", func(bins int) (*service.EvalCall[[]metrics.LiftBin], error) {
+		return service.BindLift(c.a.b.Ctx, c.env(), c.model, c.data, service.LiftOptions{Bins: bins, Version: c.version})
+	}, func(b metrics.LiftBin) []any {
+		return []any{b.Bin, b.Customers, b.Positives, b.ResponseRate, b.Lift, b.CumulativeGain}
 	})
-	if zero != nil {
-		return closeErr(b, zero)
-	}
-	return b, nil
 }
 
 func prepareCalibration(c evalCall) (udf.Bound, error) {
-	bins, zero, err := c.a.count("bins")
-	if err != nil {
-		return nil, err
-	}
-	call, err := service.BindCalibration(c.a.b.Ctx, c.env(), c.model, c.data, service.CalibrationOptions{Bins: bins, Version: c.version})
-	if err != nil {
-		return nil, err
-	}
-	b := resultRows(c.cols, call, func(bins []metrics.CalBin) [][]any {
-		rows := make([][]any, len(bins))
-		for i, b := range bins {
-			rows[i] = []any{b.Bin, b.MeanPredicted, b.ObservedRate, b.Rows}
-		}
-		return rows
+	return prepareCount(c, "bins", func(bins int) (*service.EvalCall[[]metrics.CalBin], error) {
+		return service.BindCalibration(c.a.b.Ctx, c.env(), c.model, c.data, service.CalibrationOptions{Bins: bins, Version: c.version})
+	}, func(b metrics.CalBin) []any {
+		return []any{b.Bin, b.MeanPredicted, b.ObservedRate, b.Rows}
 	})
-	if zero != nil {
-		return closeErr(b, zero)
-	}
-	return b, nil
 }
 
 func prepareFairness(c evalCall) (udf.Bound, error) {
@@ -200,15 +175,13 @@ func prepareFairness(c evalCall) (udf.Bound, error) {
 		return nil, err
 	}
 	return resultRows(c.cols, call, func(groups []service.FairnessGroup) [][]any {
-		rows := make([][]any, len(groups))
-		for i, g := range groups {
+		return rowsOf(groups, func(g service.FairnessGroup) []any {
 			var name any = g.Name
 			if g.Null {
 				name = nil
 			}
-			rows[i] = []any{name, g.Rows, g.PositiveRate, g.TPR, g.FPR, g.Precision, g.Accuracy, g.ROCAUC,
+			return []any{name, g.Rows, g.PositiveRate, g.TPR, g.FPR, g.Precision, g.Accuracy, g.ROCAUC,
 				g.DemographicParityRatio, g.EqualOpportunityDifference, g.EqualizedOddsDifference}
-		}
-		return rows
+		})
 	}), nil
 }

@@ -72,13 +72,6 @@ func resultRows[T any](cols []udf.Column, call *service.EvalCall[T], rows func(T
 	}}
 }
 
-// closeErr closes b and returns err: an error found after the service's
-// bind.
-func closeErr(b udf.Bound, err error) (udf.Bound, error) {
-	_ = b.Close()
-	return nil, err
-}
-
 // --- evaluate
 
 var evaluateFn = &Function{
@@ -111,7 +104,7 @@ var evaluateFn = &Function{
 	},
 	Table: &udf.TableFunc{
 		Name: "evaluate",
-		Bind: bindEvaluate,
+		Bind: (&evalFunc{prepare: prepareEvaluate}).bind,
 		Args: []udf.Param{
 			modelParam,
 			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"),
@@ -123,21 +116,14 @@ var evaluateFn = &Function{
 	},
 }
 
-func bindEvaluate(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b)
-	name, data, err := a.modelData()
+// prepareEvaluate binds evaluate, whose columns are those of the model's
+// kind (the service's EvaluateCall.Columns), not evalFunc's.
+func prepareEvaluate(c evalCall) (udf.Bound, error) {
+	t, err := c.a.optFloat("threshold")
 	if err != nil {
 		return nil, err
 	}
-	version, err := versionArg(a)
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.optFloat("threshold")
-	if err != nil {
-		return nil, err
-	}
-	call, err := service.BindEvaluate(b.Ctx, envOf(b), name, data, service.EvaluateOptions{Threshold: t, Version: version})
+	call, err := service.BindEvaluate(c.a.b.Ctx, c.env(), c.model, c.data, service.EvaluateOptions{Threshold: t, Version: c.version})
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ var featureImportanceFn = &Function{
 	Columns: featureImportanceColumns,
 	Table: &udf.TableFunc{
 		Name: "feature_importance",
-		Bind: bindFeatureImportance,
+		Bind: (&evalFunc{cols: resultColumns(featureImportanceColumns), prepare: prepareFeatureImportance}).bind,
 		Args: []udf.Param{
 			withDoc(modelParam, "model name (a perceptron model)"),
 			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
@@ -40,36 +40,23 @@ var featureImportanceFn = &Function{
 	},
 }
 
-func bindFeatureImportance(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b)
-	name, data, err := a.modelData()
-	if err != nil {
-		return nil, err
-	}
-	version, err := versionArg(a)
-	if err != nil {
-		return nil, err
-	}
-	repeats, zero, err := a.count("repeats")
+func prepareFeatureImportance(c evalCall) (udf.Bound, error) {
+	repeats, zero, err := c.a.count("repeats")
 	if err != nil {
 		return nil, err
 	}
 	if zero != nil {
 		return nil, zero
 	}
-	seed, err := a.optInt64("seed")
+	seed, err := c.a.optInt64("seed")
 	if err != nil {
 		return nil, err
 	}
-	call, err := service.BindFeatureImportance(b.Ctx, envOf(b), name, data, service.ImportanceOptions{Repeats: repeats, Seed: seed, Version: version})
+	call, err := service.BindFeatureImportance(c.a.b.Ctx, c.env(), c.model, c.data, service.ImportanceOptions{Repeats: repeats, Seed: seed, Version: c.version})
 	if err != nil {
 		return nil, err
 	}
-	return resultRows(resultColumns(featureImportanceColumns), call, func(imp []service.Importance) [][]any {
-		rows := make([][]any, len(imp))
-		for i, m := range imp {
-			rows[i] = []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight}
-		}
-		return rows
+	return resultRows(c.cols, call, func(imp []service.Importance) [][]any {
+		return rowsOf(imp, func(m service.Importance) []any { return []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight} })
 	}), nil
 }

@@ -172,11 +172,9 @@ func bindModels(b *udf.BindContext) (udf.Bound, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows := make([][]any, len(list))
-		for i, m := range list {
-			rows[i] = []any{m.Name, m.Version, m.Kind, m.Task.String(), m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
-		}
-		return rows, nil
+		return rowsOf(list, func(m service.ModelInfo) []any {
+			return []any{m.Name, m.Version, m.Kind, m.Task.String(), m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
+		}), nil
 	}}, nil
 }
 
@@ -191,11 +189,9 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	return &rowsBound{cols: resultColumns(trainingInfoColumns), compute: func(ctx context.Context) ([][]any, error) {
-		rows := make([][]any, 0, len(epochs))
-		for _, e := range epochs {
-			rows = append(rows, []any{e.Epoch, e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Kept, e.Seconds})
-		}
-		return rows, nil
+		return rowsOf(epochs, func(e service.TrainingEpoch) []any {
+			return []any{e.Epoch, e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Kept, e.Seconds}
+		}), nil
 	}}, nil
 }
 
@@ -211,10 +207,6 @@ func bindDropModel(b *udf.BindContext) (udf.Bound, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows := make([][]any, len(dropped))
-		for i, v := range dropped {
-			rows[i] = []any{name, v}
-		}
-		return rows, nil
+		return rowsOf(dropped, func(v int) []any { return []any{name, v} }), nil
 	}}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -171,10 +172,6 @@ func bindSegmentKScores(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	return &rowsBound{cols: resultColumns(segmentKScoresColumns), compute: func(ctx context.Context) ([][]any, error) {
-		rows := make([][]any, 0, len(scores))
-		for _, s := range scores {
-			rows = append(rows, []any{s.K, s.Inertia, float64(s.Silhouette)})
-		}
-		return rows, nil
+		return rowsOf(scores, func(s clustering.KScore) []any { return []any{s.K, s.Inertia, float64(s.Silhouette)} }), nil
 	}}, nil
 }

@@ -52,3 +52,12 @@ func writeRow(out *udf.Output, i int, vals []any) {
 		}
 	}
 }
+
+// rowsOf is the rows of a result of elements xs: row(x) for each x.
+func rowsOf[E any](xs []E, row func(E) []any) [][]any {
+	rows := make([][]any, len(xs))
+	for i, x := range xs {
+		rows[i] = row(x)
+	}
+	return rows
+}
