@@ -21,6 +21,8 @@ var predictFn = &Function{
 		{"prediction", "label type", "predicted class (the training label's type) or, for regression, the predicted value (DOUBLE)"},
 		{"probability", "DOUBLE", "binary: P(positive class); multiclass: P(predicted class); absent for regression"},
 		{"probabilities", "MAP(VARCHAR, DOUBLE)", "multiclass only: every class (as text) and its probability"},
+		{"segment", "INTEGER", "kmeans (segment) models only, instead of the columns above: the row's segment, 1..k (NULL when a feature is NULL, NaN or infinite)"},
+		{"distance", "DOUBLE", "kmeans models only: the distance to the segment's centroid, in standardised units"},
 	},
 	Table: &udf.TableFunc{
 		Name: "predict",
