@@ -164,7 +164,7 @@ func TestRangesMatchKernels(t *testing.T) {
 	// The task is parsed (training.ParseTask) before Validate sees it.
 	var parseErr error
 	trainStr := map[string]func(*training.Options, string){
-		"task":         func(o *training.Options, v string) { o.Task, parseErr = training.ParseTask(v) },
+		"task":         func(o *training.Options, v string) { o.Task, parseErr = training.ParseTask(training.Fn, v) },
 		"activation":   func(o *training.Options, v string) { o.Activation = v },
 		"optimizer":    func(o *training.Options, v string) { o.Optimizer = v },
 		"class_weight": func(o *training.Options, v string) { o.ClassWeight = v },

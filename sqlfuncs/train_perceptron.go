@@ -135,7 +135,7 @@ func trainOptions(a args) (service.TrainOptions, error) {
 	if err != nil {
 		return o, err
 	}
-	if o.Task, err = training.ParseTask(tk); err != nil {
+	if o.Task, err = training.ParseTask(a.fn, tk); err != nil {
 		return o, err
 	}
 	hidden, given, err := a.namedInts("hidden")
