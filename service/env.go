@@ -108,6 +108,9 @@ var (
 	takesKMeans     = kinds{[]string{"kmeans"}, "kmeans (segment)"}
 	// takesAll are the kinds predict and evaluate take: every kind.
 	takesAll = kinds{[]string{"perceptron", "kmeans"}, "perceptron or kmeans"}
+	// takesTrained are the kinds trained epoch by epoch or round by
+	// round, with a training history.
+	takesTrained = kinds{[]string{"perceptron", "boosted_trees"}, "perceptron or boosted_trees"}
 )
 
 // decodeKind checks that rec is of a kind fn takes and decodes its

@@ -53,6 +53,7 @@ var registry = []*Function{
 	demoCustomers,
 	profileFn,
 	trainPerceptron,
+	trainBoostedTrees,
 	predictFn,
 	scoreFn,
 	scoreLabelFn,

@@ -56,6 +56,16 @@ const (
 	DefaultColsample        = 1.0
 	DefaultMaxBins          = 255
 	DefaultTreePatience     = 20
+	DefaultMinSplitGain     = 0.0
+)
+
+// Bounds of train_boosted_trees' numeric options (docs/sql.md): an upper
+// bound keeps a typo from running for hours.
+const (
+	MaxTrees         = 100_000
+	MaxTreeDepth     = 30
+	MaxMinRowsInLeaf = 1_000_000_000
+	MaxTreeBins      = 255
 )
 
 // common is o's share of the options every supervised training takes.
