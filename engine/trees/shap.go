@@ -71,6 +71,17 @@ func NewExplainer(m *Model) (*Explainer, error) {
 	return e, nil
 }
 
+// Clone returns an Explainer of the same model with its own scratch
+// space, for another goroutine, without checking the model again.
+func (e *Explainer) Clone() *Explainer {
+	return &Explainer{
+		m:        e.m,
+		expected: e.expected,
+		path:     make([]pathElement, len(e.path)),
+		phi:      make([]float64, len(e.phi)),
+	}
+}
+
 // Expected is the raw score of output k that contributions are measured
 // from: Base[k] plus, for every tree of output k, the mean of its leaf
 // values weighted by the share of the training cover that reaches them.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -324,6 +325,38 @@ func TestSHAPNoAllocation(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%g allocations per batch", allocs)
+	}
+}
+
+// TestSHAPClones checks Explainers cloned for other goroutines give the
+// same bits as the original.
+func TestSHAPClones(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	m := randomModel(rng, 10, 3, 10, 7)
+	e, err := NewExplainer(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	x := randomRows(rng, m, n)
+	want := make([]float64, n*len(m.Columns))
+	for r := 0; r < n; r++ {
+		e.SHAP(x, r, r%m.K, want[r*len(m.Columns):(r+1)*len(m.Columns)])
+	}
+	got := make([]float64, len(want))
+	var wg sync.WaitGroup
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func(c *Explainer) {
+			defer wg.Done()
+			for r := g; r < n; r += 2 {
+				c.SHAP(x, r, r%m.K, got[r*len(m.Columns):(r+1)*len(m.Columns)])
+			}
+		}(e.Clone())
+	}
+	wg.Wait()
+	if !slices.Equal(got, want) {
+		t.Error("clones differ from the original")
 	}
 }
 
