@@ -28,6 +28,8 @@ type Explainer struct {
 	// path is the scratch of the unique paths of every depth: the path at
 	// depth d (d+1 elements) starts at offset d(d+1)/2.
 	path []pathElement
+	// recip[i] is 1/i for the depths of the paths.
+	recip []float64
 	// phi is a per-tree accumulator, so a tree's contributions are added
 	// to the caller's phi in one fixed order.
 	phi []float64
@@ -63,6 +65,10 @@ func NewExplainer(m *Model) (*Explainer, error) {
 		expected: make([]float64, m.K),
 		path:     make([]pathElement, levels*(levels+1)/2),
 		phi:      make([]float64, len(m.Columns)),
+		recip:    make([]float64, levels+1),
+	}
+	for i := 1; i < len(e.recip); i++ {
+		e.recip[i] = 1 / float64(i)
 	}
 	copy(e.expected, m.Base)
 	for ti := range m.Trees {
@@ -79,6 +85,7 @@ func (e *Explainer) Clone() *Explainer {
 		expected: e.expected,
 		path:     make([]pathElement, len(e.path)),
 		phi:      make([]float64, len(e.phi)),
+		recip:    e.recip,
 	}
 }
 
@@ -133,7 +140,7 @@ func (e *Explainer) recurse(t *Tree, x [][]float64, r int, node, depth, parent i
 		v := t.Value[node]
 		for i := 1; i <= depth; i++ {
 			el := &path[i]
-			w := unwoundSum(path, depth, i)
+			w := unwoundSum(path, depth, i, e.recip)
 			e.phi[el.feature] += w * (el.one - el.zero) * v
 		}
 		return
@@ -210,21 +217,24 @@ func unwind(path []pathElement, depth, index int) {
 }
 
 // unwoundSum is the total permutation weight of path (depth+1 elements)
-// with element index unwound, without changing path.
-func unwoundSum(path []pathElement, depth, index int) float64 {
+// with element index unwound, without changing path. recip[i] is 1/i.
+// A path-dependent one fraction is 0 or 1 (the row follows the path at
+// every split on the feature, or not), which saves the divisions.
+func unwoundSum(path []pathElement, depth, index int, recip []float64) float64 {
 	one, zero := path[index].one, path[index].zero
-	next := path[depth].weight
 	total := 0.0
 	if one != 0 {
+		next := path[depth].weight
 		for i := depth - 1; i >= 0; i-- {
-			tmp := next / (float64(i+1) * one)
+			tmp := next * recip[i+1]
 			total += tmp
 			next = path[i].weight - tmp*zero*float64(depth-i)
 		}
 	} else {
 		for i := depth - 1; i >= 0; i-- {
-			total += path[i].weight / (zero * float64(depth-i))
+			total += path[i].weight * recip[depth-i]
 		}
+		total /= zero
 	}
 	return total * float64(depth+1)
 }
