@@ -25,8 +25,10 @@ import "fmt"
 type Explainer struct {
 	m        *Model
 	expected []float64
-	// path is the scratch of the unique paths of every depth: the path at
-	// depth d (d+1 elements) starts at offset d(d+1)/2.
+	// path is the scratch of the unique paths from the root to the
+	// current node: each node's path (one element more than the splits
+	// above it, at most) right after its parent's, so a tree of depth D
+	// needs (D+2)(D+3)/2 elements.
 	path []pathElement
 	// recip[i] is 1/i for the depths of the paths.
 	recip []float64
