@@ -9,7 +9,7 @@ import (
 
 // TestRaw: a tree model's columns as Raw gives them, against values
 // worked out by hand: numbers as they are with NaN for NULL (and NaN,
-// ±Inf kept), dates in days, timestamps in seconds, booleans 0/1, and
+// ±Inf kept), dates in days, timestamps in microseconds, booleans 0/1, and
 // categorical codes with 'other' for other and unseen levels and NaN for
 // NULL.
 func TestRaw(t *testing.T) {
@@ -52,7 +52,7 @@ func TestRaw(t *testing.T) {
 	want := [][]float64{
 		{2, nan, nan, inf},
 		{20, nan, 0, 1},
-		{90, nan, 0, 1},
+		{90e6, nan, 0, 1e6},
 		{1, nan, 0, 1},
 		{1, nan, 2, 2}, // b; NULL; z is 'other'; an unseen value goes with 'other'
 	}

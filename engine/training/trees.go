@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -117,10 +118,7 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	ncol := len(enc.Columns)
 	cols := make([]trees.Column, ncol)
 	for j, c := range enc.Columns {
-		cols[j] = trees.Column{Name: c.Name, Kind: trees.Numeric, Type: c.Type}
-		if c.Kind == features.KindCategorical {
-			cols[j].Kind, cols[j].Levels = trees.Categorical, c.Levels
-		}
+		cols[j] = treeColumn(&c)
 	}
 
 	// Everything the rows take in memory, before any of it is allocated:
@@ -245,6 +243,40 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 		notes = append(notes, fmt.Sprintf("early stopping: kept %d of %d rounds", best, len(history)))
 	}
 	return &TreesResult{Doc: doc, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// boolLevels are a BOOLEAN column's levels as a tree reads it: Raw gives
+// false 0 and true 1, the codes of these levels.
+var boolLevels = []string{"false", "true"}
+
+// treeColumn is how a tree model reads preprocessing column c: VARCHAR
+// and ENUM by their levels, BOOLEAN as the two levels false and true,
+// everything else by thresholds.
+func treeColumn(c *features.ColumnEncoding) trees.Column {
+	switch c.Kind {
+	case features.KindCategorical:
+		return trees.Column{Name: c.Name, Kind: trees.Categorical, Type: c.Type, Levels: c.Levels}
+	case features.KindBoolean:
+		return trees.Column{Name: c.Name, Kind: trees.Categorical, Type: "bool", Levels: boolLevels}
+	}
+	return trees.Column{Name: c.Name, Kind: trees.Numeric, Type: rawType(c)}
+}
+
+// rawType is the Arrow type of the values features.Raw gives column c, as
+// trees.Column.Type names it (so rules show thresholds in the column's own
+// type): days for any DATE, microseconds for any TIMESTAMP (keeping its
+// time zone), the column's own type otherwise.
+func rawType(c *features.ColumnEncoding) string {
+	switch c.Kind {
+	case features.KindDate:
+		return "date32"
+	case features.KindTimestamp:
+		if _, tz, ok := strings.Cut(c.Type, "tz="); ok {
+			return "timestamp[us, tz=" + tz
+		}
+		return "timestamp[us]"
+	}
+	return c.Type
 }
 
 // rawRows are rows as the trees read them, column-major, with labels and
@@ -390,8 +422,7 @@ func (d *TreesDocument) Validate() error {
 	}
 	for j, c := range d.Model.Columns {
 		e := &d.Encoder.Columns[j]
-		cat := e.Kind == features.KindCategorical
-		if c.Name != e.Name || cat != (c.Kind == trees.Categorical) || (cat && !slices.Equal(c.Levels, e.Levels)) {
+		if want := treeColumn(e); c.Name != want.Name || c.Kind != want.Kind || !slices.Equal(c.Levels, want.Levels) {
 			return fmt.Errorf("model: column %d (%q, %s) does not match the preprocessing's %q (%s)", j+1, c.Name, c.Kind, e.Name, e.Kind)
 		}
 	}
