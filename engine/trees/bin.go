@@ -22,16 +22,12 @@ type binned struct {
 	bins  [][]uint8
 	nbins []int
 	cuts  [][]float64
-	// off[j] is column j's first entry in a node's histogram; total is
-	// the histogram's length.
-	off   []int
-	total int
 }
 
 // binData cuts the n rows of x into bins; see binned.
 func binData(ctx context.Context, cols []Column, x [][]float64, n, maxBins int, seed uint64) (*binned, error) {
 	p := len(cols)
-	bd := &binned{bins: make([][]uint8, p), nbins: make([]int, p), cuts: make([][]float64, p), off: make([]int, p)}
+	bd := &binned{bins: make([][]uint8, p), nbins: make([]int, p), cuts: make([][]float64, p)}
 	var sample []int32
 	if n > binSampleRows {
 		sample = sampleRows(n, binSampleRows, seed)
@@ -47,8 +43,6 @@ func binData(ctx context.Context, cols []Column, x [][]float64, n, maxBins int, 
 		if e != nil {
 			return nil, fmt.Errorf("column %q: %v", cols[j].Name, e)
 		}
-		bd.off[j] = bd.total
-		bd.total += bd.nbins[j]
 	}
 	return bd, nil
 }

@@ -3,6 +3,7 @@ package trees
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 )
 
@@ -17,6 +18,9 @@ type hbin struct{ g, h, n float64 }
 // G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)) a split needs,
 // so that rounding noise never splits a node.
 const minLossChange = 1e-6
+
+// partChunk is the number of rows of a partition task.
+const partChunk = 1 << 15
 
 // candidate is the best split of a node on one column.
 type candidate struct {
@@ -44,7 +48,12 @@ type node struct {
 	start, end int
 	g, h, n    float64
 	depth      int
-	hist       []hbin
+	// hist holds 256 bins per column (column j's at j*256), filled for
+	// the columns the tree may split on.
+	hist []hbin
+	// all tells that the node's rows are every row, in order (the root
+	// of a tree without row sampling).
+	all bool
 }
 
 // leafRange is a grown leaf: its rows and value.
@@ -77,7 +86,7 @@ func (g *grower) getHist() []hbin {
 		g.pool = g.pool[:k-1]
 		return h
 	}
-	return make([]hbin, g.bd.total)
+	return make([]hbin, 256*len(g.bd.bins))
 }
 
 func (g *grower) putHist(h []hbin) {
@@ -110,7 +119,7 @@ type grownTree struct {
 // gradient pairs gp (indexed by row) and the columns feats (ascending).
 func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*grownTree, error) {
 	out := &grownTree{}
-	root := &node{id: 0, start: 0, end: m}
+	root := &node{id: 0, start: 0, end: m, all: m == len(g.rows)}
 	for _, r := range g.rows[:m] {
 		root.g += gp[r].g
 		root.h += gp[r].h
@@ -184,30 +193,68 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 			}
 			pairs = append(pairs, p)
 		}
-		// Partition every split node's rows (stable: each side stays
-		// ascending).
-		err = parallel(ctx, len(pairs), func(i int) {
-			p := pairs[i]
+		// Partition every split node's rows, stable (each side stays
+		// ascending), in chunks of partChunk rows: each chunk splits its
+		// rows into tmp, then moves both sides to their place, so the
+		// result is the sequential partition's whatever runs in parallel.
+		type chunk struct {
+			p          *pair
+			start, end int
+			nl         int // rows of the chunk going left
+			lBefore    int // rows going left in the node's earlier chunks
+			rBefore    int
+		}
+		var chunks []chunk
+		for _, p := range pairs {
 			nd := p.parent
-			col := g.bd.bins[p.split.feature]
-			l, t := nd.start, nd.start
-			for k := nd.start; k < nd.end; k++ {
-				r := g.rows[k]
-				if p.table[col[r]] {
-					g.rows[l] = r
-					l++
-				} else {
+			for s := nd.start; s < nd.end; s += partChunk {
+				chunks = append(chunks, chunk{p: p, start: s, end: min(nd.end, s+partChunk)})
+			}
+		}
+		err = parallel(ctx, len(chunks), func(i int) {
+			ch := &chunks[i]
+			col := g.bd.bins[ch.p.split.feature]
+			tab := &ch.p.table
+			rows := g.rows[ch.start:ch.end]
+			t := ch.start
+			for _, r := range rows {
+				if tab[col[r]] {
 					g.tmp[t] = r
 					t++
 				}
 			}
-			copy(g.rows[l:nd.end], g.tmp[nd.start:t])
-			c := p.split
-			p.left = &node{start: nd.start, end: l, g: c.gl, h: c.hl, n: float64(l - nd.start), depth: nd.depth + 1}
-			p.right = &node{start: l, end: nd.end, g: nd.g - c.gl, h: nd.h - c.hl, n: float64(nd.end - l), depth: nd.depth + 1}
+			ch.nl = t - ch.start
+			for _, r := range rows {
+				if !tab[col[r]] {
+					g.tmp[t] = r
+					t++
+				}
+			}
 		})
 		if err != nil {
 			return nil, err
+		}
+		nleft := make(map[*pair]int, len(pairs))
+		for i := range chunks {
+			ch := &chunks[i]
+			ch.lBefore = nleft[ch.p]
+			ch.rBefore = (ch.start - ch.p.parent.start) - ch.lBefore
+			nleft[ch.p] += ch.nl
+		}
+		err = parallel(ctx, len(chunks), func(i int) {
+			ch := &chunks[i]
+			nd := ch.p.parent
+			copy(g.rows[nd.start+ch.lBefore:], g.tmp[ch.start:ch.start+ch.nl])
+			copy(g.rows[nd.start+nleft[ch.p]+ch.rBefore:], g.tmp[ch.start+ch.nl:ch.end])
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pairs {
+			nd, c := p.parent, p.split
+			l := nd.start + nleft[p]
+			p.left = &node{start: nd.start, end: l, g: c.gl, h: c.hl, n: float64(l - nd.start), depth: nd.depth + 1}
+			p.right = &node{start: l, end: nd.end, g: nd.g - c.gl, h: nd.h - c.hl, n: float64(nd.end - l), depth: nd.depth + 1}
 		}
 		var next, build []*node
 		type sub struct{ big, small *node }
@@ -250,8 +297,7 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 		}
 		for _, s := range subs {
 			for _, j := range feats {
-				o := g.bd.off[j]
-				bh, sh := s.big.hist[o:o+g.bd.nbins[j]], s.small.hist[o:o+g.bd.nbins[j]]
+				bh, sh := s.big.hist[j*256:j*256+g.bd.nbins[j]], s.small.hist[j*256:j*256+g.bd.nbins[j]]
 				for b := range bh {
 					bh[b].g -= sh[b].g
 					bh[b].h -= sh[b].h
@@ -290,10 +336,15 @@ func (g *grower) addNode(out *grownTree, nd *node) int32 {
 
 // buildHists builds the histograms of nodes over the columns feats: the
 // gradient pairs of each node's rows are gathered in row order first, then
-// every (node, column) histogram is summed in row order by one goroutine.
+// every (node, column) histogram is summed in row order, by one goroutine,
+// whatever the grouping of columns into tasks (which only balances the
+// work), so the sums do not depend on GOMAXPROCS.
 func (g *grower) buildHists(ctx context.Context, nodes []*node, gp []gpair, feats []int) error {
 	err := parallel(ctx, len(nodes), func(i int) {
 		nd := nodes[i]
+		if nd.all {
+			return
+		}
 		for k := nd.start; k < nd.end; k++ {
 			g.gp[k] = gp[g.rows[k]]
 		}
@@ -301,21 +352,113 @@ func (g *grower) buildHists(ctx context.Context, nodes []*node, gp []gpair, feat
 	if err != nil {
 		return err
 	}
-	return parallel(ctx, len(nodes)*len(feats), func(i int) {
-		nd, j := nodes[i/len(feats)], feats[i%len(feats)]
-		h := nd.hist[g.bd.off[j] : g.bd.off[j]+g.bd.nbins[j]]
-		clear(h)
-		col := g.bd.bins[j]
+	// Columns are summed four at a time (one pass over the rows and
+	// their gradient pairs for four histograms); a node's columns are cut
+	// into enough groups to keep every goroutine busy.
+	workers := runtime.GOMAXPROCS(0)
+	size := len(feats)
+	for size > 4 && len(nodes)*((len(feats)+size-1)/size) < 2*workers {
+		size = (size + 1) / 2
+	}
+	groups := (len(feats) + size - 1) / size
+	return parallel(ctx, len(nodes)*groups, func(i int) {
+		nd := nodes[i/groups]
+		lo := (i % groups) * size
+		fs := feats[lo:min(len(feats), lo+size)]
 		rows := g.rows[nd.start:nd.end]
 		pairs := g.gp[nd.start:nd.end]
-		for k, r := range rows {
-			b := &h[col[r]]
-			p := pairs[k]
-			b.g += p.g
-			b.h += p.h
-			b.n++
+		for len(fs) > 0 {
+			var h [4]*[256]hbin
+			var c [4][]uint8
+			m := min(4, len(fs))
+			for q := 0; q < m; q++ {
+				j := fs[q]
+				h[q] = (*[256]hbin)(nd.hist[j*256 : (j+1)*256])
+				clear(h[q][:g.bd.nbins[j]])
+				c[q] = g.bd.bins[j]
+			}
+			switch {
+			case nd.all && m == 4:
+				hist4All(gp, c[0], c[1], c[2], c[3], h[0], h[1], h[2], h[3])
+			case m == 4:
+				hist4(rows, pairs, c[0], c[1], c[2], c[3], h[0], h[1], h[2], h[3])
+			default:
+				for q := 0; q < m; q++ {
+					if nd.all {
+						hist1All(gp, c[q], h[q])
+					} else {
+						hist1(rows, pairs, c[q], h[q])
+					}
+				}
+			}
+			fs = fs[m:]
 		}
 	})
+}
+
+// hist1 adds the gradient pairs of rows to h by their bins in col.
+func hist1(rows []int32, pairs []gpair, col []uint8, h *[256]hbin) {
+	pairs = pairs[:len(rows)]
+	for k, r := range rows {
+		b := &h[col[r]]
+		p := pairs[k]
+		b.g += p.g
+		b.h += p.h
+		b.n++
+	}
+}
+
+// hist1All is hist1 over every row, in order.
+func hist1All(pairs []gpair, col []uint8, h *[256]hbin) {
+	col = col[:len(pairs)]
+	for k, p := range pairs {
+		b := &h[col[k]]
+		b.g += p.g
+		b.h += p.h
+		b.n++
+	}
+}
+
+// hist4All is hist4 over every row, in order.
+func hist4All(pairs []gpair, c0, c1, c2, c3 []uint8, h0, h1, h2, h3 *[256]hbin) {
+	n := len(pairs)
+	c0, c1, c2, c3 = c0[:n], c1[:n], c2[:n], c3[:n]
+	for k, p := range pairs {
+		b0, b1, b2, b3 := &h0[c0[k]], &h1[c1[k]], &h2[c2[k]], &h3[c3[k]]
+		b0.g += p.g
+		b0.h += p.h
+		b0.n++
+		b1.g += p.g
+		b1.h += p.h
+		b1.n++
+		b2.g += p.g
+		b2.h += p.h
+		b2.n++
+		b3.g += p.g
+		b3.h += p.h
+		b3.n++
+	}
+}
+
+// hist4 is hist1 for four columns in one pass.
+func hist4(rows []int32, pairs []gpair, c0, c1, c2, c3 []uint8, h0, h1, h2, h3 *[256]hbin) {
+	pairs = pairs[:len(rows)]
+	for k, r := range rows {
+		p := pairs[k]
+		b0, b1, b2, b3 := &h0[c0[r]], &h1[c1[r]], &h2[c2[r]], &h3[c3[r]]
+		b0.g += p.g
+		b0.h += p.h
+		b0.n++
+		b1.g += p.g
+		b1.h += p.h
+		b1.n++
+		b2.g += p.g
+		b2.h += p.h
+		b2.n++
+		b3.g += p.g
+		b3.h += p.h
+		b3.n++
+	}
 }
 
 // score is G^2/(H+lambda), the loss reduction (doubled) of a leaf.
@@ -346,7 +489,7 @@ func (g *grower) try(c *candidate, nd *node, gl, hl, nl float64, parent float64)
 func (g *grower) bestSplit(nd *node, j int) candidate {
 	c := candidate{feature: j}
 	nb := g.bd.nbins[j]
-	h := nd.hist[g.bd.off[j] : g.bd.off[j]+nb]
+	h := nd.hist[j*256 : j*256+nb]
 	miss := h[nb-1]
 	parent := g.score(nd.g, nd.h)
 	if g.cols[j].Kind == Categorical {

@@ -378,7 +378,13 @@ func gradients(ctx context.Context, cfg *Config, d *Data, k int, f []float64, gp
 	part := make([]float64, 2*blocks)
 	err := parallel(ctx, blocks, func(b int) {
 		var loss, sw float64
-		for r := b * gradBlock; r < min(n, (b+1)*gradBlock); r++ {
+		lo, hi := b*gradBlock, min(n, (b+1)*gradBlock)
+		if cfg.Task == task.Binary && d.W == nil {
+			loss, sw = binaryGradients(f[lo:hi], d.Y[lo:hi], gp[0][lo:hi])
+			part[2*b], part[2*b+1] = loss, sw
+			return
+		}
+		for r := lo; r < hi; r++ {
 			w := d.weight(r)
 			l := rowGradient(cfg.Task, k, f[r*k:(r+1)*k], d.Y[r], w, gp, r)
 			loss += w * l
@@ -397,6 +403,24 @@ func gradients(ctx context.Context, cfg *Config, d *Data, k int, f []float64, gp
 	return loss / sw, nil
 }
 
+// binaryGradients is rowGradient's binary case for unweighted rows, in
+// one loop: it writes the gradient pairs at f into gp and returns the
+// sum of the losses and the number of rows.
+func binaryGradients(f, y []float64, gp []gpair) (loss, n float64) {
+	y = y[:len(f)]
+	gp = gp[:len(f)]
+	for r, z := range f {
+		e := math.Exp(-math.Abs(z))
+		p := 1 / (1 + e)
+		if z < 0 {
+			p = e / (1 + e)
+		}
+		gp[r] = gpair{p - y[r], max(p*(1-p), hessMin)}
+		loss += math.Log(1+e) + max(z, 0) - y[r]*z
+	}
+	return loss, float64(len(f))
+}
+
 // rowGradient writes row r's gradient pairs (weighted by w) at raw scores
 // f into gp[c][r] when gp is not nil and returns the row's unweighted loss.
 func rowGradient(t task.Task, k int, f []float64, y, w float64, gp [][]gpair, r int) float64 {
@@ -411,7 +435,7 @@ func rowGradient(t task.Task, k int, f []float64, y, w float64, gp [][]gpair, r 
 		if gp != nil {
 			gp[0][r] = gpair{(p - y) * w, max(p*(1-p), hessMin) * w}
 		}
-		return math.Log1p(e) + max(z, 0) - y*z
+		return math.Log(1+e) + max(z, 0) - y*z
 	case task.Multiclass:
 		mx := f[0]
 		for _, z := range f[1:] {
