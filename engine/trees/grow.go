@@ -195,8 +195,9 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 		}
 		// Partition every split node's rows, stable (each side stays
 		// ascending), in chunks of partChunk rows: each chunk splits its
-		// rows into tmp, then moves both sides to their place, so the
-		// result is the sequential partition's whatever runs in parallel.
+		// rows into tmp (the right side reversed), then both sides move
+		// to their place, so the result is the sequential partition's
+		// whatever runs in parallel.
 		type chunk struct {
 			p          *pair
 			start, end int
@@ -216,20 +217,21 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 			col := g.bd.bins[ch.p.split.feature]
 			tab := &ch.p.table
 			rows := g.rows[ch.start:ch.end]
-			t := ch.start
+			tmp := g.tmp[ch.start:ch.end]
+			tmp = tmp[:len(rows)]
+			// Left rows forward from the chunk's start, right rows
+			// backward from its end.
+			l, t := 0, len(tmp)
 			for _, r := range rows {
 				if tab[col[r]] {
-					g.tmp[t] = r
-					t++
+					tmp[l] = r
+					l++
+				} else {
+					t--
+					tmp[t] = r
 				}
 			}
-			ch.nl = t - ch.start
-			for _, r := range rows {
-				if !tab[col[r]] {
-					g.tmp[t] = r
-					t++
-				}
-			}
+			ch.nl = l
 		})
 		if err != nil {
 			return nil, err
@@ -245,7 +247,12 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 			ch := &chunks[i]
 			nd := ch.p.parent
 			copy(g.rows[nd.start+ch.lBefore:], g.tmp[ch.start:ch.start+ch.nl])
-			copy(g.rows[nd.start+nleft[ch.p]+ch.rBefore:], g.tmp[ch.start+ch.nl:ch.end])
+			right := g.tmp[ch.start+ch.nl : ch.end]
+			dst := g.rows[nd.start+nleft[ch.p]+ch.rBefore:]
+			dst = dst[:len(right)]
+			for i, r := range right {
+				dst[len(dst)-1-i] = r
+			}
 		})
 		if err != nil {
 			return nil, err
