@@ -465,3 +465,67 @@ func TestNumericCuts(t *testing.T) {
 		t.Errorf("cuts around infinities %v", got)
 	}
 }
+
+// The stump's split is the best of every threshold and missing direction
+// found by brute force over the rows, on random data with ties and
+// missing values.
+func TestSplitBruteForce(t *testing.T) {
+	for seed := uint64(0); seed < 20; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 3))
+		n := 40 + rng.IntN(40)
+		x, y := make([]float64, n), make([]float64, n)
+		for r := range x {
+			x[r] = float64(rng.IntN(12))
+			y[r] = rng.NormFloat64() + x[r]/4
+			if rng.IntN(6) == 0 {
+				x[r] = math.NaN()
+				y[r] += 1
+			}
+		}
+		d := Data{Columns: []Column{num("x")}, X: [][]float64{x}, Y: y, N: n}
+		cfg := exact(task.Regression, 1)
+		cfg.MinRowsInLeaf = 3
+		m, _, err := Train(context.Background(), cfg, d, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := m.Base[0]
+		sc := func(g, h float64) float64 { return g * g / (h + 1) }
+		var G float64
+		for r := range y {
+			G += base - y[r]
+		}
+		// Thresholds midway between the distinct values present.
+		var vals []float64
+		for _, v := range x {
+			if !math.IsNaN(v) {
+				vals = append(vals, v)
+			}
+		}
+		slices.Sort(vals)
+		vals = slices.Compact(vals)
+		best, bestT := 0.0, math.NaN()
+		for i := 1; i < len(vals); i++ {
+			thr := (vals[i-1] + vals[i]) / 2
+			for _, missLeft := range []bool{false, true} {
+				var gl, hl float64
+				for r := range x {
+					if x[r] < thr || (math.IsNaN(x[r]) && missLeft) {
+						gl += base - y[r]
+						hl++
+					}
+				}
+				if hl < 3 || float64(n)-hl < 3 {
+					continue
+				}
+				if gain := (sc(gl, hl) + sc(G-gl, float64(n)-hl) - sc(G, float64(n))) / 2; gain > best+1e-9 {
+					best, bestT = gain, thr
+				}
+			}
+		}
+		tr := m.Trees[0]
+		if math.Abs(tr.Gain[0]-best) > 1e-9 || (tr.Len() > 1 && tr.Threshold[0] != bestT) {
+			t.Errorf("seed %d: gain %g at %g, brute force %g at %g", seed, tr.Gain[0], tr.Threshold[0], best, bestT)
+		}
+	}
+}
