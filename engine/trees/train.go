@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/ducksight/ducksight/engine/metrics"
@@ -285,16 +286,8 @@ func chooseColumns(seed uint64, t, nfeat int, perm []int) []int {
 		}
 	}
 	feats := append([]int(nil), perm[:nfeat]...)
-	sortInts(feats)
+	slices.Sort(feats)
 	return feats
-}
-
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }
 
 // update adds the tree's leaf values to output c of the raw scores f: the

@@ -50,15 +50,9 @@ func TestSplitByHand(t *testing.T) {
 func TestMissingDirection(t *testing.T) {
 	nan := math.NaN()
 	for _, tc := range []struct {
-		missY    float64
-		left     bool
-		gl, hl   float64
-		gr, hr   float64
-		n, total float64
-	}{
-		{5, false, 20.0 / 3, 2, -20.0 / 3, 4, 6, 20},
-		{0, true, 20.0 / 3, 4, -20.0 / 3, 2, 6, 10},
-	} {
+		missY float64
+		left  bool
+	}{{5, false}, {0, true}} {
 		y := []float64{0, 0, tc.missY, tc.missY, 5, 5}
 		d := Data{Columns: []Column{num("x")}, X: [][]float64{{1, 2, nan, nan, 3, 4}}, Y: y, N: 6}
 		m, _, err := Train(context.Background(), exact(task.Regression, 1), d, nil, nil)
