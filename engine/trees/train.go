@@ -398,10 +398,14 @@ func gradients(ctx context.Context, cfg *Config, d *Data, k int, f []float64, gp
 
 // binaryGradients is rowGradient's binary case for unweighted rows, in
 // one loop: it writes the gradient pairs at f into gp and returns the
-// sum of the losses and the number of rows.
+// sum of the losses and the number of rows. The loss of a row is
+// log(1+e) + max(z,0) - y z with e = exp(-|z|); the sum of the log(1+e)
+// terms is taken as the log of their product (each factor is in (1, 2], so
+// 512 of them cannot overflow), one logarithm per 512 rows.
 func binaryGradients(f, y []float64, gp []gpair) (loss, n float64) {
 	y = y[:len(f)]
 	gp = gp[:len(f)]
+	prod, logs := 1.0, 0.0
 	for r, z := range f {
 		e := math.Exp(-math.Abs(z))
 		p := 1 / (1 + e)
@@ -409,9 +413,14 @@ func binaryGradients(f, y []float64, gp []gpair) (loss, n float64) {
 			p = e / (1 + e)
 		}
 		gp[r] = gpair{p - y[r], max(p*(1-p), hessMin)}
-		loss += math.Log(1+e) + max(z, 0) - y[r]*z
+		prod *= 1 + e
+		loss += max(z, 0) - y[r]*z
+		if r%512 == 511 {
+			logs += math.Log(prod)
+			prod = 1
+		}
 	}
-	return loss, float64(len(f))
+	return loss + logs + math.Log(prod), float64(len(f))
 }
 
 // rowGradient writes row r's gradient pairs (weighted by w) at raw scores
