@@ -523,3 +523,70 @@ func TestSplitBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// Columns with one value, only missing values, or only +Inf never split,
+// and a single training row makes a model of leaves.
+func TestDegenerateColumns(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	d := Data{
+		Columns: []Column{num("const"), num("missing"), num("inf"), num("x")},
+		X:       [][]float64{{3, 3, 3, 3}, {nan, nan, nan, nan}, {inf, inf, inf, inf}, {1, 2, 3, 4}},
+		Y:       []float64{0, 0, 1, 1}, N: 4,
+	}
+	cfg := exact(task.Binary, 3)
+	cfg.Rounds = 3
+	m, _, err := Train(context.Background(), cfg, d, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range m.Trees {
+		for i := range tr.Feature {
+			if f := tr.Feature[i]; f >= 0 && f != 3 {
+				t.Errorf("split on column %d", f)
+			}
+		}
+	}
+	d.N = 1
+	m, _, err = Train(context.Background(), cfg, d, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(); err != nil || m.Trees[0].Len() != 1 {
+		t.Errorf("one row: %v, %d nodes", err, m.Trees[0].Len())
+	}
+}
+
+// Above binSampleRows rows a numeric column is cut at the quantiles of a
+// seeded sample: the same cuts for the same seed, near the true quantiles,
+// and every value in the bin its cuts say.
+func TestBinningSample(t *testing.T) {
+	n := 2*binSampleRows + 12345
+	x := make([]float64, n)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for r := range x {
+		x[r] = rng.Float64()
+	}
+	cols := []Column{num("u")}
+	a, err := binData(context.Background(), cols, [][]float64{x}, n, 16, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := binData(context.Background(), cols, [][]float64{x}, n, 16, 7)
+	if !slices.Equal(a.cuts[0], b.cuts[0]) || len(a.cuts[0]) != 15 {
+		t.Fatalf("cuts %v and %v", a.cuts[0], b.cuts[0])
+	}
+	for i, c := range a.cuts[0] {
+		if want := float64(i+1) / 16; math.Abs(c-want) > 0.01 {
+			t.Errorf("cut %d at %g, want about %g", i, c, want)
+		}
+	}
+	for r, v := range x {
+		bin := int(a.bins[0][r])
+		if (bin > 0 && v < a.cuts[0][bin-1]) || (bin < 15 && v >= a.cuts[0][bin]) {
+			t.Fatalf("row %d: %g in bin %d", r, v, bin)
+		}
+	}
+}
