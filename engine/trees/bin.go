@@ -173,7 +173,7 @@ func numericCuts(v []float64, maxBins int) []float64 {
 
 // between returns a threshold t with a < t <= b: their midpoint when it
 // is strictly above a and finite, else the number just above a (b when a
-// is -Inf).
+// is -Inf), never +Inf.
 func between(a, b float64) float64 {
 	t := a/2 + b/2
 	if t <= a || t > b || math.IsInf(t, 0) {
@@ -184,5 +184,8 @@ func between(a, b float64) float64 {
 			}
 		}
 	}
-	return t
+	// A model document is JSON, which has no infinities: the cut below
+	// +Inf when the largest finite number is a value (both fall in the
+	// upper bin, the data binned by this very cut).
+	return min(t, math.MaxFloat64)
 }
