@@ -71,6 +71,7 @@ var registry = []*Function{
 	explainFn,
 	modelsFn,
 	trainingInfoFn,
+	treeRulesFn,
 	dropModelFn,
 	exportModelFn,
 	importModelFn,

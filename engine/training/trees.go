@@ -195,6 +195,9 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	}
 
 	cfg := o.kernelConfig(le.Task, k)
+	// Early stopping watches the validation rows: without them (as with
+	// validation_fraction := 0) every round is kept.
+	cfg.EarlyStopping = cfg.EarlyStopping && valid.n > 0
 	metricName := map[task.Task]string{task.Binary: "AUC", task.Multiclass: "accuracy", task.Regression: "RMSE"}[le.Task]
 	progress := o.Progress
 	if progress == nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 )
 
 // binSampleRows is the most values of a numeric column the bin edges are
@@ -183,9 +184,26 @@ func between(a, b float64) float64 {
 				t = n
 			}
 		}
+	} else {
+		t = shortest(a, b, t)
 	}
 	// A model document is JSON, which has no infinities: the cut below
 	// +Inf when the largest finite number is a value (both fall in the
 	// upper bin, the data binned by this very cut).
 	return min(t, math.MaxFloat64)
+}
+
+// shortest is the number with the fewest significant decimal digits
+// strictly between a and b, found by rounding the midpoint mid: a
+// threshold a rule shows as 17.74 rather than 17.740000000000002 (and
+// 3.5 between 3 and 4), which splits the data as the midpoint does
+// (values up to a go left, from b right).
+func shortest(a, b, mid float64) float64 {
+	for digits := 1; digits <= 17; digits++ {
+		v, err := strconv.ParseFloat(strconv.FormatFloat(mid, 'g', digits, 64), 64)
+		if err == nil && v > a && v < b {
+			return v
+		}
+	}
+	return mid
 }

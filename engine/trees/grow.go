@@ -60,6 +60,7 @@ type node struct {
 type leafRange struct {
 	start, end int
 	value      float64
+	id         int32 // the leaf's node
 }
 
 // grower grows one tree at a time over a binned matrix.
@@ -177,7 +178,7 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 			if c == nil {
 				g.putHist(nd.hist)
 				nd.hist = nil
-				out.leaves = append(out.leaves, leafRange{nd.start, nd.end, out.tree.Value[nd.id]})
+				out.leaves = append(out.leaves, leafRange{nd.start, nd.end, out.tree.Value[nd.id], nd.id})
 				continue
 			}
 			p := &pair{parent: nd, split: c}
@@ -558,4 +559,27 @@ func (g *grower) bestCategorical(nd *node, j int, h []hbin, parent float64) cand
 		slices.Sort(c.cats)
 	}
 	return c
+}
+
+// countPositives sets the tree's Positives: the rows of label 1 among the
+// rows (indexes into y) reaching each node, from the leaves' row ranges of
+// rows up to the root (children come after their parent).
+func (gt *grownTree) countPositives(rows []int32, y []float64) {
+	t := &gt.tree
+	pos := make([]int64, t.Len())
+	for _, l := range gt.leaves {
+		var p int64
+		for _, r := range rows[l.start:l.end] {
+			if y[r] > 0 {
+				p++
+			}
+		}
+		pos[l.id] = p
+	}
+	for i := t.Len() - 1; i >= 0; i-- {
+		if !t.IsLeaf(i) {
+			pos[i] = pos[t.Left[i]] + pos[t.Right[i]]
+		}
+	}
+	t.Positives = pos
 }

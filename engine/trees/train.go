@@ -235,6 +235,9 @@ func Train(ctx context.Context, cfg Config, train Data, valid *Data, progress fu
 			if err != nil {
 				return nil, nil, err
 			}
+			if cfg.Task == task.Binary {
+				gt.countPositives(g.rows, train.Y)
+			}
 			m.Trees = append(m.Trees, gt.tree)
 			if err := g.update(ctx, gt, f, k, c, mrows, inTree, cfg.Subsample < 1); err != nil {
 				return nil, nil, err

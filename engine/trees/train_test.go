@@ -441,8 +441,9 @@ func TestTrainCancel(t *testing.T) {
 	}
 }
 
-// Bin edges: exact between distinct values, midpoints in the column's
-// units, quantiles when there are more distinct values than bins.
+// Bin edges: exact between distinct values, in the column's units: the
+// shortest decimal between two neighbours (the midpoint rounded: 1.5, 3,
+// 9e307), quantiles when there are more distinct values than bins.
 func TestNumericCuts(t *testing.T) {
 	if got := numericCuts([]float64{1, 1, 2, 4, 4, 4}, 255); !slices.Equal(got, []float64{1.5, 3}) {
 		t.Errorf("exact cuts %v", got)
@@ -459,7 +460,7 @@ func TestNumericCuts(t *testing.T) {
 	if got := numericCuts([]float64{-inf, 0, 1, inf}, 255); !slices.Equal(got, []float64{0, 0.5, math.Nextafter(1, 2)}) {
 		t.Errorf("cuts around infinities %v", got)
 	}
-	if got := numericCuts([]float64{0, math.MaxFloat64, inf}, 255); !slices.Equal(got, []float64{math.MaxFloat64 / 2, math.MaxFloat64}) {
+	if got := numericCuts([]float64{0, math.MaxFloat64, inf}, 255); !slices.Equal(got, []float64{9e307, math.MaxFloat64}) {
 		t.Errorf("cuts up to +Inf %v", got)
 	}
 }
@@ -591,6 +592,17 @@ func TestBinningSample(t *testing.T) {
 		bin := int(a.bins[0][r])
 		if (bin > 0 && v < a.cuts[0][bin-1]) || (bin < 15 && v >= a.cuts[0][bin]) {
 			t.Fatalf("row %d: %g in bin %d", r, v, bin)
+		}
+	}
+}
+
+// A threshold is the shortest decimal strictly between its neighbours.
+func TestShortestThreshold(t *testing.T) {
+	for _, c := range []struct{ a, b, want float64 }{
+		{17.73, 17.75, 17.74}, {3, 4, 3.5}, {0.1, 0.2, 0.15}, {1, 1.0000001, 1.00000005}, {-2, 7, 2},
+	} {
+		if got := between(c.a, c.b); got != c.want {
+			t.Errorf("between(%g, %g) = %g, want %g", c.a, c.b, got, c.want)
 		}
 	}
 }
