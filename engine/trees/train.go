@@ -412,10 +412,12 @@ func binaryGradients(f, y []float64, gp []gpair) (loss, n float64) {
 	for r, z := range f {
 		e := math.Exp(-math.Abs(z))
 		p := 1 / (1 + e)
+		q := e * p // the smaller of the two probabilities
+		h := max(p*q, hessMin)
 		if z < 0 {
-			p = e / (1 + e)
+			p = q
 		}
-		gp[r] = gpair{p - y[r], max(p*(1-p), hessMin)}
+		gp[r] = gpair{p - y[r], h}
 		prod *= 1 + e
 		loss += max(z, 0) - y[r]*z
 		if r%512 == 511 {
@@ -434,11 +436,13 @@ func rowGradient(t task.Task, k int, f []float64, y, w float64, gp [][]gpair, r 
 		z := f[0]
 		e := math.Exp(-math.Abs(z))
 		p := 1 / (1 + e)
+		q := e * p // the smaller of the two probabilities
+		h := max(p*q, hessMin)
 		if z < 0 {
-			p = e / (1 + e)
+			p = q
 		}
 		if gp != nil {
-			gp[0][r] = gpair{(p - y) * w, max(p*(1-p), hessMin) * w}
+			gp[0][r] = gpair{(p - y) * w, h * w}
 		}
 		return math.Log(1+e) + max(z, 0) - y*z
 	case task.Multiclass:

@@ -151,6 +151,32 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 	}
 }
 
+// The unweighted binary loop gives rowGradient's gradient pairs and
+// (within rounding of its batched logarithms) its loss.
+func TestBinaryGradientsLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	n := 2000
+	f, y := make([]float64, n), make([]float64, n)
+	for r := range f {
+		f[r] = 8 * rng.NormFloat64()
+		y[r] = float64(rng.IntN(2))
+	}
+	f[0], f[1] = 800, -800
+	gp := make([]gpair, n)
+	got, _ := binaryGradients(f, y, gp)
+	want := 0.0
+	one := [][]gpair{make([]gpair, 1)}
+	for r := range f {
+		want += rowGradient(task.Binary, 1, f[r:r+1], y[r], 1, one, 0)
+		if gp[r] != one[0][0] {
+			t.Fatalf("row %d (f %g): %v, want %v", r, f[r], gp[r], one[0][0])
+		}
+	}
+	if math.Abs(got-want) > 1e-9*want {
+		t.Errorf("loss %g, want %g", got, want)
+	}
+}
+
 // synth returns n rows of p numeric columns and one categorical column
 // (with missing values and infinities) and a label from a known model with
 // an interaction.
