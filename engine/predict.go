@@ -200,8 +200,30 @@ func (r *scoredReader) build(o service.Output, sc *service.Scores, n int) (arrow
 			return nil, err
 		}
 		return reasons(r.mem, r.p.Features(), rl, n), nil
+	case service.OutBaseline, service.OutApproximationError:
+		rl, err := r.run.Reasons()
+		if err != nil {
+			return nil, err
+		}
+		vals, null := rl.Baseline[:n], rl.Null[:n]
+		if o == service.OutApproximationError {
+			vals = rl.Error[:n]
+			if !rl.Additive {
+				null = allNull(n)
+			}
+		}
+		return floats(r.mem, vals, null), nil
 	}
 	return nil, dserr.New(dserr.Internal, r.fn, "", "unknown output %v", o)
+}
+
+// allNull marks n rows null.
+func allNull(n int) []bool {
+	null := make([]bool, n)
+	for i := range null {
+		null[i] = true
+	}
+	return null
 }
 
 // valid is the validity of values whose rows null marks (nil: all valid).
