@@ -51,8 +51,9 @@ func (e *Engine) Predict(ctx context.Context, model, data string, o PredictOptio
 }
 
 // Explain is explain(name, data, ...): every row of data with predict's
-// columns and its reasons (LIST of STRUCT(feature, value, contribution)),
-// as Arrow record batches streamed and released as Predict's.
+// columns, its reasons (LIST of STRUCT(feature, value, contribution)),
+// baseline and approximation_error (DOUBLE), as Arrow record batches
+// streamed and released as Predict's.
 func (e *Engine) Explain(ctx context.Context, model, data string, o ExplainOptions) (array.RecordReader, error) {
 	const fn = "explain"
 	p, err := service.BindExplain(ctx, e.env(), model, data, o)
