@@ -34,9 +34,8 @@ type Predictor struct {
 	labelType udf.Type
 	labelInts []int64 // integer labels: each level's value
 
-	// A kmeans model.
-	km *clustering.Document
-
+	// A kmeans model and its encoder bound to the data.
+	km      *clustering.Document
 	binding *features.Binding
 
 	// explain (see explain.go).
@@ -45,8 +44,8 @@ type Predictor struct {
 
 // BindPredict binds predict(model, data, ...): it checks o (a threshold
 // in [0, 1], and only for a binary classifier), loads version o.Version
-// of model (of any kind: one that predicts a label, or kmeans), prepares data and derives
-// the output columns: every data column, then prediction (and
+// of model (a kind that predicts a label, or kmeans), prepares data and
+// derives the output columns: every data column, then prediction (and
 // probability for a classifier, probabilities for a multiclass one), or
 // for a kmeans model segment and distance. Nothing runs yet. Errors are
 // *dserr.Error values of function predict.
