@@ -49,8 +49,9 @@ func readAll(t *testing.T, rr array.RecordReader) (*arrow.Schema, []string) {
 // give through duckdb-go's Arrow API: the same columns, the same Arrow
 // types and the same values bit for bit (floats as their shortest exact
 // text), for every kind of model: binary (an MLP, explained by
-// occlusion), multiclass (probabilities, a MAP), regression (a linear
-// model, explained exactly) and kmeans (segment and distance).
+// occlusion, without approximation_error), multiclass (probabilities, a
+// MAP), regression (a linear model, explained exactly) and kmeans
+// (segment and distance).
 func TestPredictExplainMatchSQL(t *testing.T) {
 	ctx := testContext(t)
 	c, err := duckdb.NewConnector("", nil)
@@ -140,6 +141,18 @@ func TestPredictExplainMatchSQL(t *testing.T) {
 		}
 		if strings.HasSuffix(tc.name, "NaN rows") && !slices.ContainsFunc(got, func(r string) bool { return strings.HasSuffix(r, "|NULL") }) {
 			t.Errorf("%s: no row ends with a NULL output", tc.name)
+		}
+		// explain's last column, approximation_error: NULL for the MLP
+		// (occlusion), a number for the linear models.
+		switch tc.name {
+		case "explain binary":
+			if slices.ContainsFunc(got, func(r string) bool { return !strings.HasSuffix(r, "|NULL") }) {
+				t.Errorf("%s: an MLP row with an approximation_error", tc.name)
+			}
+		case "explain multiclass", "explain regression":
+			if slices.ContainsFunc(got, func(r string) bool { return strings.HasSuffix(r, "|NULL") }) {
+				t.Errorf("%s: a linear model's row without an approximation_error", tc.name)
+			}
 		}
 		if len(got) != len(want) || len(got) == 0 {
 			t.Errorf("%s: %d rows, want %d", tc.name, len(got), len(want))
