@@ -332,7 +332,7 @@ func TestEvaluateSameAsSQL(t *testing.T) {
 		}
 		got = nil
 		for _, m := range imp {
-			got = append(got, []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight})
+			got = append(got, []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight, m.Gain})
 		}
 		sameResult(t, tc.q, got, sqlRows(t, ctx, db, "SELECT * FROM "+tc.q))
 	}

@@ -193,7 +193,7 @@ func TestExplainErrors(t *testing.T) {
 		{"unknown model", explainErr("nope", "c", engine.ExplainOptions{}), dserr.NotFound, `explain: model: no model named "nope"`},
 		{"top_k", explainErr("m", "c", engine.ExplainOptions{TopK: -1}), dserr.InvalidArgument, "explain: top_k: must be at least 1, got -1"},
 		{"version", explainErr("m", "c", engine.ExplainOptions{Version: 3}), dserr.NotFound, `explain: version: model "m" has no version 3`},
-		{"kmeans", explainErr("s", "c", engine.ExplainOptions{}), dserr.Incompatible, `explain: model: model "s" is of kind kmeans; explain takes perceptron models`},
+		{"kmeans", explainErr("s", "c", engine.ExplainOptions{}), dserr.Incompatible, `explain: model: model "s" is of kind kmeans; explain takes perceptron or boosted_trees models`},
 		{"column missing", explainErr("m", "SELECT customer_id FROM c", engine.ExplainOptions{}), dserr.InvalidArgument, `explain: data: column "age"`},
 		{"output clash", explainErr("m", "SELECT age, 1 AS reasons FROM c", engine.ExplainOptions{}), dserr.InvalidArgument, `explain: data: has a column named "reasons"`},
 		{"data refused", explainErr("m", "DELETE FROM c", engine.ExplainOptions{}), dserr.Refused, "explain: data: refused"},

@@ -110,9 +110,9 @@ var (
 	// takesScoring are the kinds that predict a label (scoringModel
 	// gives their Model): what score, explain and the evaluation
 	// functions of a label take.
-	takesScoring = kinds{[]string{"perceptron"}, "perceptron"}
+	takesScoring = kinds{[]string{"perceptron", "boosted_trees"}, "perceptron or boosted_trees"}
 	// takesAll are the kinds predict and evaluate take: every kind.
-	takesAll = kinds{[]string{"perceptron", "kmeans"}, "perceptron or kmeans"}
+	takesAll = kinds{[]string{"perceptron", "boosted_trees", "kmeans"}, "perceptron, boosted_trees or kmeans"}
 	// takesTrained are the kinds trained epoch by epoch or round by
 	// round, with a training history.
 	takesTrained = kinds{[]string{"perceptron", "boosted_trees"}, "perceptron or boosted_trees"}

@@ -105,6 +105,7 @@ func (e *evalBinding) importance(ctx context.Context, d *preparedData, repeats i
 	base := metric()
 
 	weights, _ := m.(featureWeights)
+	gains, _ := m.(featureGains)
 	names := m.Features()
 	rows := make([]Importance, 0, len(names))
 	perm := make([]int, n)
@@ -124,7 +125,11 @@ func (e *evalBinding) importance(ctx context.Context, d *preparedData, repeats i
 		if weights != nil {
 			weight = weights.Weight(ci)
 		}
-		rows = append(rows, Importance{Feature: name, Importance: mean, ImportanceStd: std, Weight: weight})
+		gain := math.NaN()
+		if gains != nil {
+			gain = gains.Gain(ci)
+		}
+		rows = append(rows, Importance{Feature: name, Importance: mean, ImportanceStd: std, Weight: weight, Gain: gain})
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i].Importance, rows[j].Importance

@@ -17,7 +17,7 @@ import (
 )
 
 // The one scoring interface. Every model kind that predicts a label
-// (perceptron today) implements Model; predict, score, score_label,
+// (perceptron, boosted_trees) implements Model; predict, score, score_label,
 // explain, evaluate, confusion_matrix, roc_curve, lift, calibration,
 // fairness and feature_importance consume only Model, BoundModel and
 // Rows. A kind computes raw scores (log-odds, logits, predictions) and
@@ -30,7 +30,8 @@ import (
 // Model is a decoded model document of a kind that predicts a label.
 // It is read-only: several goroutines may use it at once.
 type Model interface {
-	// Kind is the store's name of the model kind ("perceptron").
+	// Kind is the store's name of the model kind ("perceptron",
+	// "boosted_trees").
 	Kind() string
 	// Task is task.Binary, task.Multiclass or task.Regression.
 	Task() task.Task
@@ -106,12 +107,22 @@ type featureWeights interface {
 	Weight(f int) float64
 }
 
+// featureGains is implemented by a Model whose features have a total
+// split gain (feature_importance's gain column): boosted trees.
+type featureGains interface {
+	// Gain is the total loss reduction of the splits on feature f.
+	Gain(f int) float64
+}
+
 // scoringModel is the Model of a decoded document, false for a kind that
 // predicts no label (kmeans).
 func scoringModel(doc store.Document) (Model, bool) {
 	switch doc := doc.(type) {
 	case *training.Document:
 		return perceptronModel{doc}, true
+	case *training.TreesDocument:
+		m, err := newTreesModel(doc)
+		return m, err == nil // Decode validated the ensemble: it explains
 	}
 	return nil, false
 }
