@@ -58,6 +58,8 @@ func prepareFeatureImportance(c evalCall) (udf.Bound, error) {
 		return nil, err
 	}
 	return resultRows(c.cols, call, func(imp []service.Importance) [][]any {
-		return rowsOf(imp, func(m service.Importance) []any { return []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight, m.Gain} })
+		return rowsOf(imp, func(m service.Importance) []any {
+			return []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight, m.Gain}
+		})
 	}), nil
 }
