@@ -569,7 +569,7 @@ func (c *colFit) count(v string, k int64) {
 func (f *Fitter) Finish() (*Encoder, []Dropped, error) {
 	var dropped []Dropped
 	e := &Encoder{Distance: f.opts.Distance}
-	f.stats = nil
+	f.stats = make(Statistics, 0, len(f.cols))
 	for _, c := range f.cols {
 		enc, reason := f.finishColumn(c)
 		if reason != "" {

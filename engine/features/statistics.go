@@ -421,7 +421,7 @@ func (q *edgeSample) reserve(n int) {
 	if n <= cap(q.val) {
 		return
 	}
-	val := make([]float64, len(q.val), min(max(2*cap(q.val), n, 256), ExactEdges+1))
+	val := make([]float64, len(q.val), min(max(2*cap(q.val), n), ExactEdges+1))
 	copy(val, q.val)
 	q.val = val
 }
@@ -448,7 +448,7 @@ func (q *edgeSample) raise() {
 // edges returns the EdgeCount quantile edges of the values (lo and hi are
 // their exact minimum and maximum) and the size of the sample the
 // interior ones come from (0 when they are exact), or nil and 0 without
-// values.
+// values. It reorders the kept values: no value may be added after.
 func (q *edgeSample) edges(lo, hi float64) ([]float64, int64) {
 	m := len(q.val)
 	if m == 0 {
@@ -457,7 +457,7 @@ func (q *edgeSample) edges(lo, hi float64) ([]float64, int64) {
 	steps := int64(EdgeCount - 1)
 	// The order statistics needed: position (m-1)·k/10, split exactly
 	// into whole and fraction, and the next one when the fraction is not 0.
-	var need []int
+	need := make([]int, 0, 2*EdgeCount)
 	for k := int64(1); k < steps; k++ {
 		at := int64(m-1) * k
 		need = append(need, int(at/steps))
@@ -465,7 +465,7 @@ func (q *edgeSample) edges(lo, hi float64) ([]float64, int64) {
 			need = append(need, int(at/steps)+1)
 		}
 	}
-	s := slices.Clone(q.val)
+	s := q.val // reordered: nothing is added after
 	selectAll(s, slices.Compact(need))
 	e := make([]float64, EdgeCount)
 	e[0], e[EdgeCount-1] = lo, hi

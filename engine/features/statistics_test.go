@@ -436,6 +436,16 @@ func TestEdgesSampledAccuracy(t *testing.T) {
 		for lo := 0; lo < n; lo += 3000 {
 			q.add(vals[lo:min(n, lo+3000)])
 		}
+		// One value per run of level L, at the position the run keeps.
+		runs := int64(n) >> q.level
+		if got := int64(len(q.val)); got != runs && got != runs+1 {
+			t.Fatalf("%s: %d runs of level %d, %d kept", name, runs, q.level, got)
+		}
+		for j, v := range q.val {
+			if p := keptAt(q.level, int64(j)); p>>q.level != int64(j) || v != vals[p] {
+				t.Fatalf("%s: kept value %d is not its run's", name, j)
+			}
+		}
 		sorted := slices.Sorted(slices.Values(vals))
 		edges, sample := q.edges(sorted[0], sorted[n-1])
 		if sample < ExactEdges/2 || sample > ExactEdges {
@@ -448,16 +458,6 @@ func TestEdgesSampledAccuracy(t *testing.T) {
 		}
 		if edges[0] != sorted[0] || edges[10] != sorted[n-1] {
 			t.Errorf("%s: extremes %v, %v, want %v, %v", name, edges[0], edges[10], sorted[0], sorted[n-1])
-		}
-		// One value per run of level L, at the position the run keeps.
-		runs := int64(n) >> q.level
-		if got := int64(len(q.val)); got != runs && got != runs+1 {
-			t.Fatalf("%s: %d runs of level %d, %d kept", name, runs, q.level, got)
-		}
-		for j, v := range q.val {
-			if p := keptAt(q.level, int64(j)); p>>q.level != int64(j) || v != vals[p] {
-				t.Fatalf("%s: kept value %d is not its run's", name, j)
-			}
 		}
 	}
 }
