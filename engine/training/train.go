@@ -72,6 +72,10 @@ type Document struct {
 	Statistics features.Statistics `json:"statistics,omitempty"`
 }
 
+// TrainingStatistics returns the statistics block of the document's
+// features, nil when it was saved before ducksight stored one.
+func (d *Document) TrainingStatistics() features.Statistics { return d.Statistics }
+
 // Result is what a training run returns besides the document.
 type Result struct {
 	Doc     *Document
