@@ -91,6 +91,10 @@ type ColumnStat struct {
 	Shares map[string]float64 `json:"shares,omitempty"`
 }
 
+// TrainingStatistics returns the statistics block of the document's
+// features, nil when it was saved before ducksight stored one.
+func (d *Document) TrainingStatistics() features.Statistics { return d.Statistics }
+
 // Result is a fitted segmentation.
 type Result struct {
 	Doc     *Document
