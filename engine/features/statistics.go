@@ -375,21 +375,32 @@ type edgeSample struct {
 	next  int64 // position of the next value to keep
 	level uint
 	val   []float64
+
+	// The coins of a block of 64 runs come from one hash; the last block
+	// hashed at each level is kept: one hash serves 64 runs.
+	coinBlock [64]int64 // block+1; 0: none yet
+	coinBits  [64]uint64
 }
 
 // sampleKey keys the sample's coins: a constant, so the statistics of the
 // same data are the same whatever the training seed.
 const sampleKey = 0x2545f4914f6cdd1d
 
-// coin is the child (0 or 1) whose value run r of level l keeps.
-func coin(l uint, r int64) int64 {
-	return int64(fmix64(uint64(r)^(uint64(l)*hk2+sampleKey)) >> 63)
+// coin is the child (0 or 1) whose value run r of level l keeps: bit r%64
+// of a hash of the level and r/64.
+func (q *edgeSample) coin(l uint, r int64) int64 {
+	l &= 63 // levels stay below 50 (2^63 values / ExactEdges): no index out of range
+	if b := r>>6 + 1; q.coinBlock[l] != b {
+		q.coinBlock[l] = b
+		q.coinBits[l] = fmix64(uint64(r>>6) ^ (uint64(l)*hk2 + sampleKey))
+	}
+	return int64(q.coinBits[l] >> (r & 63) & 1)
 }
 
 // keptAt is the position of the value run r of level l keeps.
-func keptAt(l uint, r int64) int64 {
+func (q *edgeSample) keptAt(l uint, r int64) int64 {
 	for ; l > 0; l-- {
-		r = r<<1 | coin(l, r)
+		r = r<<1 | q.coin(l, r)
 	}
 	return r
 }
@@ -410,7 +421,7 @@ func (q *edgeSample) add(vals []float64) {
 		if len(q.val) > ExactEdges {
 			q.raise()
 		}
-		q.next = keptAt(q.level, int64(len(q.val))) // the next run's
+		q.next = q.keptAt(q.level, int64(len(q.val))) // the next run's
 	}
 	q.n = end
 }
@@ -434,10 +445,10 @@ func (q *edgeSample) raise() {
 	n := len(q.val)
 	k := 0
 	for r := 0; 2*r+1 < n; r++ {
-		q.val[k] = q.val[2*r+int(coin(l, int64(r)))]
+		q.val[k] = q.val[2*r+int(q.coin(l, int64(r)))]
 		k++
 	}
-	if n%2 == 1 && coin(l, int64(n/2)) == 0 {
+	if n%2 == 1 && q.coin(l, int64(n/2)) == 0 {
 		q.val[k] = q.val[n-1]
 		k++
 	}
@@ -497,6 +508,29 @@ func (q *edgeSample) edges(lo, hi float64) ([]float64, int64) {
 // partitions. It is deterministic.
 func selectAll(s []float64, idx []int) { selectFrom(s, 0, idx, 0) }
 
+// partitionLess moves the values of s below pivot to the front and
+// returns how many there are. Its only branch is the loop's own: s[k:i]
+// are not below pivot, so swapping v = s[i] with s[k] keeps them so, and
+// k moves past v when v is below.
+func partitionLess(s []float64, pivot float64) int {
+	k := 0
+	for i, v := range s {
+		s[i], s[k] = s[k], v
+		k += b2i(v < pivot)
+	}
+	return k
+}
+
+// partitionEqual is partitionLess for the values equal to pivot.
+func partitionEqual(s []float64, pivot float64) int {
+	k := 0
+	for i, v := range s {
+		s[i], s[k] = s[k], v
+		k += b2i(v == pivot)
+	}
+	return k
+}
+
 // selectFrom is selectAll on s, which starts at index base of the whole,
 // after depth partitions.
 func selectFrom(s []float64, base int, idx []int, depth int) {
@@ -508,21 +542,11 @@ func selectFrom(s []float64, base int, idx []int, depth int) {
 		depth++
 		a, b, c := s[0], s[len(s)/2], s[len(s)-1]
 		pivot := max(min(a, b), min(max(a, b), c)) // median of three
-		// s[:lt] < pivot, s[lt:gt] == pivot, s[gt:] > pivot.
-		lt, i, gt := 0, 0, len(s)
-		for i < gt {
-			switch v := s[i]; {
-			case v < pivot:
-				s[lt], s[i] = v, s[lt]
-				lt++
-				i++
-			case v > pivot:
-				gt--
-				s[gt], s[i] = v, s[gt]
-			default:
-				i++
-			}
-		}
+		// s[:lt] < pivot, s[lt:gt] == pivot, s[gt:] > pivot, in two
+		// passes without branches on the data (they would be mispredicted
+		// half the time): < pivot to the front, then == pivot after them.
+		lt := partitionLess(s, pivot)
+		gt := lt + partitionEqual(s[lt:], pivot)
 		// Indexes below lt go left, those in [lt, gt) are in place, the
 		// rest go right (on in this frame).
 		j := 0

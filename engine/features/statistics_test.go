@@ -442,7 +442,7 @@ func TestEdgesSampledAccuracy(t *testing.T) {
 			t.Fatalf("%s: %d runs of level %d, %d kept", name, runs, q.level, got)
 		}
 		for j, v := range q.val {
-			if p := keptAt(q.level, int64(j)); p>>q.level != int64(j) || v != vals[p] {
+			if p := q.keptAt(q.level, int64(j)); p>>q.level != int64(j) || v != vals[p] {
 				t.Fatalf("%s: kept value %d is not its run's", name, j)
 			}
 		}
