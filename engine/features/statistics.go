@@ -261,15 +261,17 @@ func isShare(x float64) bool { return x >= 0 && x <= 1 }
 // all values here, merged batch by batch there) agree to rounding.
 func StatsOf(column, kind, typ string, values []float64, levels []string) ColumnStats {
 	cs := ColumnStats{Column: column, Kind: kind, Type: typ, Rows: int64(len(values))}
+	if len(values) == 0 {
+		return cs // no shares to give (Validate refuses a block over no rows)
+	}
 	rows := float64(len(values))
 	switch kind {
 	case KindCategorical, KindBoolean:
-		var counts []int64
 		var other, nulls int64
 		if kind == KindBoolean {
 			levels = []string{"false", "true"}
 		}
-		counts = make([]int64, len(levels))
+		counts := make([]int64, len(levels))
 		for _, v := range values {
 			switch {
 			case math.IsNaN(v):

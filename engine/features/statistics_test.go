@@ -495,6 +495,7 @@ func TestStatsOfKinds(t *testing.T) {
 		StatsOf("c", KindCategorical, "utf8", []float64{0, 1, 2, 3, -1, 0.5, nan, 0}, []string{"p", "q"}),
 		StatsOf("x", KindNumeric, "double", []float64{nan, math.Inf(-1)}, nil),
 		StatsOf("one", KindNumeric, "double", []float64{4}, nil),
+		StatsOf("none", KindCategorical, "utf8", nil, []string{"a"}),
 	}, Statistics{
 		{Column: "b", Kind: KindBoolean, Type: "bool", Rows: 4, NullShare: 0.25,
 			Levels: []LevelShare{{Level: "false", Share: 0.25}, {Level: "true", Share: 0.5}, {Null: true, Share: 0.25}}},
@@ -502,6 +503,7 @@ func TestStatsOfKinds(t *testing.T) {
 			Levels: []LevelShare{{Level: "p", Share: 0.25}, {Level: "q", Share: 0.125}, {Other: true, Share: 0.5}, {Null: true, Share: 0.125}}},
 		{Column: "x", Kind: KindNumeric, Type: "double", Rows: 2, NullShare: 0.5, InfShare: 0.5},
 		{Column: "one", Kind: KindNumeric, Type: "double", Rows: 1, Mean: fptr(4), Edges: slices.Repeat([]float64{4}, 11)},
+		{Column: "none", Kind: KindCategorical, Type: "utf8"},
 	}, 0)
 }
 
