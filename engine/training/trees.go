@@ -38,7 +38,15 @@ type TreesDocument struct {
 	History  []Epoch                `json:"history"` // one entry per round
 	Data     dataset.Fingerprint    `json:"data"`
 	Features []string               `json:"features"`
+	// Statistics describe each feature column on the rows trained and
+	// validated on (features.StatsOf of the values the trees read), in
+	// Features' order.
+	Statistics features.Statistics `json:"statistics,omitempty"`
 }
+
+// TrainingStatistics returns the statistics block of the document's
+// feature columns.
+func (d *TreesDocument) TrainingStatistics() features.Statistics { return d.Statistics }
 
 // TreesResult is what TrainTrees returns besides the document.
 type TreesResult struct {
@@ -235,6 +243,7 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	doc := &TreesDocument{
 		Format: TreesFormatVersion, Kind: "boosted_trees", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
 		Model: *model, Options: o, History: history, Features: encNames(enc), Data: dataset.NewFingerprint(rows, fp),
+		Statistics: rawStatistics(enc, cols, train, valid),
 		Metrics: Metrics{
 			Metric:    map[task.Task]string{task.Binary: "auc", task.Multiclass: "accuracy", task.Regression: "rmse"}[le.Task],
 			TrainLoss: kept.TrainLoss, ValidLoss: kept.ValidLoss, ValidMetric: kept.ValidMetric,
@@ -280,6 +289,22 @@ func rawType(c *features.ColumnEncoding) string {
 		return "timestamp[us]"
 	}
 	return c.Type
+}
+
+// rawStatistics is the statistics block of the columns on the training
+// and validation rows, from the values the trees read.
+func rawStatistics(enc *features.Encoder, cols []trees.Column, train, valid *rawRows) features.Statistics {
+	stats := make(features.Statistics, len(cols))
+	var buf []float64
+	for j, c := range cols {
+		buf = append(append(buf[:0], train.x[j]...), valid.x[j]...)
+		var levels []string
+		if enc.Columns[j].Kind == features.KindCategorical {
+			levels = c.Levels
+		}
+		stats[j] = features.StatsOf(c.Name, enc.Columns[j].Kind, c.Type, buf, levels)
+	}
+	return stats
 }
 
 // rawRows are rows as the trees read them, column-major, with labels and
@@ -412,6 +437,11 @@ func (d *TreesDocument) Validate() error {
 	}
 	if err := d.Model.Validate(); err != nil {
 		return fmt.Errorf("model: %v", err)
+	}
+	if d.Statistics != nil {
+		if err := d.Statistics.ValidateDocument(d.Features); err != nil {
+			return err
+		}
 	}
 	want := 1
 	if d.Task == task.Multiclass {
