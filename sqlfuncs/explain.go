@@ -15,21 +15,21 @@ import (
 
 var explainFn = &Function{
 	Name:    "explain",
-	Summary: "score data with a perceptron model and give each row's top_k reasons: the feature columns that moved its score most",
+	Summary: "score data with a perceptron or boosted-trees model and give each row's top_k reasons: the feature columns that moved its score most",
 	Example: "SELECT customer_id, probability, reasons FROM explain('churn', 'customers', top_k := 3) ORDER BY probability DESC LIMIT 10;",
 	Columns: []ColumnDoc{
 		{"prediction", "label type", "as predict: predicted class (the training label's type) or, for regression, the predicted value (DOUBLE)"},
 		{"probability", "DOUBLE", "as predict: binary P(positive class); multiclass P(predicted class); absent for regression"},
 		{"probabilities", "MAP(VARCHAR, DOUBLE)", "as predict: multiclass only, every class (as text) and its probability"},
 		{"reasons", "STRUCT(feature VARCHAR, value VARCHAR, contribution DOUBLE)[]", "the top_k feature columns by |contribution|, largest first (ties by name): the column, the row's value as text ('NULL' for NULL) and its contribution to the row's raw score (binary: log-odds; multiclass: the predicted class's logit; regression: the prediction, in the label's units)"},
-		{"baseline", "DOUBLE", "the raw score the contributions are measured from: a single-layer perceptron's bias (regression: in the label's units); for a perceptron with hidden layers, the raw score of the training baseline row that occlusion resets columns to"},
-		{"approximation_error", "DOUBLE", "|baseline + the sum of every feature's contribution - the raw score|: rounding (about 1e-12) for an exact explanation (single-layer perceptron); NULL for an approximate one (occlusion of a perceptron with hidden layers), whose contributions do not add up"},
+		{"baseline", "DOUBLE", "the raw score the contributions are measured from: boosted trees' expected raw score (TreeSHAP), a single-layer perceptron's bias (regression: in the label's units); for a perceptron with hidden layers, the raw score of the training baseline row that occlusion resets columns to"},
+		{"approximation_error", "DOUBLE", "|baseline + the sum of every feature's contribution - the raw score|: rounding (about 1e-12) for an exact explanation (boosted trees, single-layer perceptron); NULL for an approximate one (occlusion of a perceptron with hidden layers), whose contributions do not add up"},
 	},
 	Table: &udf.TableFunc{
 		Name: "explain",
 		Bind: bindExplain,
 		Args: []udf.Param{
-			withDoc(modelParam, "perceptron model name"),
+			withDoc(modelParam, "model name (a perceptron or boosted_trees model)"),
 			dataParam,
 		},
 		Named: []udf.Param{
