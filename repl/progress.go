@@ -11,8 +11,11 @@ import (
 )
 
 // Progress is one report of long work inside a statement: a training
-// epoch.
+// epoch (or a boosting round).
 type Progress struct {
+	// Unit names what Epoch counts: "epoch" (the default when empty) or
+	// "round" (boosted trees).
+	Unit   string
 	Epoch  int // epochs done
 	Epochs int // most epochs the run may take (early stopping may end it sooner); 0 unknown
 	// TrainLoss, ValidLoss and Metric after the epoch; NaN when there is
@@ -64,7 +67,11 @@ func (l *progressLine) clear() {
 // 0.4123  valid loss 0.4011  AUC 0.8123  ETA 12s".
 func formatProgress(p Progress) string {
 	var b strings.Builder
-	b.WriteString("training: epoch ")
+	unit := p.Unit
+	if unit == "" {
+		unit = "epoch"
+	}
+	b.WriteString("training: " + unit + " ")
 	fmt.Fprint(&b, p.Epoch)
 	if p.Epochs > 0 {
 		fmt.Fprintf(&b, "/%d", p.Epochs)

@@ -40,7 +40,7 @@ func progress(ctx context.Context, report func(repl.Progress)) context.Context {
 	start := time.Now()
 	return engine.WithProgress(ctx, func(ep engine.Epoch) {
 		report(repl.Progress{
-			Epoch: ep.Epoch, Epochs: ep.Epochs, TrainLoss: ep.TrainLoss, ValidLoss: float64(ep.ValidLoss),
+			Unit: ep.Unit, Epoch: ep.Epoch, Epochs: ep.Epochs, TrainLoss: ep.TrainLoss, ValidLoss: float64(ep.ValidLoss),
 			Metric: float64(ep.ValidMetric), MetricName: ep.MetricName, Elapsed: time.Since(start),
 		})
 	})

@@ -34,6 +34,9 @@ type Epoch struct {
 	// events Progress receives, for progress displays.
 	Epochs     int    `json:"-"`
 	MetricName string `json:"-"`
+	// Unit names what Epoch counts in progress events: "epoch", or
+	// "round" for boosted trees.
+	Unit string `json:"-"`
 }
 
 // Metrics of the kept (best) epoch.
@@ -665,6 +668,7 @@ func (e *epochRunner) run(ctx context.Context) ([]Epoch, Epoch, error) {
 			pe := ev
 			pe.Epochs = o.Epochs
 			pe.MetricName = map[task.Task]string{task.Binary: "AUC", task.Multiclass: "accuracy", task.Regression: "RMSE"}[e.task]
+			pe.Unit = "epoch"
 			o.Progress(pe)
 		}
 		if score < bestScore-1e-6*math.Abs(bestScore) || bestLayers == nil {

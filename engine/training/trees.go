@@ -217,7 +217,7 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	}
 	epoch := func(r trees.Round, prev float64) Epoch {
 		return Epoch{Epoch: r.Round, TrainLoss: r.TrainLoss, ValidLoss: dataset.Num(r.ValidLoss),
-			ValidMetric: dataset.Num(r.ValidMetric), Seconds: r.Seconds - prev, Epochs: o.Trees, MetricName: metricName}
+			ValidMetric: dataset.Num(r.ValidMetric), Seconds: r.Seconds - prev, Epochs: o.Trees, MetricName: metricName, Unit: "round"}
 	}
 	var last float64 // Round.Seconds counts from the start; Epoch.Seconds is the round's own
 	model, rounds, err := trees.Train(ctx, cfg, *train.data(), vd, func(r trees.Round) {
