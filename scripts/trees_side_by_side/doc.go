@@ -11,7 +11,7 @@
 // demo_customers churn for each seed of -seeds (rows 1..100,000 train, the
 // next 50,000 test), and, when -data names the output directory of
 // extract_modeldata.R, five public customer datasets with -splits seeded
-// splits each (a row is a test row when hash(rid, split) % 4 = 0). It writes
+// splits each (a row is a test row when hash(split * 2^32 + rid) % 4 = 0). It writes
 // every table to DIR as CSV (COPY ... (HEADER)) for the Python side, trains
 // the ducksight models of -models on each task, scores the test table with
 // predict and reports the test AUCs. Models whose SQL function is not

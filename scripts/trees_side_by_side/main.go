@@ -290,7 +290,9 @@ func demoTask(ctx context.Context, db *sql.DB, seed, ntrain, ntest int64) (*task
 }
 
 // publicTasks loads one extracted dataset and builds its seeded splits: a
-// row is a test row of split s when hash(rid, s) % 4 = 0.
+// row is a test row of split s when hash(s * 2^32 + rid) % 4 = 0 (DuckDB's hash;
+// hash(rid, s) would do for two splits only: its seeds 1, 4 and 5 give the
+// same rows, as do 2 and 3).
 func publicTasks(ctx context.Context, db *sql.DB, dir string, d dataset, splits int) ([]*task, error) {
 	path := filepath.Join(dir, d.Name+".csv")
 	if _, err := os.Stat(path); err != nil {
@@ -315,8 +317,8 @@ func publicTasks(ctx context.Context, db *sql.DB, dir string, d dataset, splits 
 		t := &task{Name: fmt.Sprintf("%s_%d", d.Name, s), Dataset: d.Name, Seed: int64(s), Label: d.Label,
 			Positive: positive, Exclude: []string{"rid"}}
 		if err := exec(ctx, db,
-			fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM %s WHERE hash(rid, %d) %% 4 <> 0 ORDER BY rid`, t.trainTable(), raw, s),
-			fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM %s WHERE hash(rid, %d) %% 4 = 0 ORDER BY rid`, t.testTable(), raw, s),
+			fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM %s WHERE hash(%d * 4294967296 + rid) %% 4 <> 0 ORDER BY rid`, t.trainTable(), raw, s),
+			fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM %s WHERE hash(%d * 4294967296 + rid) %% 4 = 0 ORDER BY rid`, t.testTable(), raw, s),
 		); err != nil {
 			return nil, err
 		}
