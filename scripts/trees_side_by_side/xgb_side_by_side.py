@@ -383,7 +383,8 @@ def machine():
     return (f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, {os.cpu_count()} cores "
             f"({cpu}), {platform.system()} {platform.machine()}, {go}, Python {platform.python_version()}, "
             f"XGBoost {xgb.__version__}, scikit-learn {sklearn.__version__}, pandas {pd.__version__}, "
-            f"numpy {np.__version__}, commit {head}{' with local changes' if dirty else ''}")
+            f"numpy {np.__version__}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
+            f"commit {head}{' with local changes' if dirty else ''}")
 
 
 def extract(data_dir):
