@@ -71,3 +71,17 @@ func (e *Engine) ImportModel(ctx context.Context, model, path string) (int, erro
 	}
 	return r.Version, nil
 }
+
+// TreeRulesOptions are tree_rules' named arguments: Tree 0 is the first,
+// Class (multiclass only, required there) names the class, Version 0 is
+// the latest.
+type TreeRulesOptions = service.TreeRulesOptions
+
+// TreeRule is a row of tree_rules.
+type TreeRule = service.TreeRule
+
+// TreeRules is tree_rules(model, ...): the leaves of one tree of a
+// boosted-trees model as readable rules, left to right.
+func (e *Engine) TreeRules(ctx context.Context, model string, o TreeRulesOptions) ([]TreeRule, error) {
+	return service.TreeRules(ctx, e.env(), model, o)
+}

@@ -86,13 +86,15 @@ func TestEvaluateAPI(t *testing.T) {
 	if math.IsNaN(imp[0].Weight) {
 		t.Errorf("a single-layer model has weights: %+v", imp[0])
 	}
-	// explain: predict's columns and the reasons, as Arrow batches.
+	// explain: predict's columns, the reasons, baseline and
+	// approximation_error, as Arrow batches.
 	rr, err := e.Explain(ctx, "churn", "c", engine.ExplainOptions{TopK: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sch := rr.Schema()
-	if f := sch.Field(sch.NumFields() - 1); f.Name != "reasons" || sch.Field(sch.NumFields()-2).Name != "probability" {
+	last := sch.NumFields() - 1
+	if sch.Field(last-3).Name != "probability" || sch.Field(last-2).Name != "reasons" || sch.Field(last-1).Name != "baseline" || sch.Field(last).Name != "approximation_error" {
 		t.Errorf("Explain columns %v", sch)
 	}
 	var explained int64
@@ -330,7 +332,7 @@ func TestEvaluateSameAsSQL(t *testing.T) {
 		}
 		got = nil
 		for _, m := range imp {
-			got = append(got, []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight})
+			got = append(got, []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight, m.Gain})
 		}
 		sameResult(t, tc.q, got, sqlRows(t, ctx, db, "SELECT * FROM "+tc.q))
 	}

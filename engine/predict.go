@@ -51,8 +51,9 @@ func (e *Engine) Predict(ctx context.Context, model, data string, o PredictOptio
 }
 
 // Explain is explain(name, data, ...): every row of data with predict's
-// columns and its reasons (LIST of STRUCT(feature, value, contribution)),
-// as Arrow record batches streamed and released as Predict's.
+// columns, its reasons (LIST of STRUCT(feature, value, contribution)),
+// baseline and approximation_error (DOUBLE), as Arrow record batches
+// streamed and released as Predict's.
 func (e *Engine) Explain(ctx context.Context, model, data string, o ExplainOptions) (array.RecordReader, error) {
 	const fn = "explain"
 	p, err := service.BindExplain(ctx, e.env(), model, data, o)
@@ -200,8 +201,30 @@ func (r *scoredReader) build(o service.Output, sc *service.Scores, n int) (arrow
 			return nil, err
 		}
 		return reasons(r.mem, r.p.Features(), rl, n), nil
+	case service.OutBaseline, service.OutApproximationError:
+		rl, err := r.run.Reasons()
+		if err != nil {
+			return nil, err
+		}
+		vals, null := rl.Baseline[:n], rl.Null[:n]
+		if o == service.OutApproximationError {
+			vals = rl.Error[:n]
+			if !rl.Additive {
+				null = allNull(n)
+			}
+		}
+		return floats(r.mem, vals, null), nil
 	}
 	return nil, dserr.New(dserr.Internal, r.fn, "", "unknown output %v", o)
+}
+
+// allNull marks n rows null.
+func allNull(n int) []bool {
+	null := make([]bool, n)
+	for i := range null {
+		null[i] = true
+	}
+	return null
 }
 
 // valid is the validity of values whose rows null marks (nil: all valid).

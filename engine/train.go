@@ -40,3 +40,16 @@ func WithProgress(ctx context.Context, fn func(Epoch)) context.Context {
 func (e *Engine) TrainPerceptron(ctx context.Context, model, data string, o TrainOptions) (*TrainResult, error) {
 	return service.TrainPerceptron(ctx, e.env(), model, data, o)
 }
+
+// TreeOptions are train_boosted_trees' named arguments (docs/sql.md), with
+// the convention of TrainOptions: a zero field is the default, a nil
+// pointer field too (MinChildWeight, L2, ValidationFraction,
+// EarlyStopping, Positive, Seed). Progress is called after every round.
+type TreeOptions = service.TreeOptions
+
+// TrainBoostedTrees trains gradient-boosted trees on data and saves them
+// as a new version of model, exactly as train_boosted_trees(model, data,
+// ...) does. The result's EpochsRun is the number of rounds kept.
+func (e *Engine) TrainBoostedTrees(ctx context.Context, model, data string, o TreeOptions) (*TrainResult, error) {
+	return service.TrainBoostedTrees(ctx, e.env(), model, data, o)
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/training"
 )
 
 // The SQL names of the catalogue functions, which their errors carry.
@@ -51,22 +52,37 @@ func TrainingInfo(ctx context.Context, env Env, model string, o TrainingInfoOpti
 	if err := CheckModelName(fn, model); err != nil {
 		return nil, err
 	}
-	rec, doc, err := env.Perceptron(ctx, fn, model, o.Version)
+	rec, err := env.Record(ctx, fn, model, o.Version)
 	if err != nil {
 		return nil, Err(ctx, fn, err)
+	}
+	doc, err := decodeKind(fn, rec, takesTrained)
+	if err != nil {
+		return nil, Err(ctx, fn, err)
+	}
+	var history []training.Epoch
+	unit, best := "epoch", 0
+	kept := func(e int) bool { return e == best }
+	switch d := doc.(type) {
+	case *training.Document:
+		history, best = d.History, d.Metrics.BestEpoch
+	case *training.TreesDocument:
+		// The model keeps every round up to the best.
+		history, best, unit = d.History, d.Metrics.BestEpoch, "round"
+		kept = func(e int) bool { return e <= best }
 	}
 	var timing struct {
 		EpochSeconds []float64 `json:"epoch_seconds"`
 	}
 	_ = json.Unmarshal(rec.Metrics, &timing)
-	rows := make([]TrainingEpoch, 0, len(doc.History))
-	for i, e := range doc.History {
+	rows := make([]TrainingEpoch, 0, len(history))
+	for i, e := range history {
 		secs := math.NaN()
 		if i < len(timing.EpochSeconds) {
 			secs = timing.EpochSeconds[i]
 		}
-		rows = append(rows, TrainingEpoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, ValidLoss: float64(e.ValidLoss),
-			ValidMetric: float64(e.ValidMetric), Kept: e.Epoch == doc.Metrics.BestEpoch, Seconds: secs})
+		rows = append(rows, TrainingEpoch{Epoch: e.Epoch, Unit: unit, TrainLoss: e.TrainLoss, ValidLoss: float64(e.ValidLoss),
+			ValidMetric: float64(e.ValidMetric), Kept: kept(e.Epoch), Seconds: secs})
 	}
 	return rows, nil
 }

@@ -28,11 +28,12 @@ type TrainingInfoOptions struct {
 // TrainingEpoch is a row of training_info: one epoch of a model's
 // training history.
 type TrainingEpoch struct {
-	Epoch       int // 1, 2, ...
+	Epoch       int    // 1, 2, ...: the epoch, or a boosted-trees model's round
+	Unit        string // "epoch" or "round"
 	TrainLoss   float64
 	ValidLoss   float64 // NaN (SQL NULL) without validation
 	ValidMetric float64 // NaN (SQL NULL) without validation
-	Kept        bool    // the epoch whose weights the model kept
+	Kept        bool    // the epoch whose weights the model kept; a round the model keeps
 	Seconds     float64 // wall time of the epoch; NaN (SQL NULL) when not recorded
 }
 

@@ -34,7 +34,7 @@ func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o Con
 		if err := e.needTask("classification", task.Binary, task.Multiclass); err != nil {
 			return err
 		}
-		if err := thresholdBinaryOnly(fn, model, o.Threshold != nil, e.doc.Kind, e.doc.Task); err != nil {
+		if err := thresholdBinaryOnly(fn, model, o.Threshold != nil, e.model.Kind(), e.model.Task()); err != nil {
 			return err
 		}
 		t, err = evalThreshold(fn, o.Threshold)
@@ -43,12 +43,13 @@ func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o Con
 	if err != nil {
 		return nil, Err(ctx, fn, err)
 	}
-	levels := e.doc.Label.Levels
+	levels := e.model.Label().Levels
 	return bound(e, func(d *evalData) ([]ConfusionCell, error) {
 		var truth, pred []int
 		k := len(levels)
 		if d.task == task.Binary {
-			pos, neg := e.doc.Label.Positive, 1-e.doc.Label.Positive
+			pos := e.model.Label().Positive
+			neg := 1 - pos
 			truth, pred = make([]int, 0, len(d.y)), make([]int, 0, len(d.y))
 			for i, y := range d.y {
 				tc, pc := neg, neg
@@ -74,8 +75,8 @@ func BindConfusionMatrix(ctx context.Context, env Env, model, data string, o Con
 	}), nil
 }
 
-// bindCurve checks the model name and version, then binds a perceptron
-// model to data (with group column by, when not ""); check, when not nil,
+// bindCurve checks the model name and version, then binds a model that
+// predicts a label to data (with group column by, when not ""); check, when not nil,
 // checks the function's model and options (it runs with e bound, and e is
 // closed when it fails).
 func bindCurve(ctx context.Context, env Env, fn, model, data string, version int, by string, check func(e *evalBinding) error) (*evalBinding, error) {

@@ -97,7 +97,8 @@ func (e Env) KMeans(ctx context.Context, fn, name string, version int) (*store.R
 // kinds are the model kinds a function takes, as the store names them,
 // and the words its WrongKind error names them with. A new kind is added
 // to the store's kinds (store.NewDocument) and to the sets of the
-// functions that take it.
+// functions that take it; a kind that predicts a label also to
+// scoringModel (model.go).
 type kinds struct {
 	names []string
 	words string
@@ -106,8 +107,15 @@ type kinds struct {
 var (
 	takesPerceptron = kinds{[]string{"perceptron"}, "perceptron"}
 	takesKMeans     = kinds{[]string{"kmeans"}, "kmeans (segment)"}
+	// takesScoring are the kinds that predict a label (scoringModel
+	// gives their Model): what score, explain and the evaluation
+	// functions of a label take.
+	takesScoring = kinds{[]string{"perceptron", "boosted_trees"}, "perceptron or boosted_trees"}
 	// takesAll are the kinds predict and evaluate take: every kind.
-	takesAll = kinds{[]string{"perceptron", "kmeans"}, "perceptron or kmeans"}
+	takesAll = kinds{[]string{"perceptron", "boosted_trees", "kmeans"}, "perceptron, boosted_trees or kmeans"}
+	// takesTrained are the kinds trained epoch by epoch or round by
+	// round, with a training history.
+	takesTrained = kinds{[]string{"perceptron", "boosted_trees"}, "perceptron or boosted_trees"}
 )
 
 // decodeKind checks that rec is of a kind fn takes and decodes its

@@ -15,16 +15,15 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/task"
-	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
 
 // The evaluation functions (evaluate, confusion_matrix, roc_curve, lift,
-// calibration, fairness, feature_importance) share this: bind a perceptron
-// model to a data query that holds its features and its label (and a
-// group column), then score every row with predict's path (the stored
-// preprocessing, the network) and keep, per usable row, the encoded label
-// and the model's output.
+// calibration, fairness, feature_importance) share this: bind a model
+// that predicts a label (Model) to a data query that holds its features
+// and its label (and a group column), then score every row with
+// predict's path (the model's prepared rows, raw scores, link) and keep,
+// per usable row, the encoded label and the model's output.
 
 // evalData is a scored data set.
 type evalData struct {
@@ -36,40 +35,40 @@ type evalData struct {
 	// groupNull marks NULL values.
 	group     []string
 	groupNull []bool
-	skipped   int64 // rows without a usable label or with a NaN/infinite feature
+	skipped   int64 // rows without a usable label or that the model cannot score
 }
 
 // evalBinding is a model bound to a data query for evaluation.
 type evalBinding struct {
 	fn       string
-	doc      *training.Document
+	model    Model
 	q        *udf.Query
-	binding  *features.Binding
+	bound    BoundModel
 	labelIdx int
 	byIdx    int // -1 without a group column
 }
 
-// bindEval loads model name (version, 0: the latest), which must be a
-// perceptron model, prepares data and checks that it has the label column
-// (and column by, when not "").
+// bindEval loads model name (version, 0: the latest), which must be of a
+// kind that predicts a label, prepares data and checks that it has the
+// label column (and column by, when not "").
 func bindEval(ctx context.Context, env Env, fn, name string, version int, data, by string) (*evalBinding, error) {
-	_, doc, err := env.Perceptron(ctx, fn, name, version)
+	m, err := env.Scoring(ctx, fn, name, version)
 	if err != nil {
 		return nil, err
 	}
-	return bindEvalDoc(ctx, env, fn, doc, data, by)
+	return bindEvalModel(ctx, env, fn, m, data, by)
 }
 
-// bindEvalDoc is bindEval for a decoded perceptron document.
-func bindEvalDoc(ctx context.Context, env Env, fn string, doc *training.Document, data, by string) (*evalBinding, error) {
+// bindEvalModel is bindEval for a loaded model.
+func bindEvalModel(ctx context.Context, env Env, fn string, m Model, data, by string) (*evalBinding, error) {
 	return withData(ctx, env, fn, data, func(q *udf.Query) (*evalBinding, error) {
-		return newEvalBinding(fn, doc, q, by)
+		return newEvalBinding(fn, m, q, by)
 	})
 }
 
-func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) (*evalBinding, error) {
+func newEvalBinding(fn string, m Model, q *udf.Query, by string) (*evalBinding, error) {
 	schema := q.Schema()
-	le := &doc.Label
+	le := m.Label()
 	labelIdx := features.ColumnIndex(schema, le.Column)
 	if labelIdx < 0 {
 		return nil, dserr.Arg(fn, "data", "has no label column %q (the model was trained to predict it; evaluation compares with it)", le.Column)
@@ -77,7 +76,7 @@ func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) 
 	if err := le.Compatible(schema.Field(labelIdx).Type); err != nil {
 		return nil, dserr.Arg(fn, "data", "%v", err)
 	}
-	binding, err := bindEncoder(fn, &doc.Encoder, schema)
+	bound, err := bindModel(fn, m, schema)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +86,7 @@ func newEvalBinding(fn string, doc *training.Document, q *udf.Query, by string) 
 			return nil, dserr.Arg(fn, "by", "column %q not found in data", by)
 		}
 	}
-	return &evalBinding{fn: fn, doc: doc, q: q, binding: binding, labelIdx: labelIdx, byIdx: byIdx}, nil
+	return &evalBinding{fn: fn, model: m, q: q, bound: bound, labelIdx: labelIdx, byIdx: byIdx}, nil
 }
 
 func (e *evalBinding) close() { e.q.Close() }
@@ -125,31 +124,21 @@ func bound[T any](e *evalBinding, compute func(d *evalData) (T, error)) *EvalCal
 
 // collect streams the data and scores every usable row.
 func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
-	doc := e.doc
-	net := &doc.Network
-	k := max(net.Outputs(), 1)
-	d := &evalData{task: doc.Task, k: k}
-	w := doc.Encoder.Width
-	var out []float64
+	m := e.model
+	k := m.Outputs()
+	d := &evalData{task: m.Task(), k: k}
+	rows := e.bound.NewRows(udf.VectorSize)
 	// Per batch, joined once at the end: appending to one slice copied it
 	// over and over as it grew.
 	var ys, ps [][]float64
-	skipped, err := e.encodeBatches(ctx, func(rec arrow.RecordBatch, skip []bool, x, y []float64, m int) {
-		if cap(out) < m*k {
-			out = make([]float64, m*k)
+	skipped, err := e.prepareBatches(ctx, rows, true, func(rec arrow.RecordBatch, skip []bool, y []float64, n int) {
+		ys = append(ys, slices.Clone(y[:n]))
+		p := make([]float64, n*k)
+		rows.Raw(p)
+		if m.Task() != task.Regression {
+			link(m, p, n)
 		}
-		net.Predict(x[:m*w], m, out[:m*k])
-		ys = append(ys, slices.Clone(y[:m]))
-		if doc.Task == task.Regression {
-			mean, std := targetScale(doc)
-			pr := make([]float64, m)
-			for i, o := range out[:m] {
-				pr[i] = o*std + mean
-			}
-			ps = append(ps, pr)
-		} else {
-			ps = append(ps, slices.Clone(out[:m*k]))
-		}
+		ps = append(ps, p)
 		if e.byIdx >= 0 {
 			appendGroups(d, rec.Column(e.byIdx), skip)
 		}
@@ -162,30 +151,33 @@ func (e *evalBinding) collect(ctx context.Context) (*evalData, error) {
 	return d, nil
 }
 
-// encodeBatches streams the data; for each batch it marks the rows without
-// a usable label or with a NaN or infinite feature, encodes the m others'
-// inputs into x (m x width) and labels into y (LabelEncoding.Encode), and
-// calls fn, which must not keep x, y or skip. It returns the rows skipped.
-func (e *evalBinding) encodeBatches(ctx context.Context, fn func(rec arrow.RecordBatch, skip []bool, x, y []float64, m int)) (int64, error) {
-	doc := e.doc
-	w := doc.Encoder.Width
-	var x, y []float64
+// prepareBatches streams the data; for each batch it marks the rows
+// without a usable label or that the model cannot score (BadRows),
+// appends the n others to rows (after emptying them when reset), encodes
+// their labels into y (LabelEncoding.Encode) and calls fn, which must not
+// keep skip or y. It returns the rows skipped.
+func (e *evalBinding) prepareBatches(ctx context.Context, rows Rows, reset bool, fn func(rec arrow.RecordBatch, skip []bool, y []float64, n int)) (int64, error) {
+	label := e.model.Label()
+	var y []float64
 	var skip []bool
 	var skipped int64
 	err := eachBatch(ctx, e.q, func(b *udf.Batch) {
 		rec := b.Record
 		n := b.Len()
 		if cap(skip) < n {
-			skip, x, y = make([]bool, n), make([]float64, n*w), make([]float64, n)
+			skip, y = make([]bool, n), make([]float64, n)
 		}
 		skip = skip[:n]
 		clear(skip)
 		labels := rec.Column(e.labelIdx)
-		skipped += int64(doc.Label.MarkSkips(labels, skip))
-		skipped += int64(e.binding.BadRows(rec, skip))
-		m := e.binding.Encode(rec, skip, x[:n*w])
-		doc.Label.Encode(labels, skip, y[:n])
-		fn(rec, skip, x, y, m)
+		skipped += int64(label.MarkSkips(labels, skip))
+		skipped += int64(e.bound.BadRows(rec, skip))
+		if reset {
+			rows.Reset()
+		}
+		m := rows.Append(rec, skip)
+		label.Encode(labels, skip, y[:n])
+		fn(rec, skip, y, m)
 	})
 	if err != nil {
 		return 0, err

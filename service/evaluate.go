@@ -10,7 +10,6 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/task"
-	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -101,28 +100,28 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 	if err != nil {
 		return nil, err
 	}
-	var e *evalBinding
-	switch doc := doc.(type) {
-	case *clustering.Document:
+	if km, ok := doc.(*clustering.Document); ok {
 		ke, err := withData(ctx, env, fn, data, func(q *udf.Query) (*kmeansEval, error) {
-			binding, err := bindEncoder(fn, &doc.Encoder, q.Schema())
+			binding, err := bindEncoder(fn, &km.Encoder, q.Schema())
 			if err != nil {
 				return nil, err
 			}
-			return &kmeansEval{fn: fn, doc: doc, q: q, binding: binding}, nil
+			return &kmeansEval{fn: fn, doc: km, q: q, binding: binding}, nil
 		})
 		if err != nil {
 			return nil, err
 		}
 		return &EvaluateCall{EvalCall: &EvalCall[*Evaluation]{fn: fn, run: ke.measure, close: ke.close}, Columns: kmeansMeasures}, nil
-	case *training.Document:
-		if e, err = bindEvalDoc(ctx, env, fn, doc, data, ""); err != nil {
-			return nil, err
-		}
-	default:
+	}
+	m, ok := scoringModel(doc)
+	if !ok {
 		return nil, WrongKind(fn, rec, takesAll.words)
 	}
-	switch e.doc.Task {
+	e, err := bindEvalModel(ctx, env, fn, m, data, "")
+	if err != nil {
+		return nil, err
+	}
+	switch e.model.Task() {
 	case task.Binary:
 		return &EvaluateCall{Columns: binaryMeasures, EvalCall: bound(e, func(d *evalData) (*Evaluation, error) {
 			var mem bigmem.Arena
@@ -184,11 +183,11 @@ func thresholdBinaryOnly(fn, model string, given bool, kind string, tk task.Task
 // needTask refuses a model whose task is not among tasks.
 func (e *evalBinding) needTask(what string, tasks ...task.Task) error {
 	for _, t := range tasks {
-		if e.doc.Task == t {
+		if e.model.Task() == t {
 			return nil
 		}
 	}
-	return dserr.New(dserr.Incompatible, e.fn, "model", "%s needs a %s model; this one is %s", e.fn, what, e.doc.Task)
+	return dserr.New(dserr.Incompatible, e.fn, "model", "%s needs a %s model; this one is %s", e.fn, what, e.model.Task())
 }
 
 // sortScratch is metrics' sort scratch for n rows, taken from mem (the

@@ -132,7 +132,8 @@ type Importance struct {
 	Feature       string
 	Importance    float64 // mean drop of the metric when the column is permuted
 	ImportanceStd float64 // population standard deviation of the drop over the repeats
-	Weight        float64 // single-layer models: the column's summed |w|; NaN for hidden layers
+	Weight        float64 // single-layer models: the column's summed |w|; NaN for hidden layers and other kinds
+	Gain          float64 // boosted trees: the total split gain on the column; NaN for other kinds
 }
 
 // EvalCall is a bound call of an evaluation function: its arguments checked,

@@ -16,11 +16,12 @@ import (
 )
 
 // feature_importance: permutation importance of every input column of a
-// perceptron model on data that holds the label, and for single-layer
-// models the size of the column's standardised weights.
+// model that predicts a label on data that holds the label, and where the
+// model has one (a single-layer perceptron) the size of the column's
+// standardised weights.
 
 // FeatureImportance is feature_importance(model, data, ...): per input
-// column of a perceptron model, the mean drop of the metric (binary: ROC
+// column of a model that predicts a label, the mean drop of the metric (binary: ROC
 // AUC, multiclass: accuracy, regression: R2) when the column's inputs are
 // permuted across rows, Repeats seeded permutations each, and for
 // single-layer models the size of the column's weights; by descending
@@ -54,35 +55,31 @@ func bindFeatureImportance(ctx context.Context, env Env, fn, model, data string,
 		return nil, err
 	}
 	return &EvalCall[[]Importance]{fn: fn, close: e.close, run: func(ctx context.Context) ([]Importance, error) {
-		d, err := e.collectEncoded(ctx)
+		d, err := e.collectPrepared(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if d.n == 0 {
+		if d.rows.Len() == 0 {
 			return nil, e.noRows(d.skipped)
 		}
 		return e.importance(ctx, d, repeats, uint64(seed))
 	}}, nil
 }
 
-// encodedData is the encoded input matrix of every usable row and its
+// preparedData is every usable row in the model's prepared form and its
 // encoded label.
-type encodedData struct {
-	x       []float64 // n x Encoder.Width, row-major
+type preparedData struct {
+	rows    Rows
 	y       []float64 // as evalData.y
-	n       int
 	skipped int64
 }
 
-// collectEncoded streams the data and keeps the encoded inputs and label of
-// every usable row: the rows collect scores, skipped the same way.
-func (e *evalBinding) collectEncoded(ctx context.Context) (*encodedData, error) {
-	w := e.doc.Encoder.Width
-	d := &encodedData{}
-	skipped, err := e.encodeBatches(ctx, func(_ arrow.RecordBatch, _ []bool, x, y []float64, m int) {
-		d.x = append(d.x, x[:m*w]...)
-		d.y = append(d.y, y[:m]...)
-		d.n += m
+// collectPrepared streams the data and keeps every usable row, prepared,
+// and its encoded label: the rows collect scores, skipped the same way.
+func (e *evalBinding) collectPrepared(ctx context.Context) (*preparedData, error) {
+	d := &preparedData{rows: e.bound.NewRows(0)}
+	skipped, err := e.prepareBatches(ctx, d.rows, false, func(_ arrow.RecordBatch, _ []bool, y []float64, n int) {
+		d.y = append(d.y, y[:n]...)
 	})
 	if err != nil {
 		return nil, err
@@ -92,58 +89,47 @@ func (e *evalBinding) collectEncoded(ctx context.Context) (*encodedData, error) 
 }
 
 // importance computes the result: per feature column, the drop of the
-// metric under repeats seeded permutations of its inputs, and the weight.
-func (e *evalBinding) importance(ctx context.Context, d *encodedData, repeats int, seed uint64) ([]Importance, error) {
-	doc := e.doc
-	net := &doc.Network
-	k := max(net.Outputs(), 1)
-	w := doc.Encoder.Width
-	n := d.n
+// metric under repeats seeded permutations of its values, and the weight.
+func (e *evalBinding) importance(ctx context.Context, d *preparedData, repeats int, seed uint64) ([]Importance, error) {
+	m := e.model
+	k := m.Outputs()
+	n := d.rows.Len()
 	out := make([]float64, n*k)
-	mean, std := targetScale(doc)
 	metric := func() float64 {
-		net.Predict(d.x, n, out)
-		if doc.Task == task.Regression {
-			for i, o := range out {
-				out[i] = o*std + mean
-			}
+		d.rows.Raw(out)
+		if m.Task() != task.Regression {
+			link(m, out, n)
 		}
-		return scoreMetric(doc.Task, d.y, out, k)
+		return scoreMetric(m.Task(), d.y, out, k)
 	}
 	base := metric()
 
-	cols := doc.Encoder.Columns
-	rows := make([]Importance, 0, len(cols))
+	weights, _ := m.(featureWeights)
+	gains, _ := m.(featureGains)
+	names := m.Features()
+	rows := make([]Importance, 0, len(names))
 	perm := make([]int, n)
 	drops := make([]float64, repeats)
-	var scratch []float64
-	for ci, c := range cols {
-		off, cw := c.Offset, c.Width
-		// One copy of the column's inputs: the source of the permuted
-		// values and the restore afterwards.
-		scratch = scratch[:0]
-		for i := 0; i < n; i++ {
-			scratch = append(scratch, d.x[i*w+off:i*w+off+cw]...)
-		}
+	for ci, name := range names {
 		for r := 0; r < repeats; r++ {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 			permutation(perm, rand.NewPCG(seed, uint64(ci)*1000+uint64(r)))
-			for i, p := range perm {
-				copy(d.x[i*w+off:i*w+off+cw], scratch[p*cw:(p+1)*cw])
-			}
+			d.rows.Permute(ci, perm)
 			drops[r] = base - metric()
 		}
-		for i := 0; i < n; i++ {
-			copy(d.x[i*w+off:i*w+off+cw], scratch[i*cw:(i+1)*cw])
-		}
+		d.rows.Restore(ci)
 		mean, std := meanStd(drops)
 		weight := math.NaN()
-		if len(net.Layers) == 1 {
-			weight = columnWeight(net.Layers[0].W, net.Layers[0].Out, off, cw)
+		if weights != nil {
+			weight = weights.Weight(ci)
 		}
-		rows = append(rows, Importance{Feature: c.Name, Importance: mean, ImportanceStd: std, Weight: weight})
+		gain := math.NaN()
+		if gains != nil {
+			gain = gains.Gain(ci)
+		}
+		rows = append(rows, Importance{Feature: name, Importance: mean, ImportanceStd: std, Weight: weight, Gain: gain})
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i].Importance, rows[j].Importance

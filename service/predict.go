@@ -28,15 +28,14 @@ type Predictor struct {
 	nIn       int
 	outs      []Output
 
-	// A perceptron model.
-	doc       *training.Document
+	// A model that predicts a label.
+	model     Model
 	scorer    *Scorer
 	labelType udf.Type
 	labelInts []int64 // integer labels: each level's value
 
-	// A kmeans model.
-	km *clustering.Document
-
+	// A kmeans model and its encoder bound to the data.
+	km      *clustering.Document
 	binding *features.Binding
 
 	// explain (see explain.go).
@@ -45,8 +44,8 @@ type Predictor struct {
 
 // BindPredict binds predict(model, data, ...): it checks o (a threshold
 // in [0, 1], and only for a binary classifier), loads version o.Version
-// of model (a perceptron or a kmeans model), prepares data and derives
-// the output columns: every data column, then prediction (and
+// of model (a kind that predicts a label, or kmeans), prepares data and
+// derives the output columns: every data column, then prediction (and
 // probability for a classifier, probabilities for a multiclass one), or
 // for a kmeans model segment and distance. Nothing runs yet. Errors are
 // *dserr.Error values of function predict.
@@ -76,6 +75,11 @@ func BindPredict(ctx context.Context, env Env, model, data string, o PredictOpti
 	if err != nil {
 		return nil, err
 	}
+	if m, ok := scoringModel(doc); ok {
+		return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
+			return newModelPredictor(fn, m, q, threshold)
+		})
+	}
 	switch doc := doc.(type) {
 	case *clustering.Document:
 		return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
@@ -88,10 +92,6 @@ func BindPredict(ctx context.Context, env Env, model, data string, o PredictOpti
 			}
 			p.ownsQuery = true
 			return p, nil
-		})
-	case *training.Document:
-		return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
-			return newPerceptronPredictor(fn, doc, q, threshold)
 		})
 	}
 	return nil, WrongKind(fn, rec, takesAll.words)
@@ -109,30 +109,31 @@ func AssignSegments(fn string, doc *clustering.Document, q *udf.Query) (*Predict
 	return &Predictor{q: q, nIn: q.NumColumns(), outs: []Output{OutSegment, OutDistance}, km: doc, binding: binding}, nil
 }
 
-// newPerceptronPredictor binds a perceptron document to q; the Predictor
-// owns q.
-func newPerceptronPredictor(fn string, doc *training.Document, q *udf.Query, threshold float64) (*Predictor, error) {
-	scorer, err := newScorer(fn, doc, q.Schema(), threshold)
+// newModelPredictor binds a model that predicts a label to q; the
+// Predictor owns q.
+func newModelPredictor(fn string, m Model, q *udf.Query, threshold float64) (*Predictor, error) {
+	scorer, err := newScorer(fn, m, q.Schema(), threshold)
 	if err != nil {
 		return nil, err
 	}
-	p := &Predictor{q: q, ownsQuery: true, nIn: q.NumColumns(), doc: doc, scorer: scorer, binding: scorer.binding}
+	p := &Predictor{q: q, ownsQuery: true, nIn: q.NumColumns(), model: m, scorer: scorer}
+	tk, label := m.Task(), m.Label()
 	p.outs = []Output{OutPrediction}
-	if doc.Task != task.Regression {
+	if tk != task.Regression {
 		p.outs = append(p.outs, OutProbability)
 	}
-	if doc.Task == task.Multiclass {
+	if tk == task.Multiclass {
 		p.outs = append(p.outs, OutProbabilities)
 	}
 	if err := CheckClash(fn, q, p.outs...); err != nil {
 		return nil, err
 	}
 	p.labelType = udf.Double
-	if doc.Task != task.Regression {
-		p.labelType = labelType(doc.Label.Type)
+	if tk != task.Regression {
+		p.labelType = labelType(label.Type)
 		if isInteger(p.labelType) {
-			p.labelInts = make([]int64, len(doc.Label.Levels))
-			for j, l := range doc.Label.Levels {
+			p.labelInts = make([]int64, len(label.Levels))
+			for j, l := range label.Levels {
 				v, err := strconv.ParseInt(l, 10, 64)
 				if err != nil {
 					// UBIGINT above the BIGINT range: the bits travel as
@@ -208,7 +209,7 @@ func (p *Predictor) Task() task.Task {
 	if p.km != nil {
 		return task.Segmentation
 	}
-	return p.doc.Task
+	return p.model.Task()
 }
 
 // NumInputs is the number of data columns, which come first in the
@@ -221,10 +222,10 @@ func (p *Predictor) Outputs() []Output { return p.outs }
 // Levels are a classifier's classes as text, in the model's order
 // (Scores.Class indexes them); nil for other models.
 func (p *Predictor) Levels() []string {
-	if p.doc == nil || p.doc.Task == task.Regression {
+	if p.model == nil || p.model.Task() == task.Regression {
 		return nil
 	}
-	return p.doc.Label.Levels
+	return p.model.Label().Levels
 }
 
 // PredictionType is the DuckDB type of the prediction column: the
@@ -334,7 +335,8 @@ func (p *Predictor) Start(ctx context.Context) (*Run, error) {
 	run := &Run{p: p, ctx: ctx, r: r}
 	if p.km != nil {
 		n := udf.VectorSize
-		run.buf = &ScoreBuffer{x: make([]float64, n*p.binding.Encoder().Width)}
+		run.kx = make([]float64, n*p.binding.Encoder().Width)
+		run.buf = &ScoreBuffer{}
 		run.buf.sc = Scores{Null: make([]bool, n), Segment: make([]int32, n), Value: make([]float64, n)}
 		run.lab, run.dist = make([]int32, n), make([]float64, n)
 		return run, nil
@@ -359,9 +361,10 @@ type Run struct {
 
 	scored, explained bool
 
-	buf *ScoreBuffer // the batch's encoded rows, outputs and scores
+	buf *ScoreBuffer // the batch's prepared rows, raw scores and scores
 
-	lab  []int32 // kmeans: segment index per encoded row
+	kx   []float64 // kmeans: the batch's encoded rows
+	lab  []int32   // kmeans: segment index per encoded row
 	dist []float64
 
 	ex *explainRun
@@ -404,8 +407,8 @@ func (r *Run) assign(b *udf.Batch) {
 	null := sc.Null[:n]
 	clear(null)
 	r.p.binding.BadRows(b.Record, null)
-	k := r.p.binding.Encode(b.Record, null, r.buf.x[:n*w])
-	r.p.km.Model.Assign(r.buf.x[:k*w], k, r.lab[:k], r.dist[:k])
+	k := r.p.binding.Encode(b.Record, null, r.kx[:n*w])
+	r.p.km.Model.Assign(r.kx[:k*w], k, r.lab[:k], r.dist[:k])
 	j := 0
 	for i := range null {
 		if null[i] {
@@ -429,24 +432,23 @@ func targetScale(doc *training.Document) (mean, std float64) {
 	return 0, 1
 }
 
-// regress turns a regression network's outputs into predictions in the
-// label's scale, in vals; null marks the NaN or infinite ones.
-func regress(doc *training.Document, outs, vals []float64, null []bool) {
-	mean, std := targetScale(doc)
-	for i, o := range outs {
-		v := o*std + mean
+// regress turns a regression model's raw scores (its predictions in the
+// label's units) into vals; null marks the NaN or infinite ones.
+func regress(raw, vals []float64, null []bool) {
+	for i, v := range raw {
 		vals[i], null[i] = v, math.IsNaN(v) || math.IsInf(v, 0)
 	}
 }
 
-// decide turns a classifier's outputs (len(classes) rows of one output for
-// binary, of one per class for multiclass) into each row's class index and
-// probability (binary: P(positive class), the class by threshold;
-// multiclass: the most probable class and its probability); null marks
-// rows whose output is NaN.
-func decide(doc *training.Document, threshold float64, outs []float64, classes []int, prob []float64, null []bool) {
-	if doc.Task == task.Binary {
-		pos, neg := doc.Label.Positive, 1-doc.Label.Positive
+// decide turns a classifier's linked outputs (len(classes) rows of one
+// output for binary, of one per class for multiclass) into each row's
+// class index and probability (binary: P(positive class), the class by
+// threshold; multiclass: the most probable class and its probability);
+// null marks rows whose output is NaN.
+func decide(m Model, threshold float64, outs []float64, classes []int, prob []float64, null []bool) {
+	if m.Task() == task.Binary {
+		pos := m.Label().Positive
+		neg := 1 - pos
 		for i, v := range outs[:len(classes)] {
 			prob[i], null[i] = v, math.IsNaN(v)
 			if v >= threshold {

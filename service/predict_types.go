@@ -61,6 +61,13 @@ const (
 	// OutReasons is explain's LIST(STRUCT(feature, value, contribution))
 	// column (Reasons).
 	OutReasons
+	// OutBaseline is explain's baseline column: the raw score the
+	// contributions are measured from (DOUBLE, ReasonList.Baseline).
+	OutBaseline
+	// OutApproximationError is explain's approximation_error column:
+	// |baseline + sum of the contributions - raw score| (DOUBLE,
+	// ReasonList.Error), NULL for a non-additive explanation.
+	OutApproximationError
 )
 
 // String is the output's column name.
@@ -78,6 +85,10 @@ func (o Output) String() string {
 		return "distance"
 	case OutReasons:
 		return "reasons"
+	case OutBaseline:
+		return "baseline"
+	case OutApproximationError:
+		return "approximation_error"
 	}
 	return "output"
 }
@@ -120,10 +131,23 @@ type ReasonList struct {
 	// Feature holds each reason's feature column, an index into
 	// Predictor.Features (K per row).
 	Feature []int
-	// Contribution holds each reason's contribution to the row's score
-	// (K per row).
+	// Contribution holds each reason's contribution to the row's raw
+	// score (K per row).
 	Contribution []float64
 	// Value holds each reason's value of the row, as text ('NULL' for
 	// NULL), K per row.
 	Value []string
+	// Baseline is each row's baseline: the raw score its contributions
+	// are measured from (the raw score is a binary classifier's
+	// log-odds, a multiclass one's logit of the predicted class, a
+	// regression model's prediction).
+	Baseline []float64
+	// Error is each row's approximation error: |Baseline + the sum of
+	// every feature's contribution (not only the K reasons) - the raw
+	// score|; rounding only when Additive.
+	Error []float64
+	// Additive tells whether the explanation is additive (Error is
+	// rounding): false for an approximation such as occlusion, whose
+	// approximation_error is NULL.
+	Additive bool
 }

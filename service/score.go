@@ -10,50 +10,48 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/task"
-	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
 
-// Scorer scores Arrow record batches with a perceptron document bound to
-// their schema: the one scoring kernel (encode, network, decide or
-// regress) of predict, explain, score and score_label. It is read-only
-// once made, so several goroutines may score at once, each with its own
-// ScoreBuffer.
+// Scorer scores Arrow record batches with a Model bound to their schema:
+// the one scoring path (prepare, raw scores, link, decide or regress) of
+// predict, explain, score and score_label. It is read-only once made, so
+// several goroutines may score at once, each with its own ScoreBuffer.
 type Scorer struct {
-	doc       *training.Document
-	binding   *features.Binding
+	model     Model
+	bound     BoundModel
 	threshold float64
-	k         int // network outputs per row
+	k         int // raw scores per row
 }
 
-// newScorer binds doc to schema; a binding error is fn's data argument's.
-func newScorer(fn string, doc *training.Document, schema *arrow.Schema, threshold float64) (*Scorer, error) {
-	binding, err := bindEncoder(fn, &doc.Encoder, schema)
+// newScorer binds m to schema; a binding error is fn's data argument's.
+func newScorer(fn string, m Model, schema *arrow.Schema, threshold float64) (*Scorer, error) {
+	bound, err := bindModel(fn, m, schema)
 	if err != nil {
 		return nil, err
 	}
-	return &Scorer{doc: doc, binding: binding, threshold: threshold, k: max(doc.Network.Outputs(), 1)}, nil
+	return &Scorer{model: m, bound: bound, threshold: threshold, k: m.Outputs()}, nil
 }
 
 // BindScore binds a call site of score or score_label (fn): it loads
-// version o.Version of perceptron model name once and binds it to the
-// fields of the row's schema. score_label refuses a regression model.
+// version o.Version of model name (of a kind that predicts a label) once
+// and binds it to the fields of the row's schema. score_label refuses a
+// regression model.
 func BindScore(ctx context.Context, env Env, fn, model string, row *arrow.Schema, o ScoreOptions) (*Scorer, error) {
 	if o.Version < 0 {
 		return nil, dserr.AtLeast(fn, "version", 1, o.Version)
 	}
-	_, doc, err := env.Perceptron(ctx, fn, model, o.Version)
+	m, err := env.Scoring(ctx, fn, model, o.Version)
 	if err != nil {
 		return nil, err
 	}
-	if fn == "score_label" && doc.Task == task.Regression {
+	if fn == "score_label" && m.Task() == task.Regression {
 		return nil, dserr.New(dserr.Incompatible, fn, "model", "model %q is a regression model, which has no class label; use score", model)
 	}
-	s, err := newScorer(fn, doc, row, DefaultThreshold)
+	s, err := newScorer(fn, m, row, DefaultThreshold)
 	if err != nil {
-		// The encoder speaks of the data's columns; here they are the
+		// The binding speaks of the data's columns; here they are the
 		// row's fields.
 		msg := err.Error()
 		if de := (*dserr.Error)(nil); errors.As(err, &de) {
@@ -66,28 +64,30 @@ func BindScore(ctx context.Context, env Env, fn, model string, row *arrow.Schema
 }
 
 // Task is the model's task: task.Binary, task.Multiclass or task.Regression.
-func (s *Scorer) Task() task.Task { return s.doc.Task }
+func (s *Scorer) Task() task.Task { return s.model.Task() }
 
 // Levels are a classifier's classes as text (Scores.Class indexes them).
-func (s *Scorer) Levels() []string { return s.doc.Label.Levels }
+func (s *Scorer) Levels() []string { return s.model.Label().Levels }
 
 // ScoreBuffer is the working memory of scoring up to udf.VectorSize rows
 // at once; the Scores a Scorer returns live in it.
 type ScoreBuffer struct {
-	x   []float64 // encoded rows
-	out []float64 // network outputs, k per row
-	k   int
-	sc  Scores
+	rows Rows      // the batch's prepared rows
+	raw  []float64 // raw scores, k per row
+	out  []float64 // classifiers: the linked raw scores (probabilities), k per row
+	k    int
+	sc   Scores
 }
 
 // NewBuffer makes a ScoreBuffer for s.
 func (s *Scorer) NewBuffer() *ScoreBuffer {
 	n := udf.VectorSize
-	b := &ScoreBuffer{x: make([]float64, n*s.doc.Encoder.Width), out: make([]float64, n*s.k), k: s.k}
+	b := &ScoreBuffer{rows: s.bound.NewRows(n), raw: make([]float64, n*s.k), k: s.k}
 	b.sc.Null = make([]bool, n)
-	if s.doc.Task == task.Regression {
+	if s.model.Task() == task.Regression {
 		b.sc.Value = make([]float64, n)
 	} else {
+		b.out = make([]float64, n*s.k)
 		b.sc.Class, b.sc.Prob = make([]int, n), make([]float64, n)
 	}
 	return b
@@ -98,16 +98,20 @@ func (s *Scorer) NewBuffer() *ScoreBuffer {
 // probability (and, multiclass, every class's), a regression model's
 // value; Null where the output is NaN (or, regression, infinite).
 func (s *Scorer) Score(rec arrow.RecordBatch, n int, buf *ScoreBuffer) *Scores {
-	w := s.doc.Encoder.Width
-	s.binding.Encode(rec, nil, buf.x[:n*w])
-	s.doc.Network.Predict(buf.x[:n*w], n, buf.out[:n*s.k])
-	switch s.doc.Task {
+	buf.rows.Reset()
+	buf.rows.Append(rec, nil)
+	raw := buf.raw[:n*s.k]
+	buf.rows.Raw(raw)
+	switch s.model.Task() {
 	case task.Regression:
-		regress(s.doc, buf.out[:n], buf.sc.Value[:n], buf.sc.Null[:n])
+		regress(raw, buf.sc.Value[:n], buf.sc.Null[:n])
 	default:
-		decide(s.doc, s.threshold, buf.out[:n*s.k], buf.sc.Class[:n], buf.sc.Prob[:n], buf.sc.Null[:n])
-		if s.doc.Task == task.Multiclass {
-			buf.sc.Probs, buf.sc.K = buf.out[:n*s.k], s.k
+		out := buf.out[:n*s.k]
+		copy(out, raw)
+		link(s.model, out, n)
+		decide(s.model, s.threshold, out, buf.sc.Class[:n], buf.sc.Prob[:n], buf.sc.Null[:n])
+		if s.model.Task() == task.Multiclass {
+			buf.sc.Probs, buf.sc.K = out, s.k
 		}
 	}
 	return &buf.sc

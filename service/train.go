@@ -8,15 +8,21 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
-// TrainJob is a checked train_perceptron call whose data query is
-// prepared: what the SQL function holds between DuckDB's bind and its
-// execution. Nothing is read or trained until Run. The caller closes it.
+// TrainJob is a checked training call (train_perceptron,
+// train_boosted_trees) whose data query is prepared: what the SQL
+// function holds between DuckDB's bind and its execution. Nothing is read
+// or trained until Run. The caller closes it.
 type TrainJob struct {
 	modelJob
-	o TrainOptions
+	fn string
+	// fit trains on the job's data and returns the result row (without
+	// its version) and the record to save; progress is the callback of
+	// the options or of ctx.
+	fit func(ctx context.Context) (*TrainResult, *store.Record, error)
 }
 
 // BindTrainPerceptron checks a train_perceptron(model, data, ...) call
@@ -27,7 +33,28 @@ func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o Tra
 	if err != nil {
 		return nil, err
 	}
-	return &TrainJob{modelJob: j, o: o}, nil
+	t := &TrainJob{modelJob: j, fn: training.Fn}
+	t.fit = func(ctx context.Context) (*TrainResult, *store.Record, error) {
+		if o.Progress == nil {
+			o.Progress = training.ProgressFrom(ctx) // e.g. the shell's progress line
+		}
+		res, err := training.Train(ctx, Source(t.q), o)
+		if err != nil {
+			return nil, nil, err
+		}
+		d := res.Doc
+		rec, err := modelRecord(t.fn, t.name, t.data, d, d.Kind, d.Task, d.Label.Column, d.Features, d.Options, d.Metrics, d.History, res.Seconds)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &TrainResult{
+			Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
+			Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
+			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
+			Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
+		}, rec, nil
+	}
+	return t, nil
 }
 
 // Run trains and reserves the model's version; the returned PendingSave
@@ -35,11 +62,11 @@ func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o Tra
 // or else the progress function of ctx (training.WithProgress), is called
 // after every epoch.
 func (t *TrainJob) Run(ctx context.Context) (*TrainResult, *PendingSave, error) {
-	r, rec, err := t.train(ctx)
+	r, rec, err := t.fit(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := Reserve(ctx, t.env, training.Fn, rec)
+	p, err := Reserve(ctx, t.env, t.fn, rec)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,62 +82,44 @@ func TrainPerceptron(ctx context.Context, env Env, model, data string, o TrainOp
 	if err != nil {
 		return nil, Err(ctx, training.Fn, err)
 	}
+	return t.runNow(ctx)
+}
+
+// runNow trains, saves at once and closes the job: the Go API's path.
+func (t *TrainJob) runNow(ctx context.Context) (*TrainResult, error) {
 	defer t.Close()
-	r, rec, err := t.train(ctx)
+	r, rec, err := t.fit(ctx)
 	if err == nil {
-		r.Version, err = Save(ctx, t.env, training.Fn, rec)
+		r.Version, err = Save(ctx, t.env, t.fn, rec)
 	}
 	if err != nil {
-		return nil, Err(ctx, training.Fn, err)
+		return nil, Err(ctx, t.fn, err)
 	}
 	return r, nil
 }
 
-// train trains and returns the result row (without its version) and the
-// record to save.
-func (t *TrainJob) train(ctx context.Context) (*TrainResult, *store.Record, error) {
-	o := t.o
-	if o.Progress == nil {
-		o.Progress = training.ProgressFrom(ctx) // e.g. the shell's progress line
-	}
-	res, err := training.Train(ctx, Source(t.q), o)
+// modelRecord is the store row of a trained document doc of function
+// fn: its kind, task, label and features as the row's columns, its
+// options and metrics, and the timings the document leaves out (so that
+// it is the same bit for bit for the same data, options and seed).
+func modelRecord(fn, name, data string, doc any, kind string, tk task.Task, label string, feats []string,
+	options any, metrics training.Metrics, history []training.Epoch, seconds float64) (*store.Record, error) {
+	text, err := json.Marshal(doc)
 	if err != nil {
-		return nil, nil, err
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
-	rec, err := modelRecord(t.name, t.data, res)
-	if err != nil {
-		return nil, nil, err
-	}
-	d := res.Doc
-	return &TrainResult{
-		Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
-		Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
-		ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
-		Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
-	}, rec, nil
-}
-
-// modelRecord is the store row of a trained document.
-func modelRecord(name, data string, res *training.Result) (*store.Record, error) {
-	d := res.Doc
-	doc, err := training.MarshalDocument(d)
-	if err != nil {
-		return nil, dserr.Wrap(dserr.Internal, training.Fn, "", err)
-	}
-	opts, _ := json.Marshal(d.Options)
-	// The metrics column adds the timings, which the document leaves out
-	// so that it is the same bit for bit for the same data, options and seed.
-	secs := make([]float64, len(d.History))
-	for i, e := range d.History {
+	opts, _ := json.Marshal(options)
+	secs := make([]float64, len(history))
+	for i, e := range history {
 		secs[i] = e.Seconds
 	}
 	mets, _ := json.Marshal(struct {
 		training.Metrics
 		Seconds      float64   `json:"seconds"`
 		EpochSeconds []float64 `json:"epoch_seconds"`
-	}{d.Metrics, res.Seconds, secs})
+	}{metrics, seconds, secs})
 	return &store.Record{
-		Name: name, Kind: d.Kind, Task: d.Task, Label: d.Label.Column, Features: d.Features,
-		Options: opts, Metrics: mets, Data: data, Document: doc,
+		Name: name, Kind: kind, Task: tk, Label: label, Features: feats,
+		Options: opts, Metrics: mets, Data: data, Document: text,
 	}, nil
 }

@@ -9,7 +9,14 @@ import (
 // the documented default, a nil pointer field too (see training.Options).
 type TrainOptions = training.Options
 
-// TrainResult is train_perceptron's result row.
+// TreeOptions are train_boosted_trees' named arguments: a zero field is
+// the documented default, a nil pointer field too (see
+// training.TreeOptions).
+type TreeOptions = training.TreeOptions
+
+// TrainResult is the result row of train_perceptron and
+// train_boosted_trees (whose EpochsRun is the number of rounds kept, its
+// SQL column trees).
 type TrainResult struct {
 	Model       string
 	Version     int       // the version the training saved
@@ -18,7 +25,7 @@ type TrainResult struct {
 	RowsSkipped int64
 	Features    []string
 	Inputs      int
-	EpochsRun   int
+	EpochsRun   int // train_boosted_trees: the rounds kept
 	TrainLoss   float64
 	ValidLoss   float64 // NaN (SQL NULL) without validation rows
 	ValidMetric float64 // NaN (SQL NULL) when there is none

@@ -164,7 +164,7 @@ func TestRangesMatchKernels(t *testing.T) {
 	// The task is parsed (training.ParseTask) before Validate sees it.
 	var parseErr error
 	trainStr := map[string]func(*training.Options, string){
-		"task":         func(o *training.Options, v string) { o.Task, parseErr = training.ParseTask(v) },
+		"task":         func(o *training.Options, v string) { o.Task, parseErr = training.ParseTask(training.Fn, v) },
 		"activation":   func(o *training.Options, v string) { o.Activation = v },
 		"optimizer":    func(o *training.Options, v string) { o.Optimizer = v },
 		"class_weight": func(o *training.Options, v string) { o.ClassWeight = v },
@@ -180,6 +180,31 @@ func TestRangesMatchKernels(t *testing.T) {
 		"n_init":   func(o *clustering.Options, v float64) { o.NInit = int(v) },
 		"max_iter": func(o *clustering.Options, v float64) { o.MaxIter = int(v) },
 		"tol":      func(o *clustering.Options, v float64) { o.Tol = &v },
+	}
+	boost := func(set func(*training.TreeOptions)) error {
+		o := training.TreeOptions{Label: "y"}
+		o.Defaults()
+		set(&o)
+		return o.Validate()
+	}
+	boostNum := map[string]func(*training.TreeOptions, float64){
+		"trees":               func(o *training.TreeOptions, v float64) { o.Trees = int(v) },
+		"learning_rate":       func(o *training.TreeOptions, v float64) { o.LearningRate = v },
+		"max_depth":           func(o *training.TreeOptions, v float64) { o.MaxDepth = int(v) },
+		"min_child_weight":    func(o *training.TreeOptions, v float64) { o.MinChildWeight = &v },
+		"min_rows_in_leaf":    func(o *training.TreeOptions, v float64) { o.MinRowsInLeaf = int(v) },
+		"l2":                  func(o *training.TreeOptions, v float64) { o.L2 = &v },
+		"min_split_gain":      func(o *training.TreeOptions, v float64) { o.MinSplitGain = v },
+		"subsample":           func(o *training.TreeOptions, v float64) { o.Subsample = v },
+		"colsample":           func(o *training.TreeOptions, v float64) { o.Colsample = v },
+		"max_bins":            func(o *training.TreeOptions, v float64) { o.MaxBins = int(v) },
+		"validation_fraction": func(o *training.TreeOptions, v float64) { o.ValidationFraction = &v },
+		"patience":            func(o *training.TreeOptions, v float64) { o.Patience = int(v) },
+	}
+	boostStr := map[string]func(*training.TreeOptions, string){
+		"task":         func(o *training.TreeOptions, v string) { o.Task, parseErr = training.ParseTask(training.TreesFn, v) },
+		"objective":    func(o *training.TreeOptions, v string) { o.Objective = v },
+		"class_weight": func(o *training.TreeOptions, v string) { o.ClassWeight = v },
 	}
 	segStr := map[string]func(*clustering.Options, string){
 		"init": func(o *clustering.Options, v string) { o.Init = v },
@@ -220,6 +245,21 @@ func TestRangesMatchKernels(t *testing.T) {
 			}
 			return seg(func(o *clustering.Options) { set(o, v) }), true
 		}, len(segNum), len(segStr)},
+		{trainBoostedTrees, func(name string, v float64) (error, bool) {
+			set, ok := boostNum[name]
+			if !ok {
+				return nil, false
+			}
+			return boost(func(o *training.TreeOptions) { set(o, v) }), true
+		}, func(name, v string) (error, bool) {
+			set, ok := boostStr[name]
+			if !ok {
+				return nil, false
+			}
+			parseErr = nil
+			err := boost(func(o *training.TreeOptions) { set(o, v) })
+			return cmp.Or(parseErr, err), true
+		}, len(boostNum), len(boostStr)},
 	} {
 		nNum, nChoices := 0, 0
 		for _, p := range c.f.Table.Named {

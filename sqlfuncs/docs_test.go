@@ -131,13 +131,17 @@ func TestLearningRateDefaultDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rows []string
+	section := ""
 	for _, line := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(line, "| learning_rate | DOUBLE | ") {
+		if strings.HasPrefix(line, "## ") {
+			section = line
+		}
+		if section == "## train_perceptron" && strings.HasPrefix(line, "| learning_rate | DOUBLE | ") {
 			rows = append(rows, line)
 		}
 	}
 	if len(rows) != 1 {
-		t.Fatalf("docs/sql.md: %d learning_rate rows, want 1: %q", len(rows), rows)
+		t.Fatalf("docs/sql.md: %d learning_rate rows in train_perceptron's section, want 1: %q", len(rows), rows)
 	}
 	if cells := strings.Split(rows[0], " | "); len(cells) < 3 || cells[2] != want {
 		t.Errorf("docs/sql.md: learning_rate default cell in %q, want exactly %q", rows[0], want)

@@ -10,7 +10,8 @@ import (
 // TestExamplesBind binds (prepares, never runs) every registered
 // function's documented example against a database holding what the
 // examples name: the tables customers and holdout, the models churn
-// (binary), plan_model (multiclass) and rfm (segments). Each must bind
+// (binary), plan_model (multiclass), churn_rules (a depth-3 tree) and rfm
+// (segments). Each must bind
 // without error. Besides checking the examples, this walks every bind's
 // argument reads: a typed reader of a named argument the function does not
 // declare fails with an Internal error (args.lookup), so a read of an
@@ -42,6 +43,7 @@ func TestExamplesBind(t *testing.T) {
 		`CREATE TABLE holdout AS SELECT * FROM demo_customers(400, seed := 7)`,
 		`SELECT * FROM train_perceptron('churn', 'customers', label := 'churned', exclude := ['customer_id'], epochs := 2)`,
 		`SELECT * FROM train_perceptron('plan_model', 'customers', label := 'plan', exclude := ['customer_id'], epochs := 2)`,
+		`SELECT * FROM train_boosted_trees('churn_rules', 'customers', label := 'churned', exclude := ['customer_id'], trees := 1, max_depth := 3, learning_rate := 1.0)`,
 		`SELECT count(*) FROM segment('rfm', $$SELECT customer_id, days_since_last_purchase, orders_12m, revenue_12m FROM customers$$, k := 3, exclude := ['customer_id'])`,
 	} {
 		if _, err := db.Exec(q); err != nil {

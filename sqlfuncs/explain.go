@@ -8,25 +8,28 @@ import (
 )
 
 // explain(model, data, top_k := 3, version := N): every input column
-// unchanged, the prediction columns of predict, then reasons: the top_k
-// feature columns by the size of their contribution to the row's score
-// (package service computes them; see service/explain.go).
+// unchanged, the prediction columns of predict, then reasons (the top_k
+// feature columns by the size of their contribution to the row's raw
+// score), baseline and approximation_error (package service computes
+// them; see service/explain.go).
 
 var explainFn = &Function{
 	Name:    "explain",
-	Summary: "score data with a perceptron model and give each row's top_k reasons: the feature columns that moved its score most",
+	Summary: "score data with a perceptron or boosted-trees model and give each row's top_k reasons: the feature columns that moved its score most",
 	Example: "SELECT customer_id, probability, reasons FROM explain('churn', 'customers', top_k := 3) ORDER BY probability DESC LIMIT 10;",
 	Columns: []ColumnDoc{
 		{"prediction", "label type", "as predict: predicted class (the training label's type) or, for regression, the predicted value (DOUBLE)"},
 		{"probability", "DOUBLE", "as predict: binary P(positive class); multiclass P(predicted class); absent for regression"},
 		{"probabilities", "MAP(VARCHAR, DOUBLE)", "as predict: multiclass only, every class (as text) and its probability"},
-		{"reasons", "STRUCT(feature VARCHAR, value VARCHAR, contribution DOUBLE)[]", "the top_k feature columns by |contribution|, largest first (ties by name): the column, the row's value as text ('NULL' for NULL) and its contribution to the score"},
+		{"reasons", "STRUCT(feature VARCHAR, value VARCHAR, contribution DOUBLE)[]", "the top_k feature columns by |contribution|, largest first (ties by name): the column, the row's value as text ('NULL' for NULL) and its contribution to the row's raw score (binary: log-odds; multiclass: the predicted class's logit; regression: the prediction, in the label's units)"},
+		{"baseline", "DOUBLE", "the raw score the contributions are measured from: boosted trees' expected raw score (TreeSHAP), a single-layer perceptron's bias (regression: in the label's units); for a perceptron with hidden layers, the raw score of the training baseline row that occlusion resets columns to"},
+		{"approximation_error", "DOUBLE", "|baseline + the sum of every feature's contribution - the raw score|: rounding (about 1e-12) for an exact explanation (boosted trees, single-layer perceptron); NULL for an approximate one (occlusion of a perceptron with hidden layers), whose contributions do not add up"},
 	},
 	Table: &udf.TableFunc{
 		Name: "explain",
 		Bind: bindExplain,
 		Args: []udf.Param{
-			withDoc(modelParam, "perceptron model name"),
+			withDoc(modelParam, "model name (a perceptron or boosted_trees model)"),
 			dataParam,
 		},
 		Named: []udf.Param{
@@ -82,6 +85,24 @@ func writeReasons(out *udf.Output, col int, names []string, rl *service.ReasonLi
 			feature.Set(j+i, names[rl.Feature[r*k+i]])
 			value.Set(j+i, rl.Value[r*k+i])
 			contribution.Set(j+i, rl.Contribution[r*k+i])
+		}
+	}
+}
+
+// writeExplained writes explain's baseline or approximation_error column
+// (o) of n rows: NULL for a row without reasons, and approximation_error
+// NULL for every row of a non-additive explanation.
+func writeExplained(out *udf.Output, col int, o service.Output, rl *service.ReasonList, n int) {
+	dst, nulls := out.Float64s(col), out.Validity(col)
+	vals := rl.Baseline
+	if o == service.OutApproximationError {
+		vals = rl.Error
+	}
+	for i := 0; i < n; i++ {
+		if rl.Null[i] || o == service.OutApproximationError && !rl.Additive {
+			nulls.SetNull(i)
+		} else {
+			dst[i] = vals[i]
 		}
 	}
 }

@@ -17,7 +17,8 @@ var featureImportanceColumns = []ColumnDoc{
 	{"feature", "VARCHAR", "an input column of the model (one-hot levels and NULL indicators count as their column)"},
 	{"importance", "DOUBLE", "mean drop of the metric (binary: ROC AUC, multiclass: accuracy, regression: R2) when the column is permuted across rows"},
 	{"importance_std", "DOUBLE", "standard deviation of the drop over the repeats (population, 0 for one repeat)"},
-	{"weight", "DOUBLE", "single-layer models: sum of |w| over the column's inputs (multiclass: mean over classes); NULL for hidden layers"},
+	{"weight", "DOUBLE", "single-layer models: sum of |w| over the column's inputs (multiclass: mean over classes); NULL for hidden layers and other kinds"},
+	{"gain", "DOUBLE", "boosted trees: total split gain (loss reduction) of the splits on the column over every tree; NULL for other kinds"},
 }
 
 var featureImportanceFn = &Function{
@@ -57,6 +58,8 @@ func prepareFeatureImportance(c evalCall) (udf.Bound, error) {
 		return nil, err
 	}
 	return resultRows(c.cols, call, func(imp []service.Importance) [][]any {
-		return rowsOf(imp, func(m service.Importance) []any { return []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight} })
+		return rowsOf(imp, func(m service.Importance) []any {
+			return []any{m.Feature, m.Importance, m.ImportanceStd, m.Weight, m.Gain}
+		})
 	}), nil
 }

@@ -35,11 +35,11 @@ var modelsFn = &Function{
 
 // trainingInfoColumns are training_info's result columns.
 var trainingInfoColumns = []ColumnDoc{
-	{"epoch", "INTEGER", "1, 2, ..."},
+	{"epoch", "INTEGER", "1, 2, ...; named round for a boosted-trees model (one row per round)"},
 	{"train_loss", "DOUBLE", "mean training loss over the epoch"},
 	{"valid_loss", "DOUBLE", "validation loss after the epoch (NULL without validation)"},
 	{"valid_metric", "DOUBLE", "validation AUC, accuracy or RMSE after the epoch"},
-	{"kept", "BOOLEAN", "the epoch whose weights the model kept"},
+	{"kept", "BOOLEAN", "the epoch whose weights the model kept; for boosted trees, every round up to the best"},
 	{"seconds", "DOUBLE", "wall time of the epoch"},
 }
 
@@ -188,7 +188,11 @@ func bindTrainingInfo(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowsBound{cols: resultColumns(trainingInfoColumns), compute: func(ctx context.Context) ([][]any, error) {
+	cols := resultColumns(trainingInfoColumns)
+	if len(epochs) > 0 && epochs[0].Unit == "round" {
+		cols[0].Name = "round" // a boosted-trees model's history is by round
+	}
+	return &rowsBound{cols: cols, compute: func(ctx context.Context) ([][]any, error) {
 		return rowsOf(epochs, func(e service.TrainingEpoch) []any {
 			return []any{e.Epoch, e.TrainLoss, e.ValidLoss, e.ValidMetric, e.Kept, e.Seconds}
 		}), nil

@@ -146,6 +146,12 @@ func fillScored(out *udf.Output, p *service.Predictor, run *service.Run) error {
 				return err
 			}
 			writeReasons(out, col, p.Features(), rl, n)
+		case service.OutBaseline, service.OutApproximationError:
+			rl, err := run.Reasons()
+			if err != nil {
+				return err
+			}
+			writeExplained(out, col, o, rl, n)
 		}
 	}
 	out.SetLen(n)

@@ -48,11 +48,10 @@ var trainPerceptron = &Function{
 			dataParam,
 		},
 		Named: []udf.Param{
-			{Name: "label", Type: udf.Varchar, Doc: "the column to predict", DefaultDoc: "required"},
-			{Name: "features", Type: udf.List(udf.Varchar), Doc: "input columns; naming an identifier-like column here keeps it", DefaultDoc: "all columns but the label and exclude"},
-			{Name: "exclude", Type: udf.List(udf.Varchar), Doc: "columns not to use", DefaultDoc: "none"},
-			{Name: "task", Type: udf.Varchar, Doc: "what to predict; 'auto' decides from the label (see below)", Default: training.DefaultTask.String(),
-				Choices: []string{"auto", "binary", "multiclass", "regression"}},
+			labelParam,
+			featuresParam,
+			excludeParam,
+			taskParam,
 			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes (the range is each one's); [] is the single-layer perceptron (see below)", Default: []int{},
 				Range: udf.Between(1, training.MaxHiddenSize)},
 			{Name: "activation", Type: udf.Varchar, Doc: "hidden-layer activation", Default: training.DefaultActivation, Choices: []string{"relu", "tanh", "sigmoid"}},
@@ -62,16 +61,15 @@ var trainPerceptron = &Function{
 			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step", Default: training.DefaultBatchSize, Range: udf.Between(1, training.MaxBatchSize)},
 			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the training rows", Default: training.DefaultEpochs, Range: udf.Between(1, training.MaxEpochs)},
 			{Name: "l2", Type: udf.Double, Doc: "L2 penalty on the weights", Default: training.DefaultL2, Range: udf.Between(0, training.MaxL2)},
-			{Name: "validation_fraction", Type: udf.Double, Doc: "share of rows held out for validation, chosen by a hash of each row's content and the seed (independent of row order); 0 disables validation", Default: training.DefaultValidationFraction,
-				Range: &udf.Range{Min: 0, Max: 1, MaxOpen: true}},
+			validationFractionParam,
 			{Name: "early_stopping", Type: udf.Boolean, Doc: "stop when the validation loss (the training loss without validation) has not improved for patience epochs, and keep the best epoch's weights",
 				Default: training.DefaultEarlyStopping},
 			{Name: "patience", Type: udf.Integer, Doc: "epochs without improvement before stopping", Default: training.DefaultPatience, Range: udf.Between(1, training.MaxPatience)},
-			{Name: "class_weight", Type: udf.Varchar, Doc: "'balanced' weighs each class by n / (classes * n_class)", Default: training.DefaultClassWeight, Choices: []string{"none", "balanced"}},
-			{Name: "positive", Type: udf.Any, Doc: "binary: the positive class", DefaultDoc: "the larger label value in sort order (true, 1, 'yes')"},
+			classWeightParam,
+			positiveParam,
 			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the network and the encoded rows before training streams the data instead (see below)",
 				DefaultDoc: "the smaller of '" + training.DefaultMemoryLimit + "' and DuckDB's memory_limit"},
-			{Name: "seed", Type: udf.BigInt, Doc: "seed of the weights, the shuffling and the validation split", Default: training.DefaultSeed},
+			withDoc(seedParam, "seed of the weights, the shuffling and the validation split"),
 		},
 		Mutates: true,
 	},
@@ -114,28 +112,17 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &trainBound{job: job}, nil
+	return &trainBound{job: job, cols: trainPerceptronColumns}, nil
 }
 
 // trainOptions reads train_perceptron's named arguments; an absent one
 // stays the zero (or nil) field the service fills with its default.
 func trainOptions(a args) (service.TrainOptions, error) {
 	var o service.TrainOptions
-	var err error
-	if o.Label, err = a.string("label"); err != nil {
-		return o, err
-	}
-	if o.Features, err = a.namedStrings("features"); err != nil {
-		return o, err
-	}
-	if o.Exclude, err = a.namedStrings("exclude"); err != nil {
-		return o, err
-	}
-	tk, err := a.string("task")
-	if err != nil {
-		return o, err
-	}
-	if o.Task, err = training.ParseTask(tk); err != nil {
+	s := supervised{label: &o.Label, features: &o.Features, exclude: &o.Exclude, task: &o.Task,
+		validationFraction: &o.ValidationFraction, earlyStopping: &o.EarlyStopping, classWeight: &o.ClassWeight,
+		positive: &o.Positive, memoryLimit: &o.MemoryLimit, seed: &o.Seed}
+	if err := s.read(a); err != nil {
 		return o, err
 	}
 	hidden, given, err := a.namedInts("hidden")
@@ -173,32 +160,17 @@ func trainOptions(a args) (service.TrainOptions, error) {
 	if o.L2, err = a.optFloat("l2"); err != nil {
 		return o, err
 	}
-	if o.ValidationFraction, err = a.optFloat("validation_fraction"); err != nil {
-		return o, err
-	}
-	if o.EarlyStopping, err = a.namedBool("early_stopping"); err != nil {
-		return o, err
-	}
-	if o.ClassWeight, err = a.string("class_weight"); err != nil {
-		return o, err
-	}
-	if o.Positive, err = a.namedText("positive"); err != nil {
-		return o, err
-	}
-	if o.MemoryLimit, err = a.string("memory_limit"); err != nil {
-		return o, err
-	}
-	if o.Seed, err = a.optInt64("seed"); err != nil {
-		return o, err
-	}
 	return o, nil
 }
 
+// trainBound is a bound training call (train_perceptron,
+// train_boosted_trees): one result row of cols.
 type trainBound struct {
-	job *service.TrainJob
+	job  *service.TrainJob
+	cols []ColumnDoc
 }
 
-func (t *trainBound) Columns() []udf.Column { return resultColumns(trainPerceptronColumns) }
+func (t *trainBound) Columns() []udf.Column { return resultColumns(t.cols) }
 func (t *trainBound) Close() error          { t.job.Close(); return nil }
 func (t *trainBound) Cardinality() (uint64, bool) {
 	return 1, true

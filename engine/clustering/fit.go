@@ -37,6 +37,10 @@ type Document struct {
 	Population []ColumnStat       `json:"population"`
 	Options    Options            `json:"options"`
 	Data       dataset.Fingerprint
+	// Statistics describe each feature column on every row read
+	// (features.ColumnStats); nil in documents saved before ducksight
+	// stored them.
+	Statistics features.Statistics `json:"statistics,omitempty"`
 }
 
 // KScore is one k tried by the automatic choice.
@@ -86,6 +90,10 @@ type ColumnStat struct {
 	Std    dataset.Num        `json:"std,omitempty"`
 	Shares map[string]float64 `json:"shares,omitempty"`
 }
+
+// TrainingStatistics returns the statistics block of the document's
+// features, nil when it was saved before ducksight stored one.
+func (d *Document) TrainingStatistics() features.Statistics { return d.Statistics }
 
 // Result is a fitted segmentation.
 type Result struct {
@@ -326,7 +334,7 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	doc := &Document{
 		Format: FormatVersion, Kind: "kmeans", Encoder: *enc, Dropped: dropped, Features: encNames(enc),
 		K: model.K, KAutomatic: auto, KScores: scores, Model: *model, Quality: q, Profile: profile,
-		Population: population, Options: o, Data: dataset.NewFingerprint(rows, fp),
+		Population: population, Options: o, Data: dataset.NewFingerprint(rows, fp), Statistics: fitter.Statistics(),
 	}
 	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
 }

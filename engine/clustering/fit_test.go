@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/dataset/datasettest"
+	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
 )
 
@@ -167,5 +170,62 @@ func TestFitErrors(t *testing.T) {
 	cancel()
 	if _, err := Fit(ctx, src, Options{K: 2}); !errors.Is(err, dserr.Cancelled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// The document holds one statistics block per feature over every row,
+// checked against counts made here; it survives JSON and validates, and
+// a document without it (saved before ducksight stored it) validates too.
+func TestFitStatistics(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const rows = 3000
+	src, _ := groups(mem, rows)
+	defer src.Release()
+	res, err := Fit(context.Background(), src, Options{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Doc
+	st := d.Statistics
+	if len(st) != 3 || st[0].Column != "x" || st[1].Column != "y" || st[2].Column != "tier" {
+		t.Fatalf("statistics %+v", st)
+	}
+	// y is NULL on rows 0, 97, 194, ...: 31 of 3000.
+	if st[1].Rows != rows || st[1].NullShare != 31.0/rows || *st[1].Mean != float64(d.Population[1].Mean) {
+		t.Errorf("y: %d rows, NULL share %v, mean %v (population mean %v)", st[1].Rows, st[1].NullShare, *st[1].Mean, d.Population[1].Mean)
+	}
+	// tier follows row % 3: a third each, by frequency then name.
+	want := []features.LevelShare{{Level: "bronze", Share: 1.0 / 3}, {Level: "gold", Share: 1.0 / 3}, {Level: "silver", Share: 1.0 / 3}, {Other: true}, {Null: true}}
+	if !reflect.DeepEqual(st[2].Levels, want) {
+		t.Errorf("tier: %+v, want %+v", st[2].Levels, want)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Document
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Validate(); err != nil || !reflect.DeepEqual(back.Statistics, st) {
+		t.Fatalf("after JSON: %v, statistics %+v", err, back.Statistics)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	delete(raw, "statistics")
+	old, _ := json.Marshal(raw)
+	var od Document
+	if err := json.Unmarshal(old, &od); err != nil {
+		t.Fatal(err)
+	}
+	if err := od.Validate(); err != nil || od.Statistics != nil {
+		t.Fatalf("without statistics: %v, %v", err, od.Statistics)
+	}
+	back.Statistics = back.Statistics[:2]
+	if err := back.Validate(); err == nil || !strings.Contains(err.Error(), "the statistics describe") {
+		t.Errorf("two blocks for three features: %v", err)
 	}
 }

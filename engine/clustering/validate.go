@@ -15,8 +15,10 @@ const MaxCentroid = 1e150
 // segments: its format and kind, the preprocessing
 // (features.Encoder.Validate: every standardisation finite and usable),
 // features that name the preprocessing's columns, k x width centroids of
-// at most MaxCentroid and one profile per segment. Errors describe the first
-// problem found.
+// at most MaxCentroid, one profile per segment and, when present,
+// statistics that validate and describe the features (documents saved
+// before ducksight stored statistics have none). Errors describe the
+// first problem found.
 func (d *Document) Validate() error {
 	if d.Format < 1 || d.Format > FormatVersion {
 		return fmt.Errorf("format %d is not supported (this ducksight reads up to %d)", d.Format, FormatVersion)
@@ -26,6 +28,11 @@ func (d *Document) Validate() error {
 	}
 	if err := d.Encoder.ValidateDocument(d.Features); err != nil {
 		return err
+	}
+	if d.Statistics != nil {
+		if err := d.Statistics.ValidateDocument(d.Features); err != nil {
+			return err
+		}
 	}
 	m := &d.Model
 	if m.K < 1 || m.K != d.K || m.Dim != d.Encoder.Width || len(m.Centroids) != m.K*m.Dim || len(d.Profile) != m.K {

@@ -18,6 +18,12 @@
 // task and classes of the label column (LabelEncoding), and RowHash gives
 // each row a hash of its values for an order-independent validation split.
 //
+// Training statistics: Fitter.Statistics (after Finish) describes each
+// kept column on the rows observed, in the same pass (ColumnStats: NULL
+// share, mean and standard deviation, quantile edges, level shares), and
+// StatsOf computes the same block from a column's values in column-major
+// float64 form. Every model document stores it.
+//
 // Rows are skipped through a []bool per batch (true = leave the row out),
 // marked by Fitter.BadRows / Binding.BadRows (NaN or ±Inf in a feature)
 // and LabelFitter.Observe / LabelEncoding.MarkSkips (NULL, NaN or ±Inf

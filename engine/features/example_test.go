@@ -2,6 +2,7 @@ package features_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -71,4 +72,32 @@ func ExampleFitter() {
 	// [1 0 0 1 0]
 	// [0 0 0 0 0]
 	// [0 1 0 0 1]
+}
+
+// A kernel that holds its columns as column-major float64 (NaN for NULL,
+// categorical codes with len(levels) for 'other') computes the statistics
+// block the Fitter would store, one column at a time.
+func ExampleStatsOf() {
+	nan := math.NaN()
+	tenure := features.StatsOf("tenure", features.KindNumeric, "int32", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, nan}, nil)
+	fmt.Printf("%s: NULL share %.3f, mean %g, edges %v\n", tenure.Column, tenure.NullShare, *tenure.Mean, tenure.Edges)
+	plan := features.StatsOf("plan", features.KindCategorical, "utf8", []float64{0, 0, 1, 2, nan}, []string{"basic", "pro"})
+	for _, l := range plan.Levels {
+		switch {
+		case l.Other:
+			fmt.Printf("(other) %.1f\n", l.Share)
+		case l.Null:
+			fmt.Printf("NULL %.1f\n", l.Share)
+		default:
+			fmt.Printf("%s %.1f\n", l.Level, l.Share)
+		}
+	}
+	fmt.Println(features.Statistics{tenure, plan}.Validate())
+	// Output:
+	// tenure: NULL share 0.083, mean 6, edges [1 2 3 4 5 6 7 8 9 10 11]
+	// basic 0.4
+	// pro 0.2
+	// (other) 0.2
+	// NULL 0.2
+	// <nil>
 }

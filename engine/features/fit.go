@@ -80,7 +80,9 @@ type Fitter struct {
 	rows    int64
 	nums    []numBatch  // per-batch scratch: the numeric columns' values
 	scratch [][]float64 // per-batch scratch: two buffers per numeric column
+	raw     []float64   // per-batch scratch: values in Arrow's units (see gatherRaw)
 	indices []int32     // per-batch scratch: dictionary indices
+	stats   Statistics  // made by Finish
 }
 
 // colFit is what the Fitter learns about one candidate column.
@@ -94,6 +96,11 @@ type colFit struct {
 
 	mom Moments // numeric, boolean, date, timestamp
 	inf int64   // numeric: ±Inf values (counted in mom.NaN too)
+
+	sample         *edgeSample // numeric, date, timestamp: values for the quantile edges, in Arrow's units
+	div            float64     // divisor of the type: mom's values are the column's divided by it
+	rawMin, rawMax float64     // with a divisor other than 1: the extremes in Arrow's units
+	ones           int64       // boolean: true values
 
 	counts   map[string]*int64 // categorical: exact counts of the tracked levels
 	overflow int64             // categorical: rows with a level first seen after MaxTracked
@@ -147,6 +154,10 @@ func NewFitter(schema *arrow.Schema, features []string, opts FitOptions) (*Fitte
 		case KindCategorical:
 			c.counts = map[string]*int64{}
 			c.tracked = opts.MaxTracked
+		case KindNumeric, KindDate, KindTimestamp:
+			c.sample = &edgeSample{}
+			c.div = divisor(fld.Type)
+			c.rawMin, c.rawMax = math.Inf(1), math.Inf(-1)
 		}
 		if c.drop == "" && !c.explicit && !opts.KeepIdentifiers && (integerType(fld.Type) || c.kind == KindCategorical) {
 			c.id = newIDTracker(opts.IdentifierRows)
@@ -225,6 +236,7 @@ func (f *Fitter) Observe(rec arrow.RecordBatch, skip []bool) error {
 			f.observeText(c, a, skip)
 		default:
 			nums = append(nums, f.gatherNumber(len(nums), c, a, skip))
+			f.sampleNumber(&nums[len(nums)-1], skip)
 		}
 	}
 	f.observeNumbers(nums, skip)
@@ -293,6 +305,47 @@ func (f *Fitter) gatherNumber(k int, c *colFit, a arrow.Array, skip []bool) numB
 	return nb
 }
 
+// sampleNumber feeds the values of one batch of a numeric, date or
+// timestamp column (gathered by gatherNumber into nb) to the column's
+// sample for its quantile edges. (Apart from gatherNumber, whose loop
+// runs faster without it.)
+func (f *Fitter) sampleNumber(nb *numBatch, skip []bool) {
+	c := nb.c
+	if c.sample == nil {
+		return
+	}
+	if c.div == 1 {
+		c.sample.add(nb.s.vals)
+		return
+	}
+	f.gatherRaw(c, nb.a, nb.bm, nb.off, skip)
+}
+
+// gatherRaw feeds the sample of a DATE64 or TIMESTAMP column (other than
+// seconds) its values in Arrow's units, which the moments see divided to
+// days or seconds, and follows their extremes. Such columns hold integers:
+// every value is finite.
+func (f *Fitter) gatherRaw(c *colFit, a arrow.Array, bm []byte, off int, skip []bool) {
+	n := a.Len()
+	if cap(f.raw) < n {
+		f.raw = make([]float64, n)
+	}
+	raw := f.raw[:n]
+	toFloatsDiv(a, raw, 1)
+	k := 0
+	lo, hi := c.rawMin, c.rawMax
+	for i, x := range raw {
+		if skip != nil && skip[i] || !isValid(bm, off, i) {
+			continue
+		}
+		raw[k] = x
+		k++
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	c.rawMin, c.rawMax = lo, hi
+	c.sample.add(raw[:k])
+}
+
 // observeNumbers merges the moments of one batch of each numeric-like
 // column into the column's. Columns with as many values are summed two at
 // a time: each sum is a chain of additions that waits for the one before,
@@ -314,6 +367,9 @@ func (f *Fitter) observeNumbers(nums []numBatch, skip []bool) {
 	}
 	for i := range nums {
 		nums[i].c.inf += nums[i].s.inf
+		if c := nums[i].c; c.kind == KindBoolean {
+			c.ones += int64(nums[i].s.sum) // a sum of 0s and 1s: exact
+		}
 		if c := nums[i].c; c.id != nil && !c.id.done {
 			trackIDs(c.id, nums[i].a, nums[i].bm, nums[i].off, skip)
 		}
@@ -523,12 +579,14 @@ func (c *colFit) count(v string, k int64) {
 func (f *Fitter) Finish() (*Encoder, []Dropped, error) {
 	var dropped []Dropped
 	e := &Encoder{Distance: f.opts.Distance}
+	f.stats = make(Statistics, 0, len(f.cols))
 	for _, c := range f.cols {
 		enc, reason := f.finishColumn(c)
 		if reason != "" {
 			dropped = append(dropped, Dropped{Column: c.name, Reason: reason})
 			continue
 		}
+		f.stats = append(f.stats, f.columnStats(c, &enc))
 		enc.Offset = e.Width
 		e.Width += enc.Width
 		e.Columns = append(e.Columns, enc)
@@ -544,6 +602,49 @@ func (f *Fitter) Finish() (*Encoder, []Dropped, error) {
 		return nil, dropped, fmt.Errorf("no usable feature column (%s)", strings.Join(why, "; "))
 	}
 	return e, dropped, nil
+}
+
+// Statistics returns the statistics block of the columns Finish kept, in
+// the Encoder's column order (nil before Finish), over the rows observed:
+// see ColumnStats. The quantile edges come from the values Observe saw
+// (exact up to ExactEdges finite values per column, a stratified sample
+// beyond), with no pass of their own.
+func (f *Fitter) Statistics() Statistics { return f.stats }
+
+// columnStats is the statistics block of kept column c, whose encoding is
+// enc.
+func (f *Fitter) columnStats(c *colFit, enc *ColumnEncoding) ColumnStats {
+	cs := ColumnStats{Column: c.name, Kind: c.kind, Type: c.typ.String(), Rows: f.rows}
+	rows := float64(f.rows)
+	m := &c.mom
+	switch c.kind {
+	case KindCategorical:
+		counts := make([]int64, len(enc.Levels))
+		other := c.nonNull
+		for i, l := range enc.Levels {
+			counts[i] = *c.counts[l]
+			other -= counts[i]
+		}
+		cs.NullShare = float64(c.nulls) / rows
+		cs.Levels = levelShares(enc.Levels, counts, other, c.nulls, true, rows)
+	case KindBoolean:
+		cs.NullShare = float64(m.Nulls) / rows
+		cs.Levels = levelShares([]string{"false", "true"}, []int64{m.Count - c.ones, c.ones}, 0, m.Nulls, false, rows)
+	default:
+		nan := m.NaN - c.inf
+		cs.NullShare, cs.InfShare = float64(m.Nulls+nan)/rows, float64(c.inf)/rows
+		lo, hi := m.Min, m.Max
+		if c.div != 1 {
+			lo, hi = c.rawMin, c.rawMax
+		}
+		if m.Count > 0 {
+			cs.Edges, cs.Sample = c.sample.edges(lo, hi)
+		}
+		if c.kind == KindNumeric {
+			setMoments(&cs, m.Count, m.Mean, m.M2)
+		}
+	}
+	return cs
 }
 
 // finishColumn returns the encoding of c, or why it is dropped.

@@ -99,8 +99,13 @@ type number interface {
 // booleans 0/1, DATE as days and TIMESTAMP as seconds since the epoch.
 // NULL rows get an unspecified value. It returns false for other types.
 func toFloats(a arrow.Array, dst []float64) bool {
+	return toFloatsDiv(a, dst, divisor(a.DataType()))
+}
+
+// toFloatsDiv is toFloats with the integer types (dates and timestamps
+// among them) divided by div instead of their divisor.
+func toFloatsDiv(a arrow.Array, dst []float64, div float64) bool {
 	dst = dst[:a.Len()]
-	div := divisor(a.DataType())
 	switch c := a.(type) {
 	case *array.Float64:
 		copy(dst, c.Float64Values())

@@ -203,17 +203,52 @@ func (m *Model) forward(x []float64, n int, s *Scratch, z []float64) {
 }
 
 // link turns the logits of n rows into predictions in place.
-func (m *Model) link(z []float64, n int) {
-	switch m.Config.Task {
+func (m *Model) link(z []float64, n int) { Link(m.Config.Task, m.Outputs(), z, n) }
+
+// Link turns the raw scores of n rows of a model of task t with k outputs
+// (k per row, row-major) into predictions in place, as Predict does after
+// the output layer: task.Binary P(class 1) = sigmoid(z), task.Multiclass
+// the softmax of each row's k logits, task.Regression unchanged. Other
+// model kinds whose raw scores are log-odds and logits share it, so their
+// probabilities are computed the same way to the bit.
+func Link(t task.Task, k int, z []float64, n int) {
+	switch t {
 	case task.Binary:
 		for i, v := range z[:n] {
 			z[i] = sigmoid(v)
 		}
 	case task.Multiclass:
-		k := m.Config.Classes
 		for r := 0; r < n; r++ {
 			softmax(z[r*k : r*k+k])
 		}
+	}
+}
+
+// PredictRaw writes the output layer's raw scores of the n rows of x
+// (row-major, n x Inputs) into out (n x Outputs): the logit for
+// task.Binary, one logit per class for task.Multiclass, the prediction
+// for task.Regression (in the units the network was trained on). Link of
+// them is what Predict writes, to the bit. It is safe for concurrent use.
+func (m *Model) PredictRaw(x []float64, n int, out []float64) {
+	m.checkRows("PredictRaw", x, n)
+	k := m.Outputs()
+	if len(out) < n*k {
+		panic(fmt.Sprintf("perceptron: PredictRaw: out has %d values, want %d rows x %d outputs", len(out), n, k))
+	}
+	if len(m.Layers) == 1 && k == 1 {
+		l := &m.Layers[0]
+		affine1(x, n, l.In, l.W, l.B[0], out[:n])
+		return
+	}
+	var s *Scratch
+	if len(m.Layers) > 1 {
+		s = scratchPool.Get().(*Scratch)
+		defer scratchPool.Put(s)
+	}
+	in := m.Config.Inputs
+	for r0 := 0; r0 < n; r0 += predictBlock {
+		rows := min(predictBlock, n-r0)
+		m.forward(x[r0*in:(r0+rows)*in], rows, s, out[r0*k:(r0+rows)*k])
 	}
 }
 

@@ -87,6 +87,18 @@ func TestPredictMatchesNaive(t *testing.T) {
 				t.Fatalf("%v hidden %v: output %d = %v, naive %v", c.Task, c.Hidden, i, got[i], want[i])
 			}
 		}
+		// PredictRaw then Link is Predict, to the bit.
+		raw := make([]float64, n*m.Outputs())
+		m.PredictRaw(x, n, raw)
+		if c.Task == task.Binary && raw[0] == got[0] {
+			t.Fatalf("%v hidden %v: raw score %v is the probability", c.Task, c.Hidden, raw[0])
+		}
+		Link(c.Task, m.Outputs(), raw, n)
+		for i := range got {
+			if math.Float64bits(raw[i]) != math.Float64bits(got[i]) {
+				t.Fatalf("%v hidden %v: Link(PredictRaw) output %d = %v, Predict %v", c.Task, c.Hidden, i, raw[i], got[i])
+			}
+		}
 	}
 }
 

@@ -12,7 +12,8 @@ import (
 )
 
 // Document is a decoded model document: *training.Document (kind
-// perceptron) or *clustering.Document (kind kmeans). It checks itself:
+// perceptron), *clustering.Document (kind kmeans) or
+// *training.TreesDocument (kind boosted_trees). It checks itself:
 // Validate reports the first problem that would make it score wrongly.
 type Document interface {
 	Validate() error
@@ -66,6 +67,9 @@ var kinds = []kind{
 	}),
 	kindOf("kmeans", clustering.FormatVersion, func(d *clustering.Document) columns {
 		return columns{d.Format, d.Kind, task.Segmentation, "", d.Features}
+	}),
+	kindOf("boosted_trees", training.TreesFormatVersion, func(d *training.TreesDocument) columns {
+		return columns{d.Format, d.Kind, d.Task, d.Label.Column, d.Features}
 	}),
 }
 

@@ -150,7 +150,7 @@ func TestFileErrors(t *testing.T) {
 			"model file format version 2 is not supported (this ducksight reads version 1)"},
 		{"format 0", editFile(t, rec, func(f, _ map[string]any) { f["format_version"] = 0 }), dserr.Incompatible, "model file format version 0 is not supported"},
 		{"unknown kind", editFile(t, rec, func(f, _ map[string]any) { f["kind"] = "forest" }), dserr.InvalidArgument,
-			`unknown model kind "forest" (this ducksight knows ["perceptron" "kmeans"])`},
+			`unknown model kind "forest" (this ducksight knows ["perceptron" "kmeans" "boosted_trees"])`},
 		{"wrong field type", editFile(t, rec, func(f, _ map[string]any) { f["features"] = "age" }), dserr.InvalidArgument,
 			"invalid model file: json: cannot unmarshal string into Go struct field File.features of type []string"},
 		{"options not an object", editFile(t, rec, func(f, _ map[string]any) { f["options"] = []any{1} }), dserr.InvalidArgument, `"options" must be a JSON object`},

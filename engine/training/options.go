@@ -1,10 +1,7 @@
 package training
 
 import (
-	"strings"
-
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/task"
 )
 
@@ -75,38 +72,15 @@ const (
 	MaxL2           = 1000
 )
 
-// ParseTask reads the task option as SQL gives it, in any case: "auto",
-// "binary", "multiclass" or "regression" ("" is task.None, the default).
-// Other text is an error of argument task, the one Validate gives for a
-// task training does not take.
-func ParseTask(s string) (task.Task, error) {
-	s = strings.ToLower(s)
-	t, err := task.Parse(s)
-	if err != nil {
-		return task.None, taskError(s)
-	}
-	return t, checkTask(t, s)
-}
-
-// checkTask refuses a task training does not take; text is how the
-// caller wrote it.
-func checkTask(t task.Task, text string) error {
-	switch t {
-	case task.None, task.Auto, task.Binary, task.Multiclass, task.Regression:
-		return nil
-	}
-	return taskError(text)
-}
-
-func taskError(text string) error {
-	return dserr.Arg(Fn, "task", "must be 'auto', 'binary', 'multiclass' or 'regression', got '%s'", text)
+// common is o's share of the options every supervised training takes.
+func (o *Options) common() common {
+	return common{label: &o.Label, features: &o.Features, task: &o.Task, validationFraction: &o.ValidationFraction,
+		earlyStopping: &o.EarlyStopping, classWeight: &o.ClassWeight, memoryLimit: &o.MemoryLimit, seed: &o.Seed}
 }
 
 // Defaults fills unset options.
 func (o *Options) Defaults() {
-	if o.Task == task.None {
-		o.Task = DefaultTask
-	}
+	o.common().defaults()
 	if o.Activation == "" {
 		o.Activation = DefaultActivation
 	}
@@ -122,30 +96,12 @@ func (o *Options) Defaults() {
 	if o.Epochs == 0 {
 		o.Epochs = DefaultEpochs
 	}
-	if o.ValidationFraction == nil {
-		v := DefaultValidationFraction
-		o.ValidationFraction = &v
-	}
-	if o.EarlyStopping == nil {
-		v := DefaultEarlyStopping
-		o.EarlyStopping = &v
-	}
 	if o.Patience == 0 {
 		o.Patience = DefaultPatience
-	}
-	if o.ClassWeight == "" {
-		o.ClassWeight = DefaultClassWeight
-	}
-	if o.MemoryLimit == "" {
-		o.MemoryLimit = DefaultMemoryLimit
 	}
 	if o.L2 == nil {
 		v := DefaultL2
 		o.L2 = &v
-	}
-	if o.Seed == nil {
-		v := int64(DefaultSeed)
-		o.Seed = &v
 	}
 	if o.Hidden == nil {
 		o.Hidden = []int{}
@@ -154,17 +110,11 @@ func (o *Options) Defaults() {
 
 // Validate checks options after Defaults; errors name the argument.
 func (o *Options) Validate() error {
-	bad := func(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, format, a...) }
-	if strings.TrimSpace(o.Label) == "" {
-		return bad("label", "required: name the column to predict, e.g. label := 'churned'")
-	}
-	if o.Features != nil && len(o.Features) == 0 {
-		// Not "every column": that is what leaving it out (nil) means.
-		return bad("features", "empty list; leave it out to use every column but the label")
-	}
-	if err := checkTask(o.Task, o.Task.String()); err != nil {
+	c := o.common()
+	if err := c.validateLabel(Fn); err != nil {
 		return err
 	}
+	bad := func(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, format, a...) }
 	for _, h := range o.Hidden {
 		if h < 1 || h > MaxHiddenSize {
 			return bad("hidden", "layer sizes must be between 1 and %d, got %d", MaxHiddenSize, h)
@@ -192,20 +142,12 @@ func (o *Options) Validate() error {
 	if l2 := *o.L2; !(l2 >= 0 && l2 <= MaxL2) {
 		return dserr.Between(Fn, "l2", 0, MaxL2, l2)
 	}
-	if f := *o.ValidationFraction; !(f >= 0 && f < 1) {
-		return bad("validation_fraction", "must be at least 0 and less than 1, got %g", f)
-	}
 	if o.Patience < 1 || o.Patience > MaxPatience {
 		return dserr.Between(Fn, "patience", 1, MaxPatience, o.Patience)
 	}
-	switch o.ClassWeight {
-	case "none", "balanced":
-	default:
-		return bad("class_weight", "must be 'none' or 'balanced', got '%s'", o.ClassWeight)
-	}
-	limit, err := dataset.ParseSize(o.MemoryLimit)
+	limit, err := c.validateRest(Fn)
 	if err != nil {
-		return bad("memory_limit", "%v", err)
+		return err
 	}
 	// The hidden layers alone, with one input and one output: a network
 	// too large whatever the data is refused before any is read.

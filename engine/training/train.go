@@ -66,7 +66,15 @@ type Document struct {
 	Features []string               `json:"features"`
 	// Target is the regression label's standardisation (nil otherwise).
 	Target *TargetScale `json:"target,omitempty"`
+	// Statistics describe each feature column on the rows read with a
+	// usable label (features.ColumnStats); nil in documents saved before
+	// ducksight stored them.
+	Statistics features.Statistics `json:"statistics,omitempty"`
 }
+
+// TrainingStatistics returns the statistics block of the document's
+// features, nil when it was saved before ducksight stored one.
+func (d *Document) TrainingStatistics() features.Statistics { return d.Statistics }
 
 // Result is what a training run returns besides the document.
 type Result struct {
@@ -346,7 +354,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	doc := &Document{
 		Format: FormatVersion, Kind: "perceptron", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
 		Network: *model, Options: o, History: history, Features: encNames(enc), Target: d.target,
-		Data: dataset.NewFingerprint(rows, fp),
+		Data: dataset.NewFingerprint(rows, fp), Statistics: fitter.Statistics(),
 		Metrics: Metrics{
 			Metric: metricName, TrainLoss: best.TrainLoss, ValidLoss: best.ValidLoss, ValidMetric: best.ValidMetric,
 			BestEpoch: best.Epoch, EpochsRun: len(history), RowsUsed: used, RowsSkipped: rows - used,

@@ -24,8 +24,10 @@ const MaxTargetScale = 1e150
 // (features.Encoder.Validate: every standardisation finite and usable),
 // features that name the preprocessing's columns, a network whose layers
 // chain from the preprocessing's width to the task's outputs with weights
-// of at most MaxWeight, and, for regression, a usable target scale. Errors describe the
-// first problem found.
+// of at most MaxWeight, for regression a usable target scale, and, when
+// present, statistics that validate and describe the features (documents
+// saved before ducksight stored statistics have none). Errors describe
+// the first problem found.
 func (d *Document) Validate() error {
 	if d.Format < 1 || d.Format > FormatVersion {
 		return fmt.Errorf("format %d is not supported (this ducksight reads up to %d)", d.Format, FormatVersion)
@@ -46,6 +48,11 @@ func (d *Document) Validate() error {
 	}
 	if err := d.Encoder.ValidateDocument(d.Features); err != nil {
 		return err
+	}
+	if d.Statistics != nil {
+		if err := d.Statistics.ValidateDocument(d.Features); err != nil {
+			return err
+		}
 	}
 	net := &d.Network
 	if err := net.Check(); err != nil {

@@ -31,6 +31,29 @@
 // right otherwise: the direction training found best, never an imputed
 // value.
 //
+// # Training
+//
+// Train grows the ensemble as XGBoost's hist method does. Every column is
+// binned once into one byte per value: a numeric column into at most
+// MaxBins intervals cut midway between two distinct values (so a threshold
+// is in the column's units), exactly between all distinct values when they
+// fit, else at the quantiles of the sorted values, of a seeded sample of
+// about 262144 rows when there are more rows than that; a categorical
+// column one bin per code; missing values a bin of their own in both.
+// Trees grow depth-wise from per-node histograms of gradient, hessian and
+// row count (the smaller child's summed over its rows, the larger's the
+// parent's minus the smaller's), with XGBoost's gain
+//
+//	1/2 (G_L^2/(H_L+l2) + G_R^2/(H_R+l2) - G^2/(H+l2)) - min_split_gain
+//
+// under min_child_weight and min_rows_in_leaf. A numeric split scans the
+// bins left to right with missing values on either side; a categorical
+// split orders the codes present by G/(H+l2) (as LightGBM does) and scans
+// that order; a node without missing values sends them to its child of
+// the larger cover. Histograms are summed per (node, column) in row order
+// by one goroutine and every other reduction in fixed blocks, so a model is
+// bit-identical whatever GOMAXPROCS is.
+//
 // Like the rest of ducksight's kernels, this package imports neither udf
 // nor duckdb-go.
 package trees

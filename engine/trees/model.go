@@ -55,6 +55,10 @@ type Tree struct {
 	// Gain is an internal node's split gain (loss reduction); 0 for a
 	// leaf.
 	Gain []float64 `json:"gain"`
+	// Positives is, for a binary model, the number of training rows of
+	// the positive class reaching the node (at most Rows); nil for other
+	// tasks.
+	Positives []int64 `json:"positives,omitempty"`
 }
 
 // Len is the number of nodes.
@@ -169,6 +173,16 @@ func (m *Model) validateTree(t *Tree) error {
 		"rows": len(t.Rows), "gain": len(t.Gain)} {
 		if l != n {
 			return fmt.Errorf("%d %s entries for %d nodes", l, name, n)
+		}
+	}
+	if t.Positives != nil {
+		if len(t.Positives) != n {
+			return fmt.Errorf("%d positives entries for %d nodes", len(t.Positives), n)
+		}
+		for i, p := range t.Positives {
+			if p < 0 || p > t.Rows[i] {
+				return fmt.Errorf("node %d: %d positive rows of %d", i, p, t.Rows[i])
+			}
 		}
 	}
 	seen := make([]bool, n)
