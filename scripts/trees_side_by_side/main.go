@@ -176,6 +176,7 @@ func runQuality(argv []string) error {
 	sets := fs.String("datasets", "", "public datasets, comma-separated (empty: all)")
 	models := fs.String("models", "trees,trees_default,mlp16", "ducksight models per task, comma-separated")
 	threads := fs.Int("threads", 0, "DuckDB threads (0: one per core)")
+	drop := fs.String("exclude", "", "more columns to leave out of a public dataset's features, as dataset.column, comma-separated")
 	fs.Parse(argv)
 	if *out == "" {
 		return errors.New("quality: -out is required")
@@ -223,6 +224,13 @@ func runQuality(argv []string) error {
 			ts, err := publicTasks(ctx, db, *data, d, *splits)
 			if err != nil {
 				return err
+			}
+			for _, dc := range strings.Split(*drop, ",") {
+				if ds, c, ok := strings.Cut(dc, "."); ok && ds == d.Name {
+					for _, t := range ts {
+						t.Exclude = append(t.Exclude, c)
+					}
+				}
 			}
 			tasks = append(tasks, ts...)
 		}

@@ -157,6 +157,8 @@ def quality(exe, args, data_dir, tmp):
            "-models", args.models]
     if args.datasets:
         cmd += ["-datasets", args.datasets]
+    if args.exclude:
+        cmd += ["-exclude", args.exclude]
     p = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     tasks = json.loads(p.stdout)["tasks"]
     for t in tasks:
@@ -403,6 +405,7 @@ def main():
     ap.add_argument("--seeds", default="42,7", help="demo_customers seeds (empty: none)")
     ap.add_argument("--splits", type=int, default=5, help="seeded splits per public dataset")
     ap.add_argument("--datasets", default="", help="public datasets, comma-separated (default all)")
+    ap.add_argument("--exclude", default="", help="more columns to leave out, as dataset.column, comma-separated")
     ap.add_argument("--models", default="trees,trees_default,mlp16", help="ducksight models per task")
     ap.add_argument("--runs", type=int, default=1, help="speed: fresh Go processes")
     ap.add_argument("--repeats", type=int, default=3, help="speed: fits per side per run (median)")
