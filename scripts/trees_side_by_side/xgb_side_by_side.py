@@ -1,0 +1,445 @@
+#!/usr/bin/python3
+"""ducksight's boosted trees next to XGBoost 1.7 hist and scikit-learn, on
+the same rows: the quality and speed bars of train_boosted_trees (see
+README.md beside this script for the datasets and the protocol).
+
+Quality: every task is a train/test split written by the Go side
+(trees_side_by_side quality) from one DuckDB database, so both sides read
+exactly the same rows and the same column types: demo_customers churn (rows
+1..100,000 train, the next 50,000 test, seeds 42 and 7) and five public
+customer datasets of the R package modeldata (5 seeded 75/25 splits each).
+Columns DuckDB reads as VARCHAR or BOOLEAN are given to XGBoost as pandas
+category dtype with enable_categorical=True (NULL stays missing); numbers as
+float64 with NaN for NULL. The side by side fits
+  XGBClassifier(tree_method='hist', n_estimators=300, learning_rate=0.1,
+                max_depth=6, min_child_weight=1, reg_lambda=1, gamma=0,
+                max_bin=255, subsample=1, colsample_bytree=1, n_jobs=1)
+and ducksight's train_boosted_trees with the same hyper-parameters (no early
+stopping, no validation rows); for reference also XGBoost's defaults and
+scikit-learn's HistGradientBoostingClassifier with the matched settings.
+Before train_boosted_trees exists the ducksight columns say "n/a" and the
+XGBoost figures are the targets.
+
+Speed: the 1M x 16 DOUBLE table of sqlfuncs/train_bench_test.go; XGBoost
+hist (100 trees, depth 6, learning rate 0.1, 255 bins, n_jobs=2) fit on the
+rows already in numpy, and predict_proba over the same 1M rows, alternated
+with the whole train_boosted_trees statement and SELECT sum(probability)
+FROM predict(...) (trees_side_by_side serve), every time also as a multiple
+of DuckDB's SELECT sum(c1)+...+sum(c16) in the same run.
+
+Usage (from anywhere; needs go, Rscript with r-cran-modeldata, and
+python3-xgboost, python3-pandas, python3-sklearn from Debian):
+    /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py
+    /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part quality --datasets mlc_churn,wa_churn
+    /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part speed --runs 1 --repeats 3
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+import sklearn
+import xgboost as xgb
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CATEGORICAL_TYPES = ("VARCHAR", "BOOLEAN")  # and ENUM(...)
+# The bars: ducksight's test AUC >= XGBoost's minus these margins (demo per
+# seed, public datasets on the mean of the splits).
+MARGIN = {"demo": 0.005, "public": 0.01}
+THREADS = 2  # the speed comparison's threads, both sides
+# The quality fits' threads (XGBoost's n_jobs, scikit-learn's OpenMP): one,
+# so that other jobs on the machine do not make OpenMP's spinning threads
+# crawl (a 5,000-row HistGradientBoosting fit took 166 s with 2 threads
+# under a load average of 9, 2 s with one); the models do not depend on it.
+QUALITY_THREADS = 1
+
+# The matched hyper-parameters (ducksight's defaults, which the issue
+# compares with XGBoost): no subsampling, no early stopping.
+XGB_MATCHED = dict(tree_method="hist", n_estimators=300, learning_rate=0.1, max_depth=6, min_child_weight=1,
+                   reg_lambda=1.0, gamma=0.0, max_bin=255, subsample=1.0, colsample_bytree=1.0)
+XGB_SPEED = dict(tree_method="hist", n_estimators=100, learning_rate=0.1, max_depth=6, min_child_weight=1,
+                 reg_lambda=1.0, max_bin=255)
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def load_str():
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
+# ---------------------------------------------------------------- quality
+
+def frames(task):
+    """The task's train and test feature frames and 0/1 labels, with the
+    categorical columns as pandas category dtype over the training levels."""
+    cols = {c["name"]: c["type"] for c in task["columns"]}
+    feats = [c for c in cols if c != task["label"] and c not in task["exclude"]]
+    read = dict(keep_default_na=False, na_values=[""], dtype={c: (str if is_cat(t) else float) for c, t in cols.items()})
+    tr, te = pd.read_csv(task["train_csv"], **read), pd.read_csv(task["test_csv"], **read)
+    pos = task.get("positive") or "true"
+    ytr = (tr[task["label"]] == pos).astype(int).to_numpy()
+    yte = (te[task["label"]] == pos).astype(int).to_numpy()
+    Xtr, Xte = tr[feats].copy(), te[feats].copy()
+    cats = [c for c in feats if is_cat(cols[c])]
+    for c in cats:
+        levels = sorted(Xtr[c].dropna().unique())
+        Xtr[c] = pd.Categorical(Xtr[c], categories=levels)
+        Xte[c] = pd.Categorical(Xte[c], categories=levels)  # an unseen level is missing here
+    assert len(Xtr) == task["train_rows"] and len(Xte) == task["test_rows"], task["name"]
+    assert abs(yte.mean() - task["rate_test"]) < 1e-9, (task["name"], yte.mean(), task["rate_test"])
+    return Xtr, ytr, Xte, yte, feats, cats
+
+
+def is_cat(t):
+    return t in CATEGORICAL_TYPES or t.startswith("ENUM")
+
+
+def fit_xgb(params, Xtr, ytr, Xte, yte):
+    c0, t0 = time.process_time(), time.perf_counter()
+    m = xgb.XGBClassifier(enable_categorical=True, n_jobs=QUALITY_THREADS, random_state=0, **params).fit(Xtr, ytr)
+    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"auc": roc_auc_score(yte, m.predict_proba(Xte)[:, 1]), "seconds": secs, "cpu_seconds": cpu,
+            "trees": m.get_booster().num_boosted_rounds()}
+
+
+def fit_xgb_es(Xtr, ytr, Xte, yte):
+    """XGBoost matched, but the way train_boosted_trees's defaults train:
+    10% of the training rows (seeded, uniform) held out, early stopping
+    after 20 rounds without a better validation log loss, the best round
+    kept (XGBoost's validation rows are not ducksight's: a reference)."""
+    val = np.random.default_rng(0).random(len(ytr)) < 0.1
+    m = xgb.XGBClassifier(enable_categorical=True, n_jobs=QUALITY_THREADS, random_state=0, early_stopping_rounds=20,
+                          eval_metric="logloss", **XGB_MATCHED)
+    m.fit(Xtr[~val], ytr[~val], eval_set=[(Xtr[val], ytr[val])], verbose=False)
+    return {"auc": roc_auc_score(yte, m.predict_proba(Xte)[:, 1]), "best_iteration": int(m.best_iteration)}
+
+
+def fit_hgb(Xtr, ytr, Xte, yte, cats):
+    """HistGradientBoostingClassifier with the matched settings; categoricals
+    as their category codes (missing as NaN), declared categorical."""
+    def codes(X):
+        X = X.copy()
+        for c in cats:
+            X[c] = X[c].cat.codes.astype(float).replace(-1.0, np.nan)
+        return X.to_numpy(dtype=float)
+    mask = [c in cats for c in Xtr.columns]
+    t0 = time.perf_counter()
+    with threadpool_limits(QUALITY_THREADS, "openmp"):
+        m = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_depth=6, max_leaf_nodes=None,
+                                           min_samples_leaf=1, l2_regularization=1.0, max_bins=255,
+                                           early_stopping=False, categorical_features=mask or None,
+                                           random_state=0).fit(codes(Xtr), ytr)
+        secs = time.perf_counter() - t0
+        p = m.predict_proba(codes(Xte))[:, 1]
+    return {"auc": roc_auc_score(yte, p), "seconds": secs}
+
+
+def quality(exe, args, data_dir, tmp):
+    out = os.path.join(tmp, "tasks")
+    os.makedirs(out, exist_ok=True)
+    log(f"quality: ducksight side ({load_str()})")
+    cmd = [exe, "quality", "-out", out, "-data", data_dir, "-seeds", args.seeds, "-splits", str(args.splits),
+           "-models", args.models]
+    if args.datasets:
+        cmd += ["-datasets", args.datasets]
+    if args.exclude:
+        cmd += ["-exclude", args.exclude]
+    p = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    tasks = json.loads(p.stdout)["tasks"]
+    for t in tasks:
+        Xtr, ytr, Xte, yte, feats, cats = frames(t)
+        t["features"], t["categorical"] = feats, cats
+        t["xgb"] = fit_xgb(XGB_MATCHED, Xtr, ytr, Xte, yte)
+        t["xgb_default"] = fit_xgb(dict(tree_method="hist"), Xtr, ytr, Xte, yte)
+        t["hgb"] = fit_hgb(Xtr, ytr, Xte, yte, cats)
+        t["xgb_es"] = fit_xgb_es(Xtr, ytr, Xte, yte)
+        ds = t["ducksight"]
+        log(f"  {t['name']}: xgb {t['xgb']['auc']:.4f} ({t['xgb']['seconds']:.1f} s), xgb defaults "
+            f"{t['xgb_default']['auc']:.4f}, hgb {t['hgb']['auc']:.4f}, xgb early stopping {t['xgb_es']['auc']:.4f}; ducksight "
+            + ", ".join(f"{k} {v['test_auc']:.4f}" if v["available"] else f"{k} n/a" for k, v in ds.items()))
+    return tasks
+
+
+def auc_of(t, model):
+    r = t["ducksight"].get(model)
+    return r["test_auc"] if r and r["available"] else None
+
+
+def f4(x, sign=False):
+    if x is None:
+        return "n/a"
+    return f"{x:+.4f}" if sign else f"{x:.4f}"
+
+
+def met(d, margin):
+    if d is None:
+        return "pending"
+    return "yes" if d >= -margin else "**no**"
+
+
+def print_quality(tasks):
+    demo = [t for t in tasks if t["dataset"] == "demo_customers"]
+    public = [t for t in tasks if t["dataset"] != "demo_customers"]
+    if demo:
+        print("\n### demo_customers churn: rows 1..100,000 train, 100,001..150,000 test\n")
+        print("Matched hyper-parameters (300 trees, learning rate 0.1, depth 6, min_child_weight 1, lambda 1, "
+              "gamma 0, 255 bins, no subsampling, no early stopping). Bar: ducksight trees ≥ XGBoost − "
+              f"{MARGIN['demo']}.\n")
+        print("| seed | Bayes-optimal | XGBoost hist | ducksight trees | ducksight − XGBoost | met | "
+              "sklearn HistGB | XGBoost defaults |")
+        print("|---|---|---|---|---|---|---|---|")
+        for t in demo:
+            d = auc_of(t, "trees")
+            diff = None if d is None else d - t["xgb"]["auc"]
+            print(f"| {t['seed']} | {t['bayes_auc']:.4f} | {t['xgb']['auc']:.4f} | {f4(d)} | {f4(diff, True)} "
+                  f"| {met(diff, MARGIN['demo'])} | {t['hgb']['auc']:.4f} | {t['xgb_default']['auc']:.4f} |")
+        print("\nDefault settings: bar ducksight trees (train_boosted_trees defaults) ≥ the MLP [16] "
+              "(train_perceptron defaults, hidden := [16]) and ≥ Bayes-optimal − 0.01.\n")
+        print("XGBoost early stopping (reference): XGBoost matched trained as train_boosted_trees's defaults train "
+              "(10% validation rows, patience 20 rounds on the log loss, best round kept).\n")
+        print("| seed | Bayes-optimal | Bayes − 0.01 | MLP [16] | ducksight trees defaults | ≥ MLP | ≥ Bayes − 0.01 "
+              "| XGBoost early stopping (rounds) |")
+        print("|---|---|---|---|---|---|---|---|")
+        for t in demo:
+            d, mlp = auc_of(t, "trees_default"), auc_of(t, "mlp16")
+            ok1 = "pending" if d is None or mlp is None else ("yes" if d >= mlp else "**no**")
+            ok2 = "pending" if d is None else ("yes" if d >= t["bayes_auc"] - 0.01 else "**no**")
+            print(f"| {t['seed']} | {t['bayes_auc']:.4f} | {t['bayes_auc'] - 0.01:.4f} | {f4(mlp)} | {f4(d)} "
+                  f"| {ok1} | {ok2} | {t['xgb_es']['auc']:.4f} ({t['xgb_es']['best_iteration'] + 1}) |")
+    if public:
+        print("\n### Public customer datasets (modeldata 1.1.0): mean test AUC over the seeded 75/25 splits\n")
+        print(f"Matched hyper-parameters as above. Bar: mean ducksight trees ≥ mean XGBoost − {MARGIN['public']}.\n")
+        print("| dataset | rows train / test | positive share (test) | splits | XGBoost hist | ducksight trees "
+              "| ducksight − XGBoost | met | sklearn HistGB | XGBoost defaults | ducksight trees defaults "
+              "| ducksight MLP [16] | XGBoost early stopping |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for name in dict.fromkeys(t["dataset"] for t in public):
+            ts = [t for t in public if t["dataset"] == name]
+            mean = lambda xs: None if any(x is None for x in xs) else statistics.mean(xs)  # noqa: E731
+            x = mean([t["xgb"]["auc"] for t in ts])
+            d = mean([auc_of(t, "trees") for t in ts])
+            diff = None if d is None else d - x
+            print(f"| {name} | {ts[0]['train_rows']} / {ts[0]['test_rows']} "
+                  f"| {statistics.mean(t['rate_test'] for t in ts):.3f} | {len(ts)} | {x:.4f} | {f4(d)} "
+                  f"| {f4(diff, True)} | {met(diff, MARGIN['public'])} | {mean([t['hgb']['auc'] for t in ts]):.4f} "
+                  f"| {mean([t['xgb_default']['auc'] for t in ts]):.4f} "
+                  f"| {f4(mean([auc_of(t, 'trees_default') for t in ts]))} | {f4(mean([auc_of(t, 'mlp16') for t in ts]))} "
+                  f"| {mean([t['xgb_es']['auc'] for t in ts]):.4f} |")
+        print("\nEvery split (test AUC; XGBoost hist matched / ducksight trees matched):\n")
+        for name in dict.fromkeys(t["dataset"] for t in public):
+            ts = [t for t in public if t["dataset"] == name]
+            print(f"- {name}: " + "; ".join(f"split {t['seed']}: {t['xgb']['auc']:.4f} / {f4(auc_of(t, 'trees'))}"
+                                            for t in ts))
+    print(f"\nXGBoost fit seconds (matched, n_jobs={QUALITY_THREADS}; incidental, other jobs running): "
+          + ", ".join(f"{t['name']} {t['xgb']['seconds']:.1f}" for t in tasks))
+
+
+# ---------------------------------------------------------------- speed
+
+class Helper:
+    """trees_side_by_side serve: the DuckDB side, one command per line."""
+
+    def __init__(self, exe, *args):
+        self.p = subprocess.Popen([exe, "serve", *map(str, args)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.ready = self.read()
+
+    def read(self):
+        line = self.p.stdout.readline()
+        if not line:
+            sys.exit(f"trees_side_by_side serve exited with status {self.p.wait()}")
+        return json.loads(line)
+
+    def ask(self, cmd):
+        self.p.stdin.write(cmd + "\n")
+        self.p.stdin.flush()
+        return self.read()
+
+    def close(self):
+        self.p.stdin.close()
+        if self.p.wait() != 0:
+            sys.exit(f"trees_side_by_side serve exited with status {self.p.returncode}")
+
+
+def xgb_speed(X, y):
+    c0, t0 = time.process_time(), time.perf_counter()
+    m = xgb.XGBClassifier(n_jobs=THREADS, random_state=0, **XGB_SPEED).fit(X, y)
+    fit, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
+    c0, t0 = time.process_time(), time.perf_counter()
+    p = m.predict_proba(X)[:, 1]
+    s = float(p.sum())
+    pred, pred_cpu = time.perf_counter() - t0, time.process_time() - c0
+    return m, {"fit": fit, "fit_cpu": fit_cpu, "predict": pred, "predict_cpu": pred_cpu, "sum": s}
+
+
+def speed(exe, runs, repeats, tmp):
+    data, out = None, []
+    for run in range(1, runs + 1):
+        log(f"speed run {run}: building the tables ({load_str()})")
+        h = Helper(exe, "-dir", tmp, "-threads", THREADS, *(["-write"] if data is None else []))
+        if data is None:
+            data = [np.load(os.path.join(tmp, f)) for f in ("train_X.npy", "train_y.npy", "test_X.npy", "test_y.npy")]
+        X, y, Xt, yt = data
+        res = {"run": run, "available": h.ready["available"], "scans": [], "load": [], "xgb": [], "ducksight": []}
+        m = None
+        for rep in range(repeats):
+            res["load"].append(os.getloadavg()[0])
+            res["scans"] += [h.ask("scan")["seconds"] for _ in range(3)]
+            order = ("ducksight", "xgb") if rep % 2 == 0 else ("xgb", "ducksight")
+            for side in order:
+                if side == "xgb":
+                    m, r = xgb_speed(X, y)
+                    res["xgb"].append(r)
+                    log(f"  run {run} repeat {rep + 1} xgb: fit {r['fit']:.2f} s, predict_proba {r['predict']:.2f} s")
+                elif res["available"]:
+                    t = h.ask(f"trees {XGB_SPEED['n_estimators']}")
+                    p = h.ask("predict")
+                    res["ducksight"].append({"fit": t["seconds"], "fit_cpu": t["cpu_seconds"], "test_auc": t["test_auc"],
+                                             "predict": p["seconds"], "predict_cpu": p["cpu_seconds"], "sql": t["sql"]})
+                    log(f"  run {run} repeat {rep + 1} ducksight: train {t['seconds']:.2f} s, predict {p['seconds']:.2f} s")
+        res["load"].append(os.getloadavg()[0])
+        if not res["available"]:
+            res["ducksight_sql"] = h.ask(f"trees {XGB_SPEED['n_estimators']}")["sql"]
+        h.close()
+        res["xgb_test_auc"] = roc_auc_score(yt, m.predict_proba(Xt)[:, 1])
+        res["xgb_params"] = {k: v for k, v in m.get_xgb_params().items() if v is not None}
+        res["scan"] = statistics.median(res["scans"])
+        out.append(res)
+    return out
+
+
+def print_speed(res, repeats):
+    print("\n### Speed: 1M x 16 DOUBLE, logistic label (sqlfuncs/train_bench_test.go); test AUC on 200k other rows\n")
+    print(f"XGBoost {xgb.__version__} hist: {XGB_SPEED['n_estimators']} trees, depth 6, learning rate 0.1, 255 bins, "
+          f"n_jobs={THREADS}, data already in numpy; predict_proba over the same 1M rows. ducksight: the whole "
+          "train_boosted_trees statement (DuckDB threads 2) and SELECT sum(probability) FROM predict(...) over the "
+          f"same table. Medians of {repeats} repeats per run (the side going first alternating); "
+          "×scan = time / the run's median DuckDB SELECT sum(c1)+...+sum(c16).\n")
+    print("The machine is shared: under load XGBoost's OpenMP threads spin and its times scatter, so the fit "
+          "is given as median and minimum, and the ratios are the medians of the repeats' own ratios (the two "
+          "sides of a repeat ran back to back).\n")
+    print("| run | load avg | scan | XGBoost fit median (min) | ×scan | CPU s | XGBoost predict_proba median (min) "
+          "| ×scan | XGBoost test AUC | ducksight train | ducksight / XGBoost (bar ≤ 1.5) | ducksight predict "
+          "| ducksight / XGBoost (bar ≤ 1.5) | ducksight test AUC |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in res:
+        med = lambda side, k: statistics.median(x[k] for x in r[side])  # noqa: E731
+        low = lambda side, k: min(x[k] for x in r[side])  # noqa: E731
+        xf, xp = med("xgb", "fit"), med("xgb", "predict")
+        cells = ["n/a"] * 5
+        if r["ducksight"]:
+            ratio = lambda k: statistics.median(d[k] / x[k] for d, x in zip(r["ducksight"], r["xgb"]))  # noqa: E731
+            cells = [f"{med('ducksight', 'fit'):.2f} s ({low('ducksight', 'fit'):.2f})", f"**{ratio('fit'):.2f}x**",
+                     f"{med('ducksight', 'predict'):.3f} s ({low('ducksight', 'predict'):.3f})",
+                     f"**{ratio('predict'):.2f}x**", f"{r['ducksight'][-1]['test_auc']:.5f}"]
+        print(f"| {r['run']} | {min(r['load']):.1f}–{max(r['load']):.1f} | {1000 * r['scan']:.1f} ms "
+              f"| {xf:.2f} s ({low('xgb', 'fit'):.2f}) | {xf / r['scan']:.0f}x | {med('xgb', 'fit_cpu'):.2f} "
+              f"| {xp:.3f} s ({low('xgb', 'predict'):.3f}) | {xp / r['scan']:.1f}x "
+              f"| {r['xgb_test_auc']:.5f} | " + " | ".join(cells) + " |")
+    print("\nEvery time (seconds, in repeat order):\n")
+    for r in res:
+        print(f"- run {r['run']}: XGBoost fit {fmt(x['fit'] for x in r['xgb'])} (CPU {fmt(x['fit_cpu'] for x in r['xgb'])}), "
+              f"predict_proba {fmt((x['predict'] for x in r['xgb']), 3)}; scans {fmt(r['scans'], 4)}")
+        if r["ducksight"]:
+            print(f"- run {r['run']}: ducksight train {fmt(x['fit'] for x in r['ducksight'])} "
+                  f"(CPU {fmt(x['fit_cpu'] for x in r['ducksight'])}), predict {fmt((x['predict'] for x in r['ducksight']), 3)}")
+        else:
+            print(f"- run {r['run']}: ducksight: train_boosted_trees is not in this build; the statement timed will be "
+                  f"`{r['ducksight_sql']}`")
+
+
+def fmt(xs, nd=2):
+    return "[" + ", ".join(f"{x:.{nd}f}" for x in xs) + "]"
+
+
+# ---------------------------------------------------------------- main
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    return (f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, {os.cpu_count()} cores "
+            f"({cpu}), {platform.system()} {platform.machine()}, {go}, Python {platform.python_version()}, "
+            f"XGBoost {xgb.__version__}, scikit-learn {sklearn.__version__}, pandas {pd.__version__}, "
+            f"numpy {np.__version__}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
+            f"commit {head}{' with local changes' if dirty else ''}")
+
+
+def extract(data_dir):
+    """Runs extract_modeldata.R into data_dir; returns its summary lines and
+    each CSV's MD5."""
+    subprocess.run(["Rscript", os.path.join(HERE, "extract_modeldata.R"), data_dir], check=True)
+    info = open(os.path.join(data_dir, "modeldata.txt")).read().splitlines()
+    md5 = {f: hashlib.md5(open(os.path.join(data_dir, f), "rb").read()).hexdigest()
+           for f in sorted(os.listdir(data_dir)) if f.endswith(".csv")}
+    return info, md5
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--part", choices=["quality", "speed", "all"], default="all")
+    ap.add_argument("--seeds", default="42,7", help="demo_customers seeds (empty: none)")
+    ap.add_argument("--splits", type=int, default=5, help="seeded splits per public dataset")
+    ap.add_argument("--datasets", default="", help="public datasets, comma-separated (default all)")
+    ap.add_argument("--exclude", default="", help="more columns to leave out, as dataset.column, comma-separated")
+    ap.add_argument("--models", default="trees,trees_default,mlp16", help="ducksight models per task")
+    ap.add_argument("--runs", type=int, default=1, help="speed: fresh Go processes")
+    ap.add_argument("--repeats", type=int, default=3, help="speed: fits per side per run (median)")
+    ap.add_argument("--json", help="also write every figure to this JSON file")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="trees_side_by_side.") as tmp:
+        exe = os.path.join(tmp, "trees_side_by_side")
+        log("building: go build -tags duckdb_arrow ./scripts/trees_side_by_side")
+        subprocess.run(["go", "build", "-tags", "duckdb_arrow", "-o", exe, "./scripts/trees_side_by_side"],
+                       check=True, cwd=ROOT)
+        where = machine()
+        print(f"Machine: {where}.")
+        print(f"Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py {' '.join(sys.argv[1:])}".rstrip())
+        everything = {"machine": where, "argv": sys.argv[1:]}
+        if args.part in ("quality", "all"):
+            data_dir = os.path.join(tmp, "modeldata")
+            info, md5 = extract(data_dir)
+            print("Data: " + "; ".join(info) + ". MD5 of the extracted CSV files: "
+                  + ", ".join(f"{f} {h}" for f, h in md5.items()) + ".")
+            q = quality(exe, args, data_dir, tmp)
+            print_quality(q)
+            everything["quality"] = q
+            everything["data"] = {"info": info, "md5": md5}
+            sys.stdout.flush()
+        if args.part in ("speed", "all"):
+            s = speed(exe, args.runs, args.repeats, tmp)
+            print_speed(s, args.repeats)
+            everything["speed"] = s
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(everything, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    sys.dont_write_bytecode = True
+    main()
