@@ -80,27 +80,7 @@ var trainBoostedTrees = &Function{
 }
 
 func bindTrainBoostedTrees(b *udf.BindContext) (udf.Bound, error) {
-	a := newArgs(b)
-	name, err := a.str(0)
-	if err != nil {
-		return nil, err
-	}
-	if err := service.CheckModelName(a.fn, name); err != nil {
-		return nil, err
-	}
-	data, err := a.str(1)
-	if err != nil {
-		return nil, err
-	}
-	o, err := treeOptions(a)
-	if err != nil {
-		return nil, err
-	}
-	job, err := service.BindTrainBoostedTrees(b.Ctx, envOf(b), name, data, o)
-	if err != nil {
-		return nil, err
-	}
-	return &trainBound{job: job, cols: trainTreesColumns}, nil
+	return bindTraining(b, treeOptions, service.BindTrainBoostedTrees, trainTreesColumns)
 }
 
 // treeOptions reads train_boosted_trees' named arguments; an absent one

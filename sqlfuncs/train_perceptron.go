@@ -92,6 +92,14 @@ func resultColumns(docs []ColumnDoc) []udf.Column {
 }
 
 func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
+	return bindTraining(b, trainOptions, service.BindTrainPerceptron, trainPerceptronColumns)
+}
+
+// bindTraining binds a training function (train_perceptron,
+// train_boosted_trees): the model name and data, the options read by
+// read, the job bound by the service's bind, and the result row of cols.
+func bindTraining[O any](b *udf.BindContext, read func(args) (O, error),
+	bind func(context.Context, service.Env, string, string, O) (*service.TrainJob, error), cols []ColumnDoc) (udf.Bound, error) {
 	a := newArgs(b)
 	name, err := a.str(0)
 	if err != nil {
@@ -104,15 +112,15 @@ func bindTrainPerceptron(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, err := trainOptions(a)
+	o, err := read(a)
 	if err != nil {
 		return nil, err
 	}
-	job, err := service.BindTrainPerceptron(b.Ctx, envOf(b), name, data, o)
+	job, err := bind(b.Ctx, envOf(b), name, data, o)
 	if err != nil {
 		return nil, err
 	}
-	return &trainBound{job: job, cols: trainPerceptronColumns}, nil
+	return &trainBound{job: job, cols: cols}, nil
 }
 
 // trainOptions reads train_perceptron's named arguments; an absent one

@@ -415,24 +415,7 @@ func (o *TreeOptions) Validate() error {
 // preprocessing's columns, with their kinds and categorical levels, and
 // has one output per class of a multiclass label (one otherwise).
 func (d *TreesDocument) Validate() error {
-	if d.Format < 1 || d.Format > TreesFormatVersion {
-		return fmt.Errorf("format %d is not supported (this ducksight reads up to %d)", d.Format, TreesFormatVersion)
-	}
-	if d.Kind != "boosted_trees" {
-		return fmt.Errorf("kind %q is not boosted_trees", d.Kind)
-	}
-	switch d.Task {
-	case task.Binary, task.Multiclass, task.Regression:
-	default:
-		return fmt.Errorf("unknown task %q", d.Task)
-	}
-	if d.Label.Task != d.Task {
-		return fmt.Errorf("label task %q, but the document is for %q", d.Label.Task, d.Task)
-	}
-	if err := d.Label.Validate(); err != nil {
-		return fmt.Errorf("label: %v", err)
-	}
-	if err := d.Encoder.ValidateDocument(d.Features); err != nil {
+	if err := validateSupervised(d.Format, TreesFormatVersion, d.Kind, "boosted_trees", d.Task, &d.Label, &d.Encoder, d.Features); err != nil {
 		return err
 	}
 	if err := d.Model.Validate(); err != nil {

@@ -29,24 +29,7 @@ const MaxTargetScale = 1e150
 // saved before ducksight stored statistics have none). Errors describe
 // the first problem found.
 func (d *Document) Validate() error {
-	if d.Format < 1 || d.Format > FormatVersion {
-		return fmt.Errorf("format %d is not supported (this ducksight reads up to %d)", d.Format, FormatVersion)
-	}
-	if d.Kind != "perceptron" {
-		return fmt.Errorf("kind %q is not perceptron", d.Kind)
-	}
-	switch d.Task {
-	case task.Binary, task.Multiclass, task.Regression:
-	default:
-		return fmt.Errorf("unknown task %q", d.Task)
-	}
-	if d.Label.Task != d.Task {
-		return fmt.Errorf("label task %q, but the document is for %q", d.Label.Task, d.Task)
-	}
-	if err := d.Label.Validate(); err != nil {
-		return fmt.Errorf("label: %v", err)
-	}
-	if err := d.Encoder.ValidateDocument(d.Features); err != nil {
+	if err := validateSupervised(d.Format, FormatVersion, d.Kind, "perceptron", d.Task, &d.Label, &d.Encoder, d.Features); err != nil {
 		return err
 	}
 	if d.Statistics != nil {
@@ -88,4 +71,29 @@ func (d *Document) Validate() error {
 		}
 	}
 	return nil
+}
+
+// validateSupervised checks what every supervised model document shares:
+// its format (at most max), its kind (want), a task a label is predicted
+// for, the label encoding of that task, and a preprocessing that encodes
+// exactly features.
+func validateSupervised(format, max int, kind, want string, tk task.Task, label *features.LabelEncoding, enc *features.Encoder, feats []string) error {
+	if format < 1 || format > max {
+		return fmt.Errorf("format %d is not supported (this ducksight reads up to %d)", format, max)
+	}
+	if kind != want {
+		return fmt.Errorf("kind %q is not %s", kind, want)
+	}
+	switch tk {
+	case task.Binary, task.Multiclass, task.Regression:
+	default:
+		return fmt.Errorf("unknown task %q", tk)
+	}
+	if label.Task != tk {
+		return fmt.Errorf("label task %q, but the document is for %q", label.Task, tk)
+	}
+	if err := label.Validate(); err != nil {
+		return fmt.Errorf("label: %v", err)
+	}
+	return enc.ValidateDocument(feats)
 }
