@@ -94,3 +94,42 @@ func ExampleEngine_TrainPerceptron() {
 	// prediction probability 5000
 	// churn_from_shop true binary churned [age plan tenure_months support_calls monthly_spend]
 }
+
+// Grow a single depth-2 decision tree on the demo customers and read it
+// as rules: each leaf's condition is SQL, with the share of churners among
+// the training rows that reached it.
+func ExampleEngine_TreeRules() {
+	ctx := context.Background()
+	e, err := engine.Open(ctx, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.DB().ExecContext(ctx, `CREATE TABLE customers AS SELECT * FROM demo_customers(5000)`); err != nil {
+		log.Fatal(err)
+	}
+	res, err := e.TrainBoostedTrees(ctx, "churn_rules", "customers", engine.TreeOptions{
+		Label:              "churned",
+		Features:           []string{"support_calls", "days_since_last_purchase"},
+		Trees:              1,
+		MaxDepth:           2,
+		LearningRate:       1,
+		ValidationFraction: new(0.0),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s: %d tree on %d rows\n", res.Model, res.EpochsRun, res.RowsUsed)
+	rules, err := e.TreeRules(ctx, "churn_rules", engine.TreeRulesOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	total := int64(0)
+	for _, r := range rules {
+		total += r.Rows
+	}
+	fmt.Printf("%d leaves covering %d rows\n", len(rules), total)
+	// Output:
+	// churn_rules: 1 tree on 5000 rows
+	// 4 leaves covering 5000 rows
+}
