@@ -20,6 +20,7 @@ import (
 // are exact TreeSHAP values, measured from the ensemble's expected value.
 type treesModel struct {
 	doc *training.TreesDocument
+	sc  *trees.Scorer    // the compiled ensemble, shared
 	exp *trees.Explainer // the template each Rows clones (its own scratch)
 }
 
@@ -29,7 +30,7 @@ func newTreesModel(doc *training.TreesDocument) (treesModel, error) {
 	if err != nil {
 		return treesModel{}, err
 	}
-	return treesModel{doc: doc, exp: exp}, nil
+	return treesModel{doc: doc, sc: trees.NewScorer(&doc.Model), exp: exp}, nil
 }
 
 func (m treesModel) Kind() string                   { return m.doc.Kind }
@@ -131,7 +132,7 @@ func (r *treesRows) Append(rec arrow.RecordBatch, skip []bool) int {
 }
 
 func (r *treesRows) Raw(raw []float64) {
-	r.m.doc.Model.PredictRaw(r.x, r.Len(), raw)
+	r.m.sc.PredictRaw(r.x, r.Len(), raw)
 }
 
 func (r *treesRows) Permute(f int, perm []int) {
