@@ -15,7 +15,7 @@ import (
 // its fields flat (so a Go caller writes TrainOptions{Label: ...}).
 type common struct {
 	label              *string
-	features           *[]string
+	features, exclude  *[]string
 	task               *task.Task
 	validationFraction **float64
 	earlyStopping      **bool

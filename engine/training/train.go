@@ -102,15 +102,59 @@ const FormatVersion = 1
 
 func errArg(arg, format string, a ...any) error { return dserr.Arg(Fn, arg, format, a...) }
 
-// chooseColumns resolves label, features and exclude against the schema
-// (features.Selection).
-func chooseColumns(schema *arrow.Schema, o *Options) (label int, feats []string, explicit map[string]bool, err error) {
-	sel := features.Selection{Label: o.Label, Features: o.Features, Exclude: o.Exclude}
-	label, feats, explicit, err = sel.Choose(schema)
+// front is the start every supervised training shares (train_perceptron,
+// train_boosted_trees): the label and feature columns chosen, the
+// preprocessing and the label fitted in one pass (its observe), and what
+// the pass found (finish), with the same errors under the function's name.
+type front struct {
+	fn       string
+	schema   *arrow.Schema
+	labelIdx int
+	feats    []string
+	fitter   *features.Fitter
+	lf       *features.LabelFitter
+}
+
+// newFront chooses the columns of c's label, features and exclude in
+// schema and makes the fitters.
+func newFront(fn string, schema *arrow.Schema, c common, positive *string) (*front, error) {
+	sel := features.Selection{Label: *c.label, Features: *c.features, Exclude: *c.exclude}
+	labelIdx, feats, explicit, err := sel.Choose(schema)
 	if err != nil {
-		return 0, nil, nil, dserr.Wrap(dserr.InvalidArgument, Fn, "", err)
+		return nil, dserr.Wrap(dserr.InvalidArgument, fn, "", err)
 	}
-	return label, feats, explicit, nil
+	fitter, err := features.NewFitter(schema, feats, features.FitOptions{MaxLevels: features.DefaultMaxLevels, Explicit: explicit})
+	if err != nil {
+		return nil, dserr.Arg(fn, "features", "%v", err)
+	}
+	lf, err := features.NewLabelFitter(schema.Field(labelIdx), *c.task, positive)
+	if err != nil {
+		return nil, dserr.Arg(fn, "label", "%v", err)
+	}
+	return &front{fn: fn, schema: schema, labelIdx: labelIdx, feats: feats, fitter: fitter, lf: lf}, nil
+}
+
+// finish ends the fitting pass: the label encoding, the preprocessing,
+// the columns it dropped, its binding to the schema, and the notes they
+// give (the task chosen when asked was auto, each dropped column).
+func (f *front) finish(asked task.Task) (le *features.LabelEncoding, enc *features.Encoder, dropped []features.Dropped,
+	binding *features.Binding, notes []string, err error) {
+	if le, err = f.lf.Finish(); err != nil {
+		return nil, nil, nil, nil, nil, dserr.Arg(f.fn, "label", "%v", err)
+	}
+	if asked == task.Auto {
+		notes = append(notes, "task "+le.Task.String()+" (auto)")
+	}
+	if enc, dropped, err = f.fitter.Finish(); err != nil {
+		return nil, nil, nil, nil, nil, dserr.Arg(f.fn, "features", "%v", err)
+	}
+	for _, d := range dropped {
+		notes = append(notes, fmt.Sprintf("dropped %s: %s", d.Column, d.Reason))
+	}
+	if binding, err = enc.Bind(f.schema); err != nil {
+		return nil, nil, nil, nil, nil, dserr.Arg(f.fn, "features", "%v", err)
+	}
+	return le, enc, dropped, binding, notes, nil
 }
 
 // Train runs a training job over src.
@@ -127,23 +171,15 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	}
 	memLimit, _ := dataset.ParseSize(o.MemoryLimit)
 	schema := src.Schema()
-	labelIdx, feats, explicit, err := chooseColumns(schema, &o)
+	f, err := newFront(Fn, schema, o.common(), o.Positive)
 	if err != nil {
 		return nil, err
 	}
-	var notes []string
+	labelIdx, feats, fitter, lf := f.labelIdx, f.feats, f.fitter, f.lf
 
 	// Pass 1: fit the preprocessing and the label, and keep a copy of the
 	// columns needed (when it fits in memory_limit next to the cache) to
 	// encode from instead of streaming the data a second time.
-	fitter, err := features.NewFitter(schema, feats, features.FitOptions{MaxLevels: 100, Explicit: explicit})
-	if err != nil {
-		return nil, errArg("features", "%v", err)
-	}
-	lf, err := features.NewLabelFitter(schema.Field(labelIdx), o.Task, o.Positive)
-	if err != nil {
-		return nil, errArg("label", "%v", err)
-	}
 	var keep *retainer
 	if !ro.twoPass {
 		var cols []int // the candidate features, then the label
@@ -173,23 +209,9 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if rows == 0 {
 		return nil, errArg("data", "no rows")
 	}
-	le, err := lf.Finish()
+	le, enc, dropped, binding, notes, err := f.finish(o.Task)
 	if err != nil {
-		return nil, errArg("label", "%v", err)
-	}
-	if o.Task == task.Auto {
-		notes = append(notes, "task "+le.Task.String()+" (auto)")
-	}
-	enc, dropped, err := fitter.Finish()
-	if err != nil {
-		return nil, errArg("features", "%v", err)
-	}
-	for _, d := range dropped {
-		notes = append(notes, fmt.Sprintf("dropped %s: %s", d.Column, d.Reason))
-	}
-	binding, err := enc.Bind(schema)
-	if err != nil {
-		return nil, errArg("features", "%v", err)
+		return nil, err
 	}
 	hashCols := make([]int, 0, len(enc.Columns)+1)
 	for _, c := range enc.Columns {

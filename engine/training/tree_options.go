@@ -70,7 +70,7 @@ const (
 
 // common is o's share of the options every supervised training takes.
 func (o *TreeOptions) common() common {
-	return common{label: &o.Label, features: &o.Features, task: &o.Task, validationFraction: &o.ValidationFraction,
+	return common{label: &o.Label, features: &o.Features, exclude: &o.Exclude, task: &o.Task, validationFraction: &o.ValidationFraction,
 		earlyStopping: &o.EarlyStopping, classWeight: &o.ClassWeight, memoryLimit: &o.MemoryLimit, seed: &o.Seed}
 }
 

@@ -2,7 +2,6 @@ package training
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -73,22 +72,13 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	}
 	memLimit, _ := dataset.ParseSize(o.MemoryLimit)
 	schema := src.Schema()
-	sel := features.Selection{Label: o.Label, Features: o.Features, Exclude: o.Exclude}
-	labelIdx, feats, explicit, err := sel.Choose(schema)
+	f, err := newFront(fn, schema, o.common(), o.Positive)
 	if err != nil {
-		return nil, dserr.Wrap(dserr.InvalidArgument, fn, "", err)
+		return nil, err
 	}
-	var notes []string
+	labelIdx, fitter, lf := f.labelIdx, f.fitter, f.lf
 
 	// Pass 1: the columns and the label.
-	fitter, err := features.NewFitter(schema, feats, features.FitOptions{MaxLevels: features.DefaultMaxLevels, Explicit: explicit})
-	if err != nil {
-		return nil, dserr.Arg(fn, "features", "%v", err)
-	}
-	lf, err := features.NewLabelFitter(schema.Field(labelIdx), o.Task, o.Positive)
-	if err != nil {
-		return nil, dserr.Arg(fn, "label", "%v", err)
-	}
 	var skipBuf []bool
 	rows := int64(0)
 	err = dataset.EachBatch(ctx, src, fn, func(rec arrow.RecordBatch) error {
@@ -105,23 +95,9 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	if rows == 0 {
 		return nil, dserr.Arg(fn, "data", "no rows")
 	}
-	le, err := lf.Finish()
+	le, enc, dropped, binding, notes, err := f.finish(o.Task)
 	if err != nil {
-		return nil, dserr.Arg(fn, "label", "%v", err)
-	}
-	if o.Task == task.Auto {
-		notes = append(notes, "task "+le.Task.String()+" (auto)")
-	}
-	enc, dropped, err := fitter.Finish()
-	if err != nil {
-		return nil, dserr.Arg(fn, "features", "%v", err)
-	}
-	for _, d := range dropped {
-		notes = append(notes, fmt.Sprintf("dropped %s: %s", d.Column, d.Reason))
-	}
-	binding, err := enc.Bind(schema)
-	if err != nil {
-		return nil, dserr.Arg(fn, "features", "%v", err)
+		return nil, err
 	}
 	ncol := len(enc.Columns)
 	cols := make([]trees.Column, ncol)
@@ -395,15 +371,6 @@ func (o *TreeOptions) Validate() error {
 		return dserr.Between(fn, "max_bins", 2, MaxTreeBins, o.MaxBins)
 	case o.Patience < 1 || o.Patience > MaxPatience:
 		return dserr.Between(fn, "patience", 1, MaxPatience, o.Patience)
-	}
-	// The kernel's own check of what it is given, as a second line.
-	cfg := o.kernelConfig(task.Binary, 1)
-	if err := cfg.Validate(); err != nil {
-		var ce *trees.ConfigError
-		if errors.As(err, &ce) {
-			return dserr.Arg(fn, ce.Arg, "%s", ce.Msg)
-		}
-		return dserr.Wrap(dserr.InvalidArgument, fn, "", err)
 	}
 	_, err := c.validateRest(fn)
 	return err
