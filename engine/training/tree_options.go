@@ -2,6 +2,7 @@ package training
 
 import (
 	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/trees"
 )
 
 // TreesFn names train_boosted_trees in errors.
@@ -46,17 +47,17 @@ type TreeOptions struct {
 // Options').
 const (
 	DefaultObjective        = "auto"
-	DefaultTrees            = 300
-	DefaultTreeLearningRate = 0.1
-	DefaultMaxDepth         = 6
-	DefaultMinChildWeight   = 1.0
-	DefaultMinRowsInLeaf    = 1
-	DefaultTreeL2           = 1.0
-	DefaultSubsample        = 1.0
-	DefaultColsample        = 1.0
-	DefaultMaxBins          = 255
-	DefaultTreePatience     = 20
-	DefaultMinSplitGain     = 0.0
+	DefaultTrees            = trees.DefaultRounds
+	DefaultTreeLearningRate = trees.DefaultLearningRate
+	DefaultMaxDepth         = trees.DefaultMaxDepth
+	DefaultMinChildWeight   = trees.DefaultMinChildWeight
+	DefaultMinRowsInLeaf    = trees.DefaultMinRowsInLeaf
+	DefaultTreeL2           = trees.DefaultL2
+	DefaultSubsample        = trees.DefaultSubsample
+	DefaultColsample        = trees.DefaultColsample
+	DefaultMaxBins          = trees.DefaultMaxBins
+	DefaultTreePatience     = trees.DefaultPatience
+	DefaultMinSplitGain     = trees.DefaultMinSplitGain
 )
 
 // Bounds of train_boosted_trees' numeric options (docs/sql.md): an upper

@@ -59,11 +59,27 @@ type Config struct {
 // early stopping off (the caller turns it on with validation rows).
 func DefaultConfig(t task.Task) Config {
 	return Config{
-		Task: t, K: 1, Rounds: 300, LearningRate: 0.1, L2: 1, MinChildWeight: 1,
-		MinSplitGain: 0, Subsample: 1, Colsample: 1, MaxDepth: 6, MinRowsInLeaf: 1,
-		MaxBins: 255, Patience: 20,
+		Task: t, K: 1, Rounds: DefaultRounds, LearningRate: DefaultLearningRate, L2: DefaultL2, MinChildWeight: DefaultMinChildWeight,
+		MinSplitGain: DefaultMinSplitGain, Subsample: DefaultSubsample, Colsample: DefaultColsample, MaxDepth: DefaultMaxDepth,
+		MinRowsInLeaf: DefaultMinRowsInLeaf, MaxBins: DefaultMaxBins, Patience: DefaultPatience,
 	}
 }
+
+// The defaults of train_boosted_trees' boosting arguments, declared once
+// (training.TreeOptions applies them, the SQL declarations show them).
+const (
+	DefaultRounds         = 300
+	DefaultLearningRate   = 0.1
+	DefaultL2             = 1.0
+	DefaultMinChildWeight = 1.0
+	DefaultMinSplitGain   = 0.0
+	DefaultSubsample      = 1.0
+	DefaultColsample      = 1.0
+	DefaultMaxDepth       = 6
+	DefaultMinRowsInLeaf  = 1
+	DefaultMaxBins        = 255
+	DefaultPatience       = 20
+)
 
 // ConfigError is an invalid hyper-parameter: Arg is the argument's SQL
 // name (trees, learning_rate, max_depth, ...).
