@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -478,6 +479,7 @@ func runServe(argv []string) error {
 	ntrain := fs.Int64("train", 1000000, "training rows (the benchmark's table has 1M)")
 	ntest := fs.Int64("test", 200000, "test rows")
 	threads := fs.Int("threads", 2, "DuckDB threads")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the commands (not of building the tables) to this file")
 	fs.Parse(argv)
 
 	ctx := context.Background()
@@ -513,6 +515,17 @@ func runServe(argv []string) error {
 		return err
 	}
 	sv := &server{db: db, scan: scan, available: available}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
 		if err := sv.handle(ctx, strings.Fields(in.Text())); err != nil {
