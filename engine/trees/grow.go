@@ -171,6 +171,7 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 			split       *candidate
 			left, right *node
 			table       [256]bool
+			go8         [256]uint8 // table as 1 (left) and 0
 		}
 		var pairs []*pair
 		for _, nd := range level {
@@ -190,6 +191,11 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 			} else {
 				for b := 0; b <= c.bin; b++ {
 					p.table[b] = true
+				}
+			}
+			for b, l := range p.table {
+				if l {
+					p.go8[b] = 1
 				}
 			}
 			pairs = append(pairs, p)
@@ -215,24 +221,7 @@ func (g *grower) grow(ctx context.Context, m int, gp []gpair, feats []int) (*gro
 		}
 		err = parallel(ctx, len(chunks), func(i int) {
 			ch := &chunks[i]
-			col := g.bd.bins[ch.p.split.feature]
-			tab := &ch.p.table
-			rows := g.rows[ch.start:ch.end]
-			tmp := g.tmp[ch.start:ch.end]
-			tmp = tmp[:len(rows)]
-			// Left rows forward from the chunk's start, right rows
-			// backward from its end.
-			l, t := 0, len(tmp)
-			for _, r := range rows {
-				if tab[col[r]] {
-					tmp[l] = r
-					l++
-				} else {
-					t--
-					tmp[t] = r
-				}
-			}
-			ch.nl = l
+			ch.nl = partition(g.rows[ch.start:ch.end], g.tmp[ch.start:ch.end], g.bd.bins[ch.p.split.feature], &ch.p.go8)
 		})
 		if err != nil {
 			return nil, err
@@ -340,6 +329,25 @@ func (g *grower) addNode(out *grownTree, nd *node) int32 {
 	t.Gain = append(t.Gain, 0)
 	out.goLeft = append(out.goLeft, [256]bool{})
 	return id
+}
+
+// partition moves rows into tmp, those whose bin in col goes left
+// (left[bin] is 1) forward from tmp's start, the others backward from its
+// end, and returns the number going left. Each row is written to both ends
+// and the side it goes to keeps it: no branch to mispredict. (A write that
+// a row's side does not keep lands on a slot still free, which a later row
+// claims.)
+func partition(rows, tmp []int32, col []uint8, left *[256]uint8) int {
+	tmp = tmp[:len(rows)]
+	l, t := 0, len(tmp)
+	for _, r := range rows {
+		gl := int(left[col[r]])
+		tmp[l] = r
+		tmp[t-1] = r
+		l += gl
+		t -= 1 - gl
+	}
+	return l
 }
 
 // buildHists builds the histograms of nodes over the columns feats: the
