@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -127,6 +130,8 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	var hashes, fph []uint64
 	var batch [][]float64
 	var ybuf []float64
+	var tRows, vRows []int32
+	var tY, vY []float64
 	err = dataset.EachBatch(ctx, src, fn, func(rec arrow.RecordBatch) error {
 		n := int(rec.NumRows())
 		skip := resetSkip(&skipBuf, n)
@@ -142,19 +147,23 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 		hashes, fph = features.RowHashPair(rec, hashCols, split.seed, 0, hashes[:n], fph[:n])
 		binding.Raw(rec, batch)
 		le.Encode(rec.Column(labelIdx), skip, ybuf[:n])
+		// The batch's rows by destination, then column by column.
+		tRows, vRows, tY, vY = tRows[:0], vRows[:0], tY[:0], vY[:0]
 		k := 0
 		for i := 0; i < n; i++ {
 			if skip[i] {
 				continue
 			}
 			fp += fph[i]
-			dst := train
 			if split.valid(hashes[i]) {
-				dst = valid
+				vRows, vY = append(vRows, int32(i)), append(vY, ybuf[k])
+			} else {
+				tRows, tY = append(tRows, int32(i)), append(tY, ybuf[k])
 			}
-			dst.add(batch, i, ybuf[k])
 			k++
 		}
+		train.add(batch, tRows, tY)
+		valid.add(batch, vRows, vY)
 		return nil
 	})
 	if err != nil {
@@ -271,15 +280,29 @@ func rawType(c *features.ColumnEncoding) string {
 // and validation rows, from the values the trees read.
 func rawStatistics(enc *features.Encoder, cols []trees.Column, train, valid *rawRows) features.Statistics {
 	stats := make(features.Statistics, len(cols))
-	var buf []float64
-	for j, c := range cols {
-		buf = append(append(buf[:0], train.x[j]...), valid.x[j]...)
-		var levels []string
-		if enc.Columns[j].Kind == features.KindCategorical {
-			levels = c.Levels
-		}
-		stats[j] = features.StatsOf(c.Name, enc.Columns[j].Kind, c.Type, buf, levels)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(cols)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []float64
+			for j := int(next.Add(1) - 1); j < len(cols); j = int(next.Add(1) - 1) {
+				c := cols[j]
+				values := train.x[j][:train.n]
+				if valid.n > 0 {
+					buf = append(append(buf[:0], values...), valid.x[j][:valid.n]...)
+					values = buf
+				}
+				var levels []string
+				if enc.Columns[j].Kind == features.KindCategorical {
+					levels = c.Levels
+				}
+				stats[j] = features.StatsOf(c.Name, enc.Columns[j].Kind, c.Type, values, levels)
+			}
+		}()
 	}
+	wg.Wait()
 	return stats
 }
 
@@ -301,12 +324,16 @@ func newRawRows(cols []trees.Column, capacity int64) *rawRows {
 }
 
 // add appends row i of the column-major batch with label y.
-func (r *rawRows) add(batch [][]float64, i int, y float64) {
+func (r *rawRows) add(batch [][]float64, rows []int32, y []float64) {
 	for j := range r.x {
-		r.x[j] = append(r.x[j], batch[j][i])
+		col, dst := batch[j], r.x[j]
+		for _, i := range rows {
+			dst = append(dst, col[i])
+		}
+		r.x[j] = dst
 	}
-	r.y = append(r.y, y)
-	r.n++
+	r.y = append(r.y, y...)
+	r.n += len(rows)
 }
 
 // balance weighs each row by n / (k * rows of its class).

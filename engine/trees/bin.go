@@ -118,20 +118,26 @@ func (bd *binned) binColumn(j int, col Column, x []float64, maxBins int, sample 
 			b[r] = miss
 			continue
 		}
-		// The bin is the number of cuts <= v.
-		lo, hi := 0, len(cuts)
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if cuts[m] <= v {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		b[r] = uint8(lo)
+		b[r] = uint8(upperBound(cuts, v))
 	}
 	bd.nbins[j] = len(cuts) + 2
 	return nil
+}
+
+// upperBound is the number of cuts <= v (cuts ascending), found by a
+// binary search whose steps are conditional moves rather than branches a
+// random v would mispredict (b2i's 0 or 1 masks the step).
+func upperBound(cuts []float64, v float64) int {
+	if len(cuts) == 0 {
+		return 0
+	}
+	base, n := 0, len(cuts)
+	for n > 1 {
+		half := n / 2
+		base += half & -int(b2i(cuts[base+half] <= v))
+		n -= half
+	}
+	return base + int(b2i(cuts[base] <= v))
 }
 
 // numericCuts returns at most maxBins-1 ascending cuts of the sorted

@@ -632,3 +632,28 @@ func TestShortestThreshold(t *testing.T) {
 		}
 	}
 }
+
+// upperBound counts the cuts <= v, as a linear count does, for every
+// length of cuts up to 20 and values below, on, between and above them,
+// infinities included.
+func TestUpperBound(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		cuts := make([]float64, n)
+		for i := range cuts {
+			cuts[i] = float64(2 * i)
+		}
+		for v := -2.0; v <= float64(2*n+1); v += 0.5 {
+			for _, x := range []float64{v, math.Inf(-1), math.Inf(1)} {
+				want := 0
+				for _, c := range cuts {
+					if c <= x {
+						want++
+					}
+				}
+				if got := upperBound(cuts, x); got != want {
+					t.Fatalf("%d cuts, v %g: %d, want %d", n, x, got, want)
+				}
+			}
+		}
+	}
+}
