@@ -4,6 +4,7 @@ package engine_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/ducksight/ducksight/engine"
@@ -49,5 +50,48 @@ func TestTreeRulesSelectTheirLeaves(t *testing.T) {
 		if n > 0 && share != r.Share {
 			t.Errorf("leaf %d: positive share %g of the selected rows, the leaf says %g", r.Leaf, share, r.Share)
 		}
+	}
+}
+
+// TestTreeRulesNullOnlyWhereSeen: a rule says where NULL goes only for a
+// column that had NULLs in training (z), not for one that had none (x),
+// and every rule still selects exactly its leaf's training rows.
+func TestTreeRulesNullOnlyWhereSeen(t *testing.T) {
+	ctx := context.Background()
+	e, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	db := e.DB()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE nm AS SELECT (i % 100)::DOUBLE AS x,
+		CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 13)::DOUBLE END AS z,
+		(i % 100 > 50 OR i % 7 = 0) AS y FROM range(5000) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.TrainBoostedTrees(ctx, "nm", "nm", engine.TreeOptions{Label: "y", Trees: 1, MaxDepth: 3, LearningRate: 1,
+		ValidationFraction: new(0.0)}); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := e.TreeRules(ctx, "nm", engine.TreeRulesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zNull bool
+	for _, r := range rules {
+		if strings.Contains(r.Rule, "x IS NULL") || strings.Contains(r.Rule, "x IS NOT NULL") {
+			t.Errorf("leaf %d: %s speaks of NULL x, which training never had", r.Leaf, r.Rule)
+		}
+		zNull = zNull || strings.Contains(r.Rule, "z IS NULL")
+		var n int64
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM nm WHERE `+r.Rule).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != r.Rows {
+			t.Errorf("leaf %d: the rule selects %d rows, the tree sent %d: %s", r.Leaf, n, r.Rows, r.Rule)
+		}
+	}
+	if !zNull {
+		t.Errorf("no rule says where a NULL z goes: %+v", rules)
 	}
 }

@@ -9,7 +9,9 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/training"
+	"github.com/ducksight/ducksight/engine/trees"
 )
 
 const fnTreeRules = "tree_rules"
@@ -64,7 +66,7 @@ func TreeRules(ctx context.Context, env Env, model string, o TreeRulesOptions) (
 		return nil, dserr.Arg(fn, "class", "applies to multiclass models only; model %q is a %s model", rec.Name, d.Task)
 	}
 	ti := (tree-1)*m.K + class
-	rules, err := m.Rules(ti)
+	rules, err := m.Rules(ti, trees.RuleOptions{NoMissing: noMissing(m, d.Statistics)})
 	if err != nil {
 		return nil, dserr.Wrap(dserr.Internal, fn, "model", err)
 	}
@@ -78,4 +80,24 @@ func TreeRules(ctx context.Context, env Env, model string, o TreeRulesOptions) (
 		out[i] = TreeRule{Tree: tree, Leaf: i + 1, Rule: r.Condition, Rows: r.Rows, Value: r.Value, Share: share}
 	}
 	return out, nil
+}
+
+// noMissing marks the model's columns that had no missing value (NULL or
+// NaN) in the rows trained on, after the statistics block stored with the
+// model; nil when the model has none (a model saved before statistics
+// were), so its rules say where NULL goes for every column.
+func noMissing(m *trees.Model, stats features.Statistics) []bool {
+	if stats == nil {
+		return nil
+	}
+	share := make(map[string]float64, len(stats))
+	for _, cs := range stats {
+		share[cs.Column] = cs.NullShare
+	}
+	out := make([]bool, len(m.Columns))
+	for j, c := range m.Columns {
+		s, ok := share[c.Name]
+		out[j] = ok && s == 0
+	}
+	return out
 }

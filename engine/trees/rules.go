@@ -24,6 +24,18 @@ type Rule struct {
 	Value float64
 }
 
+// RuleOptions tune the conditions Rules writes.
+type RuleOptions struct {
+	// NoMissing, when not nil, marks by column the columns that had no
+	// missing value in the training rows. Their parts say nothing about
+	// missing values: a split on such a column chose its default direction
+	// without a missing row to learn from (see the package doc), so
+	// `(tenure < 12.5 OR tenure IS NULL)` would only be noise to a reader.
+	// The rules then select the training rows each leaf got, but a new row
+	// missing such a column may match no rule.
+	NoMissing []bool
+}
+
 // Rules returns the leaves of tree t (an index into m.Trees), left to
 // right, each with the condition on the model's columns that leads to it.
 //
@@ -48,8 +60,12 @@ type Rule struct {
 // they are not plain names or are SQL keywords. A condition is thus valid
 // SQL in a WHERE clause over the training columns, and selects the rows
 // the tree sends to the leaf, with one reservation: the model treats a
-// floating-point NaN as missing where the SQL reads it as a value.
-func (m *Model) Rules(t int) ([]Rule, error) {
+// floating-point NaN as missing where the SQL reads it as a value (and the
+// one o.NoMissing makes).
+func (m *Model) Rules(t int, o RuleOptions) ([]Rule, error) {
+	if o.NoMissing != nil && len(o.NoMissing) != len(m.Columns) {
+		return nil, fmt.Errorf("%d NoMissing entries for %d columns", len(o.NoMissing), len(m.Columns))
+	}
 	if t < 0 || t >= len(m.Trees) {
 		return nil, fmt.Errorf("tree %d of %d", t+1, len(m.Trees))
 	}
@@ -66,7 +82,7 @@ func (m *Model) Rules(t int) ([]Rule, error) {
 		if tree.IsLeaf(node) {
 			rules = append(rules, Rule{
 				Leaf:      node,
-				Condition: m.condition(tree, steps),
+				Condition: m.condition(tree, steps, o.NoMissing),
 				Rows:      tree.Rows[node],
 				Value:     tree.Value[node],
 			})
@@ -88,8 +104,9 @@ type step struct {
 	left bool
 }
 
-// condition renders the conjunction of steps in tree.
-func (m *Model) condition(tree *Tree, steps []step) string {
+// condition renders the conjunction of steps in tree, saying nothing about
+// missing values of the columns noMissing marks.
+func (m *Model) condition(tree *Tree, steps []step, noMissing []bool) string {
 	var parts []string
 	done := make(map[int]bool)
 	for _, s := range steps {
@@ -98,11 +115,12 @@ func (m *Model) condition(tree *Tree, steps []step) string {
 			continue
 		}
 		done[f] = true
+		quiet := noMissing != nil && noMissing[f]
 		var part string
 		if m.Columns[f].Kind == Categorical {
-			part = m.categoricalPart(tree, steps, f)
+			part = m.categoricalPart(tree, steps, f, quiet)
 		} else {
-			part = m.numericPart(tree, steps, f)
+			part = m.numericPart(tree, steps, f, quiet)
 		}
 		if part != "" {
 			parts = append(parts, part)
@@ -115,8 +133,9 @@ func (m *Model) condition(tree *Tree, steps []step) string {
 }
 
 // numericPart merges the splits of steps on numeric column f into one
-// interval [lo, hi) and whether missing values follow the path.
-func (m *Model) numericPart(tree *Tree, steps []step, f int) string {
+// interval [lo, hi) and whether missing values follow the path (unsaid
+// when quiet).
+func (m *Model) numericPart(tree *Tree, steps []step, f int, quiet bool) string {
 	var lo, hi float64
 	hasLo, hasHi, null := false, false, true
 	for _, s := range steps {
@@ -146,12 +165,13 @@ func (m *Model) numericPart(tree *Tree, steps []step, f int) string {
 			values = append(values, name+" < "+literal(col, hi))
 		}
 	}
-	return orNull(name, strings.Join(values, " AND "), len(values) > 1, empty, null)
+	return orNull(name, strings.Join(values, " AND "), len(values) > 1, empty, null, quiet)
 }
 
 // categoricalPart merges the splits of steps on categorical column f into
-// the set of codes that follow the path and whether missing values do.
-func (m *Model) categoricalPart(tree *Tree, steps []step, f int) string {
+// the set of codes that follow the path and whether missing values do
+// (unsaid when quiet).
+func (m *Model) categoricalPart(tree *Tree, steps []step, f int, quiet bool) string {
 	col := &m.Columns[f]
 	other := len(col.Levels)
 	in := make([]bool, other+1)
@@ -199,14 +219,19 @@ func (m *Model) categoricalPart(tree *Tree, steps []step, f int) string {
 	default:
 		values = name + " IN (" + strings.Join(kept, ", ") + ")"
 	}
-	return orNull(name, values, false, none, null)
+	return orNull(name, values, false, none, null, quiet)
 }
 
 // orNull combines the condition on a column's values (empty when it says
 // nothing; compound when it is an AND of two comparisons; none when no
-// value follows the path) with whether missing values follow the path.
-func orNull(name, values string, compound, none, null bool) string {
+// value follows the path) with whether missing values follow the path;
+// quiet says nothing about missing values.
+func orNull(name, values string, compound, none, null, quiet bool) string {
 	switch {
+	case quiet && none:
+		return "FALSE"
+	case quiet:
+		return values
 	case none && null:
 		return name + " IS NULL"
 	case none:

@@ -76,7 +76,7 @@ func checkRules(t *testing.T, m *Model, tree int, want []Rule) {
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := m.Rules(tree)
+	got, err := m.Rules(tree, RuleOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +127,73 @@ func TestRules(t *testing.T) {
 		{Leaf: 16, Rows: 90, Value: 6, Condition: "tenure_months >= 12.5 AND (income >= 40000 OR income IS NULL) AND " +
 			"(contract = 'Month-to-month' OR contract IS NULL) AND (paperless = false OR paperless IS NULL)"},
 	})
+}
+
+// Columns without a missing value in training say nothing about NULL:
+// TestRules's tree with tenure_months, contract and paperless marked so,
+// income and signup_date not; a path only missing values of a marked
+// column could take is FALSE, and IS NOT NULL is not said of it either.
+func TestRulesNoMissing(t *testing.T) {
+	m := customers(build(
+		split(0, 12.5, true, 1, 2),
+		split(0, 3.5, false, 3, 4),
+		split(1, 40000, false, 7, 8),
+		leaf(-1, 10),
+		catSplit(2, []int32{0}, true, 5, 6),
+		leaf(-0.5, 20),
+		leaf(0.25, 30),
+		split(3, 19447.5, true, 9, 10),
+		catSplit(2, []int32{1, 2, 3}, false, 11, 12),
+		leaf(1, 40),
+		leaf(2, 50),
+		catSplit(2, []int32{2}, true, 13, 14),
+		catSplit(4, []int32{1}, false, 15, 16),
+		leaf(3, 60),
+		leaf(4, 70),
+		leaf(5, 80),
+		leaf(6, 90),
+	))
+	noMissing := make([]bool, len(m.Columns))
+	noMissing[0], noMissing[2], noMissing[4] = true, true, true
+	got, err := m.Rules(0, RuleOptions{NoMissing: noMissing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"tenure_months < 3.5",
+		"tenure_months >= 3.5 AND tenure_months < 12.5 AND contract = 'Month-to-month'",
+		"tenure_months >= 3.5 AND tenure_months < 12.5 AND contract <> 'Month-to-month'",
+		"tenure_months >= 12.5 AND income < 40000 AND (signup_date < DATE '2023-04-01' OR signup_date IS NULL)",
+		"tenure_months >= 12.5 AND income < 40000 AND signup_date >= DATE '2023-04-01'",
+		"tenure_months >= 12.5 AND (income >= 40000 OR income IS NULL) AND contract = 'Two year'",
+		"tenure_months >= 12.5 AND (income >= 40000 OR income IS NULL) AND contract NOT IN ('Month-to-month', 'Two year')",
+		"tenure_months >= 12.5 AND (income >= 40000 OR income IS NULL) AND contract = 'Month-to-month' AND paperless = true",
+		"tenure_months >= 12.5 AND (income >= 40000 OR income IS NULL) AND contract = 'Month-to-month' AND paperless = false",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rules, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Condition != want[i] {
+			t.Errorf("rule %d:\n got %s\nwant %s", i+1, got[i].Condition, want[i])
+		}
+	}
+	// Every code goes left, only a missing contract right.
+	m = customers(build(
+		catSplit(2, []int32{0, 1, 2, 3}, false, 1, 2),
+		leaf(1, 0),
+		leaf(2, 5),
+	))
+	got, err = m.Rules(0, RuleOptions{NoMissing: noMissing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Condition != "TRUE" || got[1].Condition != "FALSE" {
+		t.Errorf("rules %q and %q, want TRUE and FALSE", got[0].Condition, got[1].Condition)
+	}
+	if _, err := m.Rules(0, RuleOptions{NoMissing: noMissing[:2]}); err == nil {
+		t.Error("NoMissing of the wrong length accepted")
+	}
 }
 
 // TestRulesMissingOnly checks paths that only missing values, or nothing,
@@ -253,7 +320,7 @@ func TestRulesMatchLeaf(t *testing.T) {
 	grid := []float64{-1, -0.5, 0, 0.5, 1}
 	for trial := 0; trial < 50; trial++ {
 		m.Trees = []Tree{randomTree(rng, m.Columns, 5, grid)}
-		rules, err := m.Rules(0)
+		rules, err := m.Rules(0, RuleOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,19 +415,19 @@ func evalPart(t *testing.T, part string, m *Model, x [][]float64, r int) bool {
 func TestRulesRefuses(t *testing.T) {
 	m := stump()
 	for _, tree := range []int{-1, 1} {
-		if _, err := m.Rules(tree); err == nil {
+		if _, err := m.Rules(tree, RuleOptions{}); err == nil {
 			t.Errorf("tree %d: accepted", tree)
 		}
 	}
 	m.Trees[0].Feature[2] = 9
-	if _, err := m.Rules(0); err == nil {
+	if _, err := m.Rules(0, RuleOptions{}); err == nil {
 		t.Error("accepted a split on a column the model does not have")
 	}
 }
 
 func ExampleModel_Rules() {
 	m := stump() // a < 2.5 (NULL left) -> -1, else c in ('x', 'z') -> 3, else (NULL too) 5
-	rules, err := m.Rules(0)
+	rules, err := m.Rules(0, RuleOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
