@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/engine/trees"
 )
