@@ -172,9 +172,9 @@ func Train(ctx context.Context, cfg Config, train Data, valid *Data, progress fu
 	for r := 0; r < n; r++ {
 		copy(f[r*k:(r+1)*k], m.Base)
 	}
-	var fv []float64
+	var fv, vbuf []float64
 	if valid != nil {
-		fv = make([]float64, valid.N*k)
+		fv, vbuf = make([]float64, valid.N*k), make([]float64, valid.N)
 		for r := 0; r < valid.N; r++ {
 			copy(fv[r*k:(r+1)*k], m.Base)
 		}
@@ -243,9 +243,13 @@ func Train(ctx context.Context, cfg Config, train Data, valid *Data, progress fu
 				return nil, nil, err
 			}
 			if valid != nil {
-				t := &m.Trees[len(m.Trees)-1]
-				for r := 0; r < valid.N; r++ {
-					fv[r*k+c] += t.Value[t.Leaf(valid.X, r)]
+				// The new tree compiled alone scores the validation
+				// rows across the cores (its values added to 0 first,
+				// so fv gets exactly the tree's leaf values).
+				one := Model{Columns: cols, K: 1, Base: []float64{0}, Trees: m.Trees[len(m.Trees)-1:]}
+				NewScorer(&one).PredictRaw(valid.X, valid.N, vbuf)
+				for r, v := range vbuf {
+					fv[r*k+c] += v
 				}
 			}
 		}
