@@ -360,6 +360,10 @@ func (o *TreeOptions) kernelConfig(tk task.Task, k int) trees.Config {
 		MinChildWeight: *o.MinChildWeight, MinSplitGain: o.MinSplitGain, Subsample: o.Subsample, Colsample: o.Colsample,
 		MaxDepth: o.MaxDepth, MinRowsInLeaf: o.MinRowsInLeaf, MaxBins: o.MaxBins, Patience: o.Patience,
 		EarlyStopping: *o.EarlyStopping, Seed: uint64(*o.Seed),
+		// The categorical split search has no SQL argument: the kernel's
+		// defaults.
+		CatExactLevels: trees.DefaultCatExactLevels, CatMinRows: trees.DefaultCatMinRows, CatSmooth: trees.DefaultCatSmooth,
+		CatL2: trees.DefaultCatL2, CatMinGroupRows: trees.DefaultCatMinGroupRows, CatMaxLevels: trees.DefaultCatMaxLevels,
 	}
 }
 

@@ -48,6 +48,31 @@ type Config struct {
 	// Patience rounds and keeps the best rounds; it needs validation
 	// rows.
 	EarlyStopping bool
+	// CatExactLevels: a categorical column of at most this many levels
+	// (BOOLEAN, small enums) is split by the exact search: every level
+	// present in the node, ordered by G/(H+L2), every prefix of that order
+	// tried, unregularised. A column of more levels is split by the
+	// regularised search that the Cat fields below tune (LightGBM's rule,
+	// see the package doc).
+	CatExactLevels int
+	// CatMinRows: a level with fewer rows in the node stays out of the
+	// order and goes right (LightGBM uses cat_smooth as this count).
+	CatMinRows int
+	// CatSmooth is added to a level's hessian sum in its ordering key
+	// G/(H+CatSmooth), drawing small levels to the middle of the order
+	// (LightGBM's cat_smooth).
+	CatSmooth float64
+	// CatL2 is added to L2 in the children's scores of a regularised
+	// categorical split's gain (LightGBM's cat_l2).
+	CatL2 float64
+	// CatMinGroupRows is the least number of rows the scan adds to the
+	// left side between two splits it tries, and the least number of rows
+	// of the right side (LightGBM's min_data_per_group).
+	CatMinGroupRows int
+	// CatMaxLevels is the most levels on the left side of a regularised
+	// categorical split, which also holds at most half the ordered levels
+	// (LightGBM's max_cat_threshold).
+	CatMaxLevels int
 	// Seed drives every random choice (row and column sampling, the
 	// binning sample of large data).
 	Seed uint64
@@ -56,12 +81,15 @@ type Config struct {
 // DefaultConfig returns the defaults of train_boosted_trees for task t:
 // 300 rounds, learning rate 0.1, depth 6, min_child_weight 1, one row per
 // leaf, l2 1, no minimum gain, no sampling, 255 bins, patience 20 with
-// early stopping off (the caller turns it on with validation rows).
+// early stopping off (the caller turns it on with validation rows), and
+// the categorical search's defaults (DefaultCatExactLevels and after).
 func DefaultConfig(t task.Task) Config {
 	return Config{
 		Task: t, K: 1, Rounds: DefaultRounds, LearningRate: DefaultLearningRate, L2: DefaultL2, MinChildWeight: DefaultMinChildWeight,
 		MinSplitGain: DefaultMinSplitGain, Subsample: DefaultSubsample, Colsample: DefaultColsample, MaxDepth: DefaultMaxDepth,
 		MinRowsInLeaf: DefaultMinRowsInLeaf, MaxBins: DefaultMaxBins, Patience: DefaultPatience,
+		CatExactLevels: DefaultCatExactLevels, CatMinRows: DefaultCatMinRows, CatSmooth: DefaultCatSmooth, CatL2: DefaultCatL2,
+		CatMinGroupRows: DefaultCatMinGroupRows, CatMaxLevels: DefaultCatMaxLevels,
 	}
 }
 
@@ -81,8 +109,22 @@ const (
 	DefaultPatience       = 20
 )
 
+// The defaults of the categorical split search (Config.CatExactLevels and
+// the Cat fields after it): the exact search up to 4 levels (where
+// LightGBM and XGBoost split one level against the rest), LightGBM's
+// defaults for the regularised search beyond. They have no SQL argument.
+const (
+	DefaultCatExactLevels  = 4
+	DefaultCatMinRows      = 10
+	DefaultCatSmooth       = 10.0
+	DefaultCatL2           = 10.0
+	DefaultCatMinGroupRows = 100
+	DefaultCatMaxLevels    = 32
+)
+
 // ConfigError is an invalid hyper-parameter: Arg is the argument's SQL
-// name (trees, learning_rate, max_depth, ...).
+// name (trees, learning_rate, max_depth, ...), or for a field without
+// one, the field's name in snake case (cat_l2, ...).
 type ConfigError struct {
 	Arg string
 	Msg string
@@ -134,6 +176,18 @@ func (c *Config) Validate() error {
 		return bad("max_bins", "%d, want 2 to 255", c.MaxBins)
 	case c.Patience < 1:
 		return bad("patience", "%d, want at least 1", c.Patience)
+	case c.CatExactLevels < 0:
+		return bad("cat_exact_levels", "%d, want at least 0", c.CatExactLevels)
+	case c.CatMinRows < 0:
+		return bad("cat_min_rows", "%d, want at least 0", c.CatMinRows)
+	case !finite(c.CatSmooth) || c.CatSmooth < 0:
+		return bad("cat_smooth", "%g, want a finite number >= 0", c.CatSmooth)
+	case !finite(c.CatL2) || c.CatL2 < 0:
+		return bad("cat_l2", "%g, want a finite number >= 0", c.CatL2)
+	case c.CatMinGroupRows < 0:
+		return bad("cat_min_group_rows", "%d, want at least 0", c.CatMinGroupRows)
+	case c.CatMaxLevels < 1:
+		return bad("cat_max_levels", "%d, want at least 1", c.CatMaxLevels)
 	}
 	return nil
 }

@@ -48,11 +48,39 @@
 //
 // under min_child_weight and min_rows_in_leaf. A numeric split scans the
 // bins left to right with missing values on either side; a categorical
-// split orders the codes present by G/(H+l2) (as LightGBM does) and scans
-// that order; a node without missing values sends them to its child of
-// the larger cover. Histograms are summed per (node, column) in row order
-// by one goroutine and every other reduction in fixed blocks, so a model is
-// bit-identical whatever GOMAXPROCS is.
+// split is found as the next section says; a node without missing values
+// sends them to its child of the larger cover. Histograms are summed per
+// (node, column) in row order by one goroutine and every other reduction
+// in fixed blocks, so a model is bit-identical whatever GOMAXPROCS is.
+//
+// # Categorical splits
+//
+// A categorical split sends one end of an order of the node's levels left
+// and the rest right, the order by gradient statistics (LightGBM's, after
+// Fisher's grouping of ordered means), missing values on either side.
+// A column of at most Config.CatExactLevels levels (4: BOOLEAN, small
+// enums) is searched exactly: every level present ordered by G/(H+l2),
+// every prefix tried, unregularised. Columns of more levels follow
+// LightGBM's regularised rule (FindBestThresholdCategoricalInner) with its
+// defaults, since the exact search over tens of levels fits their noise:
+//
+//   - a level of fewer than CatMinRows (10) rows in the node stays out of
+//     the order and goes right;
+//   - the others are ordered by G/(H+CatSmooth) (CatSmooth 10), which draws
+//     small levels towards the middle of the order;
+//   - the left side is the first k or the last k levels of the order, k at
+//     most CatMaxLevels (32) and half the ordered levels;
+//   - the scan tries a split only after adding CatMinGroupRows (100) rows
+//     to the left side since the last one it tried, and while the right
+//     side keeps that many rows;
+//   - the gain is taken with the children's l2 raised by CatL2 (10), the
+//     parent's at l2: this penalised gain is compared with the other
+//     columns' splits and recorded in Tree.Gain. Leaf values keep l2.
+//
+// Unlike LightGBM, missing values are tried on both sides rather than
+// sent right, as everywhere in this package. XGBoost 1.7 bounds its
+// partitions only by max_cat_threshold (64) and by ordering a level of
+// hessian sum below min_child_weight as if its gradient were 0.
 //
 // Like the rest of ducksight's kernels, this package imports neither udf
 // nor duckdb-go.

@@ -53,7 +53,10 @@ type Tree struct {
 	// Rows is the number of training rows reaching the node.
 	Rows []int64 `json:"rows"`
 	// Gain is an internal node's split gain (loss reduction); 0 for a
-	// leaf.
+	// leaf. A categorical split of a column of more than
+	// Config.CatExactLevels levels records its regularised gain (the
+	// children scored with l2 raised by Config.CatL2, see the package
+	// doc), a little less than its loss reduction.
 	Gain []float64 `json:"gain"`
 	// Positives is, for a binary model, the number of training rows of
 	// the positive class reaching the node (at most Rows); nil for other

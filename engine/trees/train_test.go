@@ -396,18 +396,24 @@ func TestEarlyStopping(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	for arg, damage := range map[string]func(c *Config){
-		"trees":            func(c *Config) { c.Rounds = 0 },
-		"learning_rate":    func(c *Config) { c.LearningRate = math.Inf(1) },
-		"max_depth":        func(c *Config) { c.MaxDepth = 31 },
-		"min_child_weight": func(c *Config) { c.MinChildWeight = -1 },
-		"min_rows_in_leaf": func(c *Config) { c.MinRowsInLeaf = 0 },
-		"l2":               func(c *Config) { c.L2 = math.NaN() },
-		"min_split_gain":   func(c *Config) { c.MinSplitGain = -0.1 },
-		"subsample":        func(c *Config) { c.Subsample = 0 },
-		"colsample":        func(c *Config) { c.Colsample = 1.5 },
-		"max_bins":         func(c *Config) { c.MaxBins = 256 },
-		"patience":         func(c *Config) { c.Patience = 0 },
-		"task":             func(c *Config) { c.Task = task.Auto },
+		"trees":              func(c *Config) { c.Rounds = 0 },
+		"learning_rate":      func(c *Config) { c.LearningRate = math.Inf(1) },
+		"max_depth":          func(c *Config) { c.MaxDepth = 31 },
+		"min_child_weight":   func(c *Config) { c.MinChildWeight = -1 },
+		"min_rows_in_leaf":   func(c *Config) { c.MinRowsInLeaf = 0 },
+		"l2":                 func(c *Config) { c.L2 = math.NaN() },
+		"min_split_gain":     func(c *Config) { c.MinSplitGain = -0.1 },
+		"cat_exact_levels":   func(c *Config) { c.CatExactLevels = -1 },
+		"cat_min_rows":       func(c *Config) { c.CatMinRows = -1 },
+		"cat_smooth":         func(c *Config) { c.CatSmooth = math.Inf(1) },
+		"cat_l2":             func(c *Config) { c.CatL2 = -1 },
+		"cat_min_group_rows": func(c *Config) { c.CatMinGroupRows = -1 },
+		"cat_max_levels":     func(c *Config) { c.CatMaxLevels = 0 },
+		"subsample":          func(c *Config) { c.Subsample = 0 },
+		"colsample":          func(c *Config) { c.Colsample = 1.5 },
+		"max_bins":           func(c *Config) { c.MaxBins = 256 },
+		"patience":           func(c *Config) { c.Patience = 0 },
+		"task":               func(c *Config) { c.Task = task.Auto },
 	} {
 		c := DefaultConfig(task.Binary)
 		if err := c.Validate(); err != nil {
