@@ -105,11 +105,11 @@ func (g *grower) bestCategorical(nd *node, j int, h []hbin, parent float64) cand
 			// With every code of the node on the left, a split only when
 			// missing values go right.
 			all := nl+miss.n == nd.n
-			if (!all || miss.n > 0) && g.tryCat(&c, nd, gl, hl, nl, parent, rule.l2) {
+			if (!all || miss.n > 0) && g.try(&c, nd, gl, hl, nl, parent, rule.l2) {
 				bestK, bestDir, c.defaultLeft = k, dir, miss.n == 0 && hl >= nd.h-hl
 			}
 			if !all && miss.n > 0 && nd.n-nl-miss.n >= rule.minGroup &&
-				g.tryCat(&c, nd, gl+miss.g, hl+miss.h, nl+miss.n, parent, rule.l2) {
+				g.try(&c, nd, gl+miss.g, hl+miss.h, nl+miss.n, parent, rule.l2) {
 				bestK, bestDir, c.defaultLeft = k, dir, true
 			}
 		}
@@ -125,22 +125,3 @@ func (g *grower) bestCategorical(nd *node, j int, h []hbin, parent float64) cand
 	return c
 }
 
-// tryCat is try with the children's scores taken with L2 penalty l2 (the
-// parent's score, parent, is the caller's).
-func (g *grower) tryCat(c *candidate, nd *node, gl, hl, nl, parent, l2 float64) bool {
-	gr, hr, nr := nd.g-gl, nd.h-hl, nd.n-nl
-	minRows := float64(g.cfg.MinRowsInLeaf)
-	if nl < minRows || nr < minRows || hl < g.cfg.MinChildWeight || hr < g.cfg.MinChildWeight {
-		return false
-	}
-	change := gl*gl/(hl+l2) + gr*gr/(hr+l2) - parent
-	if change < minLossChange {
-		return false
-	}
-	gain := change / 2
-	if gain-g.cfg.MinSplitGain <= 0 || (c.ok && gain <= c.gain) {
-		return false
-	}
-	c.ok, c.gain, c.gl, c.hl, c.nl = true, gain, gl, hl, nl
-	return true
-}

@@ -480,14 +480,16 @@ func (g *grower) score(sg, sh float64) float64 { return sg * sg / (sh + g.cfg.L2
 
 // try records the split with left sums (gl, hl, nl) in c when it is
 // allowed and better than c, and tells whether it did (the caller then
-// sets the split's routing).
-func (g *grower) try(c *candidate, nd *node, gl, hl, nl float64, parent float64) bool {
+// sets the split's routing). The children are scored with L2 penalty l2:
+// the config's, or a categorical rule's larger one (the parent's score,
+// parent, is the caller's).
+func (g *grower) try(c *candidate, nd *node, gl, hl, nl, parent, l2 float64) bool {
 	gr, hr, nr := nd.g-gl, nd.h-hl, nd.n-nl
 	minRows := float64(g.cfg.MinRowsInLeaf)
 	if nl < minRows || nr < minRows || hl < g.cfg.MinChildWeight || hr < g.cfg.MinChildWeight {
 		return false
 	}
-	change := g.score(gl, hl) + g.score(gr, hr) - parent
+	change := gl*gl/(hl+l2) + gr*gr/(hr+l2) - parent
 	if change < minLossChange {
 		return false
 	}
@@ -519,10 +521,10 @@ func (g *grower) bestSplit(nd *node, j int) candidate {
 		nl += h[b].n
 		// Missing right (the only choice when the node has none: then
 		// missing values go to the child with the larger cover).
-		if g.try(&c, nd, gl, hl, nl, parent) {
+		if g.try(&c, nd, gl, hl, nl, parent, g.cfg.L2) {
 			c.bin, c.defaultLeft = b, miss.n == 0 && hl >= nd.h-hl
 		}
-		if miss.n > 0 && g.try(&c, nd, gl+miss.g, hl+miss.h, nl+miss.n, parent) {
+		if miss.n > 0 && g.try(&c, nd, gl+miss.g, hl+miss.h, nl+miss.n, parent, g.cfg.L2) {
 			c.bin, c.defaultLeft = b, true
 		}
 	}
