@@ -124,4 +124,3 @@ func (g *grower) bestCategorical(nd *node, j int, h []hbin, parent float64) cand
 	}
 	return c
 }
-
