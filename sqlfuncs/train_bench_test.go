@@ -23,17 +23,10 @@ import (
 //	go test -tags duckdb_arrow -run '^$' -bench TrainLogistic -benchtime 1x ./sqlfuncs/
 func BenchmarkTrainLogistic(b *testing.B) {
 	db := openBench(b)
-	var cols, sums, logit []string
+	createWideTable(b, db, "wide", 1_000_000)
+	var sums []string
 	for i := 1; i <= 16; i++ {
-		cols = append(cols, fmt.Sprintf("((hash(i * 16 + %d) %% 20000) / 10000.0 - 1)::DOUBLE AS c%d", i, i))
 		sums = append(sums, fmt.Sprintf("sum(c%d)", i))
-		logit = append(logit, fmt.Sprintf("%g * c%d", float64((i%5)-2)*0.7, i))
-	}
-	if _, err := db.Exec(`CREATE TABLE wide0 AS SELECT ` + strings.Join(cols, ", ") + ` FROM range(1000000) t(i)`); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.Exec(`CREATE TABLE wide AS SELECT *, (hash(rowid) % 1000000) / 1000000.0 < 1 / (1 + exp(-(` + strings.Join(logit, " + ") + `))) AS y FROM wide0`); err != nil {
-		b.Fatal(err)
 	}
 	baseSQL := `SELECT ` + strings.Join(sums, "+") + ` FROM wide`
 	timeIt := func(q string, dst ...any) time.Duration {

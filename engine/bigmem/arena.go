@@ -1,6 +1,7 @@
 package bigmem
 
 import (
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -125,10 +126,23 @@ func (a *Arena) Mapped() int64 { return a.mapped }
 // buffer it handed out is invalid afterwards. The arena can be used again.
 func (a *Arena) Free() {
 	for i := len(a.regions) - 1; i >= 0; i-- {
-		release(a.regions[i])
+		r := a.regions[i]
+		if r.mapped {
+			held.Add(-int64(len(r.mem)))
+		}
+		release(r)
 	}
 	*a = Arena{}
 }
+
+// held counts the bytes of the mappings arenas hold.
+var held atomic.Int64
+
+// Held returns the bytes of memory mapped outside the Go heap that arenas
+// hold now (not the pool's): with the Go heap's live objects, the memory
+// the process's own buffers take. It is 0 where arenas take their memory
+// from the Go heap.
+func Held() int64 { return held.Load() }
 
 // obtain gets a region of at least n bytes, aligned to 64 bytes, and
 // records it for Free.
@@ -136,6 +150,9 @@ func (a *Arena) obtain(n int) region {
 	r := obtain(n)
 	a.regions = append(a.regions, r)
 	a.mapped += int64(len(r.b))
+	if r.mapped {
+		held.Add(int64(len(r.mem)))
+	}
 	return r
 }
 

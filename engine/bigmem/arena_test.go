@@ -142,3 +142,26 @@ func BenchmarkFirstWrite(b *testing.B) {
 		}
 	})
 }
+
+// Held counts an arena's mappings from the moment it obtains them to its
+// Free, whether Free sends them to the pool or unmaps them.
+func TestHeld(t *testing.T) {
+	defer Trim()
+	before := Held()
+	var a Arena
+	a.Bytes(8 << 20)
+	a.Bytes(100)
+	var mapped int64
+	for _, r := range a.regions {
+		if r.mapped {
+			mapped += int64(len(r.mem))
+		}
+	}
+	if got := Held() - before; got != mapped {
+		t.Errorf("Held() grew by %d, want the %d bytes of the arena's mappings", got, mapped)
+	}
+	a.Free()
+	if got := Held(); got != before {
+		t.Errorf("Held() = %d after Free, want %d", got, before)
+	}
+}

@@ -124,7 +124,8 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	}
 	hashCols = append(hashCols, labelIdx)
 	split := splitter{frac: *o.ValidationFraction, seed: uint64(*o.Seed)}
-	train, valid := newRawRows(cols, rows), newRawRows(cols, 0)
+	train := newRawRows(cols, splitRoom(rows, 1-split.frac), rows)
+	valid := newRawRows(cols, splitRoom(rows, split.frac), rows)
 	var skipped int64
 	var fp uint64
 	var hashes, fph []uint64
@@ -186,6 +187,8 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	if o.ClassWeight == "balanced" && le.Task != task.Regression {
 		train.balance(k)
 	}
+	// The statistics come from the values before they are binned.
+	stats := rawStatistics(enc, cols, train, valid)
 
 	cfg := o.kernelConfig(le.Task, k)
 	// Early stopping watches the validation rows: without them (as with
@@ -205,7 +208,9 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 			ValidMetric: dataset.Num(r.ValidMetric), Seconds: r.Seconds - prev, Epochs: o.Trees, MetricName: metricName, Unit: "round"}
 	}
 	var last float64 // Round.Seconds counts from the start; Epoch.Seconds is the round's own
-	model, rounds, err := trees.Train(ctx, cfg, *train.data(), vd, func(r trees.Round) {
+	// Train holds the only reference to the training values, so that
+	// they go once binned.
+	model, rounds, err := trees.Train(ctx, cfg, train.release(), vd, func(r trees.Round) {
 		if progress != nil {
 			progress(epoch(r, last))
 		}
@@ -228,7 +233,7 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	doc := &TreesDocument{
 		Format: TreesFormatVersion, Kind: "boosted_trees", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
 		Model: *model, Options: o, History: history, Features: encNames(enc), Data: dataset.NewFingerprint(rows, fp),
-		Statistics: rawStatistics(enc, cols, train, valid),
+		Statistics: stats,
 		Metrics: Metrics{
 			Metric:    map[task.Task]string{task.Binary: "auc", task.Multiclass: "accuracy", task.Regression: "rmse"}[le.Task],
 			TrainLoss: kept.TrainLoss, ValidLoss: kept.ValidLoss, ValidMetric: kept.ValidMetric,
@@ -313,18 +318,38 @@ type rawRows struct {
 	x    [][]float64
 	y, w []float64
 	n    int
+	// limit is the most rows the pass can add: room for them all is made
+	// at once when the room reserved runs out.
+	limit int64
 }
 
-func newRawRows(cols []trees.Column, capacity int64) *rawRows {
-	r := &rawRows{cols: cols, x: make([][]float64, len(cols)), y: make([]float64, 0, capacity)}
+// newRawRows returns rows of cols with room for capacity rows, of at most
+// limit.
+func newRawRows(cols []trees.Column, capacity, limit int64) *rawRows {
+	r := &rawRows{cols: cols, x: make([][]float64, len(cols)), y: make([]float64, 0, capacity), limit: limit}
 	for j := range r.x {
 		r.x[j] = make([]float64, 0, capacity)
 	}
 	return r
 }
 
-// add appends row i of the column-major batch with label y.
+// splitRoom is the room to reserve for the side of the content-hash split
+// that takes a share frac of rows: the expected count and four standard
+// deviations, as the hash spreads distinct rows. Identical rows hash
+// alike and may take more; rawRows.add then grows to the limit once.
+func splitRoom(rows int64, frac float64) int64 {
+	if frac <= 0 {
+		return 0
+	}
+	mean := float64(rows) * frac
+	return min(rows, int64(mean+4*math.Sqrt(mean*(1-frac)))+64)
+}
+
+// add appends the rows of the column-major batch with labels y.
 func (r *rawRows) add(batch [][]float64, rows []int32, y []float64) {
+	if r.n+len(rows) > cap(r.y) {
+		r.grow()
+	}
 	for j := range r.x {
 		col, dst := batch[j], r.x[j]
 		for _, i := range rows {
@@ -334,6 +359,21 @@ func (r *rawRows) add(batch [][]float64, rows []int32, y []float64) {
 	}
 	r.y = append(r.y, y...)
 	r.n += len(rows)
+}
+
+// grow makes room for every row up to the limit: one copy, where append
+// would copy the columns again and again as they grow. (Past the limit,
+// which a data query giving more rows the second time could reach, append
+// grows them.)
+func (r *rawRows) grow() {
+	more := int(r.limit) - r.n
+	if more <= 0 {
+		return
+	}
+	for j := range r.x {
+		r.x[j] = slices.Grow(r.x[j], more)
+	}
+	r.y = slices.Grow(r.y, more)
 }
 
 // balance weighs each row by n / (k * rows of its class).
@@ -350,6 +390,14 @@ func (r *rawRows) balance(k int) {
 
 func (r *rawRows) data() *trees.Data {
 	return &trees.Data{Columns: r.cols, X: r.x, Y: r.y, W: r.w, N: r.n}
+}
+
+// release returns the rows as trees.Data and drops r's reference to their
+// values: the caller's becomes the only one.
+func (r *rawRows) release() trees.Data {
+	d := *r.data()
+	r.x = nil
+	return d
 }
 
 // kernelConfig is the trees kernel's configuration of o (after Defaults)

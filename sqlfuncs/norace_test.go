@@ -1,0 +1,6 @@
+//go:build duckdb_arrow && !race
+
+package sqlfuncs
+
+// raceEnabled tells whether the tests run under the race detector.
+const raceEnabled = false
