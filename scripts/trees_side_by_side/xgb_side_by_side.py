@@ -287,15 +287,16 @@ def xgb_speed(X, y):
     return m, {"fit": fit, "fit_cpu": fit_cpu, "predict": pred, "predict_cpu": pred_cpu, "sum": s}
 
 
-def speed(exe, runs, repeats, tmp):
+def speed(exe, runs, repeats, tmp, duckdb_threads):
     data, out = None, []
     for run in range(1, runs + 1):
         log(f"speed run {run}: building the tables ({load_str()})")
-        h = Helper(exe, "-dir", tmp, "-threads", THREADS, *(["-write"] if data is None else []))
+        h = Helper(exe, "-dir", tmp, "-threads", duckdb_threads, *(["-write"] if data is None else []))
         if data is None:
             data = [np.load(os.path.join(tmp, f)) for f in ("train_X.npy", "train_y.npy", "test_X.npy", "test_y.npy")]
         X, y, Xt, yt = data
-        res = {"run": run, "available": h.ready["available"], "scans": [], "load": [], "xgb": [], "ducksight": []}
+        res = {"run": run, "available": h.ready["available"], "duckdb_threads": duckdb_threads,
+               "scans": [], "load": [], "xgb": [], "ducksight": []}
         m = None
         for rep in range(repeats):
             res["load"].append(os.getloadavg()[0])
@@ -327,7 +328,8 @@ def print_speed(res, repeats):
     print("\n### Speed: 1M x 16 DOUBLE, logistic label (sqlfuncs/train_bench_test.go); test AUC on 200k other rows\n")
     print(f"XGBoost {xgb.__version__} hist: {XGB_SPEED['n_estimators']} trees, depth 6, learning rate 0.1, 255 bins, "
           f"n_jobs={THREADS}, data already in numpy; predict_proba over the same 1M rows. ducksight: the whole "
-          "train_boosted_trees statement (DuckDB threads 2) and SELECT sum(probability) FROM predict(...) over the "
+          f"train_boosted_trees statement (DuckDB threads {res[0]['duckdb_threads']}; the kernels use {THREADS} "
+          "goroutines either way) and SELECT sum(probability) FROM predict(...) over the "
           f"same table. Medians of {repeats} repeats per run (the side going first alternating); "
           "×scan = time / the run's median DuckDB SELECT sum(c1)+...+sum(c16).\n")
     print("The machine is shared: under load XGBoost's OpenMP threads spin and its times scatter, so the fit "
@@ -409,6 +411,9 @@ def main():
     ap.add_argument("--models", default="trees,trees_default,mlp16", help="ducksight models per task")
     ap.add_argument("--runs", type=int, default=1, help="speed: fresh Go processes")
     ap.add_argument("--repeats", type=int, default=3, help="speed: fits per side per run (median)")
+    ap.add_argument("--duckdb-threads", type=int, default=THREADS,
+                    help="speed: DuckDB's threads setting on the ducksight side (1 avoids DuckDB's client thread "
+                         "busy-waiting while a worker thread runs the statement; see README)")
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args()
 
@@ -432,7 +437,7 @@ def main():
             everything["data"] = {"info": info, "md5": md5}
             sys.stdout.flush()
         if args.part in ("speed", "all"):
-            s = speed(exe, args.runs, args.repeats, tmp)
+            s = speed(exe, args.runs, args.repeats, tmp, args.duckdb_threads)
             print_speed(s, args.repeats)
             everything["speed"] = s
         if args.json:
