@@ -307,19 +307,31 @@ func chooseColumns(seed uint64, t, nfeat int, perm []int) []int {
 
 // update adds the tree's leaf values to output c of the raw scores f: the
 // grown rows by their leaves, the rows left out of the round (sampled
-// out) by walking the tree over their bins.
+// out) by walking the tree over their bins. The grown rows are split
+// among goroutines by row number, not by leaf (a leaf's rows are spread
+// over all of f, so two goroutines writing two leaves would keep taking
+// the same cache lines from each other): each goroutine takes a block of
+// rows and, in every leaf, the rows of its block (a leaf's rows are
+// ascending).
 func (g *grower) update(ctx context.Context, gt *grownTree, f []float64, k, c, mrows int, inTree []bool, sampled bool) error {
-	err := parallel(ctx, len(gt.leaves), func(i int) {
-		l := gt.leaves[i]
-		for _, r := range g.rows[l.start:l.end] {
-			f[int(r)*k+c] += l.value
+	n := len(f) / k
+	err := parallel(ctx, (n+gradBlock-1)/gradBlock, func(b int) {
+		lo, hi := int32(b*gradBlock), int32(min(n, (b+1)*gradBlock))
+		for _, l := range gt.leaves {
+			rows := g.rows[l.start:l.end]
+			i, _ := slices.BinarySearch(rows, lo)
+			for _, r := range rows[i:] {
+				if r >= hi {
+					break
+				}
+				f[int(r)*k+c] += l.value
+			}
 		}
 	})
 	if err != nil || !sampled {
 		return err
 	}
 	t := &gt.tree
-	n := len(inTree)
 	return parallel(ctx, (n+gradBlock-1)/gradBlock, func(b int) {
 		for r := b * gradBlock; r < min(n, (b+1)*gradBlock); r++ {
 			if inTree[r] {
