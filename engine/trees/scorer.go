@@ -121,9 +121,11 @@ func (s *Scorer) PredictRaw(x [][]float64, n int, out []float64) {
 		s.rows(x, 0, n, out)
 		return
 	}
+	// The caller scores the first part itself rather than park while
+	// the others run (inside a DuckDB callback its thread is locked).
 	var wg sync.WaitGroup
 	per := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += per {
+	for lo := per; lo < n; lo += per {
 		hi := min(lo+per, n)
 		wg.Add(1)
 		go func() {
@@ -131,6 +133,7 @@ func (s *Scorer) PredictRaw(x [][]float64, n int, out []float64) {
 			s.rows(x, lo, hi, out)
 		}()
 	}
+	s.rows(x, 0, min(per, n), out)
 	wg.Wait()
 }
 
