@@ -8,10 +8,10 @@ import (
 )
 
 // parallel runs f(0) .. f(n-1) on up to GOMAXPROCS goroutines, the
-// caller's among them. Every call
-// writes only its own outputs, so results do not depend on the number of
-// goroutines or the order the calls run in. It checks ctx before every
-// call and returns ctx's error when it was cancelled.
+// caller's among them. Every call writes only its own outputs, so results
+// do not depend on the number of goroutines or the order the calls run in.
+// It checks ctx before every call and returns ctx's error when it was
+// cancelled.
 func parallel(ctx context.Context, n int, f func(i int)) error {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
