@@ -35,6 +35,9 @@ type FairnessOptions = service.FairnessOptions
 // ImportanceOptions are feature_importance's named arguments.
 type ImportanceOptions = service.ImportanceOptions
 
+// ThresholdOptions are threshold's named arguments.
+type ThresholdOptions = service.ThresholdOptions
+
 // Evaluation is evaluate's row: the rows evaluated and the measures of the
 // model's kind by evaluate's column names (NULL as NaN), in Columns'
 // order.
@@ -65,6 +68,14 @@ func (e *Engine) ConfusionMatrix(ctx context.Context, model, data string, o Conf
 // precision-recall points at o.Points thresholds evenly spaced over [0, 1].
 func (e *Engine) ROCCurve(ctx context.Context, model, data string, o ROCOptions) ([]metrics.ROCPoint, error) {
 	return service.ROCCurve(ctx, e.env(), model, data, o)
+}
+
+// Threshold is threshold(model, data, ...): the decision threshold of a
+// binary classifier that maximises o.Metric (F1 by default), or flags the
+// share o.Budget of the rows, and the classifier's figures there (NaN
+// where the SQL function gives NULL).
+func (e *Engine) Threshold(ctx context.Context, model, data string, o ThresholdOptions) (metrics.ThresholdChoice, error) {
+	return service.Threshold(ctx, e.env(), model, data, o)
 }
 
 // Lift is lift(model, data, ...): a binary classifier's lift table.

@@ -38,6 +38,21 @@ func TestEvaluateAPI(t *testing.T) {
 	if err != nil || len(lift) != 4 || lift[3].CumulativeGain != 1 || lift[0].Customers != 1000 {
 		t.Errorf("Lift %+v, %v", lift, err)
 	}
+	th, err := e.Threshold(ctx, "churn", "c", engine.ThresholdOptions{Budget: new(0.2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var thr, flagged, prec float64
+	if err := db.QueryRowContext(ctx, `SELECT threshold, flagged_share, precision FROM threshold('churn', 'c', budget := 0.2)`).Scan(&thr, &flagged, &prec); err != nil {
+		t.Fatal(err)
+	}
+	if th.Threshold != thr || th.FlaggedShare != flagged || th.Precision != prec || flagged < 0.2 {
+		t.Errorf("Threshold %+v; SQL %v %v %v", th, thr, flagged, prec)
+	}
+	var te *dserr.Error
+	if _, err := e.Threshold(ctx, "churn", "c", engine.ThresholdOptions{Metric: "cost", CostFN: new(-1.0)}); !errors.As(err, &te) || te.Arg != "cost_fn" {
+		t.Errorf("Threshold with a negative cost: %v, want a dserr naming cost_fn", err)
+	}
 	roc, err := e.ROCCurve(ctx, "churn", "c", engine.ROCOptions{Points: 3})
 	if err != nil || len(roc) != 3 || roc[0].TPR != 1 || roc[2].FPR != 0 {
 		t.Errorf("ROCCurve %+v, %v", roc, err)

@@ -156,3 +156,29 @@ type EvaluateCall struct {
 	// order.
 	Columns []string
 }
+
+// The metrics threshold optimises, and its defaults.
+var ThresholdMetrics = []string{"f1", "youden", "cost"}
+
+const (
+	DefaultThresholdMetric = "f1"
+	DefaultCost            = 1.0
+)
+
+// ThresholdOptions are threshold's named arguments.
+type ThresholdOptions struct {
+	// Metric is what the threshold optimises, one of ThresholdMetrics:
+	// 'f1' (the default, "" when not given) maximises F1, 'youden' TPR -
+	// FPR, 'cost' minimises CostFP*FP + CostFN*FN. Given with Budget it
+	// is an error.
+	Metric string
+	// Budget, when not nil, is the share of rows to flag, greater than 0
+	// and less than 1: the threshold then flags that share (at least;
+	// tied scores move together) instead of optimising a metric.
+	Budget *float64
+	// CostFP and CostFN weigh a false positive and a false negative for
+	// metric 'cost', finite and >= 0, not both 0 (nil: DefaultCost).
+	// Given with another metric, or with Budget, they are an error.
+	CostFP, CostFN *float64
+	Version        int
+}

@@ -67,6 +67,7 @@ var registry = []*Function{
 	liftFn,
 	calibrationFn,
 	fairnessFn,
+	thresholdFn,
 	featureImportanceFn,
 	explainFn,
 	modelsFn,
