@@ -20,7 +20,7 @@ var (
 	validationFractionParam = udf.Param{Name: "validation_fraction", Type: udf.Double, Doc: "share of rows held out for validation, chosen by a hash of each row's content and the seed (independent of row order); 0 disables validation", Default: training.DefaultValidationFraction,
 		Range: &udf.Range{Min: 0, Max: 1, MaxOpen: true}}
 	classWeightParam = udf.Param{Name: "class_weight", Type: udf.Varchar, Doc: "'balanced' weighs each class by n / (classes * n_class)", Default: training.DefaultClassWeight, Choices: []string{"none", "balanced"}}
-	positiveParam    = udf.Param{Name: "positive", Type: udf.Any, Doc: "binary: the positive class", DefaultDoc: "the larger label value in sort order (true, 1, 'yes')"}
+	positiveParam    = udf.Param{Name: "positive", Type: udf.Any, Doc: "binary: the positive class", DefaultDoc: "true for BOOLEAN, 1 for a 0/1 label, otherwise the less frequent class (the larger on a tie)"}
 	seedParam        = udf.Param{Name: "seed", Type: udf.BigInt, Doc: "random seed", Default: training.DefaultSeed}
 )
 

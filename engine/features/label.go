@@ -32,7 +32,8 @@ const (
 // order of the label's type: numbers numerically, false before true,
 // VARCHAR bytewise, ENUM in the order of its dictionary (DuckDB's order of
 // an ENUM). Counts are the training rows of each class. A binary model
-// predicts the probability of Levels[Positive]. A regression label keeps
+// predicts the probability of Levels[Positive], and PositiveRule says how
+// that class was chosen (for the training's notes; not stored). A regression label keeps
 // the Mean and (sample) Std of its training values, for a trainer that
 // scales the target. Type is the Arrow type of the training label, so a
 // prediction can be returned in the same type.
@@ -42,9 +43,13 @@ type LabelEncoding struct {
 	Levels   []string  `json:"levels,omitempty"`
 	Counts   []int64   `json:"counts,omitempty"`
 	Positive int       `json:"positive,omitempty"`
-	Type     string    `json:"type"`
-	Mean     float64   `json:"mean,omitempty"`
-	Std      float64   `json:"std,omitempty"`
+	// PositiveRule is why Levels[Positive] is the positive class: "as
+	// given", "a BOOLEAN label's", "a 0/1 label's", "the less frequent of
+	// 2" or "the larger of 2 equally frequent".
+	PositiveRule string  `json:"-"`
+	Type         string  `json:"type"`
+	Mean         float64 `json:"mean,omitempty"`
+	Std          float64 `json:"std,omitempty"`
 }
 
 // family groups the label types whose values compare with each other.
@@ -449,13 +454,28 @@ func (l *LabelFitter) Finish() (*LabelEncoding, error) {
 		}
 		return le, nil
 	}
-	le.Positive = 1
-	if l.positive != nil {
+	// The positive class: the one given; true for a BOOLEAN label and 1
+	// for a 0/1 label; otherwise the less frequent class (the rare outcome
+	// is what a model is built to find: churned, bad credit, fraud), the
+	// larger on a tie.
+	switch {
+	case l.positive != nil:
 		p := canonical(l.fam, l.field.Type, *l.positive)
 		le.Positive = slices.Index(le.Levels, p)
 		if le.Positive < 0 {
 			return nil, fmt.Errorf("positive class %q is not a class of label %q (classes: %s)", *l.positive, name, classList(le.Levels))
 		}
+		le.PositiveRule = "as given"
+	case l.fam == famBool:
+		le.Positive, le.PositiveRule = 1, "a BOOLEAN label's"
+	case (l.fam == famInt || l.fam == famFloat) && le.Levels[0] == "0" && le.Levels[1] == "1":
+		le.Positive, le.PositiveRule = 1, "a 0/1 label's"
+	case le.Counts[0] < le.Counts[1]:
+		le.Positive, le.PositiveRule = 0, "the less frequent of 2"
+	case le.Counts[0] > le.Counts[1]:
+		le.Positive, le.PositiveRule = 1, "the less frequent of 2"
+	default:
+		le.Positive, le.PositiveRule = 1, "the larger of 2 equally frequent"
 	}
 	return le, nil
 }

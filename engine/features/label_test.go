@@ -140,8 +140,34 @@ func TestLabelErrors(t *testing.T) {
 	}
 }
 
-// The positive class defaults to the larger class and can be given as text
-// in the label's type.
+// Without positive, the positive class is true for a BOOLEAN label, 1 for
+// a 0/1 label, otherwise the less frequent class (the larger on a tie),
+// whichever class is the more frequent.
+func TestLabelPositiveDefault(t *testing.T) {
+	alloc := checked(t)
+	for _, tc := range []struct {
+		col  arrow.Array
+		want string
+		rule string
+	}{
+		{column(alloc, arrow.FixedWidthTypes.Boolean, true, true, false), "true", "a BOOLEAN label's"},
+		{column(alloc, arrow.FixedWidthTypes.Boolean, false, false, true), "true", "a BOOLEAN label's"},
+		{column(alloc, i8, 1, 1, 0), "1", "a 0/1 label's"},
+		{column(alloc, f32, 1, 1, 0), "1", "a 0/1 label's"},
+		{column(alloc, i8, 2, 2, 1), "1", "the less frequent of 2"},
+		{column(alloc, str, "good", "good", "bad"), "bad", "the less frequent of 2"},
+		{column(alloc, str, "good", "bad", "bad"), "good", "the less frequent of 2"},
+		{column(alloc, str, "no", "yes"), "yes", "the larger of 2 equally frequent"},
+	} {
+		le, _, err := fitLabel(t, tc.col, task.Binary, nil)
+		if err != nil || le.Levels[le.Positive] != tc.want || le.PositiveRule != tc.rule {
+			t.Errorf("%s %v: %v, positive %q (%s), want %q (%s)", tc.col.DataType(), tc.col, err, le.Levels[le.Positive], le.PositiveRule, tc.want, tc.rule)
+		}
+		tc.col.Release()
+	}
+}
+
+// The positive class can be given as text in the label's type.
 func TestLabelPositive(t *testing.T) {
 	alloc := checked(t)
 	for _, tc := range []struct {

@@ -30,7 +30,7 @@ type Options struct {
 	EarlyStopping      *bool     `json:"early_stopping"`      // default true
 	Patience           int       `json:"patience"`            // epochs without improvement before stopping; default DefaultPatience
 	ClassWeight        string    `json:"class_weight"`        // "none" (DefaultClassWeight) or "balanced"
-	Positive           *string   `json:"positive,omitempty"`  // binary: the positive class, as text (default the larger label value)
+	Positive           *string   `json:"positive,omitempty"`  // binary: the positive class, as text (default: true, 1 of a 0/1 label, else the less frequent class)
 	MemoryLimit        string    `json:"memory_limit"`        // default the smaller of DefaultMemoryLimit and DuckDB's memory_limit (see the service)
 	Seed               *int64    `json:"seed"`                // default DefaultSeed
 

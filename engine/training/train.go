@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -136,7 +137,8 @@ func newFront(fn string, schema *arrow.Schema, c common, positive *string) (*fro
 
 // finish ends the fitting pass: the label encoding, the preprocessing,
 // the columns it dropped, its binding to the schema, and the notes they
-// give (the task chosen when asked was auto, each dropped column).
+// give (the task chosen when asked was auto, a binary label's positive
+// class and why, each dropped column).
 func (f *front) finish(asked task.Task) (le *features.LabelEncoding, enc *features.Encoder, dropped []features.Dropped,
 	binding *features.Binding, notes []string, err error) {
 	if le, err = f.lf.Finish(); err != nil {
@@ -144,6 +146,9 @@ func (f *front) finish(asked task.Task) (le *features.LabelEncoding, enc *featur
 	}
 	if asked == task.Auto {
 		notes = append(notes, "task "+le.Task.String()+" (auto)")
+	}
+	if le.Task == task.Binary {
+		notes = append(notes, fmt.Sprintf("positive class %s: %s", positiveText(le), le.PositiveRule))
 	}
 	if enc, dropped, err = f.fitter.Finish(); err != nil {
 		return nil, nil, nil, nil, nil, dserr.Arg(f.fn, "features", "%v", err)
@@ -856,3 +861,15 @@ func (e *epochRunner) evaluateStreamed() (loss, metric float64, err error) {
 
 // MarshalDocument encodes a document as JSON.
 func MarshalDocument(d *Document) ([]byte, error) { return json.Marshal(d) }
+
+// positiveText is a binary label's positive class as a note shows it: a
+// text label's level quoted, a BOOLEAN's or a number's as it is.
+func positiveText(le *features.LabelEncoding) string {
+	l := le.Levels[le.Positive]
+	switch {
+	case le.Type == "bool", le.Type == "double", le.Type == "float", le.Type == "halffloat",
+		strings.HasPrefix(le.Type, "int"), strings.HasPrefix(le.Type, "uint"), strings.HasPrefix(le.Type, "decimal"):
+		return l
+	}
+	return "'" + strings.ReplaceAll(l, "'", "''") + "'"
+}
