@@ -153,9 +153,19 @@ func newModelPredictor(fn string, m Model, q *udf.Query, threshold float64) (*Pr
 
 // CheckClash refuses a data column whose name one of outs takes.
 func CheckClash(fn string, q *udf.Query, outs ...Output) error {
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = o.String()
+	}
+	return checkClashNames(fn, q, names...)
+}
+
+// checkClashNames refuses a data column of q that has one of names (the
+// columns fn adds), compared as SQL compares names.
+func checkClashNames(fn string, q *udf.Query, names ...string) error {
 	for i := 0; i < q.NumColumns(); i++ {
-		for _, o := range outs {
-			if name := q.ColumnName(i); strings.EqualFold(name, o.String()) {
+		for _, n := range names {
+			if name := q.ColumnName(i); strings.EqualFold(name, n) {
 				return dserr.Arg(fn, "data", "has a column named %q, which the output adds; rename it (SELECT * RENAME (%s AS %s_in) FROM ...)", name, name, name)
 			}
 		}

@@ -360,6 +360,37 @@ func (a args) namedInts(name string) ([]int, bool, error) {
 	return out, true, nil
 }
 
+// namedFloats returns a named LIST of numbers, or nil when not given (a
+// given empty list is an empty, non-nil slice). The declared Range is not
+// applied: the service checks the elements.
+func (a args) namedFloats(name string) ([]float64, error) {
+	v, typ, ok, err := a.lookup(name)
+	if err != nil || !ok {
+		return nil, err
+	}
+	list, isList := v.([]any)
+	if !isList {
+		if v == nil {
+			return nil, dserr.Arg(a.fn, name, "must not be NULL")
+		}
+		return nil, dserr.Arg(a.fn, name, "must be a list of numbers such as [0.8, 0.2], got %s", got(v, typ))
+	}
+	out := make([]float64, 0, len(list))
+	for _, e := range list {
+		switch x := e.(type) {
+		case nil:
+			return nil, dserr.Arg(a.fn, name, "must not hold NULL")
+		case int64:
+			out = append(out, float64(x))
+		case float64:
+			out = append(out, x)
+		default:
+			return nil, dserr.Arg(a.fn, name, "must be a list of numbers such as [0.8, 0.2], got an element %v", e)
+		}
+	}
+	return out, nil
+}
+
 // namedText returns a named scalar argument of any type as text (for
 // values compared with data, such as a class label), or nil.
 func (a args) namedText(name string) (*string, error) {

@@ -29,7 +29,7 @@ func params(f *Function) (positional, named []udf.Param) {
 // on numbers only; every named argument says what leaving it out means;
 // no Doc repeats a default in prose.
 func TestParamDeclarations(t *testing.T) {
-	numeric := map[string]bool{"INTEGER": true, "BIGINT": true, "DOUBLE": true, "INTEGER[]": true}
+	numeric := map[string]bool{"INTEGER": true, "BIGINT": true, "DOUBLE": true, "INTEGER[]": true, "DOUBLE[]": true}
 	for _, f := range registry {
 		pos, named := params(f)
 		for i, p := range append(slices.Clone(pos), named...) {
@@ -77,6 +77,15 @@ func TestParamDeclarations(t *testing.T) {
 			case []int:
 				if p.Type.String() != "INTEGER[]" {
 					t.Errorf("%s: []int default of a %s", where, p.Type)
+				}
+			case []float64:
+				if p.Type.String() != "DOUBLE[]" {
+					t.Errorf("%s: []float64 default of a %s", where, p.Type)
+				}
+				for _, v := range d {
+					if p.Range != nil && !p.Range.Contains(v) {
+						t.Errorf("%s: default element %v outside its range %s", where, v, rangeDoc(p.Range, false))
+					}
 				}
 			case []string:
 				if p.Type.String() != "VARCHAR[]" {

@@ -52,6 +52,7 @@ func withDoc(p udf.Param, doc string) udf.Param {
 var registry = []*Function{
 	demoCustomers,
 	profileFn,
+	splitFn,
 	trainPerceptron,
 	trainBoostedTrees,
 	predictFn,
@@ -188,6 +189,12 @@ func sqlLiteral(v any) string {
 		q := make([]string, len(x))
 		for i, s := range x {
 			q[i] = sqlLiteral(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	case []float64:
+		q := make([]string, len(x))
+		for i, f := range x {
+			q[i] = number(f)
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	case []int:

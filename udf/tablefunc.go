@@ -17,10 +17,10 @@ type Param struct {
 	Doc  string // one line for docs/sql.md and the REPL; the default and range have fields of their own
 	// Default is the value an absent argument stands for, a Go value of
 	// the parameter's type: int or int64 (INTEGER, BIGINT), float64
-	// (DOUBLE), string (VARCHAR), bool (BOOLEAN), []int (INTEGER[]) or
-	// []string (VARCHAR[]). It is taken from the named constant the code
-	// that applies it uses. nil: required, no default, or a default that
-	// is computed (DefaultDoc says which).
+	// (DOUBLE), string (VARCHAR), bool (BOOLEAN), []int (INTEGER[]),
+	// []float64 (DOUBLE[]) or []string (VARCHAR[]). It is taken from the
+	// named constant the code that applies it uses. nil: required, no
+	// default, or a default that is computed (DefaultDoc says which).
 	Default any
 	// DefaultDoc describes a default that is not a constant value ("the
 	// latest", "all but the label and exclude"), or "required"; used only
