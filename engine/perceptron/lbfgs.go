@@ -176,11 +176,11 @@ func FitLBFGS(ctx context.Context, m *Model, data Batches, s LBFGSSettings) (LBF
 	// Func and Grad are asked at the same points: one pass computes both
 	// and the gradient is kept for the point it belongs to.
 	var (
-		evalErr  error
-		atX      = make([]float64, dim)
-		atGrad   = make([]float64, dim)
-		atF      = math.NaN()
-		have     bool
+		evalErr error
+		atX     = make([]float64, dim)
+		atGrad  = make([]float64, dim)
+		atF     = math.NaN()
+		have    bool
 	)
 	eval := func(x []float64) {
 		if have && equal(x, atX) {
@@ -257,10 +257,10 @@ func FitLBFGS(ctx context.Context, m *Model, data Batches, s LBFGSSettings) (LBF
 // (the start first) in order, records it, and ends the run when the
 // gradient meets the tolerance or the iterations reach the cap.
 type tracker struct {
-	gtol   float64
-	max    int
-	obj    *Objective
-	each   func(Iteration) error
+	gtol float64
+	max  int
+	obj  *Objective
+	each func(Iteration) error
 
 	recorded bool // an iteration (or the start, as iteration 0) was recorded
 	count    int  // iterations recorded

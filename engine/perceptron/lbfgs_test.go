@@ -133,7 +133,7 @@ func TestLBFGSSeparable(t *testing.T) {
 	m := mustNew(Config{Task: task.Binary, Inputs: 1, LearningRate: 1, L2: l2})
 	r := fit(t, m, x, y, nil, LBFGSSettings{MaxIterations: 100})
 	// d/dw of (log(1+e^-w) + log(1+e^-2w))/2 + l2/2 w^2.
-	g := func(w float64) float64 { return -(1/(1+math.Exp(w)) + 2/(1+math.Exp(2*w)))/2 + l2*w }
+	g := func(w float64) float64 { return -(1/(1+math.Exp(w))+2/(1+math.Exp(2*w)))/2 + l2*w }
 	lo, hi := 0.0, 100.0
 	for i := 0; i < 200; i++ {
 		if mid := (lo + hi) / 2; g(mid) > 0 {
