@@ -15,12 +15,12 @@ const Fn = "train_perceptron"
 // ValidationFraction (0 disables validation), EarlyStopping, Positive and
 // Seed. A Go caller writes e.g. Seed: new(int64(7)).
 type Options struct {
-	Label              string    `json:"label"`               // column to predict (required)
-	Features           []string  `json:"features,omitempty"`  // input columns (default: all but the label and Exclude)
-	Exclude            []string  `json:"exclude,omitempty"`   // columns not to use
-	Task               task.Task `json:"task"`                // task.Auto (the default, also the zero task.None: chosen from the label), task.Binary, task.Multiclass or task.Regression
-	Hidden             []int     `json:"hidden"`              // hidden layer sizes; nil or empty is the single-layer perceptron
-	Activation         string    `json:"activation"`          // "relu" (DefaultActivation), "tanh" or "sigmoid"
+	Label      string    `json:"label"`              // column to predict (required)
+	Features   []string  `json:"features,omitempty"` // input columns (default: all but the label and Exclude)
+	Exclude    []string  `json:"exclude,omitempty"`  // columns not to use
+	Task       task.Task `json:"task"`               // task.Auto (the default, also the zero task.None: chosen from the label), task.Binary, task.Multiclass or task.Regression
+	Hidden     []int     `json:"hidden"`             // hidden layer sizes; nil or empty is the single-layer perceptron
+	Activation string    `json:"activation"`         // "relu" (DefaultActivation), "tanh" or "sigmoid"
 	// Solver is "auto" (DefaultSolver), "lbfgs", "adam" or "sgd"; Defaults
 	// resolves "auto" to "lbfgs" without hidden layers, "adam" with, and
 	// an empty Solver to Optimizer when that is set (its alias).
@@ -31,15 +31,15 @@ type Options struct {
 	// Epochs is the most passes over the data (adam, sgd; default
 	// DefaultEpochs), or the most L-BFGS iterations (default
 	// DefaultLBFGSIterations).
-	Epochs             int       `json:"epochs"`
-	L2                 *float64  `json:"l2"`                  // L2 weight penalty; default DefaultL2
-	ValidationFraction *float64  `json:"validation_fraction"` // share of rows held out, in [0, 1); default DefaultValidationFraction; 0 disables validation
-	EarlyStopping      *bool     `json:"early_stopping"`      // default true; nil with lbfgs
-	Patience           int       `json:"patience"`            // epochs without improvement before stopping; default DefaultPatience; 0 with lbfgs
-	ClassWeight        string    `json:"class_weight"`        // "none" (DefaultClassWeight) or "balanced"
-	Positive           *string   `json:"positive,omitempty"`  // binary: the positive class, as text (default the larger label value)
-	MemoryLimit        string    `json:"memory_limit"`        // default the smaller of DefaultMemoryLimit and DuckDB's memory_limit (see the service)
-	Seed               *int64    `json:"seed"`                // default DefaultSeed
+	Epochs             int      `json:"epochs"`
+	L2                 *float64 `json:"l2"`                  // L2 weight penalty; default DefaultL2
+	ValidationFraction *float64 `json:"validation_fraction"` // share of rows held out, in [0, 1); default DefaultValidationFraction; 0 disables validation
+	EarlyStopping      *bool    `json:"early_stopping"`      // default true; nil with lbfgs
+	Patience           int      `json:"patience"`            // epochs without improvement before stopping; default DefaultPatience; 0 with lbfgs
+	ClassWeight        string   `json:"class_weight"`        // "none" (DefaultClassWeight) or "balanced"
+	Positive           *string  `json:"positive,omitempty"`  // binary: the positive class, as text (default the larger label value)
+	MemoryLimit        string   `json:"memory_limit"`        // default the smaller of DefaultMemoryLimit and DuckDB's memory_limit (see the service)
+	Seed               *int64   `json:"seed"`                // default DefaultSeed
 
 	// Progress, when set, is called after every epoch, on the goroutine
 	// that trains.
@@ -48,14 +48,14 @@ type Options struct {
 
 // Default values, documented in docs/sql.md.
 const (
-	DefaultTask               = task.Auto
-	DefaultActivation         = "relu"
-	DefaultOptimizer          = "adam"
-	DefaultSolver             = "auto"
+	DefaultTask       = task.Auto
+	DefaultActivation = "relu"
+	DefaultOptimizer  = "adam"
+	DefaultSolver     = "auto"
 	// DefaultLBFGSIterations is epochs' default with the lbfgs solver:
 	// the most L-BFGS iterations, enough for the tolerance
 	// (perceptron.DefaultGradientTolerance) on standardised data.
-	DefaultLBFGSIterations = 1000
+	DefaultLBFGSIterations    = 1000
 	DefaultBatchSize          = 256
 	DefaultEpochs             = 50
 	DefaultL2                 = 1e-4
