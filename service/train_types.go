@@ -29,6 +29,9 @@ type TrainResult struct {
 	TrainLoss   float64
 	ValidLoss   float64 // NaN (SQL NULL) without validation rows
 	ValidMetric float64 // NaN (SQL NULL) when there is none
+	// GradientNorm is the lbfgs solver's final gradient norm (NaN, SQL
+	// NULL, for adam, sgd and train_boosted_trees).
+	GradientNorm float64
 	Mode        string
 	Notes       []string // the notes column joins them with "; "
 	Seconds     float64

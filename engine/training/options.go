@@ -163,6 +163,9 @@ func (o *Options) Validate() error {
 	default:
 		return bad("activation", "must be 'relu', 'tanh' or 'sigmoid', got '%s'", o.Activation)
 	}
+	if o.Optimizer != "" && o.Optimizer != "adam" && o.Optimizer != "sgd" {
+		return bad("optimizer", "must be 'adam' or 'sgd', got '%s'", o.Optimizer)
+	}
 	switch o.Solver {
 	case "lbfgs":
 		if len(o.Hidden) > 0 {
@@ -179,11 +182,6 @@ func (o *Options) Validate() error {
 			}
 		}
 	case "adam", "sgd":
-		switch o.Optimizer {
-		case "adam", "sgd":
-		default:
-			return bad("optimizer", "must be 'adam' or 'sgd', got '%s'", o.Optimizer)
-		}
 		if o.Optimizer != o.Solver {
 			return bad("solver", "'%s' and optimizer '%s' disagree (optimizer is an alias of solver): give one", o.Solver, o.Optimizer)
 		}
