@@ -32,7 +32,7 @@ type TrainResult struct {
 	// GradientNorm is the lbfgs solver's final gradient norm (NaN, SQL
 	// NULL, for adam, sgd and train_boosted_trees).
 	GradientNorm float64
-	Mode        string
-	Notes       []string // the notes column joins them with "; "
-	Seconds     float64
+	Mode         string
+	Notes        []string // the notes column joins them with "; "
+	Seconds      float64
 }

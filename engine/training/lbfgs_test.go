@@ -21,7 +21,7 @@ func TestSolverDefaults(t *testing.T) {
 		solver, optim  string
 		epochs, batchs int
 	}{
-		{Options{Label: "y"}, "lbfgs", "", DefaultLBFGSIterations, 0},
+		{Options{Label: "y", Solver: "lbfgs"}, "lbfgs", "", DefaultLBFGSIterations, 0},
 		{Options{Label: "y", Solver: "auto", Hidden: []int{4}}, "adam", "adam", DefaultEpochs, DefaultBatchSize},
 		{Options{Label: "y", Optimizer: "sgd"}, "sgd", "sgd", DefaultEpochs, DefaultBatchSize},
 		{Options{Label: "y", Solver: "adam"}, "adam", "adam", DefaultEpochs, DefaultBatchSize},
@@ -57,9 +57,9 @@ func TestSolverErrors(t *testing.T) {
 	}{
 		{Options{Solver: "lbfgs", Hidden: []int{3}}, "train_perceptron: solver: 'lbfgs' trains a network without hidden layers"},
 		{Options{Solver: "lbfgs", LearningRate: 0.1}, "solver: learning_rate does not apply to 'lbfgs'"},
-		{Options{BatchSize: 64}, "solver: batch_size does not apply to 'lbfgs'"},
-		{Options{EarlyStopping: bptr(true)}, "solver: early_stopping does not apply to 'lbfgs'"},
-		{Options{Patience: 3}, "solver: patience does not apply to 'lbfgs'"},
+		{Options{BatchSize: 64, Solver: "lbfgs"}, "solver: batch_size does not apply to 'lbfgs'"},
+		{Options{EarlyStopping: bptr(true), Solver: "lbfgs"}, "solver: early_stopping does not apply to 'lbfgs'"},
+		{Options{Patience: 3, Solver: "lbfgs"}, "solver: patience does not apply to 'lbfgs'"},
 		{Options{Solver: "lbfgs", Optimizer: "adam"}, "solver: optimizer does not apply to 'lbfgs'"},
 		{Options{Solver: "adam", Optimizer: "sgd"}, "solver: 'adam' and optimizer 'sgd' disagree"},
 		{Options{Solver: "newton"}, "solver: must be 'auto', 'lbfgs', 'adam' or 'sgd', got 'newton'"},
@@ -84,7 +84,7 @@ func TestLBFGSStreamed(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	src := makeSource(t, mem, 6000, 512, mixedColumns())
 	defer src.Release()
-	base := Options{Label: "y", Exclude: exclude("grade", "amount")}
+	base := Options{Label: "y", Exclude: exclude("grade", "amount"), Solver: "lbfgs"}
 	_, cached := trainDoc(t, src, base, true)
 	streamedOpts := base
 	streamedOpts.MemoryLimit = "10KB"
@@ -137,7 +137,7 @@ func TestLBFGSCancelled(t *testing.T) {
 	src := makeSource(t, mem, 3000, 512, mixedColumns())
 	defer src.Release()
 	ctx, cancel := context.WithCancel(context.Background())
-	o := Options{Label: "y", Exclude: exclude("grade", "amount"), Progress: func(e Epoch) {
+	o := Options{Label: "y", Exclude: exclude("grade", "amount"), Solver: "lbfgs", Progress: func(e Epoch) {
 		if e.Epoch == 2 {
 			cancel()
 		}

@@ -22,8 +22,9 @@ type Options struct {
 	Hidden     []int     `json:"hidden"`             // hidden layer sizes; nil or empty is the single-layer perceptron
 	Activation string    `json:"activation"`         // "relu" (DefaultActivation), "tanh" or "sigmoid"
 	// Solver is "auto" (DefaultSolver), "lbfgs", "adam" or "sgd"; Defaults
-	// resolves "auto" to "lbfgs" without hidden layers, "adam" with, and
-	// an empty Solver to Optimizer when that is set (its alias).
+	// resolves "auto" to "adam" (to "lbfgs" without hidden layers once
+	// autoLBFGS is on), and an empty Solver to Optimizer when that is set
+	// (its alias).
 	Solver       string  `json:"solver"`
 	Optimizer    string  `json:"optimizer"`     // "adam" or "sgd", the solver's; empty with lbfgs
 	LearningRate float64 `json:"learning_rate"` // in (0, MaxLearningRate]; default DefaultLearningRate; 0 with lbfgs
@@ -84,6 +85,10 @@ const (
 	MaxL2           = 1000
 )
 
+// autoLBFGS makes solver 'auto' choose lbfgs for networks without hidden
+// layers (issue 13); off, 'auto' is adam.
+const autoLBFGS = false
+
 // common is o's share of the options every supervised training takes.
 func (o *Options) common() common {
 	return common{label: &o.Label, features: &o.Features, exclude: &o.Exclude, task: &o.Task, validationFraction: &o.ValidationFraction,
@@ -101,8 +106,10 @@ func (o *Options) Defaults() {
 		o.Solver = o.Optimizer // the alias; "" when neither is given
 	}
 	if o.Solver == "" || o.Solver == "auto" {
+		// autoLBFGS is off until the reviewed rewrite of the tests and
+		// queries that train hidden := [] models with adam's options.
 		o.Solver = "adam"
-		if len(o.Hidden) == 0 {
+		if autoLBFGS && len(o.Hidden) == 0 {
 			o.Solver = "lbfgs"
 		}
 	}

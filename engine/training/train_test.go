@@ -115,7 +115,8 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 		{"no validation", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, ValidationFraction: fptr(0)}},
 		{"features", Options{Label: "grade", Features: []string{"id", "x2", "plan"}, Epochs: 2, Solver: "adam", EarlyStopping: bptr(false), Seed: new(int64(5))}},
 		{"small batches", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, Solver: "adam", BatchSize: 7, ValidationFraction: fptr(0.3)}},
-		{"lbfgs multiclass", Options{Label: "grade", Exclude: exclude("y", "amount"), ClassWeight: "balanced"}},
+		{"lbfgs multiclass", Options{Label: "grade", Exclude: exclude("y", "amount"), ClassWeight: "balanced", Solver: "lbfgs"}},
+		{"lbfgs binary", Options{Label: "y", Exclude: exclude("grade", "amount"), Solver: "lbfgs"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
