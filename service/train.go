@@ -5,6 +5,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"math"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/store"
@@ -47,10 +48,14 @@ func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o Tra
 		if err != nil {
 			return nil, nil, err
 		}
+		gn := math.NaN()
+		if d.Metrics.GradientNorm != nil {
+			gn = *d.Metrics.GradientNorm
+		}
 		return &TrainResult{
 			Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
 			Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
-			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
+			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric), GradientNorm: gn,
 			Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
 		}, rec, nil
 	}

@@ -4,6 +4,7 @@ package service
 
 import (
 	"context"
+	"math"
 
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/training"
@@ -36,7 +37,7 @@ func BindTrainBoostedTrees(ctx context.Context, env Env, model, data string, o T
 		return &TrainResult{
 			Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
 			Features: d.Features, Inputs: len(d.Model.Columns), EpochsRun: d.Metrics.BestEpoch, TrainLoss: d.Metrics.TrainLoss,
-			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric),
+			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric), GradientNorm: math.NaN(),
 			Mode: "cached", Notes: res.Notes, Seconds: res.Seconds,
 		}, rec, nil
 	}

@@ -29,7 +29,10 @@ type TrainResult struct {
 	TrainLoss   float64
 	ValidLoss   float64 // NaN (SQL NULL) without validation rows
 	ValidMetric float64 // NaN (SQL NULL) when there is none
-	Mode        string
-	Notes       []string // the notes column joins them with "; "
-	Seconds     float64
+	// GradientNorm is the lbfgs solver's final gradient norm (NaN, SQL
+	// NULL, for adam, sgd and train_boosted_trees).
+	GradientNorm float64
+	Mode         string
+	Notes        []string // the notes column joins them with "; "
+	Seconds      float64
 }

@@ -156,7 +156,9 @@ func TestRangeErrors(t *testing.T) {
 // the Go path cannot drift apart.
 func TestRangesMatchKernels(t *testing.T) {
 	train := func(set func(*training.Options)) error {
-		o := training.Options{Label: "y"}
+		// adam: learning_rate, batch_size and patience are its and sgd's
+		// (lbfgs refuses them).
+		o := training.Options{Label: "y", Solver: "adam"}
 		o.Defaults()
 		set(&o)
 		return o.Validate()
@@ -175,7 +177,8 @@ func TestRangesMatchKernels(t *testing.T) {
 	trainStr := map[string]func(*training.Options, string){
 		"task":         func(o *training.Options, v string) { o.Task, parseErr = training.ParseTask(training.Fn, v) },
 		"activation":   func(o *training.Options, v string) { o.Activation = v },
-		"optimizer":    func(o *training.Options, v string) { o.Optimizer = v },
+		"optimizer":    func(o *training.Options, v string) { *o = training.Options{Label: "y", Optimizer: v}; o.Defaults() },
+		"solver":       func(o *training.Options, v string) { *o = training.Options{Label: "y", Solver: v}; o.Defaults() },
 		"class_weight": func(o *training.Options, v string) { o.ClassWeight = v },
 	}
 	seg := func(set func(*clustering.Options)) error {

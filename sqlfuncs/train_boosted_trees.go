@@ -15,9 +15,9 @@ import (
 // and saves them as a new version of model.
 
 // trainTreesColumns are train_perceptron's result columns with trees (the
-// rounds kept) in place of epochs_run.
+// rounds kept) in place of epochs_run, without gradient_norm.
 var trainTreesColumns = func() []ColumnDoc {
-	cols := slices.Clone(trainPerceptronColumns)
+	cols := slices.DeleteFunc(slices.Clone(trainPerceptronColumns), func(c ColumnDoc) bool { return c.Name == "gradient_norm" })
 	for i, c := range cols {
 		switch c.Name {
 		case "epochs_run":

@@ -4,6 +4,8 @@ package sqlfuncs
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ducksight/ducksight/engine/training"
@@ -23,10 +25,11 @@ var trainPerceptronColumns = []ColumnDoc{
 	{"rows_skipped", "BIGINT", "rows skipped (NULL, NaN or infinite label; NaN or infinite feature)"},
 	{"features", "VARCHAR[]", "input columns used"},
 	{"inputs", "INTEGER", "width of the encoded input"},
-	{"epochs_run", "INTEGER", "epochs run (early stopping may end before epochs)"},
+	{"epochs_run", "INTEGER", "epochs run (early stopping may end before epochs); lbfgs: iterations run"},
 	{"train_loss", "DOUBLE", "training loss of the kept epoch"},
 	{"valid_loss", "DOUBLE", "validation loss of the kept epoch (NULL without validation)"},
 	{"valid_metric", "DOUBLE", "validation AUC (binary), accuracy (multiclass) or RMSE (regression)"},
+	{"gradient_norm", "DOUBLE", "lbfgs: the largest absolute component of the objective's gradient at the kept weights (NULL for adam and sgd)"},
 	{"mode", "VARCHAR", "'cached' (encoded data held in memory) or 'streamed' (re-read every epoch)"},
 	{"notes", "VARCHAR", "dropped or excluded columns and why, skipped rows, early stopping"},
 	{"seconds", "DOUBLE", "wall time of the training"},
@@ -55,11 +58,13 @@ var trainPerceptron = &Function{
 			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes (the range is each one's); [] is the single-layer perceptron (see below)", Default: []int{},
 				Range: udf.Between(1, training.MaxHiddenSize)},
 			{Name: "activation", Type: udf.Varchar, Doc: "hidden-layer activation", Default: training.DefaultActivation, Choices: []string{"relu", "tanh", "sigmoid"}},
-			{Name: "optimizer", Type: udf.Varchar, Doc: "'sgd' is SGD with momentum 0.9", Default: training.DefaultOptimizer, Choices: []string{"adam", "sgd"}},
+			{Name: "solver", Type: udf.Varchar, Doc: "'lbfgs' trains a network without hidden layers to the exact optimum of its objective (see below); 'adam' and 'sgd' take minibatch steps; 'auto' is adam for now (to become lbfgs for hidden := [])",
+				Default: training.DefaultSolver, Choices: []string{"auto", "lbfgs", "adam", "sgd"}},
+			{Name: "optimizer", Type: udf.Varchar, Doc: "alias of solver for 'adam' and 'sgd' ('sgd' is SGD with momentum 0.9)", DefaultDoc: "the solver's", Choices: []string{"adam", "sgd"}},
 			{Name: "learning_rate", Type: udf.Double, Doc: "step size; the same default with or without hidden layers (measured: docs/performance.md, learning_rate default)", Default: training.DefaultLearningRate,
 				Range: &udf.Range{Min: 0, Max: training.MaxLearningRate, MinOpen: true}},
-			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step", Default: training.DefaultBatchSize, Range: udf.Between(1, training.MaxBatchSize)},
-			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the training rows", Default: training.DefaultEpochs, Range: udf.Between(1, training.MaxEpochs)},
+			{Name: "batch_size", Type: udf.Integer, Doc: "rows per gradient step (adam, sgd)", Default: training.DefaultBatchSize, Range: udf.Between(1, training.MaxBatchSize)},
+			{Name: "epochs", Type: udf.Integer, Doc: "most passes over the training rows; with lbfgs the most iterations, " + strconv.Itoa(training.DefaultLBFGSIterations) + " unless given", Default: training.DefaultEpochs, Range: udf.Between(1, training.MaxEpochs)},
 			{Name: "l2", Type: udf.Double, Doc: "L2 penalty on the weights", Default: training.DefaultL2, Range: udf.Between(0, training.MaxL2)},
 			validationFractionParam,
 			{Name: "early_stopping", Type: udf.Boolean, Doc: "stop when the validation loss (the training loss without validation) has not improved for patience epochs, and keep the best epoch's weights",
@@ -143,6 +148,12 @@ func trainOptions(a args) (service.TrainOptions, error) {
 	if o.Activation, err = a.string("activation"); err != nil {
 		return o, err
 	}
+	if o.Solver, err = a.string("solver"); err != nil {
+		return o, err
+	}
+	if _, _, ok := a.named("solver"); !ok {
+		o.Solver = "" // absent: optimizer, when given, chooses (its alias)
+	}
 	if o.Optimizer, err = a.string("optimizer"); err != nil {
 		return o, err
 	}
@@ -215,8 +226,12 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 		return err
 	}
 	e.pending = p
-	writeRow(out, 0, []any{r.Model, r.Version, r.Task.String(), r.RowsUsed, r.RowsSkipped, r.Features,
-		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.Mode, strings.Join(r.Notes, "; "), r.Seconds})
+	row := []any{r.Model, r.Version, r.Task.String(), r.RowsUsed, r.RowsSkipped, r.Features,
+		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.GradientNorm, r.Mode, strings.Join(r.Notes, "; "), r.Seconds}
+	if !slices.ContainsFunc(e.t.cols, func(c ColumnDoc) bool { return c.Name == "gradient_norm" }) {
+		row = slices.Delete(row, 11, 12) // train_boosted_trees
+	}
+	writeRow(out, 0, row)
 	out.SetLen(1)
 	return nil
 }

@@ -10,6 +10,10 @@
 // initialised deterministically from Config.Seed. A Trainer updates the
 // model one minibatch at a time with Adam or SGD with momentum (Step), and
 // the caller owns the epoch loop: shuffling, validation and early stopping.
+// A network without hidden layers (a convex problem) can instead be
+// trained to its exact optimum: FitLBFGS minimises its full-data Objective
+// with L-BFGS (gonum.org/v1/gonum/optimize), one pass over the rows
+// (Batches) per evaluation of the objective and its gradient.
 // Model is a plain value with exported fields that round-trips through
 // encoding/json, so it is stored inside a model document as is.
 //

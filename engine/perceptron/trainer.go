@@ -109,12 +109,7 @@ func (t *Trainer) gradient(x, y, w []float64, n int) (loss float64, ok bool) {
 	if n == 0 || !(sw > 0) {
 		return math.NaN(), false
 	}
-	var sum float64
-	if n <= shardRows {
-		sum = t.shard(t.workspace(0), x, y, w, n, t.grad)
-	} else {
-		sum = t.parallel(x, y, w, n)
-	}
+	sum := t.gradientSum(x, y, w, n)
 	inv := 1 / sw
 	for i := range t.grad {
 		t.grad[i] *= inv
@@ -127,6 +122,16 @@ func (t *Trainer) gradient(x, y, w []float64, n int) (loss float64, ok bool) {
 		}
 	}
 	return sum / sw, true
+}
+
+// gradientSum fills t.grad with the gradient of the weighted loss sum of
+// the n rows (no L2 term, not divided by the weights' sum) and returns the
+// weighted loss sum. The sum is over fixed shards in shard order.
+func (t *Trainer) gradientSum(x, y, w []float64, n int) float64 {
+	if n <= shardRows {
+		return t.shard(t.workspace(0), x, y, w, n, t.grad)
+	}
+	return t.parallel(x, y, w, n)
 }
 
 // parallel computes the gradient sum of a batch of several shards into

@@ -36,9 +36,19 @@ func NetworkWeights(inputs int, hidden []int, outputs int) int64 {
 	return n + in*int64(outputs) + int64(outputs)
 }
 
-// bytesPerWeight is the memory a training with optimizer and batch size
-// batch holds per weight.
+// lbfgsCopies is the number of float64 a training with the lbfgs solver
+// holds per weight: the weights, the gradient and its sum, the shards'
+// gradients of one wave (4*GOMAXPROCS, counted for 8 cores), the point and
+// gradient optimize and the objective keep (a few each), and L-BFGS's
+// history of 15 steps and gradient changes.
+const lbfgsCopies = 3 + 32 + 8 + 2*15
+
+// bytesPerWeight is the memory a training with optimizer ("" with the
+// lbfgs solver) and batch size batch holds per weight.
 func bytesPerWeight(optimizer string, batch int) int64 {
+	if optimizer == "" {
+		return lbfgsCopies*8 + docBytesPerWeight
+	}
 	copies := int64(4) // weight, gradient, SGD velocity or Adam's first moment, best epoch
 	if optimizer != "sgd" {
 		copies++ // Adam's second moment

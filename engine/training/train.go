@@ -52,6 +52,9 @@ type Metrics struct {
 	RowsSkipped int64       `json:"rows_skipped"`
 	TrainRows   int64       `json:"train_rows"`
 	ValidRows   int64       `json:"valid_rows"`
+	// GradientNorm is the largest absolute component of the objective's
+	// gradient at the kept weights, with the lbfgs solver (nil otherwise).
+	GradientNorm *float64 `json:"gradient_norm,omitempty"`
 }
 
 // Document is the stored model: everything predict and score need.
@@ -323,9 +326,15 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	}
 
 	tk := le.Task
+	lr := o.LearningRate
+	if o.Solver == "lbfgs" {
+		// The network's step size is Step's, unused by L-BFGS; the
+		// document's options say which solver trained it.
+		lr = DefaultLearningRate
+	}
 	cfg := perceptron.Config{
 		Task: tk, Inputs: width, Hidden: o.Hidden, Classes: len(le.Levels),
-		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: o.LearningRate, L2: *o.L2, Seed: uint64(*o.Seed),
+		Activation: o.Activation, Optimizer: o.Optimizer, LearningRate: lr, L2: *o.L2, Seed: uint64(*o.Seed),
 	}
 	if tk == task.Regression {
 		cfg.Classes = 0
@@ -341,8 +350,8 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if o.ClassWeight == "balanced" && tk != task.Regression {
 		classW = d.balancedWeights(len(le.Levels))
 	}
+	var w []float64 // the cached rows' class weights
 	if mode == "cached" {
-		var w []float64
 		if classW != nil {
 			w = make([]float64, len(d.yTrain))
 			for i, y := range d.yTrain {
@@ -376,8 +385,18 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 			return nil
 		}
 	}
-	history, best, err := ep.run(ctx)
-	if err != nil {
+	var history []Epoch
+	var best Epoch
+	var gradNorm *float64
+	if o.Solver == "lbfgs" {
+		var res perceptron.LBFGSResult
+		history, best, res, err = ep.runLBFGS(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		gradNorm = &res.GradientNorm
+		notes = append(notes, lbfgsNote(res, o.Epochs))
+	} else if history, best, err = ep.run(ctx); err != nil {
 		return nil, err
 	}
 	metricName := map[task.Task]string{task.Binary: "auc", task.Multiclass: "accuracy", task.Regression: "rmse"}[tk]
@@ -388,10 +407,10 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		Metrics: Metrics{
 			Metric: metricName, TrainLoss: best.TrainLoss, ValidLoss: best.ValidLoss, ValidMetric: best.ValidMetric,
 			BestEpoch: best.Epoch, EpochsRun: len(history), RowsUsed: used, RowsSkipped: rows - used,
-			TrainRows: d.trainRows, ValidRows: d.validRows,
+			TrainRows: d.trainRows, ValidRows: d.validRows, GradientNorm: gradNorm,
 		},
 	}
-	if len(history) < o.Epochs {
+	if o.Solver != "lbfgs" && len(history) < o.Epochs {
 		notes = append(notes, fmt.Sprintf("early stopping after epoch %d; kept epoch %d", len(history), best.Epoch))
 	}
 	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil

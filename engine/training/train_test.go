@@ -113,8 +113,10 @@ func TestSinglePassMatchesTwoPasses(t *testing.T) {
 		{"multiclass balanced", Options{Label: "grade", Exclude: exclude("y", "amount"), Epochs: 2, ClassWeight: "balanced", Hidden: []int{5}}},
 		{"regression", Options{Label: "amount", Exclude: exclude("y", "grade"), Epochs: 2, Hidden: []int{4}, Optimizer: "sgd"}},
 		{"no validation", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, ValidationFraction: fptr(0)}},
-		{"features", Options{Label: "grade", Features: []string{"id", "x2", "plan"}, Epochs: 2, EarlyStopping: bptr(false), Seed: new(int64(5))}},
-		{"small batches", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, BatchSize: 7, ValidationFraction: fptr(0.3)}},
+		{"features", Options{Label: "grade", Features: []string{"id", "x2", "plan"}, Epochs: 2, Solver: "adam", EarlyStopping: bptr(false), Seed: new(int64(5))}},
+		{"small batches", Options{Label: "y", Exclude: exclude("grade", "amount"), Epochs: 2, Solver: "adam", BatchSize: 7, ValidationFraction: fptr(0.3)}},
+		{"lbfgs multiclass", Options{Label: "grade", Exclude: exclude("y", "amount"), ClassWeight: "balanced", Solver: "lbfgs"}},
+		{"lbfgs binary", Options{Label: "y", Exclude: exclude("grade", "amount"), Solver: "lbfgs"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -151,7 +153,8 @@ func TestSinglePassFallbacks(t *testing.T) {
 		func(i int) any { return []string{"north", "south"}[i%2] }})
 	src := makeSource(t, mem, 6000, 512, cols)
 	defer src.Release()
-	base := Options{Label: "y", Exclude: exclude("grade", "amount", "region"), Epochs: 2}
+	// adam: the passes are counted per epoch (lbfgs: TestLBFGSStreamed).
+	base := Options{Label: "y", Exclude: exclude("grade", "amount", "region"), Epochs: 2, Solver: "adam"}
 	_, res := trainDoc(t, src, base, true)
 	// The cache of 6000 rows and the width (+2) in bytes, and a little.
 	cacheOnly := base
