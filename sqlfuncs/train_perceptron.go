@@ -58,7 +58,7 @@ var trainPerceptron = &Function{
 			{Name: "hidden", Type: udf.List(udf.Integer), Doc: "hidden layer sizes (the range is each one's); [] is the single-layer perceptron (see below)", Default: []int{},
 				Range: udf.Between(1, training.MaxHiddenSize)},
 			{Name: "activation", Type: udf.Varchar, Doc: "hidden-layer activation", Default: training.DefaultActivation, Choices: []string{"relu", "tanh", "sigmoid"}},
-			{Name: "solver", Type: udf.Varchar, Doc: "'lbfgs' trains a network without hidden layers to the exact optimum of its objective (see below); 'adam' and 'sgd' take minibatch steps; 'auto' is adam for now (to become lbfgs for hidden := [])",
+			{Name: "solver", Type: udf.Varchar, Doc: "'lbfgs' trains a network without hidden layers to the exact optimum of its objective (see below); 'adam' and 'sgd' take minibatch steps; 'auto' is lbfgs for hidden := [] unless learning_rate, batch_size, early_stopping or patience is given, adam otherwise",
 				Default: training.DefaultSolver, Choices: []string{"auto", "lbfgs", "adam", "sgd"}},
 			{Name: "optimizer", Type: udf.Varchar, Doc: "alias of solver for 'adam' and 'sgd' ('sgd' is SGD with momentum 0.9)", DefaultDoc: "the solver's", Choices: []string{"adam", "sgd"}},
 			{Name: "learning_rate", Type: udf.Double, Doc: "step size; the same default with or without hidden layers (measured: docs/performance.md, learning_rate default)", Default: training.DefaultLearningRate,

@@ -131,8 +131,9 @@ func TestREPL(t *testing.T) {
 	at = tm.send("SELECT version FROM train_perceptron('churn_model', 'c', label := 'churned', epo\t")
 	tm.waitFor(at, `epochs := `, 5*time.Second)
 	at = tm.send("2);\r")
-	// The live progress line (stderr is the terminal), then the result.
-	at = tm.waitFor(at, `training: epoch [12]/2  loss [0-9.]+  valid loss [0-9.]+  AUC [0-9.]+`, 30*time.Second)
+	// The live progress line (stderr is the terminal; a single-layer model
+	// trains by L-BFGS iterations), then the result.
+	at = tm.waitFor(at, `training: iteration [12]/2  loss [0-9.]+  valid loss [0-9.]+  AUC [0-9.]+`, 30*time.Second)
 	at = tm.waitFor(at, `└[─┴]+┘`, 30*time.Second)
 	tm.waitFor(at, `D `, 5*time.Second)
 	at = tm.send("SELECT count(*) FROM predict('churn_m\t")

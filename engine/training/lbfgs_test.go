@@ -26,6 +26,14 @@ func TestSolverDefaults(t *testing.T) {
 		{Options{Label: "y", Optimizer: "sgd"}, "sgd", "sgd", DefaultEpochs, DefaultBatchSize},
 		{Options{Label: "y", Solver: "adam"}, "adam", "adam", DefaultEpochs, DefaultBatchSize},
 		{Options{Label: "y", Solver: "lbfgs", Epochs: 7}, "lbfgs", "", 7, 0},
+		// auto: lbfgs without hidden layers, unless an option of gradient
+		// steps asks for adam.
+		{Options{Label: "y"}, "lbfgs", "", DefaultLBFGSIterations, 0},
+		{Options{Label: "y", Solver: "auto", Epochs: 5}, "lbfgs", "", 5, 0},
+		{Options{Label: "y", LearningRate: 0.05}, "adam", "adam", DefaultEpochs, DefaultBatchSize},
+		{Options{Label: "y", BatchSize: 64}, "adam", "adam", DefaultEpochs, 64},
+		{Options{Label: "y", Patience: 3}, "adam", "adam", DefaultEpochs, DefaultBatchSize},
+		{Options{Label: "y", EarlyStopping: bptr(false)}, "adam", "adam", DefaultEpochs, DefaultBatchSize},
 	}
 	for _, c := range cases {
 		o := c.o

@@ -86,8 +86,8 @@ const (
 )
 
 // autoLBFGS makes solver 'auto' choose lbfgs for networks without hidden
-// layers (issue 13); off, 'auto' is adam.
-const autoLBFGS = false
+// layers; off, 'auto' is adam.
+const autoLBFGS = true
 
 // common is o's share of the options every supervised training takes.
 func (o *Options) common() common {
@@ -106,10 +106,12 @@ func (o *Options) Defaults() {
 		o.Solver = o.Optimizer // the alias; "" when neither is given
 	}
 	if o.Solver == "" || o.Solver == "auto" {
-		// autoLBFGS is off until the reviewed rewrite of the tests and
-		// queries that train hidden := [] models with adam's options.
+		// lbfgs for a network without hidden layers, unless an option
+		// only adam and sgd take is given: asking for a learning rate,
+		// batches or early stopping asks for gradient steps.
 		o.Solver = "adam"
-		if autoLBFGS && len(o.Hidden) == 0 {
+		stepping := o.LearningRate != 0 || o.BatchSize != 0 || o.EarlyStopping != nil || o.Patience != 0
+		if autoLBFGS && len(o.Hidden) == 0 && !stepping {
 			o.Solver = "lbfgs"
 		}
 	}
