@@ -79,8 +79,16 @@ func TestStreamedTrainingMemory(t *testing.T) {
 	t.Logf("peak RSS of a streamed training (memory_limit 64MB): %.0f MB without validation, %.0f MB with half the rows for validation", without, with)
 	// Holding the validation rows adds their 146 MB; the peak of either run
 	// varies by some 40 MB between runs (the Go heap's collection timing,
-	// DuckDB's buffers), so the bar sits between the two.
-	if with > without+100 {
+	// DuckDB's buffers), so the bar sits between the two. Under the race
+	// detector the run with validation rows peaks some 70 to 103 MB higher
+	// even though it holds none of them (measured: the detector's shadow of
+	// the rows read and let go), so the bar moves up there; holding the rows
+	// would add their 146 MB and their shadow.
+	bar := 100.0
+	if raceEnabled {
+		bar = 130
+	}
+	if with > without+bar {
 		t.Errorf("peak RSS %.0f MB with validation rows, %.0f MB without: the validation rows were held (146 MB encoded)", with, without)
 	}
 }
