@@ -338,3 +338,26 @@ func TestStreamedValidationMatchesCached(t *testing.T) {
 		})
 	}
 }
+
+// validRise notes a kept epoch whose validation loss is more than 10%
+// above the lowest one, and nothing at 10% or below, when the kept epoch
+// is the lowest, or without validation rows.
+func TestValidRise(t *testing.T) {
+	h := []Epoch{{Epoch: 1, ValidLoss: 0.5}, {Epoch: 2, ValidLoss: 0.4}, {Epoch: 3, ValidLoss: 0.43}, {Epoch: 4, ValidLoss: 0.5}}
+	if got, want := validRise(h, h[3], false), "validation loss rose: kept epoch 4 has 0.5, 25% above epoch 2's 0.4 (early_stopping := false keeps the last epoch)"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if got, want := validRise(h, h[3], true), "validation loss rose: kept iteration 4 has 0.5, 25% above iteration 2's 0.4 (lbfgs keeps the last iteration)"; got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if got := validRise(h[:3], h[2], false); got != "" {
+		t.Errorf("a 7.5%% rise noted: %q (the bar is 10%%)", got)
+	}
+	if got := validRise(h, h[1], false); got != "" {
+		t.Errorf("kept the lowest: %q", got)
+	}
+	nan := dataset.Num(math.NaN())
+	if got := validRise([]Epoch{{Epoch: 1, ValidLoss: nan}, {Epoch: 2, ValidLoss: nan}}, Epoch{Epoch: 2, ValidLoss: nan}, false); got != "" {
+		t.Errorf("without validation rows: %q", got)
+	}
+}
