@@ -413,7 +413,11 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if o.Solver != "lbfgs" && len(history) < o.Epochs {
 		notes = append(notes, fmt.Sprintf("early stopping after epoch %d; kept epoch %d", len(history), best.Epoch))
 	}
-	if n := validRise(history, best, o.Solver == "lbfgs"); n != "" {
+	unit, why := "epoch", "early_stopping := false keeps the last epoch"
+	if o.Solver == "lbfgs" {
+		unit, why = "iteration", "lbfgs keeps the last iteration"
+	}
+	if n := validRise(history, best, unit, why); n != "" {
 		notes = append(notes, n)
 	}
 	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
@@ -896,11 +900,12 @@ func positiveText(le *features.LabelEncoding) string {
 	return "'" + strings.ReplaceAll(l, "'", "''") + "'"
 }
 
-// validRise is the note that the kept epoch (or L-BFGS iteration) is not
-// the one of the lowest validation loss and its validation loss is more
-// than 10% above that one's, as when early stopping is off and the model
-// overfits; "" otherwise, and without validation rows.
-func validRise(history []Epoch, kept Epoch, lbfgs bool) string {
+// validRise is the note that the kept epoch (an L-BFGS iteration, a
+// boosting round: unit) is not the one of the lowest validation loss and
+// its validation loss is more than 10% above that one's, as when early
+// stopping is off and the model overfits; why says what kept it. It is ""
+// otherwise, and without validation rows.
+func validRise(history []Epoch, kept Epoch, unit, why string) string {
 	var low Epoch
 	found := false
 	for _, h := range history {
@@ -911,10 +916,6 @@ func validRise(history []Epoch, kept Epoch, lbfgs bool) string {
 	k := float64(kept.ValidLoss)
 	if !found || math.IsNaN(k) || kept.Epoch == low.Epoch || !(k > 1.1*float64(low.ValidLoss)) {
 		return ""
-	}
-	unit, why := "epoch", "early_stopping := false keeps the last epoch"
-	if lbfgs {
-		unit, why = "iteration", "lbfgs keeps the last iteration"
 	}
 	return fmt.Sprintf("validation loss rose: kept %s %d has %.4g, %.0f%% above %s %d's %.4g (%s)",
 		unit, kept.Epoch, k, 100*(k/float64(low.ValidLoss)-1), unit, low.Epoch, float64(low.ValidLoss), why)

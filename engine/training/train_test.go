@@ -344,20 +344,20 @@ func TestStreamedValidationMatchesCached(t *testing.T) {
 // is the lowest, or without validation rows.
 func TestValidRise(t *testing.T) {
 	h := []Epoch{{Epoch: 1, ValidLoss: 0.5}, {Epoch: 2, ValidLoss: 0.4}, {Epoch: 3, ValidLoss: 0.43}, {Epoch: 4, ValidLoss: 0.5}}
-	if got, want := validRise(h, h[3], false), "validation loss rose: kept epoch 4 has 0.5, 25% above epoch 2's 0.4 (early_stopping := false keeps the last epoch)"; got != want {
+	if got, want := validRise(h, h[3], "epoch", "early_stopping := false keeps the last epoch"), "validation loss rose: kept epoch 4 has 0.5, 25% above epoch 2's 0.4 (early_stopping := false keeps the last epoch)"; got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	if got, want := validRise(h, h[3], true), "validation loss rose: kept iteration 4 has 0.5, 25% above iteration 2's 0.4 (lbfgs keeps the last iteration)"; got != want {
+	if got, want := validRise(h, h[3], "iteration", "lbfgs keeps the last iteration"), "validation loss rose: kept iteration 4 has 0.5, 25% above iteration 2's 0.4 (lbfgs keeps the last iteration)"; got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	if got := validRise(h[:3], h[2], false); got != "" {
+	if got := validRise(h[:3], h[2], "epoch", ""); got != "" {
 		t.Errorf("a 7.5%% rise noted: %q (the bar is 10%%)", got)
 	}
-	if got := validRise(h, h[1], false); got != "" {
+	if got := validRise(h, h[1], "epoch", ""); got != "" {
 		t.Errorf("kept the lowest: %q", got)
 	}
 	nan := dataset.Num(math.NaN())
-	if got := validRise([]Epoch{{Epoch: 1, ValidLoss: nan}, {Epoch: 2, ValidLoss: nan}}, Epoch{Epoch: 2, ValidLoss: nan}, false); got != "" {
+	if got := validRise([]Epoch{{Epoch: 1, ValidLoss: nan}, {Epoch: 2, ValidLoss: nan}}, Epoch{Epoch: 2, ValidLoss: nan}, "epoch", ""); got != "" {
 		t.Errorf("without validation rows: %q", got)
 	}
 }

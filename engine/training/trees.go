@@ -244,6 +244,9 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 	if best < len(history) {
 		notes = append(notes, fmt.Sprintf("early stopping: kept %d of %d rounds", best, len(history)))
 	}
+	if n := validRise(history, kept, "round", "without early stopping every round is kept"); n != "" {
+		notes = append(notes, n)
+	}
 	return &TreesResult{Doc: doc, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
 }
 
