@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"slices"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -63,116 +62,42 @@ func (e *Engine) Explain(ctx context.Context, model, data string, o ExplainOptio
 	return newScoredReader(ctx, fn, p)
 }
 
-// scoredReader is the RecordReader of Predict and Explain: it owns the
-// Predictor (the data query and its connection) and its run, and closes
-// them at the end of the data, on an error, or on the last Release.
+// scoredReader builds the columns Predict and Explain add to each batch
+// (see passReader, which it feeds): it owns the Predictor (the data query
+// and its connection) and its run.
 type scoredReader struct {
-	refs   atomic.Int64
-	ctx    context.Context
 	fn     string
 	p      *service.Predictor
 	run    *service.Run
 	schema *arrow.Schema
 	mem    memory.Allocator
-	cur    arrow.RecordBatch
-	err    error
-	closed bool
 }
 
-func newScoredReader(ctx context.Context, fn string, p *service.Predictor) (*scoredReader, error) {
+func newScoredReader(ctx context.Context, fn string, p *service.Predictor) (*passReader, error) {
 	run, err := p.Start(ctx)
 	if err != nil {
 		p.Close()
 		return nil, service.Err(ctx, fn, err)
 	}
-	r := &scoredReader{ctx: ctx, fn: fn, p: p, run: run, schema: p.Schema(), mem: memory.DefaultAllocator}
-	r.refs.Store(1)
-	return r, nil
+	r := &scoredReader{fn: fn, p: p, run: run, schema: p.Schema(), mem: memory.DefaultAllocator}
+	return newPassReader(ctx, fn, r.schema, p.NumInputs(), run.Next, r.outputs, func() {
+		run.Close()
+		p.Close()
+	}), nil
 }
 
-func (r *scoredReader) Schema() *arrow.Schema { return r.schema }
-
-func (r *scoredReader) RecordBatch() arrow.RecordBatch { return r.cur }
-
-// Record is RecordBatch.
-//
-// Deprecated: Use RecordBatch.
-func (r *scoredReader) Record() arrow.RecordBatch { return r.cur }
-
-func (r *scoredReader) Err() error { return r.err }
-
-func (r *scoredReader) Retain() { r.refs.Add(1) }
-
-func (r *scoredReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	r.close()
-}
-
-// close ends the run and closes the Predictor, once.
-func (r *scoredReader) close() {
-	if !r.closed {
-		r.closed = true
-		r.run.Close()
-		r.p.Close()
-	}
-}
-
-func (r *scoredReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.closed {
-		return false
-	}
-	if cerr := r.ctx.Err(); cerr != nil {
-		return r.fail(dserr.Cancel(r.fn, "", cerr))
-	}
-	b, err := r.run.Next()
-	if err != nil {
-		return r.fail(err)
-	}
-	if b == nil {
-		r.close()
-		return false
-	}
-	defer b.Release()
-	n, nIn := b.Len(), r.p.NumInputs()
-	cols := make([]arrow.Array, 0, r.schema.NumFields())
-	defer func() {
-		for _, c := range cols {
-			c.Release()
-		}
-	}()
-	for i := 0; i < nIn; i++ {
-		c := b.Record.Column(i)
-		c.Retain() // the batch's column, not copied: it keeps DuckDB's chunk
-		cols = append(cols, c)
-	}
+// outputs builds the model's output columns of the batch just read, n rows.
+func (r *scoredReader) outputs(n int) ([]arrow.Array, error) {
 	sc := r.run.Score()
+	var cols []arrow.Array
 	for _, o := range r.p.Outputs() {
 		c, err := r.build(o, sc, n)
 		if err != nil {
-			return r.fail(err)
+			return cols, err
 		}
 		cols = append(cols, c)
 	}
-	r.cur = array.NewRecordBatch(r.schema, cols, int64(n))
-	return true
-}
-
-// fail records err (as the *dserr.Error Err returns), ends the run and
-// returns false.
-func (r *scoredReader) fail(err error) bool {
-	r.err = service.Err(r.ctx, r.fn, err)
-	r.close()
-	return false
+	return cols, nil
 }
 
 // build makes the array of output o of n rows.
