@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -188,7 +185,10 @@ func TrainTrees(ctx context.Context, src dataset.Source, o TreeOptions) (*TreesR
 		train.balance(k)
 	}
 	// The statistics come from the values before they are binned.
-	stats := rawStatistics(enc, cols, train, valid)
+	stats, err := rawStatistics(ctx, enc, cols, train, valid)
+	if err != nil {
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
 
 	cfg := o.kernelConfig(le.Task, k)
 	// Early stopping watches the validation rows: without them (as with
@@ -286,32 +286,22 @@ func rawType(c *features.ColumnEncoding) string {
 
 // rawStatistics is the statistics block of the columns on the training
 // and validation rows, from the values the trees read.
-func rawStatistics(enc *features.Encoder, cols []trees.Column, train, valid *rawRows) features.Statistics {
+func rawStatistics(ctx context.Context, enc *features.Encoder, cols []trees.Column, train, valid *rawRows) (features.Statistics, error) {
 	stats := make(features.Statistics, len(cols))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := min(runtime.GOMAXPROCS(0), len(cols)); w > 0; w-- {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []float64
-			for j := int(next.Add(1) - 1); j < len(cols); j = int(next.Add(1) - 1) {
-				c := cols[j]
-				values := train.x[j][:train.n]
-				if valid.n > 0 {
-					buf = append(append(buf[:0], values...), valid.x[j][:valid.n]...)
-					values = buf
-				}
-				var levels []string
-				if enc.Columns[j].Kind == features.KindCategorical {
-					levels = c.Levels
-				}
-				stats[j] = features.StatsOf(c.Name, enc.Columns[j].Kind, c.Type, values, levels)
-			}
-		}()
-	}
-	wg.Wait()
-	return stats
+	err := parallelBatches(ctx, len(cols), func(buf *[]float64, j int) {
+		c := cols[j]
+		values := train.x[j][:train.n]
+		if valid.n > 0 {
+			*buf = append(append((*buf)[:0], values...), valid.x[j][:valid.n]...)
+			values = *buf
+		}
+		var levels []string
+		if enc.Columns[j].Kind == features.KindCategorical {
+			levels = c.Levels
+		}
+		stats[j] = features.StatsOf(c.Name, enc.Columns[j].Kind, c.Type, values, levels)
+	})
+	return stats, err
 }
 
 // rawRows are rows as the trees read them, column-major, with labels and
