@@ -144,7 +144,7 @@ func dotSchema(ctx context.Context, s *Session, d dotCall) error {
 }
 
 // modelsQuery is what .models shows of SELECT * FROM models().
-const modelsQuery = `SELECT name, version, task, label, metric, valid_metric, created_at
+const modelsQuery = `SELECT name, version, task, positive, label, metric, valid_metric, created_at
 FROM models() ORDER BY name, version`
 
 func dotModels(ctx context.Context, s *Session, _ dotCall) error {

@@ -79,7 +79,7 @@ func init() {
 			s.opts.Mode = spec.Name
 			return nil
 		}},
-		{".models", "", "list the stored models: SELECT name, version, task, label, metric, valid_metric, created_at FROM models()", [2]int{0, 0}, dotModels},
+		{".models", "", "list the stored models: SELECT name, version, task, positive, label, metric, valid_metric, created_at FROM models()", [2]int{0, 0}, dotModels},
 		{".nullvalue", "TEXT", "print NULL as TEXT in the text modes (default: NULL in tables and line, empty in csv, tabs and list)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			text := d.args[0]
 			s.opts.NullValue = &text

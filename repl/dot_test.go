@@ -106,23 +106,23 @@ func TestDotModels(t *testing.T) {
 	src := `.models
 CREATE MACRO models() AS TABLE
   SELECT * FROM (VALUES
-    ('churn', 2, 'perceptron', 'binary', 'churned', ['a'], 'auc', 0.91::DOUBLE, TIMESTAMP '2024-01-02 03:04:05', 'customers'),
-    ('churn', 1, 'perceptron', 'binary', 'churned', ['a'], 'auc', 0.875, TIMESTAMP '2024-01-01 00:00:00', 'customers'),
-    ('price', 1, 'perceptron', 'regression', 'price', ['b'], 'rmse', 12.5, TIMESTAMP '2024-02-01 00:00:00', 'houses'))
-  t(name, version, kind, task, label, features, metric, valid_metric, created_at, data);
+    ('churn', 2, 'perceptron', 'binary', 'yes', 'churned', ['a'], 'auc', 0.91::DOUBLE, TIMESTAMP '2024-01-02 03:04:05', 'customers'),
+    ('churn', 1, 'perceptron', 'binary', 'yes', 'churned', ['a'], 'auc', 0.875, TIMESTAMP '2024-01-01 00:00:00', 'customers'),
+    ('price', 1, 'perceptron', 'regression', NULL, 'price', ['b'], 'rmse', 12.5, TIMESTAMP '2024-02-01 00:00:00', 'houses'))
+  t(name, version, kind, task, positive, label, features, metric, valid_metric, created_at, data);
 .mode csv
 .models
 .mode json
 .models
 `
 	out, errOut, failures := run(t, "m.sql", src, nil)
-	want := `name,version,task,label,metric,valid_metric,created_at
-churn,1,binary,churned,auc,0.875,2024-01-01 00:00:00
-churn,2,binary,churned,auc,0.91,2024-01-02 03:04:05
-price,1,regression,price,rmse,12.5,2024-02-01 00:00:00
-[{"name":"churn","version":1,"task":"binary","label":"churned","metric":"auc","valid_metric":0.875,"created_at":"2024-01-01T00:00:00"},
-{"name":"churn","version":2,"task":"binary","label":"churned","metric":"auc","valid_metric":0.91,"created_at":"2024-01-02T03:04:05"},
-{"name":"price","version":1,"task":"regression","label":"price","metric":"rmse","valid_metric":12.5,"created_at":"2024-02-01T00:00:00"}]
+	want := `name,version,task,positive,label,metric,valid_metric,created_at
+churn,1,binary,yes,churned,auc,0.875,2024-01-01 00:00:00
+churn,2,binary,yes,churned,auc,0.91,2024-01-02 03:04:05
+price,1,regression,,price,rmse,12.5,2024-02-01 00:00:00
+[{"name":"churn","version":1,"task":"binary","positive":"yes","label":"churned","metric":"auc","valid_metric":0.875,"created_at":"2024-01-01T00:00:00"},
+{"name":"churn","version":2,"task":"binary","positive":"yes","label":"churned","metric":"auc","valid_metric":0.91,"created_at":"2024-01-02T03:04:05"},
+{"name":"price","version":1,"task":"regression","positive":null,"label":"price","metric":"rmse","valid_metric":12.5,"created_at":"2024-02-01T00:00:00"}]
 `
 	if out != want {
 		t.Errorf("stdout\n%s\nwant\n%s", out, want)

@@ -39,7 +39,7 @@ func Models(ctx context.Context, env Env) ([]ModelInfo, error) {
 	}
 	rows := make([]ModelInfo, 0, len(list))
 	for _, s := range list {
-		rows = append(rows, ModelInfo{Name: s.Name, Version: s.Version, Kind: s.Kind, Task: s.Task, Label: s.Label,
+		rows = append(rows, ModelInfo{Name: s.Name, Version: s.Version, Kind: s.Kind, Task: s.Task, Positive: s.Positive, Label: s.Label,
 			Features: s.Features, Metric: s.Metric, ValidMetric: s.ValidMetric, CreatedAt: s.CreatedAt, Data: s.Data})
 	}
 	return rows, nil
@@ -171,6 +171,8 @@ func PrepareImport(ctx context.Context, env Env, model, path string) (*ImportRes
 		return nil, nil, dserr.Wrap(dserr.Internal, fn, "path", err)
 	}
 	rec.Name = model
+	// Its data text names data of the database it was exported from.
+	rec.Source = &store.Source{Imported: abs}
 	p, err := Reserve(ctx, env, fn, rec)
 	if err != nil {
 		return nil, nil, err

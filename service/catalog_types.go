@@ -12,6 +12,7 @@ type ModelInfo struct {
 	Version     int
 	Kind        string    // "perceptron", or "kmeans" for a segment model
 	Task        task.Task // task.Binary, task.Multiclass or task.Regression (task.Segmentation for a segment model)
+	Positive    string    // a binary model's positive class as text (SQL NULL for other tasks)
 	Label       string    // "" for a segment model
 	Features    []string
 	Metric      string  // "auc", "accuracy" or "rmse" ("silhouette" for a segment model)

@@ -74,6 +74,9 @@ type modelJob struct {
 // Close releases the prepared data query.
 func (j *modelJob) Close() { j.q.Close() }
 
+// source is where the job's data is read, as the store keeps it.
+func (j *modelJob) source() *store.Source { return &store.Source{SearchPath: j.env.SearchPath} }
+
 // jobOptions are the options of a call that saves a model: Defaults
 // applies the defaults of the fields left zero, Validate checks them.
 type jobOptions interface {

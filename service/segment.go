@@ -110,7 +110,7 @@ func (s *SegmentJob) fit(ctx context.Context) (*clustering.Document, *store.Reco
 		finiteOrNil(float64(d.Quality.DaviesBouldin)), res.Mode, res.Notes, res.Seconds})
 	return d, &store.Record{
 		Name: s.name, Kind: "kmeans", Task: task.Segmentation, Features: d.Features,
-		Options: opts, Metrics: mets, Data: s.data, Document: doc,
+		Options: opts, Metrics: mets, Data: s.data, Document: doc, Source: s.source(),
 	}, nil
 }
 

@@ -8,8 +8,8 @@ import (
 	"math"
 
 	"github.com/ducksight/ducksight/dserr"
+	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/store"
-	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -44,7 +44,7 @@ func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o Tra
 			return nil, nil, err
 		}
 		d := res.Doc
-		rec, err := modelRecord(t.fn, t.name, t.data, d, d.Kind, d.Task, d.Label.Column, d.Features, d.Options, d.Metrics, d.History, res.Seconds)
+		rec, err := t.record(t.fn, d, d.Kind, &d.Label, d.Features, d.Options, d.Metrics, d.History, res.Seconds)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -53,7 +53,7 @@ func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o Tra
 			gn = *d.Metrics.GradientNorm
 		}
 		return &TrainResult{
-			Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
+			Model: t.name, Task: d.Task, Positive: rec.Positive, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
 			Features: d.Features, Inputs: d.Encoder.Width, EpochsRun: d.Metrics.EpochsRun, TrainLoss: d.Metrics.TrainLoss,
 			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric), GradientNorm: gn,
 			Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds,
@@ -103,11 +103,13 @@ func (t *TrainJob) runNow(ctx context.Context) (*TrainResult, error) {
 	return r, nil
 }
 
-// modelRecord is the store row of a trained document doc of function
-// fn: its kind, task, label and features as the row's columns, its
-// options and metrics, and the timings the document leaves out (so that
-// it is the same bit for bit for the same data, options and seed).
-func modelRecord(fn, name, data string, doc any, kind string, tk task.Task, label string, feats []string,
+// record is the store row of a document doc that function fn trained
+// on the job's data: its kind, label (task, column, a binary model's
+// positive class) and features as the row's columns, its options and
+// metrics, the timings the document leaves out (so that it is the same
+// bit for bit for the same data, options and seed), and the search path
+// the data was read under (evaluate(model, NULL) reads it again).
+func (j *modelJob) record(fn string, doc any, kind string, le *features.LabelEncoding, feats []string,
 	options any, metrics training.Metrics, history []training.Epoch, seconds float64) (*store.Record, error) {
 	text, err := json.Marshal(doc)
 	if err != nil {
@@ -123,8 +125,10 @@ func modelRecord(fn, name, data string, doc any, kind string, tk task.Task, labe
 		Seconds      float64   `json:"seconds"`
 		EpochSeconds []float64 `json:"epoch_seconds"`
 	}{metrics, seconds, secs})
+	positive, _ := le.PositiveClass()
 	return &store.Record{
-		Name: name, Kind: kind, Task: tk, Label: label, Features: feats,
-		Options: opts, Metrics: mets, Data: data, Document: text,
+		Name: j.name, Kind: kind, Task: le.Task, Label: le.Column, Features: feats,
+		Options: opts, Metrics: mets, Data: j.data, Document: text,
+		Positive: positive, Source: j.source(),
 	}, nil
 }

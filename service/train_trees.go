@@ -30,12 +30,12 @@ func BindTrainBoostedTrees(ctx context.Context, env Env, model, data string, o T
 			return nil, nil, err
 		}
 		d := res.Doc
-		rec, err := modelRecord(fn, t.name, t.data, d, d.Kind, d.Task, d.Label.Column, d.Features, d.Options, d.Metrics, d.History, res.Seconds)
+		rec, err := t.record(fn, d, d.Kind, &d.Label, d.Features, d.Options, d.Metrics, d.History, res.Seconds)
 		if err != nil {
 			return nil, nil, err
 		}
 		return &TrainResult{
-			Model: t.name, Task: d.Task, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
+			Model: t.name, Task: d.Task, Positive: rec.Positive, RowsUsed: d.Metrics.RowsUsed, RowsSkipped: d.Metrics.RowsSkipped,
 			Features: d.Features, Inputs: len(d.Model.Columns), EpochsRun: d.Metrics.BestEpoch, TrainLoss: d.Metrics.TrainLoss,
 			ValidLoss: float64(d.Metrics.ValidLoss), ValidMetric: float64(d.Metrics.ValidMetric), GradientNorm: math.NaN(),
 			Mode: "cached", Notes: res.Notes, Seconds: res.Seconds,

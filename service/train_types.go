@@ -21,6 +21,7 @@ type TrainResult struct {
 	Model       string
 	Version     int       // the version the training saved
 	Task        task.Task // binary, multiclass or regression
+	Positive    string    // a binary model's positive class as text (SQL NULL for other tasks)
 	RowsUsed    int64
 	RowsSkipped int64
 	Features    []string

@@ -17,6 +17,7 @@ var modelsColumns = []ColumnDoc{
 	{"version", "INTEGER", "version (1, 2, ...)"},
 	{"kind", "VARCHAR", "perceptron (segment models: kmeans)"},
 	{"task", "VARCHAR", "binary, multiclass or regression (segment models: segmentation)"},
+	{"positive", "VARCHAR", "a binary model's positive class as text (NULL for other tasks)"},
 	{"label", "VARCHAR", "label column (empty for segment models)"},
 	{"features", "VARCHAR[]", "input columns"},
 	{"metric", "VARCHAR", "auc, accuracy or rmse (segment models: silhouette)"},
@@ -173,7 +174,7 @@ func bindModels(b *udf.BindContext) (udf.Bound, error) {
 			return nil, err
 		}
 		return rowsOf(list, func(m service.ModelInfo) []any {
-			return []any{m.Name, m.Version, m.Kind, m.Task.String(), m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
+			return []any{m.Name, m.Version, m.Kind, m.Task.String(), positiveValue(m.Task, m.Positive), m.Label, m.Features, m.Metric, m.ValidMetric, m.CreatedAt, m.Data}
 		}), nil
 	}}, nil
 }

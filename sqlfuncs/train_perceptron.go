@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/service"
 	"github.com/ducksight/ducksight/udf"
@@ -21,6 +22,7 @@ var trainPerceptronColumns = []ColumnDoc{
 	{"model", "VARCHAR", "model name"},
 	{"version", "INTEGER", "the version this training saved"},
 	{"task", "VARCHAR", "binary, multiclass or regression"},
+	{"positive", "VARCHAR", "a binary model's positive class as text, the class its probability, precision, recall, lift and explanations are about (NULL for multiclass and regression); notes says how it was chosen"},
 	{"rows_used", "BIGINT", "rows trained and validated on"},
 	{"rows_skipped", "BIGINT", "rows skipped (NULL, NaN or infinite label; NaN or infinite feature)"},
 	{"features", "VARCHAR[]", "input columns used"},
@@ -226,12 +228,22 @@ func (e *trainExec) Fill(ctx context.Context, out *udf.Output) error {
 		return err
 	}
 	e.pending = p
-	row := []any{r.Model, r.Version, r.Task.String(), r.RowsUsed, r.RowsSkipped, r.Features,
+	row := []any{r.Model, r.Version, r.Task.String(), positiveValue(r.Task, r.Positive), r.RowsUsed, r.RowsSkipped, r.Features,
 		r.Inputs, r.EpochsRun, r.TrainLoss, r.ValidLoss, r.ValidMetric, r.GradientNorm, r.Mode, strings.Join(r.Notes, "; "), r.Seconds}
 	if !slices.ContainsFunc(e.t.cols, func(c ColumnDoc) bool { return c.Name == "gradient_norm" }) {
-		row = slices.Delete(row, 11, 12) // train_boosted_trees
+		g := slices.IndexFunc(trainPerceptronColumns, func(c ColumnDoc) bool { return c.Name == "gradient_norm" })
+		row = slices.Delete(row, g, g+1) // train_boosted_trees
 	}
 	writeRow(out, 0, row)
 	out.SetLen(1)
 	return nil
+}
+
+// positiveValue is the positive column's value: a binary model's positive
+// class, NULL for every other task.
+func positiveValue(tk task.Task, positive string) any {
+	if tk != task.Binary {
+		return nil
+	}
+	return positive
 }

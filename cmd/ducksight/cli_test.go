@@ -368,8 +368,8 @@ customers  premium
 -- schema
 CREATE VIEW premium AS SELECT \* FROM customers WHERE \(plan = 'premium'\);
 -- models
-name,version,task,label,metric,valid_metric,created_at
-churn,1,binary,churned,auc,[0-9.]+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.0-9]*
+name,version,task,positive,label,metric,valid_metric,created_at
+churn,1,binary,true,churned,auc,[0-9.]+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.0-9]*
 -- functions
 table   predict\(model VARCHAR, data VARCHAR, threshold := DOUBLE, version := INTEGER\)
         score data with a stored model: [^\n]+

@@ -52,6 +52,15 @@ type LabelEncoding struct {
 	Std          float64 `json:"std,omitempty"`
 }
 
+// PositiveClass is a binary label's positive class as text,
+// Levels[Positive]; false for a multiclass or regression label.
+func (le *LabelEncoding) PositiveClass() (string, bool) {
+	if le.Task != task.Binary || le.Positive < 0 || le.Positive >= len(le.Levels) {
+		return "", false
+	}
+	return le.Levels[le.Positive], true
+}
+
 // family groups the label types whose values compare with each other.
 type family int
 

@@ -27,6 +27,7 @@ type columns struct {
 	task     task.Task
 	label    string
 	features []string
+	positive string // a binary model's positive class
 }
 
 // A kind is what the store knows of one model kind: the newest document
@@ -63,13 +64,15 @@ func kindOf[D any, P interface {
 // them.
 var kinds = []kind{
 	kindOf("perceptron", training.FormatVersion, func(d *training.Document) columns {
-		return columns{d.Format, d.Kind, d.Task, d.Label.Column, d.Features}
+		pos, _ := d.Label.PositiveClass()
+		return columns{d.Format, d.Kind, d.Task, d.Label.Column, d.Features, pos}
 	}),
 	kindOf("kmeans", clustering.FormatVersion, func(d *clustering.Document) columns {
-		return columns{d.Format, d.Kind, task.Segmentation, "", d.Features}
+		return columns{d.Format, d.Kind, task.Segmentation, "", d.Features, ""}
 	}),
 	kindOf("boosted_trees", training.TreesFormatVersion, func(d *training.TreesDocument) columns {
-		return columns{d.Format, d.Kind, d.Task, d.Label.Column, d.Features}
+		pos, _ := d.Label.PositiveClass()
+		return columns{d.Format, d.Kind, d.Task, d.Label.Column, d.Features, pos}
 	}),
 }
 

@@ -186,10 +186,11 @@ func UnmarshalFile(b []byte) (*Record, error) {
 	if features == nil {
 		features = []string{}
 	}
+	cols, _ := k.columns(d) // checkDocument checked the type
 	return &Record{
 		Name: f.Model, Kind: f.Kind, Task: f.Task, Label: f.Label, Features: features,
 		Options: objectOrNull(f.Options), Metrics: objectOrNull(f.Metrics),
-		CreatedAt: f.CreatedAt.UTC(), Data: f.Data, Document: doc.Bytes(),
+		CreatedAt: f.CreatedAt.UTC(), Data: f.Data, Document: doc.Bytes(), Positive: cols.positive,
 	}, nil
 }
 

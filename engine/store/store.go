@@ -30,6 +30,24 @@ type Record struct {
 	CreatedAt time.Time
 	Data      string // the data text the model was trained on
 	Document  json.RawMessage
+	// Positive is a binary model's positive class as text (see
+	// features.LabelEncoding.PositiveClass); other tasks have none, and
+	// the row's positive column is NULL.
+	Positive string
+	// Source is where the model's data text was read; nil when unknown
+	// (a model saved before ducksight kept it).
+	Source *Source
+}
+
+// Source is where a stored model's training data was read: enough to read
+// the same rows again (evaluate(model, NULL)), or why they cannot be.
+type Source struct {
+	// SearchPath is the search_path setting the data text was resolved
+	// under, as the training connection reported it ("": the default).
+	SearchPath string `json:"search_path"`
+	// Imported is the file the model was imported from (import_model);
+	// its data text names data of another database.
+	Imported string `json:"imported,omitempty"`
 }
 
 const createSQL = `CREATE TABLE IF NOT EXISTS ducksight.models (
@@ -47,6 +65,8 @@ const createSQL = `CREATE TABLE IF NOT EXISTS ducksight.models (
 	document JSON NOT NULL,
 	metric VARCHAR,
 	valid_metric DOUBLE,
+	positive VARCHAR,
+	source JSON,
 	PRIMARY KEY (name, version)
 )`
 
@@ -58,14 +78,20 @@ const createVersionsSQL = `CREATE TABLE IF NOT EXISTS ducksight.model_versions (
 	last_version INTEGER NOT NULL
 )`
 
-// listingColumns are the columns models() lists that the first stores
-// (before metric and valid_metric had columns of their own) kept only in
-// the metrics JSON.
-var listingColumns = []string{"metric VARCHAR", "valid_metric DOUBLE"}
+// addedColumns are the columns the first stores did not have: the
+// listing columns models() reads (metric, valid_metric, positive), which
+// those stores kept only in the metrics JSON and the document, and source,
+// which they did not keep (NULL in their rows).
+var addedColumns = []string{"metric VARCHAR", "valid_metric DOUBLE", "positive VARCHAR", "source JSON"}
 
-// listingFromMetrics reads the listing columns from the metrics JSON of
-// an older store's rows.
-const listingFromMetrics = `json_extract_string(metrics, '$.metric'), TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE)`
+// listingFromJSON reads the listing columns from the metrics JSON and the
+// document of an older store's rows.
+const listingFromJSON = `json_extract_string(metrics, '$.metric'), TRY_CAST(json_extract(metrics, '$.valid_metric') AS DOUBLE), ` + positiveFromJSON
+
+// positiveFromJSON reads a binary model's positive class from its
+// document: label.levels[label.positive] (positive is omitted when 0).
+const positiveFromJSON = `CASE WHEN task = 'binary' THEN CASE WHEN TRY_CAST(json_extract(document, '$.label.positive') AS INTEGER) = 1
+	THEN json_extract_string(document, '$.label.levels[1]') ELSE json_extract_string(document, '$.label.levels[0]') END END`
 
 // Querier is what the store needs of a connection (*sql.Conn, *sql.DB, *sql.Tx).
 type Querier interface {
@@ -84,10 +110,18 @@ func Writable(ctx context.Context, q Querier) (bool, error) {
 
 // exists reports whether ducksight.models exists in the default database.
 func exists(ctx context.Context, q Querier) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
-		WHERE database_name = current_database() AND schema_name = 'ducksight' AND table_name = 'models'`).Scan(&n)
-	return n > 0, err
+	ok, _, err := shape(ctx, q)
+	return ok, err
+}
+
+// shape reports whether ducksight.models exists in the default database
+// and whether it has the added columns, in one catalog query.
+func shape(ctx context.Context, q Querier) (exists, added bool, err error) {
+	var n, m int
+	err = q.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE column_name IN ('metric', 'valid_metric', 'positive', 'source'))
+		FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'ducksight' AND table_name = 'models'`).Scan(&n, &m)
+	return n > 0, m == len(addedColumns), err
 }
 
 // Save stores rec as a new version of rec.Name and returns that version:
@@ -144,12 +178,23 @@ func SaveAt(ctx context.Context, q Querier, rec *Record, version int) error {
 		created = time.Now().UTC()
 	}
 	metric, valid := listing(rec.Metrics)
+	var positive, source any
+	if rec.Task == task.Binary {
+		positive = rec.Positive
+	}
+	if rec.Source != nil {
+		b, err := json.Marshal(rec.Source)
+		if err != nil {
+			return err
+		}
+		source = string(b)
+	}
 	err := retry(ctx, func() error {
 		_, err := q.ExecContext(ctx, `INSERT INTO ducksight.models
-			(name, version, kind, task, label, features, options, metrics, created_at, data, format_version, document, metric, valid_metric)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			(name, version, kind, task, label, features, options, metrics, created_at, data, format_version, document, metric, valid_metric, positive, source)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			rec.Name, version, rec.Kind, rec.Task.String(), rec.Label, rec.Features, string(orNull(rec.Options)), string(orNull(rec.Metrics)),
-			created, rec.Data, FormatVersion, string(rec.Document), metric, valid)
+			created, rec.Data, FormatVersion, string(rec.Document), metric, valid, positive, source)
 		return err
 	})
 	if err != nil {
@@ -179,8 +224,8 @@ func listing(metrics json.RawMessage) (metric, valid any) {
 }
 
 // ensure creates the store's schema and tables when they do not exist, and
-// gives a table of an older store the listing columns (filled from the
-// metrics JSON of its rows). Two first saves racing to create them: DuckDB
+// gives a table of an older store the added columns (the listing columns
+// filled from the metrics JSON and the documents of its rows). Two first saves racing to create them: DuckDB
 // fails the loser with a write-write conflict; it retries.
 func ensure(ctx context.Context, q Querier) error {
 	for _, ddl := range []string{`CREATE SCHEMA IF NOT EXISTS ducksight`, createSQL, createVersionsSQL} {
@@ -188,16 +233,17 @@ func ensure(ctx context.Context, q Querier) error {
 			return err
 		}
 	}
-	has, err := hasListingColumns(ctx, q)
+	has, err := hasAddedColumns(ctx, q)
 	if err != nil || has {
 		return err
 	}
-	return addListingColumns(ctx, q)
+	return addColumns(ctx, q)
 }
 
-// addListingColumns gives an older store's table the listing columns,
-// filled from the metrics JSON of its rows, in one transaction.
-func addListingColumns(ctx context.Context, q Querier) error {
+// addColumns gives an older store's table the added columns, the listing
+// columns filled from the metrics JSON and the documents of its rows, in
+// one transaction.
+func addColumns(ctx context.Context, q Querier) error {
 	return retry(ctx, func() error {
 		tx, ok := q.(interface {
 			BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
@@ -217,24 +263,22 @@ func addListingColumns(ctx context.Context, q Querier) error {
 	})
 }
 
-// migrate adds the listing columns to an older store's table.
+// migrate adds the added columns to an older store's table (a store may
+// have some of them: metric and valid_metric came first).
 func migrate(ctx context.Context, q Querier) error {
-	for _, c := range listingColumns {
+	for _, c := range addedColumns {
 		if _, err := q.ExecContext(ctx, `ALTER TABLE ducksight.models ADD COLUMN IF NOT EXISTS `+c); err != nil {
 			return err
 		}
 	}
-	_, err := q.ExecContext(ctx, `UPDATE ducksight.models SET (metric, valid_metric) = (`+listingFromMetrics+`)`)
+	_, err := q.ExecContext(ctx, `UPDATE ducksight.models SET (metric, valid_metric, positive) = (`+listingFromJSON+`)`)
 	return err
 }
 
-// hasListingColumns reports whether ducksight.models has the listing columns.
-func hasListingColumns(ctx context.Context, q Querier) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'ducksight' AND table_name = 'models'
-		AND column_name IN ('metric', 'valid_metric')`).Scan(&n)
-	return n == len(listingColumns), err
+// hasAddedColumns reports whether ducksight.models has the added columns.
+func hasAddedColumns(ctx context.Context, q Querier) (bool, error) {
+	_, added, err := shape(ctx, q)
+	return added, err
 }
 
 // retry runs f until it succeeds, fails with something other than a lost
@@ -278,7 +322,9 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
-	ok, err := exists(ctx, q)
+	// An older store opened read-only has no added columns: Load reads
+	// them only when they are there.
+	ok, added, err := shape(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -289,14 +335,18 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 	var features []any
 	var options, metrics sql.NullString
 	var label, tk sql.NullString
-	var data sql.NullString
+	var data, positive, source sql.NullString
 	var doc string
 	var format int
+	extra := positiveFromJSON + `, NULL`
+	if added {
+		extra = `positive, source::VARCHAR`
+	}
 	row := q.QueryRowContext(ctx, `SELECT name, version, kind, task, label, features, options::VARCHAR, metrics::VARCHAR,
-		created_at, data, format_version, document::VARCHAR
+		created_at, data, format_version, document::VARCHAR, `+extra+`
 		FROM ducksight.models WHERE name = $1 AND ($2 = 0 OR version = $2)
 		ORDER BY version DESC LIMIT 1`, name, version)
-	err = row.Scan(&rec.Name, &rec.Version, &rec.Kind, &tk, &label, &features, &options, &metrics, &rec.CreatedAt, &data, &format, &doc)
+	err = row.Scan(&rec.Name, &rec.Version, &rec.Kind, &tk, &label, &features, &options, &metrics, &rec.CreatedAt, &data, &format, &doc, &positive, &source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(name, version)
 	}
@@ -309,7 +359,13 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 	if rec.Task, err = task.Parse(tk.String); err != nil {
 		return nil, fmt.Errorf("model %q version %d: task column: %v", name, rec.Version, err)
 	}
-	rec.Label, rec.Data = label.String, data.String
+	rec.Label, rec.Data, rec.Positive = label.String, data.String, positive.String
+	if source.Valid {
+		rec.Source = new(Source)
+		if err := json.Unmarshal([]byte(source.String), rec.Source); err != nil {
+			return nil, fmt.Errorf("model %q version %d: source column: %v", name, rec.Version, err)
+		}
+	}
 	for _, f := range features {
 		rec.Features = append(rec.Features, fmt.Sprint(f))
 	}
@@ -334,6 +390,7 @@ type Summary struct {
 	Task        task.Task
 	Label       string
 	Features    []string
+	Positive    string  // a binary model's positive class (as Record's)
 	Metric      string  // "" when there is none
 	ValidMetric float64 // NaN when there is none
 	CreatedAt   time.Time
@@ -344,27 +401,24 @@ type Summary struct {
 // listing columns only, never a document or the metrics JSON, so its cost
 // does not grow with the size of the models. A store written before the
 // listing columns existed gets them on its first List or Save (one pass
-// over its metrics JSON); opened read-only, it is listed from its metrics
-// JSON.
+// over its metrics JSON and documents); opened read-only, it is listed
+// from its metrics JSON and documents.
 func List(ctx context.Context, q Querier) ([]Summary, error) {
-	ok, err := exists(ctx, q)
+	ok, has, err := shape(ctx, q)
 	if err != nil || !ok {
-		return nil, err
-	}
-	has, err := hasListingColumns(ctx, q)
-	if err != nil {
 		return nil, err
 	}
 	if !has {
 		// An older store: migrate it now when it can be written (once:
-		// listing it from the metrics JSON costs every time).
-		if w, err := Writable(ctx, q); err == nil && w && addListingColumns(ctx, q) == nil {
+		// listing it from the metrics JSON and documents costs every
+		// time).
+		if w, err := Writable(ctx, q); err == nil && w && addColumns(ctx, q) == nil {
 			has = true
 		}
 	}
-	listed := `metric, valid_metric`
+	listed := `metric, valid_metric, positive`
 	if !has {
-		listed = listingFromMetrics
+		listed = listingFromJSON
 	}
 	rows, err := q.QueryContext(ctx, `SELECT name, version, kind, task, label, features, `+listed+`, created_at, data
 		FROM ducksight.models ORDER BY name, version`)
@@ -375,17 +429,17 @@ func List(ctx context.Context, q Querier) ([]Summary, error) {
 	var out []Summary
 	for rows.Next() {
 		var s Summary
-		var tk, label, metric, data sql.NullString
+		var tk, label, metric, positive, data sql.NullString
 		var valid sql.NullFloat64
 		var features []any
-		if err := rows.Scan(&s.Name, &s.Version, &s.Kind, &tk, &label, &features, &metric, &valid, &s.CreatedAt, &data); err != nil {
+		if err := rows.Scan(&s.Name, &s.Version, &s.Kind, &tk, &label, &features, &metric, &valid, &positive, &s.CreatedAt, &data); err != nil {
 			return nil, err
 		}
 		var err error
 		if s.Task, err = task.Parse(tk.String); err != nil {
 			return nil, fmt.Errorf("model %q version %d: task column: %v", s.Name, s.Version, err)
 		}
-		s.Label, s.Data, s.Metric = label.String, data.String, metric.String
+		s.Label, s.Data, s.Metric, s.Positive = label.String, data.String, metric.String, positive.String
 		s.ValidMetric = math.NaN()
 		if valid.Valid {
 			s.ValidMetric = valid.Float64

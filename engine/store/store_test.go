@@ -52,6 +52,31 @@ func TestSaveLoadListDrop(t *testing.T) {
 	if r, err := Load(ctx, db, "churn", 1); err != nil || r.Version != 1 {
 		t.Fatalf("churn v1: %+v %v", r, err)
 	}
+	// The positive class (binary models only) and the source round-trip;
+	// a regression model's positive column is NULL whatever the record
+	// holds.
+	pr := rec("pos")
+	pr.Positive, pr.Source = "yes", &Source{SearchPath: `"my db".main`}
+	rr := rec("reg")
+	rr.Task, rr.Positive = task.Regression, "ignored"
+	for _, x := range []*Record{pr, rr} {
+		if _, err := Save(ctx, db, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, err := Load(ctx, db, "pos", 0); err != nil || r.Positive != "yes" || r.Source == nil || *r.Source != *pr.Source {
+		t.Fatalf("positive and source: %+v %v", r, err)
+	}
+	var nulls int
+	if err := db.QueryRow(`SELECT count(*) FROM ducksight.models WHERE name = 'reg' AND positive IS NULL AND source IS NULL`).Scan(&nulls); err != nil || nulls != 1 {
+		t.Fatalf("regression positive and unknown source not NULL: %d %v", nulls, err)
+	}
+	if _, err := Drop(ctx, db, "pos", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Drop(ctx, db, "reg", 0); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Load(ctx, db, "churn", 7); !errors.Is(err, dserr.NotFound) || err.Error() != `version: model "churn" has no version 7` {
 		t.Fatalf("churn v7: %v", err)
 	}

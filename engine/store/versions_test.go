@@ -91,32 +91,60 @@ func TestVersionsNeverReused(t *testing.T) {
 	}
 }
 
-// oldSchema is ducksight.models as the first stores created it: no
-// listing columns and no high-water table.
+// oldSchema is ducksight.models as the first stores created it: none of
+// the added columns and no high-water table. Version 1's document names
+// its positive class (label.positive 1), version 3's omits it (0).
 const oldSchema = `CREATE SCHEMA ducksight;
 CREATE TABLE ducksight.models (
 	name VARCHAR NOT NULL, version INTEGER NOT NULL, kind VARCHAR NOT NULL, task VARCHAR, label VARCHAR,
 	features VARCHAR[], options JSON, metrics JSON, created_at TIMESTAMP NOT NULL, data VARCHAR,
 	format_version INTEGER NOT NULL, document JSON NOT NULL, PRIMARY KEY (name, version));
 INSERT INTO ducksight.models VALUES
-	('m', 1, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": 0.75}', TIMESTAMP '2026-01-01', 't', 1, '{}'),
-	('m', 3, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": null}', TIMESTAMP '2026-01-02', 't', 1, '{}')`
+	('m', 1, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": 0.75}', TIMESTAMP '2026-01-01', 't', 1,
+		'{"label": {"levels": ["good", "bad"], "positive": 1}}'),
+	('m', 3, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": null}', TIMESTAMP '2026-01-02', 't', 1,
+		'{"label": {"levels": ["no", "yes"]}}'),
+	('r', 1, 'perceptron', 'regression', 'y', ['a'], '{}', '{"metric": "rmse", "valid_metric": 2}', TIMESTAMP '2026-01-03', 't', 1,
+		'{"label": {"mean": 1}}')`
 
-// TestOldStoreOpens: a store written before the listing columns and the
-// high-water table lists as before read-only; opened writable, its first
-// listing migrates it (its rows keep their listing), and a save numbers
-// after its largest version.
+// midSchema is ducksight.models as stores made before the positive and
+// source columns: metric and valid_metric already there.
+const midSchema = `CREATE SCHEMA ducksight;
+CREATE TABLE ducksight.models (
+	name VARCHAR NOT NULL, version INTEGER NOT NULL, kind VARCHAR NOT NULL, task VARCHAR, label VARCHAR,
+	features VARCHAR[], options JSON, metrics JSON, created_at TIMESTAMP NOT NULL, data VARCHAR,
+	format_version INTEGER NOT NULL, document JSON NOT NULL, metric VARCHAR, valid_metric DOUBLE, PRIMARY KEY (name, version));
+CREATE TABLE ducksight.model_versions (name VARCHAR PRIMARY KEY, last_version INTEGER NOT NULL);
+INSERT INTO ducksight.models VALUES
+	('m', 1, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": 0.75}', TIMESTAMP '2026-01-01', 't', 1,
+		'{"label": {"levels": ["good", "bad"], "positive": 1}}', 'auc', 0.75),
+	('m', 3, 'perceptron', 'binary', 'y', ['a'], '{}', '{"metric": "auc", "valid_metric": null}', TIMESTAMP '2026-01-02', 't', 1,
+		'{"label": {"levels": ["no", "yes"]}}', 'auc', NULL),
+	('r', 1, 'perceptron', 'regression', 'y', ['a'], '{}', '{"metric": "rmse", "valid_metric": 2}', TIMESTAMP '2026-01-03', 't', 1,
+		'{"label": {"mean": 1}}', 'rmse', 2)`
+
+// TestOldStoreOpens: a store written before the added columns (and the
+// high-water table) lists as before read-only, the positive class read
+// from the documents; Load reads it too, with no source. Opened
+// writable, its first listing migrates it (its rows keep their listing),
+// and a save numbers after its largest version.
 func TestOldStoreOpens(t *testing.T) {
+	for _, schema := range []struct{ name, sql string }{{"first", oldSchema}, {"metric columns", midSchema}} {
+		t.Run(schema.name, func(t *testing.T) { testOldStore(t, schema.sql) })
+	}
+}
+
+func testOldStore(t *testing.T, schema string) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
 	db := open(t, path)
-	for _, s := range strings.Split(oldSchema, ";\n") {
+	for _, s := range strings.Split(schema, ";\n") {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	db.Close()
-	want := "m 1 auc 0.75; m 3 auc NaN"
+	want := "m 1 auc 0.75 bad; m 3 auc NaN no; r 1 rmse 2 "
 	listed := func(db Querier) string {
 		t.Helper()
 		list, err := List(ctx, db)
@@ -125,7 +153,7 @@ func TestOldStoreOpens(t *testing.T) {
 		}
 		var s []string
 		for _, x := range list {
-			s = append(s, fmt.Sprint(x.Name, " ", x.Version, " ", x.Metric, " ", x.ValidMetric))
+			s = append(s, fmt.Sprint(x.Name, " ", x.Version, " ", x.Metric, " ", x.ValidMetric, " ", x.Positive))
 		}
 		return strings.Join(s, "; ")
 	}
@@ -133,27 +161,33 @@ func TestOldStoreOpens(t *testing.T) {
 	if got := listed(ro); got != want {
 		t.Fatalf("read-only old store lists %q, want %q", got, want)
 	}
+	if r, err := Load(ctx, ro, "m", 1); err != nil || r.Positive != "bad" || r.Source != nil {
+		t.Fatalf("read-only old store loads %+v, %v; want positive bad, no source", r, err)
+	}
 	ro.Close()
 	db = open(t, path)
-	if has, err := hasListingColumns(ctx, db); err != nil || has {
-		t.Fatalf("listing columns before any write: %v %v", has, err)
+	if has, err := hasAddedColumns(ctx, db); err != nil || has {
+		t.Fatalf("added columns before any write: %v %v", has, err)
 	}
 	// Listing a writable old store migrates it (once).
 	if got := listed(db); got != want {
 		t.Fatalf("old store lists %q, want %q", got, want)
 	}
-	if has, err := hasListingColumns(ctx, db); err != nil || !has {
+	if has, err := hasAddedColumns(ctx, db); err != nil || !has {
 		t.Fatalf("List did not migrate: %v %v", has, err)
+	}
+	if r, err := Load(ctx, db, "m", 3); err != nil || r.Positive != "no" || r.Source != nil {
+		t.Fatalf("migrated store loads %+v, %v; want positive no, no source", r, err)
 	}
 	r := rec("m")
 	r.Metrics = json.RawMessage(`{"metric": "rmse", "valid_metric": 2.5}`)
 	if v, err := Save(ctx, db, r); err != nil || v != 4 {
 		t.Fatalf("save into an old store: %d %v", v, err)
 	}
-	if got := listed(db); got != want+"; m 4 rmse 2.5" {
+	if got := listed(db); got != "m 1 auc 0.75 bad; m 3 auc NaN no; m 4 rmse 2.5 ; r 1 rmse 2 " {
 		t.Fatalf("migrated store lists %q", got)
 	}
-	if has, err := hasListingColumns(ctx, db); err != nil || !has {
+	if has, err := hasAddedColumns(ctx, db); err != nil || !has {
 		t.Fatalf("not migrated: %v %v", has, err)
 	}
 }
