@@ -249,9 +249,12 @@ func runQuality(argv []string) error {
 // answers one command per line of standard input with one JSON line:
 //
 //	scan        times DuckDB's SELECT sum(c1)+...+sum(c16) over the training table
-//	train N     times the whole train_perceptron statement: defaults when N is 0,
-//	            else epochs := N, early_stopping := false; reports the model's
-//	            test AUC (predict over the test table, not timed)
+//	train N     times the whole train_perceptron statement with Adam: solver := 'adam'
+//	            and its defaults when N is 0, else epochs := N, early_stopping := false;
+//	            reports the model's test AUC (predict over the test table, not timed)
+//	trainargs A times train_perceptron('m', 'wide', label := 'y', A), A being named
+//	            arguments as SQL text (none: every default); reports the test AUC,
+//	            the weights (coefficients) and training_info's seconds
 //
 // so that a driver can alternate ducksight's and scikit-learn's fits.
 func runServe(argv []string) error {
