@@ -315,7 +315,7 @@ def print_speed(res, repeats):
           "scikit-learn | ×scan | AUC | **sklearn / ducksight** | CPU ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in res:
-        for mode, name in (("A", "A: ducksight defaults; sklearn max_iter = epochs_run, tol=None"),
+        for mode, name in (("A", "A: ducksight solver := 'adam', its defaults; sklearn max_iter = epochs_run, tol=None"),
                            ("B", "B: sklearn defaults (n_iter_); ducksight epochs := n_iter_, no early stopping")):
             m = r[mode]
             assert m["sklearn_n_iter"] == m["epochs"], (mode, m["sklearn_n_iter"], m["epochs"])
