@@ -35,11 +35,34 @@ side going first alternating), so that the load of other jobs hits both
 sides alike. It prints the medians, every time as a multiple of the run's
 median scan, and the median of the repeats' sklearn / ducksight ratios.
 
+Mode A asks train_perceptron for solver := 'adam' explicitly: since lbfgs
+became the default for hidden := [] these are Adam's defaults, the ones
+the figures of this part were measured with.
+
+L-BFGS (--part lbfgs, not part of "all"): the same tables; the exact solver
+on both sides, on the same objective (mean log loss + l2/2 ||w||^2 on
+standardised columns, intercept not penalised, l2 = 1e-4 = ducksight's
+default, so C = 1/(l2 * n_train)). ducksight times the whole
+train_perceptron statement (a) with every default (solver auto = lbfgs,
+10% of the rows held out for validation and scored after every
+iteration) and (b) with solver := 'lbfgs', l2 := 0.0001,
+validation_fraction := 0 (every row trains: the rows scikit-learn fits);
+scikit-learn times StandardScaler().fit_transform plus
+LogisticRegression(C=1/(l2*n), solver='lbfgs').fit (c) with its default
+tol and max_iter and (d) with tol=1e-10, max_iter=10000. Each run starts a
+fresh Go process, then makes one warm-up round (the four fits, recorded
+apart: a process's first training pays for fresh memory) and --repeats
+repeats of the four fits, the side going first alternating. It prints the
+medians, the ratios (the median of the repeats' own ratios), both sides'
+iterations and test AUC, and each model's objective computed on
+scikit-learn's standardised matrix of all the training rows.
+
 Usage (from anywhere; needs go, numpy and scikit-learn, e.g. Debian's
 python3-sklearn):
-    /usr/bin/python3 scripts/sklearn_side_by_side.py            # both parts
+    /usr/bin/python3 scripts/sklearn_side_by_side.py            # quality and speed
     /usr/bin/python3 scripts/sklearn_side_by_side.py --part quality
     /usr/bin/python3 scripts/sklearn_side_by_side.py --part speed --runs 3
+    /usr/bin/python3 scripts/sklearn_side_by_side.py --part lbfgs --runs 5 --repeats 5 --json FILE
 """
 import argparse
 import datetime
@@ -292,7 +315,7 @@ def print_speed(res, repeats):
           "scikit-learn | ×scan | AUC | **sklearn / ducksight** | CPU ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in res:
-        for mode, name in (("A", "A: ducksight defaults; sklearn max_iter = epochs_run, tol=None"),
+        for mode, name in (("A", "A: ducksight solver := 'adam', its defaults; sklearn max_iter = epochs_run, tol=None"),
                            ("B", "B: sklearn defaults (n_iter_); ducksight epochs := n_iter_, no early stopping")):
             m = r[mode]
             assert m["sklearn_n_iter"] == m["epochs"], (mode, m["sklearn_n_iter"], m["epochs"])
@@ -313,6 +336,163 @@ def print_speed(res, repeats):
         print(f"\nsklearn / ducksight, mode {mode}, over the runs: median {statistics.median(v):.1f}x "
               f"(runs {', '.join(f'{x:.1f}x' for x in v)})", end="")
     print()
+
+
+# ---------------------------------------------------------------- lbfgs
+
+L2 = 1e-4  # ducksight's default l2; scikit-learn's C = 1 / (L2 * n_train)
+# The four fits of a repeat: ducksight's (trainargs arguments) and
+# scikit-learn's (LogisticRegression keywords besides C).
+LBFGS_FITS = {
+    "ds_default": "",
+    "ds_all_rows": f"solver := 'lbfgs', l2 := {L2}, validation_fraction := 0",
+    "sk_default": {},
+    "sk_tight": {"tol": 1e-10, "max_iter": 10000},
+}
+# Ratios reported: (scikit-learn fit, ducksight fit).
+LBFGS_RATIOS = (("sk_default", "ds_all_rows"), ("sk_default", "ds_default"), ("sk_tight", "ds_all_rows"))
+
+
+def lr_fit(X, y, **kw):
+    """Times StandardScaler().fit_transform + LogisticRegression(C=1/(L2*n), solver='lbfgs', **kw).fit."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    sc = StandardScaler()
+    Xs = sc.fit_transform(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = LogisticRegression(C=1 / (L2 * len(y)), solver="lbfgs", **kw).fit(Xs, y)
+    return time.perf_counter() - t0, time.process_time() - c0, m, sc
+
+
+def objective(Xs, y, w, b):
+    """Mean log loss + L2/2 ||w||^2 of the linear model (w, b) on Xs."""
+    z = Xs @ w + b
+    # log(1 + exp(-z)) for y = 1, log(1 + exp(z)) for y = 0, stably.
+    s = np.where(y > 0.5, -z, z)
+    return float(np.mean(np.logaddexp(0, s)) + L2 / 2 * np.dot(w, w))
+
+
+def ds_in_sklearn_space(coef, sc):
+    """ducksight's weights (on its own standardisation) as weights on
+    scikit-learn's standardised columns: raw coefficients w/std, intercept
+    b - sum(w*mean/std), then rescaled by the scaler's scale_ and mean_."""
+    ins = coef["inputs"]
+    assert [c["name"] for c in ins] == [f"c{k}" for k in range(1, 17)], [c["name"] for c in ins]
+    raw = np.array([c["weight"] / c["std"] for c in ins])
+    b = coef["bias"] - sum(c["weight"] * c["mean"] / c["std"] for c in ins)
+    return raw * sc.scale_, b + float(np.dot(raw, sc.mean_))
+
+
+def lbfgs(exe, runs, repeats, ntest, tmp):
+    """Each run: a fresh Go process, a warm-up round of the four fits, then
+    repeats of the four fits, the side going first alternating."""
+    data = None
+    out = []
+    for run in range(1, runs + 1):
+        log(f"lbfgs run {run}: building the tables ({load_str()})")
+        h = Helper(exe, "-dir", tmp, "-test", ntest, *(["-write"] if data is None else []))
+        if data is None:
+            data = [np.load(os.path.join(tmp, f)) for f in ("train_X.npy", "train_y.npy", "test_X.npy", "test_y.npy")]
+        X, y, Xt, yt = data
+        res = {"run": run, "load": [], "warmup": {},
+               "fits": {k: {"wall": [], "cpu": []} | ({"solver": []} if k.startswith("ds_") else {}) for k in LBFGS_FITS}}
+        last = {}
+        for rep in range(repeats + 1):  # round 0 is the warm-up
+            res["load"].append(os.getloadavg()[0])
+            ds_first = rep % 2 == 0
+            order = [("ds_all_rows", "sk_default"), ("ds_default", "sk_tight")]
+            seq = [f for pair in order for f in (pair if ds_first else pair[::-1])]
+            for name in seq:
+                if name.startswith("ds_"):
+                    r = h.ask("trainargs " + LBFGS_FITS[name])
+                    t, cpu = r["model"]["wall_seconds"], r["model"]["cpu_seconds"]
+                    solver = sum(r["iteration_seconds"])  # the solver loop, validation scoring included
+                    if name in last:  # deterministic: the same model every time
+                        assert r["model"]["train_loss"] == last[name]["model"]["train_loss"], name
+                    last[name] = r
+                else:
+                    t, cpu, m, sc = lr_fit(X, y, **LBFGS_FITS[name])
+                    last[name] = (m, sc)
+                if rep == 0:
+                    res["warmup"][name] = {"wall": t, "cpu": cpu} | ({"solver": solver} if name.startswith("ds_") else {})
+                else:
+                    res["fits"][name]["wall"].append(t)
+                    res["fits"][name]["cpu"].append(cpu)
+                    if name.startswith("ds_"):
+                        res["fits"][name]["solver"].append(solver)
+                log(f"  run {run} {'warm-up' if rep == 0 else f'repeat {rep}'} {name}: {t:.2f} s (CPU {cpu:.2f} s)")
+        res["load"].append(os.getloadavg()[0])
+        h.close()
+        # The models (the same in every repeat): iterations, test AUC, objective.
+        sc_all = StandardScaler().fit(X)
+        Xs = sc_all.transform(X)
+        for name, f in res["fits"].items():
+            if name.startswith("ds_"):
+                r = last[name]
+                w, b = ds_in_sklearn_space(r["coefficients"], sc_all)
+                f.update(iterations=r["model"]["epochs_run"], test_auc=r["test_auc"], rows=r["model"]["rows_used"],
+                         gradient_norm=r["model"]["gradient_norm"], notes=r["model"]["notes"], train_sql=r["train_sql"],
+                         iteration_seconds=r["iteration_seconds"])
+            else:
+                m, sc = last[name]
+                w, b = m.coef_[0] / sc.scale_ * sc_all.scale_, float(m.intercept_[0])
+                f.update(iterations=int(m.n_iter_[0]), test_auc=roc_auc_score(yt, m.decision_function(sc.transform(Xt))),
+                         rows=len(y), call=f"LogisticRegression(C=1/({L2}*{len(y)}), solver='lbfgs'"
+                         + "".join(f", {k}={v!r}" for k, v in LBFGS_FITS[name].items()) + ")")
+            f["objective"] = objective(Xs, y, w, b)
+            f["coef"] = [float(v) for v in w] + [float(b)]
+        for sk, ds in LBFGS_RATIOS:
+            res[f"{sk}/{ds}"] = {
+                "wall": [a / b for a, b in zip(res["fits"][sk]["wall"], res["fits"][ds]["wall"])],
+                "cpu": [a / b for a, b in zip(res["fits"][sk]["cpu"], res["fits"][ds]["cpu"])]}
+        out.append(res)
+    return out
+
+
+LBFGS_NAMES = {
+    "ds_default": "ducksight, defaults (lbfgs, 90% of the rows)",
+    "ds_all_rows": "ducksight, lbfgs, l2 1e-4, validation_fraction 0",
+    "sk_default": "sklearn LogisticRegression, default tol/max_iter",
+    "sk_tight": "sklearn LogisticRegression, tol=1e-10, max_iter=10000",
+}
+
+
+def print_lbfgs(res, repeats):
+    med = statistics.median
+    print("\n### L-BFGS: 1M x 16 DOUBLE, logistic label; test AUC on 200k other rows\n")
+    print(f"Each run is a fresh Go process: one warm-up round of the four fits, then {repeats} repeats of them "
+          "(the side going first alternating). Wall and CPU (user + system, all threads) seconds are medians over "
+          "the repeats; objective = mean log loss + l2/2 ||w||^2 on scikit-learn's standardisation of all 1M "
+          "training rows.\n")
+    print("| run | load avg | fit | rows | iterations | wall | CPU | warm-up wall | test AUC | objective |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in res:
+        for name, f in r["fits"].items():
+            print(f"| {r['run']} | {min(r['load']):.1f}–{max(r['load']):.1f} | {LBFGS_NAMES[name]} | {f['rows']} "
+                  f"| {f['iterations']} | {med(f['wall']):.2f} s | {med(f['cpu']):.2f} s "
+                  f"| {r['warmup'][name]['wall']:.2f} s | {f['test_auc']:.5f} | {f['objective']:.12f} |")
+    print("\n| ratio (sklearn / ducksight) | " + " | ".join(f"run {r['run']}" for r in res) + " | median of runs |")
+    print("|---|" + "---|" * (len(res) + 1))
+    for sk, ds in LBFGS_RATIOS:
+        for kind in ("wall", "cpu"):
+            v = [med(r[f"{sk}/{ds}"][kind]) for r in res]
+            print(f"| {sk} / {ds}, {kind} | " + " | ".join(f"{x:.2f}x" for x in v) + f" | **{med(v):.2f}x** |")
+    print("\nEvery time (seconds, in repeat order); for ducksight also its solver loop within the statement (the sum "
+          "of training_info's seconds: the L-BFGS iterations and the validation scoring after each):\n")
+    for r in res:
+        for name, f in r["fits"].items():
+            w = r["warmup"][name]
+            extra = (f"; solver loop {fmt(f['solver'])}" if "solver" in f else "") + f"; warm-up wall {w['wall']:.2f}"
+            extra += f", solver loop {w['solver']:.2f}" if "solver" in w else ""
+            print(f"- run {r['run']} {name}: wall {fmt(f['wall'])}, CPU {fmt(f['cpu'])}{extra}")
+        for sk, ds in LBFGS_RATIOS:
+            print(f"- run {r['run']} {sk}/{ds} wall ratios {fmt(r[f'{sk}/{ds}']['wall'])}")
+    f0 = res[0]["fits"]
+    d = max(abs(a - b) for a, b in zip(f0["ds_all_rows"]["coef"], f0["sk_tight"]["coef"]))
+    print(f"\nLargest coefficient difference, ducksight (all rows) vs sklearn tol=1e-10, on sklearn's standardisation: {d:.2e}")
+    for name in f0:
+        if name.startswith("ds_"):
+            print(f"- {name}: {f0[name]['train_sql']}; notes: {f0[name]['notes']}")
 
 
 def fmt(xs, nd=2):
@@ -340,14 +520,15 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=["quality", "speed", "all"], default="all")
+    ap.add_argument("--part", choices=["quality", "speed", "lbfgs", "all"], default="all",
+                    help="all = quality and speed")
     ap.add_argument("--seeds", default="42,7", help="demo_customers seeds for quality")
     ap.add_argument("--train", type=int, default=100000, help="quality: training rows")
     ap.add_argument("--test", type=int, default=50000, help="quality: test rows")
     ap.add_argument("--mlp-seed", type=int, default=0, help="MLPClassifier random_state")
     ap.add_argument("--runs", type=int, default=3, help="speed: runs of the whole comparison")
-    ap.add_argument("--repeats", type=int, default=3, help="speed: fits per side per run (median)")
-    ap.add_argument("--speed-test", type=int, default=200000, help="speed: test rows")
+    ap.add_argument("--repeats", type=int, default=3, help="speed, lbfgs: fits per side per run (median)")
+    ap.add_argument("--speed-test", type=int, default=200000, help="speed, lbfgs: test rows")
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args()
     os.chdir(ROOT)  # demo_sklearn.load runs `go run ./scripts/demo_csv`
@@ -370,6 +551,10 @@ def main():
             s = speed(exe, args.runs, args.repeats, args.speed_test, tmp)
             print_speed(s, args.repeats)
             everything["speed"] = s
+        if args.part == "lbfgs":
+            s = lbfgs(exe, args.runs, args.repeats, args.speed_test, tmp)
+            print_lbfgs(s, args.repeats)
+            everything["lbfgs"] = s
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(everything, f, indent=1)

@@ -18,9 +18,14 @@
 // writes both as .npy files for scikit-learn, then answers commands on
 // standard input, one JSON line each: "scan" times DuckDB's
 // SELECT sum(c1)+...+sum(c16) over the training table; "train N" times the
-// whole train_perceptron statement (defaults when N is 0, else
-// epochs := N, early_stopping := false) and reports the model's test AUC.
-// The Python driver alternates these with scikit-learn's fits.
+// whole train_perceptron statement with Adam (solver := 'adam' and its
+// defaults when N is 0, else epochs := N, early_stopping := false) and
+// reports the model's test AUC; "trainargs ARGS" times
+// train_perceptron('m', 'wide', label := 'y', ARGS) (ARGS: named
+// arguments as SQL text, none for every default) and also reports the
+// model's weights and standardisation and each epoch's (L-BFGS
+// iteration's) seconds from training_info. The Python driver alternates
+// these with scikit-learn's fits.
 //
 // It needs -tags duckdb_arrow, like everything that uses package engine:
 //

@@ -18,6 +18,7 @@ import (
 	"github.com/ducksight/ducksight/engine"
 	"github.com/ducksight/ducksight/engine/demo"
 	"github.com/ducksight/ducksight/engine/metrics"
+	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/scripts/internal/widetable"
 )
 
@@ -66,25 +67,28 @@ func emit(v any) error {
 // trainResult is the row train_perceptron returns, plus the wall time of
 // the statement measured here.
 type trainResult struct {
-	Version     int     `json:"version"`
-	RowsUsed    int64   `json:"rows_used"`
-	Inputs      int     `json:"inputs"`
-	EpochsRun   int     `json:"epochs_run"`
-	ValidMetric float64 `json:"valid_metric"`
-	Mode        string  `json:"mode"`
-	Notes       string  `json:"notes"`
-	Seconds     float64 `json:"seconds"`      // train_perceptron's own figure
-	WallSeconds float64 `json:"wall_seconds"` // the whole statement, timed here
-	CPUSeconds  float64 `json:"cpu_seconds"`  // CPU time of the process meanwhile (-1: unknown)
+	Version     int      `json:"version"`
+	RowsUsed    int64    `json:"rows_used"`
+	Inputs      int      `json:"inputs"`
+	EpochsRun   int      `json:"epochs_run"`
+	ValidMetric *float64 `json:"valid_metric"` // nil: NULL (no validation rows)
+	TrainLoss   float64  `json:"train_loss"`
+	// GradientNorm is lbfgs's final gradient norm (-1: NULL, adam and sgd).
+	GradientNorm float64 `json:"gradient_norm"`
+	Mode         string  `json:"mode"`
+	Notes        string  `json:"notes"`
+	Seconds      float64 `json:"seconds"`      // train_perceptron's own figure
+	WallSeconds  float64 `json:"wall_seconds"` // the whole statement, timed here
+	CPUSeconds   float64 `json:"cpu_seconds"`  // CPU time of the process meanwhile (-1: unknown)
 }
 
 func train(ctx context.Context, db *sql.DB, model, data, label, args string) (trainResult, error) {
-	q := fmt.Sprintf(`SELECT version, rows_used, inputs, epochs_run, valid_metric, mode, notes, seconds
+	q := fmt.Sprintf(`SELECT version, rows_used, inputs, epochs_run, train_loss, valid_metric, gradient_norm, mode, notes, seconds
 		FROM train_perceptron('%s', '%s', label := '%s'%s)`, model, data, label, args)
 	var r trainResult
-	var valid sql.NullFloat64
+	var valid, gnorm sql.NullFloat64
 	c0, t0 := cpuSeconds(), time.Now()
-	err := db.QueryRowContext(ctx, q).Scan(&r.Version, &r.RowsUsed, &r.Inputs, &r.EpochsRun, &valid, &r.Mode, &r.Notes, &r.Seconds)
+	err := db.QueryRowContext(ctx, q).Scan(&r.Version, &r.RowsUsed, &r.Inputs, &r.EpochsRun, &r.TrainLoss, &valid, &gnorm, &r.Mode, &r.Notes, &r.Seconds)
 	r.WallSeconds = time.Since(t0).Seconds()
 	if c0 >= 0 {
 		r.CPUSeconds = cpuSeconds() - c0
@@ -94,7 +98,13 @@ func train(ctx context.Context, db *sql.DB, model, data, label, args string) (tr
 	if err != nil {
 		return r, fmt.Errorf("%s: %w", q, err)
 	}
-	r.ValidMetric = valid.Float64
+	if valid.Valid {
+		r.ValidMetric = &valid.Float64
+	}
+	r.GradientNorm = -1
+	if gnorm.Valid {
+		r.GradientNorm = gnorm.Float64
+	}
 	return r, nil
 }
 
@@ -239,9 +249,12 @@ func runQuality(argv []string) error {
 // answers one command per line of standard input with one JSON line:
 //
 //	scan        times DuckDB's SELECT sum(c1)+...+sum(c16) over the training table
-//	train N     times the whole train_perceptron statement: defaults when N is 0,
-//	            else epochs := N, early_stopping := false; reports the model's
-//	            test AUC (predict over the test table, not timed)
+//	train N     times the whole train_perceptron statement with Adam: solver := 'adam'
+//	            and its defaults when N is 0, else epochs := N, early_stopping := false;
+//	            reports the model's test AUC (predict over the test table, not timed)
+//	trainargs A times train_perceptron('m', 'wide', label := 'y', A), A being named
+//	            arguments as SQL text (none: every default); reports the test AUC,
+//	            the weights (coefficients) and training_info's seconds
 //
 // so that a driver can alternate ducksight's and scikit-learn's fits.
 func runServe(argv []string) error {
@@ -298,30 +311,113 @@ func runServe(argv []string) error {
 			if _, err := fmt.Sscan(f[1], &epochs); err != nil {
 				return fmt.Errorf("train %q: %w", f[1], err)
 			}
-			args := ""
+			// Adam's defaults (the solver's before lbfgs became the
+			// default for hidden := []), or N Adam epochs.
+			args := ", solver := 'adam'"
 			if epochs > 0 {
 				args = fmt.Sprintf(", epochs := %d, early_stopping := false", epochs)
 			}
-			r, err := train(ctx, db, "m", "wide", "y", args)
-			if err != nil {
-				return err
+			err = serveTrain(ctx, db, args, false)
+		case len(f) >= 1 && f[0] == "trainargs":
+			args := strings.TrimSpace(strings.TrimPrefix(in.Text(), "trainargs"))
+			if args != "" {
+				args = ", " + args
 			}
-			auc, _, _, err := predictAUC(ctx, db, "m", r.Version, "wide_test", "y", "")
-			if err != nil {
-				return err
-			}
-			if err := reply(map[string]any{"model": r, "test_auc": auc,
-				"train_sql": fmt.Sprintf(`SELECT * FROM train_perceptron('m', 'wide', label := 'y'%s)`, args)}); err != nil {
-				return err
-			}
+			err = serveTrain(ctx, db, args, true)
 		default:
-			return fmt.Errorf("unknown command %q (scan, train N)", in.Text())
+			return fmt.Errorf("unknown command %q (scan, train N, trainargs ARGS)", in.Text())
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return in.Err()
+}
+
+// serveTrain runs train_perceptron('m', 'wide', label := 'y'<args>), scores
+// wide_test with the model, and replies with the model's row, the test AUC
+// and the statement; with coef, also the model's weights (coefficients).
+func serveTrain(ctx context.Context, db *sql.DB, args string, coef bool) error {
+	r, err := train(ctx, db, "m", "wide", "y", args)
+	if err != nil {
+		return err
+	}
+	auc, _, _, err := predictAUC(ctx, db, "m", r.Version, "wide_test", "y", "")
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"model": r, "test_auc": auc,
+		"train_sql": fmt.Sprintf(`SELECT * FROM train_perceptron('m', 'wide', label := 'y'%s)`, args)}
+	if coef {
+		c, err := coefficients(ctx, db, "m", r.Version)
+		if err != nil {
+			return err
+		}
+		out["coefficients"] = c
+		secs, err := iterationSeconds(ctx, db, "m", r.Version)
+		if err != nil {
+			return err
+		}
+		out["iteration_seconds"] = secs
+	}
+	return reply(out)
+}
+
+// inputWeight is one numeric input of a model without hidden layers: the
+// column, its standardisation and its weight on the standardised value.
+type inputWeight struct {
+	Name   string  `json:"name"`
+	Mean   float64 `json:"mean"`
+	Std    float64 `json:"std"`
+	Weight float64 `json:"weight"`
+}
+
+// coefficients returns the weights of a binary model without hidden layers
+// whose inputs are all numeric columns (the wide table's), and its bias,
+// read from the stored document.
+func coefficients(ctx context.Context, db *sql.DB, model string, version int) (map[string]any, error) {
+	var doc string
+	q := `SELECT document::VARCHAR FROM ducksight.models WHERE name = ? AND version = ?`
+	if err := db.QueryRowContext(ctx, q, model, version).Scan(&doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
+	}
+	var d training.Document
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		return nil, err
+	}
+	if len(d.Network.Layers) != 1 || d.Network.Layers[0].Out != 1 {
+		return nil, fmt.Errorf("model %s version %d: coefficients need one layer with one output", model, version)
+	}
+	l := d.Network.Layers[0]
+	var ws []inputWeight
+	for _, c := range d.Encoder.Columns {
+		if c.Kind != "numeric" || c.Width != 1 {
+			return nil, fmt.Errorf("model %s version %d: column %s is not one numeric input", model, version, c.Name)
+		}
+		ws = append(ws, inputWeight{Name: c.Name, Mean: c.Mean, Std: c.Std, Weight: l.W[c.Offset]})
+	}
+	return map[string]any{"inputs": ws, "bias": l.B[0], "l2": *d.Options.L2}, nil
+}
+
+// iterationSeconds returns the seconds column of training_info: the wall
+// time of each epoch (each L-BFGS iteration, with the validation scoring
+// after it).
+func iterationSeconds(ctx context.Context, db *sql.DB, model string, version int) ([]float64, error) {
+	q := fmt.Sprintf(`SELECT seconds FROM training_info('%s', version := %d) ORDER BY epoch`, model, version)
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
+	}
+	defer rows.Close()
+	var secs []float64
+	for rows.Next() {
+		var s float64
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		secs = append(secs, s)
+	}
+	return secs, rows.Err()
 }
 
 // reply writes v as one JSON line.
