@@ -186,6 +186,27 @@ func TestTrainPerceptronAPI(t *testing.T) {
 		t.Errorf("stored options %v", opts)
 	}
 
+	// The positive class, as the SQL row and models() say.
+	if pos := mustQueryStrings(t, ctx, db, `SELECT positive FROM runs UNION ALL SELECT positive FROM models() WHERE name = 'churn' AND version = 1`); res.Positive != "true" || strings.Join(pos, ",") != "true,true" {
+		t.Errorf("positive: Go %q, SQL and models() %q", res.Positive, pos)
+	}
+	// HeldOut: the model's own validation rows, the rows of its
+	// validation metric; the same as SQL's NULL data.
+	ev, err := e.Evaluate(ctx, "churn", engine.HeldOut, engine.EvaluateOptions{Version: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlEv := mustQueryStrings(t, ctx, db, `SELECT rows, roc_auc FROM evaluate('churn', NULL, version := 1)`)
+	if ev.Measures["roc_auc"] != res.ValidMetric || fmt.Sprintf("%d\t%v", ev.Rows, ev.Measures["roc_auc"]) != sqlEv[0] || ev.Rows < 400 || ev.Rows > 800 {
+		t.Errorf("Evaluate(HeldOut): %d rows, AUC %v; validation AUC %v, SQL %q", ev.Rows, ev.Measures["roc_auc"], res.ValidMetric, sqlEv)
+	}
+	if _, err := e.Evaluate(ctx, "churn", "", engine.EvaluateOptions{Version: 1}); err != nil {
+		t.Errorf("Evaluate with data \"\" (HeldOut): %v", err)
+	}
+	if th, err := e.Threshold(ctx, "churn", engine.HeldOut, engine.ThresholdOptions{Version: 1, Budget: new(0.2)}); err != nil || !(th.FlaggedShare > 0.15 && th.FlaggedShare < 0.25) {
+		t.Errorf("Threshold(HeldOut, budget 0.2): %+v %v", th, err)
+	}
+
 	// Defaults: a zero TrainOptions but the label is train_perceptron's
 	// defaults (l2 1e-4, seed 42, 50 epochs ...).
 	if _, err := e.TrainPerceptron(ctx, "defaults", "c", engine.TrainOptions{Label: "churned", Features: []string{"age", "plan"}}); err != nil {

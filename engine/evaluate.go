@@ -12,6 +12,20 @@ import (
 // default search path, and returns its typed result; errors are the same
 // *dserr.Error values whose text SQL shows, naming the function and the
 // argument.
+//
+// Their data argument may be HeldOut: the model's own validation rows
+// (SQL's NULL data).
+
+// HeldOut is the data argument of Evaluate, ConfusionMatrix, ROCCurve,
+// Lift, Calibration, Fairness, FeatureImportance and Threshold that
+// evaluates a model on the rows its training held out (validation_fraction):
+// the model's stored data text is read again under the search path it was
+// trained under, the validation rows of its hash split are kept, and the
+// call fails, naming the data argument, when the data no longer gives the
+// rows the training read (row count and fingerprint), and for a model that
+// holds out no rows (validation_fraction := 0, kmeans), an imported one, or
+// one saved before ducksight kept where its data is read.
+const HeldOut = service.HeldOut
 
 // EvaluateOptions are evaluate's named arguments (docs/sql.md); zero
 // fields are the defaults.

@@ -4,6 +4,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -14,7 +16,9 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
+	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -46,24 +50,94 @@ type evalBinding struct {
 	bound    BoundModel
 	labelIdx int
 	byIdx    int // -1 without a group column
+	// held, for data HeldOut, keeps the model's validation rows of its
+	// training data (nil otherwise); heldErr says what the data is when
+	// its check fails.
+	held    *training.HoldoutRows
+	heldErr func(error) error
 }
 
+// HeldOut is the data argument of the evaluation functions (evaluate,
+// confusion_matrix, roc_curve, lift, calibration, fairness,
+// feature_importance, threshold) that evaluates a model on its own
+// validation rows: its stored data text is read again under the search
+// path it was read under at training, the rows the training held out are
+// kept (the same hash of the same columns and seed), and the read must
+// give the rows the training read (the same row count and fingerprint).
+// SQL's NULL data maps to it.
+const HeldOut = ""
+
 // bindEval loads model name (version, 0: the latest), which must be of a
-// kind that predicts a label, prepares data and checks that it has the
-// label column (and column by, when not "").
+// kind that predicts a label, prepares data (HeldOut: its training data)
+// and checks that it has the label column (and column by, when not "").
 func bindEval(ctx context.Context, env Env, fn, name string, version int, data, by string) (*evalBinding, error) {
-	m, err := env.Scoring(ctx, fn, name, version)
+	rec, m, err := env.scoringRecord(ctx, fn, name, version)
 	if err != nil {
 		return nil, err
 	}
-	return bindEvalModel(ctx, env, fn, m, data, by)
+	return bindEvalModel(ctx, env, fn, rec, m, data, by)
 }
 
-// bindEvalModel is bindEval for a loaded model.
-func bindEvalModel(ctx context.Context, env Env, fn string, m Model, data, by string) (*evalBinding, error) {
-	return withData(ctx, env, fn, data, func(q *udf.Query) (*evalBinding, error) {
-		return newEvalBinding(fn, m, q, by)
-	})
+// bindEvalModel is bindEval for a loaded model, rec its store record.
+func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m Model, data, by string) (*evalBinding, error) {
+	if data != HeldOut {
+		return withData(ctx, env, fn, data, func(q *udf.Query) (*evalBinding, error) {
+			return newEvalBinding(fn, m, q, by)
+		})
+	}
+	h := m.Holdout()
+	if err := heldOutRefused(fn, rec, h.Fraction > 0); err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("is NULL (the model's held-out rows), but model %q version %d's training data %s", rec.Name, rec.Version, shortText(rec.Data))
+	heldErr := func(err error) error { return dserr.Arg(fn, "data", "%s %v; give data", what, err) }
+	trained := Env{Host: env.Host, SearchPath: rec.Source.SearchPath}
+	q, err := trained.Prepare(ctx, fn, "data", rec.Data)
+	if err != nil {
+		var de *dserr.Error
+		if errors.As(err, &de) && de.Code != dserr.Cancelled {
+			return nil, dserr.Arg(fn, "data", "%s cannot be read again (give data): %s", what, de.Msg)
+		}
+		return nil, err
+	}
+	e, err := newEvalBinding(fn, m, q, by)
+	if err == nil {
+		e.heldErr = heldErr
+		if e.held, err = h.Bind(q.Schema()); err != nil {
+			err = heldErr(err)
+		}
+	}
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// heldOutRefused is the error of data HeldOut for a model whose held-out
+// rows cannot be read again (nil when they can): one saved before
+// ducksight kept where its data is read, an imported one, one that held
+// out no rows (validation_fraction := 0: holds false).
+func heldOutRefused(fn string, rec *store.Record, holds bool) error {
+	m := fmt.Sprintf("is NULL (the model's held-out rows), but model %q version %d", rec.Name, rec.Version)
+	switch {
+	case rec.Source == nil || rec.Data == "":
+		return dserr.Arg(fn, "data", "%s was saved before ducksight kept where its data is read; retrain it, or give data", m)
+	case rec.Source.Imported != "":
+		return dserr.Arg(fn, "data", "%s was imported (from %s): its training data is in another database; give data", m, rec.Source.Imported)
+	case !holds:
+		return dserr.Arg(fn, "data", "%s was trained with validation_fraction := 0 and held out no rows; give data", m)
+	}
+	return nil
+}
+
+// shortText is a data text as an error quotes it: in single quotes, cut
+// after 60 characters.
+func shortText(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:57]) + "..."
+	}
+	return "'" + s + "'"
 }
 
 func newEvalBinding(fn string, m Model, q *udf.Query, by string) (*evalBinding, error) {
@@ -172,6 +246,9 @@ func (e *evalBinding) prepareBatches(ctx context.Context, rows Rows, reset bool,
 		labels := rec.Column(e.labelIdx)
 		skipped += int64(label.MarkSkips(labels, skip))
 		skipped += int64(e.bound.BadRows(rec, skip))
+		if e.held != nil {
+			e.held.Mark(rec, skip)
+		}
 		if reset {
 			rows.Reset()
 		}
@@ -181,6 +258,11 @@ func (e *evalBinding) prepareBatches(ctx context.Context, rows Rows, reset bool,
 	})
 	if err != nil {
 		return 0, err
+	}
+	if e.held != nil {
+		if err := e.held.Check(); err != nil {
+			return 0, e.heldErr(err)
+		}
 	}
 	return skipped, nil
 }

@@ -101,6 +101,9 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 		return nil, err
 	}
 	if km, ok := doc.(*clustering.Document); ok {
+		if data == HeldOut {
+			return nil, dserr.Arg(fn, "data", "is NULL (the model's held-out rows), but model %q is a kmeans model, which holds out no rows; give data", model)
+		}
 		ke, err := withData(ctx, env, fn, data, func(q *udf.Query) (*kmeansEval, error) {
 			binding, err := bindEncoder(fn, &km.Encoder, q.Schema())
 			if err != nil {
@@ -117,7 +120,7 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 	if !ok {
 		return nil, WrongKind(fn, rec, takesAll.words)
 	}
-	e, err := bindEvalModel(ctx, env, fn, m, data, "")
+	e, err := bindEvalModel(ctx, env, fn, rec, m, data, "")
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,9 @@ type Model interface {
 	// is a plain error about the data (a column missing or of a type
 	// the model cannot read).
 	Bind(schema *arrow.Schema) (BoundModel, error)
+	// Holdout is the model's validation split, which finds its
+	// validation rows again in its training data (data := NULL).
+	Holdout() training.Holdout
 }
 
 // BoundModel is a Model bound to the columns of a data schema. It is
@@ -130,19 +133,25 @@ func scoringModel(doc store.Document) (Model, bool) {
 // Scoring loads a model of a kind that predicts a label (see Record) and
 // returns its Model.
 func (e Env) Scoring(ctx context.Context, fn, name string, version int) (Model, error) {
+	_, m, err := e.scoringRecord(ctx, fn, name, version)
+	return m, err
+}
+
+// scoringRecord is Scoring that returns the model's store record too.
+func (e Env) scoringRecord(ctx context.Context, fn, name string, version int) (*store.Record, Model, error) {
 	rec, err := e.Record(ctx, fn, name, version)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc, err := decodeKind(fn, rec, takesScoring)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, ok := scoringModel(doc)
 	if !ok {
-		return nil, dserr.New(dserr.Internal, fn, "model", "model %q version %d: a %s document does not score", rec.Name, rec.Version, rec.Kind)
+		return nil, nil, dserr.New(dserr.Internal, fn, "model", "model %q version %d: a %s document does not score", rec.Name, rec.Version, rec.Kind)
 	}
-	return m, nil
+	return rec, m, nil
 }
 
 // link turns the raw scores of n rows of m into what predict reports, in
@@ -170,6 +179,7 @@ func (m perceptronModel) Kind() string                   { return m.doc.Kind }
 func (m perceptronModel) Task() task.Task                { return m.doc.Task }
 func (m perceptronModel) Label() *features.LabelEncoding { return &m.doc.Label }
 func (m perceptronModel) Outputs() int                   { return max(m.doc.Network.Outputs(), 1) }
+func (m perceptronModel) Holdout() training.Holdout      { return m.doc.Holdout() }
 
 func (m perceptronModel) Features() []string {
 	cols := m.doc.Encoder.Columns

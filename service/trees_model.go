@@ -38,6 +38,7 @@ func (m treesModel) Task() task.Task                { return m.doc.Task }
 func (m treesModel) Label() *features.LabelEncoding { return &m.doc.Label }
 func (m treesModel) Outputs() int                   { return m.doc.Model.K }
 func (m treesModel) Features() []string             { return m.doc.Features }
+func (m treesModel) Holdout() training.Holdout      { return m.doc.Holdout() }
 
 func (m treesModel) Bind(schema *arrow.Schema) (BoundModel, error) {
 	b, err := m.doc.Encoder.Bind(schema)

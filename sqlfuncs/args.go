@@ -71,6 +71,23 @@ func (a args) modelData() (name, data string, err error) {
 	return name, data, err
 }
 
+// modelEvalData reads the (model, data) positional arguments of an
+// evaluation function, whose data may be NULL: the model's own held-out
+// rows (service.HeldOut). An empty text is still an error.
+func (a args) modelEvalData() (name, data string, err error) {
+	if a.b.Args[1] != nil {
+		name, data, err = a.modelData()
+		if err == nil && data == service.HeldOut {
+			err = dserr.Arg(a.fn, "data", "empty: give a table or view name, a quoted file path, one SELECT query, or NULL for the model's held-out rows")
+		}
+		return name, data, err
+	}
+	if name, err = a.str(0); err != nil {
+		return "", "", err
+	}
+	return name, service.HeldOut, service.CheckModelName(a.fn, name)
+}
+
 // int64At returns positional argument i, which must be a non-NULL integer
 // in the declared Range.
 func (a args) int64At(i int) (int64, error) {

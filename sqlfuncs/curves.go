@@ -22,7 +22,7 @@ func evalTable(name, summary, example string, cols []ColumnDoc, prepare evalPrep
 			Bind: ef.bind,
 			Args: []udf.Param{
 				withDoc(modelParam, "model name (a classifier)"),
-				withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
+				evalDataParam,
 			},
 			Named: append(named, versionParam),
 		},

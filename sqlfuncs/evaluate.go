@@ -43,7 +43,7 @@ type evalFunc struct {
 func (ef *evalFunc) bind(b *udf.BindContext) (udf.Bound, error) {
 	c := evalCall{a: newArgs(b), cols: ef.cols}
 	var err error
-	if c.model, c.data, err = c.a.modelData(); err != nil {
+	if c.model, c.data, err = c.a.modelEvalData(); err != nil {
 		return nil, err
 	}
 	if c.version, err = versionArg(c.a); err != nil {
@@ -107,7 +107,7 @@ var evaluateFn = &Function{
 		Bind: (&evalFunc{prepare: prepareEvaluate}).bind,
 		Args: []udf.Param{
 			modelParam,
-			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column (kmeans: any rows)"),
+			withDoc(evalDataParam, evalDataDoc+" (kmeans: any rows, not NULL)"),
 		},
 		Named: []udf.Param{
 			thresholdParam,

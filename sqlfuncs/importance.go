@@ -31,7 +31,7 @@ var featureImportanceFn = &Function{
 		Bind: (&evalFunc{cols: resultColumns(featureImportanceColumns), prepare: prepareFeatureImportance}).bind,
 		Args: []udf.Param{
 			withDoc(modelParam, "model name (a perceptron model)"),
-			withDoc(dataParam, "a table, view or quoted file name, or one SELECT query, with the label column"),
+			evalDataParam,
 		},
 		Named: []udf.Param{
 			{Name: "repeats", Type: udf.Integer, Doc: "permutations per column", Default: service.DefaultRepeats, Range: udf.Between(service.MinRepeats, service.MaxRepeats)},

@@ -39,7 +39,12 @@ var (
 	modelParam   = udf.Param{Name: "model", Type: udf.Varchar, Doc: "model name"}
 	dataParam    = udf.Param{Name: "data", Type: udf.Varchar, Doc: "a table, view or quoted file name, or one SELECT query (see The data argument)"}
 	versionParam = udf.Param{Name: "version", Type: udf.Integer, Doc: "model version", DefaultDoc: "the latest", Range: udf.AtLeast(1)}
+	// evalDataParam is the data argument of the evaluation functions.
+	evalDataParam = withDoc(dataParam, evalDataDoc)
 )
+
+// evalDataDoc is the evaluation functions' data argument's doc.
+const evalDataDoc = "a table, view or quoted file name, or one SELECT query, with the label column; NULL: the model's own held-out rows (see Held-out evaluation)"
 
 // withDoc is p with a function's own one-line doc.
 func withDoc(p udf.Param, doc string) udf.Param {
