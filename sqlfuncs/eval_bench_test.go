@@ -11,7 +11,9 @@ import (
 // demo_customers with a model trained on them, each consumed by count(*),
 // against DuckDB's scan of the same table consumed the same way (medians
 // of 3 alternating repeats): the time of scoring every row and computing
-// the measures, as a ratio to the scan.
+// the measures, as a ratio to the scan. evaluate_held_out is
+// evaluate(model, NULL): the training's rows read again, the 10% it held
+// out scored.
 //
 //	go test -tags duckdb_arrow -run '^$' -bench Evaluation -benchtime 1x ./sqlfuncs/
 func BenchmarkEvaluation(b *testing.B) {
@@ -32,6 +34,9 @@ func BenchmarkEvaluation(b *testing.B) {
 	}
 	calls := []struct{ name, q string }{
 		{"evaluate", `SELECT count(*) FROM evaluate('churn', 'c')`},
+		// The held-out rows: every row read again and hashed (split and
+		// fingerprint), the 10% held out scored.
+		{"evaluate_held_out", `SELECT count(*) FROM evaluate('churn', NULL)`},
 		{"roc_curve", `SELECT count(*) FROM roc_curve('churn', 'c')`},
 		{"lift", `SELECT count(*) FROM lift('churn', 'c')`},
 		{"fairness", `SELECT count(*) FROM fairness('churn', 'c', by := 'region')`},
