@@ -249,6 +249,15 @@ def sgd_fit(X, y, **kw):
     return time.perf_counter() - t0, time.process_time() - c0, m, sc
 
 
+def start_run(exe, tmp, ntest, data):
+    """A fresh Go process serving the tables, and the tables as numpy arrays
+    (written and loaded by the first run, then reused)."""
+    h = Helper(exe, "-dir", tmp, "-test", ntest, *(["-write"] if data is None else []))
+    if data is None:
+        data = [np.load(os.path.join(tmp, f)) for f in ("train_X.npy", "train_y.npy", "test_X.npy", "test_y.npy")]
+    return h, data
+
+
 def speed(exe, runs, repeats, ntest, tmp):
     """Each run: a fresh Go process; each repeat: 3 scans, then mode A's two
     fits back to back, then mode B's, the side going first alternating."""
@@ -256,9 +265,7 @@ def speed(exe, runs, repeats, ntest, tmp):
     out = []
     for run in range(1, runs + 1):
         log(f"speed run {run}: building the tables ({load_str()})")
-        h = Helper(exe, "-dir", tmp, "-test", ntest, *(["-write"] if data is None else []))
-        if data is None:
-            data = [np.load(os.path.join(tmp, f)) for f in ("train_X.npy", "train_y.npy", "test_X.npy", "test_y.npy")]
+        h, data = start_run(exe, tmp, ntest, data)
         X, y, Xt, yt = data
         res = {"run": run, "scans": [], "load": [],
                "A": {"ducksight": [], "sklearn": [], "ducksight_cpu": [], "sklearn_cpu": []},
@@ -390,9 +397,7 @@ def lbfgs(exe, runs, repeats, ntest, tmp):
     out = []
     for run in range(1, runs + 1):
         log(f"lbfgs run {run}: building the tables ({load_str()})")
-        h = Helper(exe, "-dir", tmp, "-test", ntest, *(["-write"] if data is None else []))
-        if data is None:
-            data = [np.load(os.path.join(tmp, f)) for f in ("train_X.npy", "train_y.npy", "test_X.npy", "test_y.npy")]
+        h, data = start_run(exe, tmp, ntest, data)
         X, y, Xt, yt = data
         res = {"run": run, "load": [], "warmup": {},
                "fits": {k: {"wall": [], "cpu": []} | ({"solver": []} if k.startswith("ds_") else {}) for k in LBFGS_FITS}}
