@@ -89,17 +89,17 @@ func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m
 	if err := heldOutRefused(fn, rec, h.Fraction > 0); err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("is NULL (the model's held-out rows), but model %q version %d's training data %s", rec.Name, rec.Version, shortText(rec.Data))
-	heldErr := func(err error) error { return dserr.Arg(fn, "data", "%s %v; give data", what, err) }
+	data = shortText(rec.Data)
 	trained := Env{Host: env.Host, SearchPath: rec.Source.SearchPath}
 	q, err := trained.Prepare(ctx, fn, "data", rec.Data)
 	if err != nil {
 		var de *dserr.Error
 		if errors.As(err, &de) && de.Code != dserr.Cancelled {
-			return nil, dserr.Arg(fn, "data", "%s cannot be read again (give data): %s", what, de.Msg)
+			return nil, heldOutErr(fn, rec, "'s training data %s cannot be read again (give data): %s", data, de.Msg)
 		}
 		return nil, err
 	}
+	heldErr := func(err error) error { return heldOutErr(fn, rec, "'s training data %s %v; give data", data, err) }
 	e, err := newEvalBinding(fn, m, q, by)
 	if err == nil {
 		e.heldErr = heldErr
@@ -119,16 +119,21 @@ func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m
 // ducksight kept where its data is read, an imported one, one that held
 // out no rows (validation_fraction := 0: holds false).
 func heldOutRefused(fn string, rec *store.Record, holds bool) error {
-	m := fmt.Sprintf("is NULL (the model's held-out rows), but model %q version %d", rec.Name, rec.Version)
 	switch {
 	case rec.Source == nil || rec.Data == "":
-		return dserr.Arg(fn, "data", "%s was saved before ducksight kept where its data is read; retrain it, or give data", m)
+		return heldOutErr(fn, rec, " was saved before ducksight kept where its data is read; retrain it, or give data")
 	case rec.Source.Imported != "":
-		return dserr.Arg(fn, "data", "%s was imported (from %s): its training data is in another database; give data", m, rec.Source.Imported)
+		return heldOutErr(fn, rec, " was imported (from %s): its training data is in another database; give data", rec.Source.Imported)
 	case !holds:
-		return dserr.Arg(fn, "data", "%s was trained with validation_fraction := 0 and held out no rows; give data", m)
+		return heldOutErr(fn, rec, " was trained with validation_fraction := 0 and held out no rows; give data")
 	}
 	return nil
+}
+
+// heldOutErr is an error of fn's data argument HeldOut for model rec: the
+// rest of the message says why its held-out rows are not there.
+func heldOutErr(fn string, rec *store.Record, format string, a ...any) error {
+	return dserr.Arg(fn, "data", "is NULL (the model's held-out rows), but model %q version %d%s", rec.Name, rec.Version, fmt.Sprintf(format, a...))
 }
 
 // shortText is a data text as an error quotes it: in single quotes, cut

@@ -102,7 +102,7 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 	}
 	if km, ok := doc.(*clustering.Document); ok {
 		if data == HeldOut {
-			return nil, dserr.Arg(fn, "data", "is NULL (the model's held-out rows), but model %q is a kmeans model, which holds out no rows; give data", model)
+			return nil, heldOutErr(fn, rec, " is a kmeans model, which holds out no rows; give data")
 		}
 		ke, err := withData(ctx, env, fn, data, func(q *udf.Query) (*kmeansEval, error) {
 			binding, err := bindEncoder(fn, &km.Encoder, q.Schema())
