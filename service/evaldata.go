@@ -14,6 +14,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/store"
@@ -42,19 +43,45 @@ type evalData struct {
 	skipped   int64 // rows without a usable label or that the model cannot score
 }
 
-// evalBinding is a model bound to a data query for evaluation.
+// evalBinding is a model bound to data for evaluation: a data query, or
+// rows in memory (cross_validate's folds).
 type evalBinding struct {
 	fn       string
 	model    Model
-	q        *udf.Query
+	src      dataset.Source
+	release  func() // releases the data (closes the query); nil for none
 	bound    BoundModel
 	labelIdx int
 	byIdx    int // -1 without a group column
-	// held, for data HeldOut, keeps the model's validation rows of its
-	// training data (nil otherwise); heldErr says what the data is when
-	// its check fails.
-	held    *training.HoldoutRows
-	heldErr func(error) error
+	// filter, when set, leaves rows out of the evaluation: the training
+	// rows of data HeldOut, the rows outside a cross-validation fold.
+	filter rowFilter
+}
+
+// rowFilter leaves rows of the data out of an evaluation.
+type rowFilter interface {
+	// Mark marks in skip the rows of rec, the batch-th batch of the
+	// pass, to leave out; skip already marks the rows without a usable
+	// label or that the model cannot score.
+	Mark(batch int, rec arrow.RecordBatch, skip []bool)
+	// Done checks the pass once every batch was marked.
+	Done() error
+}
+
+// heldOutFilter keeps the held-out rows of a model's training data
+// (training.HoldoutRows); err says what the data is when the check fails.
+type heldOutFilter struct {
+	rows *training.HoldoutRows
+	err  func(error) error
+}
+
+func (h heldOutFilter) Mark(_ int, rec arrow.RecordBatch, skip []bool) { h.rows.Mark(rec, skip) }
+
+func (h heldOutFilter) Done() error {
+	if err := h.rows.Check(); err != nil {
+		return h.err(err)
+	}
+	return nil
 }
 
 // HeldOut is the data argument of the evaluation functions (evaluate,
@@ -82,7 +109,7 @@ func bindEval(ctx context.Context, env Env, fn, name string, version int, data, 
 func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m Model, data, by string) (*evalBinding, error) {
 	if data != HeldOut {
 		return withData(ctx, env, fn, data, func(q *udf.Query) (*evalBinding, error) {
-			return newEvalBinding(fn, m, q, by)
+			return newQueryBinding(fn, m, q, by)
 		})
 	}
 	h := m.Holdout()
@@ -100,12 +127,13 @@ func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m
 		return nil, err
 	}
 	heldErr := func(err error) error { return heldOutErr(fn, rec, "'s training data %s %v; give data", data, err) }
-	e, err := newEvalBinding(fn, m, q, by)
+	e, err := newQueryBinding(fn, m, q, by)
 	if err == nil {
-		e.heldErr = heldErr
-		if e.held, err = h.Bind(q.Schema()); err != nil {
+		var rows *training.HoldoutRows
+		if rows, err = h.Bind(q.Schema()); err != nil {
 			err = heldErr(err)
 		}
+		e.filter = heldOutFilter{rows, heldErr}
 	}
 	if err != nil {
 		q.Close()
@@ -145,8 +173,21 @@ func shortText(s string) string {
 	return "'" + s + "'"
 }
 
-func newEvalBinding(fn string, m Model, q *udf.Query, by string) (*evalBinding, error) {
-	schema := q.Schema()
+// newQueryBinding binds m to data query q (see newEvalBinding); the
+// binding closes q.
+func newQueryBinding(fn string, m Model, q *udf.Query, by string) (*evalBinding, error) {
+	e, err := newEvalBinding(fn, m, Source(q), by)
+	if err != nil {
+		return nil, err
+	}
+	e.release = q.Close
+	return e, nil
+}
+
+// newEvalBinding binds m to data src, which must hold the model's label
+// column (and column by, when not "").
+func newEvalBinding(fn string, m Model, src dataset.Source, by string) (*evalBinding, error) {
+	schema := src.Schema()
 	le := m.Label()
 	labelIdx := features.ColumnIndex(schema, le.Column)
 	if labelIdx < 0 {
@@ -165,10 +206,15 @@ func newEvalBinding(fn string, m Model, q *udf.Query, by string) (*evalBinding, 
 			return nil, dserr.Arg(fn, "by", "column %q not found in data", by)
 		}
 	}
-	return &evalBinding{fn: fn, model: m, q: q, bound: bound, labelIdx: labelIdx, byIdx: byIdx}, nil
+	return &evalBinding{fn: fn, model: m, src: src, bound: bound, labelIdx: labelIdx, byIdx: byIdx}, nil
 }
 
-func (e *evalBinding) close() { e.q.Close() }
+func (e *evalBinding) close() {
+	if e.release != nil {
+		e.release()
+		e.release = nil
+	}
+}
 
 // scored streams the data and scores every usable row (collect); data
 // without one is an error.
@@ -240,9 +286,9 @@ func (e *evalBinding) prepareBatches(ctx context.Context, rows Rows, reset bool,
 	var y []float64
 	var skip []bool
 	var skipped int64
-	err := eachBatch(ctx, e.q, func(b *udf.Batch) {
-		rec := b.Record
-		n := b.Len()
+	batch := 0
+	err := dataset.EachBatch(ctx, e.src, e.fn, func(rec arrow.RecordBatch) error {
+		n := int(rec.NumRows())
 		if cap(skip) < n {
 			skip, y = make([]bool, n), make([]float64, n)
 		}
@@ -251,22 +297,24 @@ func (e *evalBinding) prepareBatches(ctx context.Context, rows Rows, reset bool,
 		labels := rec.Column(e.labelIdx)
 		skipped += int64(label.MarkSkips(labels, skip))
 		skipped += int64(e.bound.BadRows(rec, skip))
-		if e.held != nil {
-			e.held.Mark(rec, skip)
+		if e.filter != nil {
+			e.filter.Mark(batch, rec, skip)
 		}
+		batch++
 		if reset {
 			rows.Reset()
 		}
 		m := rows.Append(rec, skip)
 		label.Encode(labels, skip, y[:n])
 		fn(rec, skip, y, m)
+		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	if e.held != nil {
-		if err := e.held.Check(); err != nil {
-			return 0, e.heldErr(err)
+	if e.filter != nil {
+		if err := e.filter.Done(); err != nil {
+			return 0, err
 		}
 	}
 	return skipped, nil
