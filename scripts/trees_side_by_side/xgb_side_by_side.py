@@ -27,11 +27,18 @@ with the whole train_boosted_trees statement and SELECT sum(probability)
 FROM predict(...) (trees_side_by_side serve), every time also as a multiple
 of DuckDB's SELECT sum(c1)+...+sum(c16) in the same run.
 
+Logistic (--part logistic, not part of "all"): the same tasks with
+train_perceptron(hidden := []) by default (lbfgs), with solver := 'adam'
+(the default before) and with lbfgs on every row, against
+LogisticRegression(solver='lbfgs') at C = 1/(l2 n) and at C = 1 on
+ducksight's design matrix rebuilt in Python (README.md, "The logistic part").
+
 Usage (from anywhere; needs go, Rscript with r-cran-modeldata, and
 python3-xgboost, python3-pandas, python3-sklearn from Debian):
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part quality --datasets mlc_churn,wa_churn
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part speed --runs 1 --repeats 3
+    /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part logistic
 """
 import argparse
 import datetime
