@@ -5,7 +5,7 @@
 // JSON on standard output. See README.md beside it for the datasets, the
 // protocol and how to run the whole comparison.
 //
-//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5]
+//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions]
 //
 // builds, in one DuckDB database, the train and test tables of every task:
 // demo_customers churn for each seed of -seeds (rows 1..100,000 train, the
@@ -14,7 +14,9 @@
 // splits each (a row is a test row when hash(split * 2^32 + rid) % 4 = 0). It writes
 // every table to DIR as CSV (COPY ... (HEADER)) for the Python side, trains
 // the ducksight models of -models on each task, scores the test table with
-// predict and reports the test AUCs. Models whose SQL function is not
+// predict and reports the test AUCs; with -predictions it also writes each
+// model's test probabilities, keyed by the task's key column (rid, or
+// customer_id for demo_customers), for the logistic part's comparison. Models whose SQL function is not
 // registered in this build (train_boosted_trees before it lands) are
 // reported with "available": false, so the same command measures them once
 // they exist.

@@ -87,6 +87,12 @@ var modelSpecs = map[string]modelSpec{
 	"trees_default": {"train_boosted_trees", ""},
 	"mlp16":         {"train_perceptron", ", hidden := [16]"},
 	"logistic":      {"train_perceptron", ", hidden := []"},
+	// The default before solver 'auto' became L-BFGS for hidden := []:
+	// Adam with early stopping on the validation rows.
+	"logistic_adam": {"train_perceptron", ", hidden := [], solver := 'adam'"},
+	// L-BFGS on every training row at the default l2: the rows and the
+	// objective of LogisticRegression(C = 1/(l2 * n)).
+	"logistic_all": {"train_perceptron", ", hidden := [], solver := 'lbfgs', validation_fraction := 0"},
 }
 
 // column is a column of a task's tables with its DuckDB type.
@@ -104,6 +110,9 @@ type modelRun struct {
 	WallSeconds float64        `json:"wall_seconds"`  // the whole statement, timed here
 	CPUSeconds  float64        `json:"cpu_seconds"`   // CPU time of the process meanwhile (-1: unknown)
 	TestAUC     float64        `json:"test_auc"`
+	// PredCSV is the file of the test rows' probabilities, keyed by the
+	// task's Key column (written when -predictions is set).
+	PredCSV string `json:"pred_csv,omitempty"`
 }
 
 // task is one train/test split of one dataset.
@@ -112,6 +121,7 @@ type task struct {
 	Dataset   string              `json:"dataset"`
 	Seed      int64               `json:"seed"` // demo_customers's seed, or the split's
 	Label     string              `json:"label"`
+	Key       string              `json:"key"` // a column unique on every row (never a feature)
 	Positive  string              `json:"positive,omitempty"`
 	Exclude   []string            `json:"exclude"`
 	Columns   []column            `json:"columns"`
@@ -178,6 +188,7 @@ func runQuality(argv []string) error {
 	models := fs.String("models", "trees,trees_default,mlp16", "ducksight models per task, comma-separated")
 	threads := fs.Int("threads", 0, "DuckDB threads (0: one per core)")
 	drop := fs.String("exclude", "", "more columns to leave out of a public dataset's features, as dataset.column, comma-separated")
+	preds := fs.Bool("predictions", false, "also write each model's test probabilities to -out, keyed by the task's key column")
 	fs.Parse(argv)
 	if *out == "" {
 		return errors.New("quality: -out is required")
@@ -257,6 +268,12 @@ func runQuality(argv []string) error {
 			if err != nil {
 				return err
 			}
+			if *preds && r.Available {
+				r.PredCSV = filepath.Join(*out, "pred_"+t.Name+"_"+m+".csv")
+				if err := t.writePredictions(ctx, db, r.Row["version"].(int32), r.PredCSV); err != nil {
+					return err
+				}
+			}
 			t.Ducksight[m] = r
 			if r.Available {
 				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: test AUC %.4f (%.1f s)\n", t.Name, m, r.TestAUC, r.WallSeconds)
@@ -273,7 +290,7 @@ func runQuality(argv []string) error {
 // demoTask builds demo_customers churn of one seed: rows 1..ntrain train,
 // the next ntest test, with the generator's Bayes-optimal test AUC.
 func demoTask(ctx context.Context, db *sql.DB, seed, ntrain, ntest int64) (*task, error) {
-	t := &task{Name: fmt.Sprintf("demo_%d", seed), Dataset: "demo_customers", Seed: seed, Label: "churned",
+	t := &task{Name: fmt.Sprintf("demo_%d", seed), Dataset: "demo_customers", Seed: seed, Label: "churned", Key: "customer_id",
 		Exclude: []string{"customer_id", "true_segment", "purchased_next_30d", "spend_next_90d"}}
 	if err := exec(ctx, db,
 		fmt.Sprintf(`CREATE TABLE demo_%d AS SELECT * FROM demo_customers(%d, seed := %d)`, seed, ntrain+ntest, seed),
@@ -324,7 +341,7 @@ func publicTasks(ctx context.Context, db *sql.DB, dir string, d dataset, splits 
 	var ts []*task
 	for s := 1; s <= splits; s++ {
 		t := &task{Name: fmt.Sprintf("%s_%d", d.Name, s), Dataset: d.Name, Seed: int64(s), Label: d.Label,
-			Positive: positive, Exclude: []string{"rid"}}
+			Key: "rid", Positive: positive, Exclude: []string{"rid"}}
 		if err := exec(ctx, db,
 			fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM %s WHERE hash(%d * 4294967296 + rid) %% 4 <> 0 ORDER BY rid`, t.trainTable(), raw, s),
 			fmt.Sprintf(`CREATE TABLE %s AS SELECT * FROM %s WHERE hash(%d * 4294967296 + rid) %% 4 = 0 ORDER BY rid`, t.testTable(), raw, s),
@@ -395,6 +412,13 @@ func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bo
 	}
 	r.TestAUC, err = predictAUC(ctx, db, int(version), t.testTable(), t.labelExpr())
 	return r, err
+}
+
+// writePredictions writes the probabilities of version of model m on the
+// task's test table to path as CSV, with the task's key column.
+func (t *task) writePredictions(ctx context.Context, db *sql.DB, version int32, path string) error {
+	return exec(ctx, db, fmt.Sprintf(`COPY (SELECT %s AS key, probability FROM predict('m', '%s', version := %d)) TO %s (HEADER, DELIMITER ',')`,
+		quoteIdent(t.Key), t.testTable(), version, quoteString(path)))
 }
 
 // queryRow runs a query of one row and returns its columns by name, with

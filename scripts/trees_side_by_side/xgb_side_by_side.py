@@ -27,11 +27,18 @@ with the whole train_boosted_trees statement and SELECT sum(probability)
 FROM predict(...) (trees_side_by_side serve), every time also as a multiple
 of DuckDB's SELECT sum(c1)+...+sum(c16) in the same run.
 
+Logistic (--part logistic, not part of "all"): the same tasks with
+train_perceptron(hidden := []) by default (lbfgs), with solver := 'adam'
+(the default before) and with lbfgs on every row, against
+LogisticRegression(solver='lbfgs') at C = 1/(l2 n) and at C = 1 on
+ducksight's design matrix rebuilt in Python (README.md, "The logistic part").
+
 Usage (from anywhere; needs go, Rscript with r-cran-modeldata, and
 python3-xgboost, python3-pandas, python3-sklearn from Debian):
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part quality --datasets mlc_churn,wa_churn
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part speed --runs 1 --repeats 3
+    /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part logistic
 """
 import argparse
 import datetime
@@ -50,6 +57,7 @@ import pandas as pd
 import sklearn
 import xgboost as xgb
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
@@ -70,6 +78,13 @@ QUALITY_THREADS = 1
 # compares with XGBoost): no subsampling, no early stopping.
 XGB_MATCHED = dict(tree_method="hist", n_estimators=300, learning_rate=0.1, max_depth=6, min_child_weight=1,
                    reg_lambda=1.0, gamma=0.0, max_bin=255, subsample=1.0, colsample_bytree=1.0)
+# train_perceptron's default l2 (training.DefaultL2): the objective
+# mean log loss + l2/2 ||w||^2 is LogisticRegression's at C = 1/(l2 * n).
+DUCKSIGHT_L2 = 1e-4
+# The logistic part's ducksight models (main.go's model table).
+LOGISTIC_MODELS = "logistic,logistic_adam,logistic_all"
+SUBSETS = 5  # random 90% subsets of the training rows for LogisticRegression
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 XGB_SPEED = dict(tree_method="hist", n_estimators=100, learning_rate=0.1, max_depth=6, min_child_weight=1,
                  reg_lambda=1.0, max_bin=255)
 
@@ -149,12 +164,135 @@ def fit_hgb(Xtr, ytr, Xte, yte, cats):
     return {"auc": roc_auc_score(yte, p), "seconds": secs}
 
 
+def design(task):
+    """The task's train and test design matrices built as ducksight's
+    preprocessing builds them (engine/features, Fitter.Finish and
+    ColumnEncoding): numbers standardised with the training mean and sample
+    standard deviation, NULL as the mean (0) plus an is-NULL input when the
+    column had NULLs in training; BOOLEAN as 0/1 (not standardised), NULL
+    as the training share of true plus an is-NULL input; VARCHAR and ENUM
+    one-hot over the 100 most frequent training levels (ties by text), an
+    'other' input when there are more, a NULL input when the column had
+    NULLs, a level unseen in training all zeros. Constant and all-NULL
+    columns are dropped, and integer or text columns unique on every
+    training row (identifier-like). Returns Xtr, ytr, Xte, yte, the input
+    names and the dropped columns."""
+    cols = {c["name"]: c["type"] for c in task["columns"]}
+    feats = [c for c in cols if c != task["label"] and c not in task["exclude"]]
+    read = dict(keep_default_na=False, na_values=[""],
+                dtype={c: (str if is_cat(t) or t == "BOOLEAN" else float) for c, t in cols.items()})
+    tr, te = pd.read_csv(task["train_csv"], **read), pd.read_csv(task["test_csv"], **read)
+    pos = task.get("positive") or "true"
+    ytr = (tr[task["label"]] == pos).astype(int).to_numpy()
+    yte = (te[task["label"]] == pos).astype(int).to_numpy()
+    outs_tr, outs_te, names, dropped = [], [], [], []
+    n = len(tr)
+    for c in feats:
+        t, a, b = cols[c], tr[c], te[c]
+        nulls = int(a.isna().sum())
+        if t == "BOOLEAN":
+            a = a.map({"true": 1.0, "false": 0.0})
+            b = b.map({"true": 1.0, "false": 0.0})
+        if is_cat(t) and t != "BOOLEAN":
+            counts = a.dropna().value_counts()
+            if len(counts) == 0:
+                dropped.append((c, "all NULL"))
+                continue
+            if len(counts) < 2 and nulls == 0:
+                dropped.append((c, "constant"))
+                continue
+            if nulls == 0 and len(counts) == n:
+                dropped.append((c, "identifier-like"))
+                continue
+            order = sorted(counts.items(), key=lambda lc: (-lc[1], lc[0].encode()))
+            levels = [lc[0] for lc in order[:100]]
+            others = {lc[0] for lc in order[100:]}
+            for frame, out in ((a, outs_tr), (b, outs_te)):
+                block = [(frame == lv).to_numpy(float) for lv in levels]
+                if others:
+                    block.append(frame.isin(others).to_numpy(float))
+                if nulls:
+                    block.append(frame.isna().to_numpy(float))
+                out.extend(block)
+            names += [f"{c}={lv}" for lv in levels] + ([f"{c}=other"] if others else []) + ([f"{c}=NULL"] if nulls else [])
+            continue
+        v = a.dropna()
+        if len(v) == 0:
+            dropped.append((c, "all NULL"))
+            continue
+        if v.min() == v.max():
+            dropped.append((c, "constant"))
+            continue
+        if t in INTEGER_TYPES and nulls == 0 and v.nunique() == n:
+            dropped.append((c, "identifier-like"))
+            continue
+        mean = v.mean()
+        std = 1.0 if t == "BOOLEAN" else v.std(ddof=1)
+        shift = 0.0 if t == "BOOLEAN" else mean
+        for frame, out in ((a, outs_tr), (b, outs_te)):
+            out.append(((frame.fillna(mean) - shift) / std).to_numpy(float))
+            if nulls:
+                out.append(frame.isna().to_numpy(float))
+        names += [c] + ([f"{c}=NULL"] if nulls else [])
+    assert len(tr) == task["train_rows"] and len(te) == task["test_rows"], task["name"]
+    return np.column_stack(outs_tr), ytr, np.column_stack(outs_te), yte, names, dropped
+
+
+def log_loss_mean(y, p):
+    p = np.clip(p, 1e-15, 1 - 1e-15)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+
+
+def fit_lr(C, Xtr, ytr, Xte, yte):
+    """LogisticRegression(C, solver='lbfgs') on the design matrix; the
+    objective in ducksight's terms (mean log loss + l2/2 ||w||^2 with
+    l2 = 1/(C n)) and the test probabilities."""
+    t0 = time.perf_counter()
+    m = LogisticRegression(C=C, solver="lbfgs", max_iter=100000, tol=1e-10).fit(Xtr, ytr)
+    secs = time.perf_counter() - t0
+    loss = log_loss_mean(ytr, m.predict_proba(Xtr)[:, 1])
+    w = m.coef_.ravel()
+    p = m.predict_proba(Xte)[:, 1]
+    return {"C": C, "auc": roc_auc_score(yte, p), "iterations": int(m.n_iter_[0]), "seconds": secs,
+            "train_loss": loss, "objective": loss + float(w @ w) / (2 * C * len(ytr))}, p
+
+
+def logistic_fits(t):
+    """The logistic part of one task: the sklearn fits on ducksight's
+    design, and how close ducksight's models are to them."""
+    Xtr, ytr, Xte, yte, names, dropped = design(t)
+    t["lr_inputs"], t["lr_dropped"] = len(names), dropped
+    key = pd.read_csv(t["test_csv"], usecols=[t["key"]])[t["key"]].to_numpy()
+    t["sk_mapped"], p_mapped = fit_lr(1 / (DUCKSIGHT_L2 * len(ytr)), Xtr, ytr, Xte, yte)
+    t["sk_c1"], _ = fit_lr(1.0, Xtr, ytr, Xte, yte)
+    # What holding out 10% of the rows costs by itself: the mapped fit on
+    # random 90% subsets (not ducksight's hash split, which Python cannot
+    # reproduce), C = 1/(l2 * rows fitted).
+    t["sk_sub90"] = []
+    for seed in range(SUBSETS):
+        keep = np.random.default_rng(seed).random(len(ytr)) >= 0.1
+        r, _ = fit_lr(1 / (DUCKSIGHT_L2 * keep.sum()), Xtr[keep], ytr[keep], Xte, yte)
+        t["sk_sub90"].append(r["auc"])
+    for name, r in t["ducksight"].items():
+        if not r["available"]:
+            continue
+        want = t.get("positive") or "true"
+        assert r["row"]["positive"] == want, (t["name"], name, r["row"]["positive"], want)
+        assert r["row"]["inputs"] == len(names), (t["name"], name, r["row"]["inputs"], len(names), names)
+        if r.get("pred_csv"):
+            d = pd.read_csv(r["pred_csv"]).set_index("key")["probability"].reindex(key).to_numpy()
+            assert not np.isnan(d).any(), (t["name"], name)
+            assert abs(roc_auc_score(yte, d) - r["test_auc"]) < 1e-12, (t["name"], name)
+            r["max_abs_diff_sk_mapped"] = float(np.max(np.abs(d - p_mapped)))
+
+
 def quality(exe, args, data_dir, tmp):
     out = os.path.join(tmp, "tasks")
     os.makedirs(out, exist_ok=True)
     log(f"quality: ducksight side ({load_str()})")
+    logistic = args.part == "logistic"
     cmd = [exe, "quality", "-out", out, "-data", data_dir, "-seeds", args.seeds, "-splits", str(args.splits),
-           "-models", args.models]
+           "-models", args.models] + (["-predictions"] if logistic else [])
     if args.datasets:
         cmd += ["-datasets", args.datasets]
     if args.exclude:
@@ -162,6 +300,13 @@ def quality(exe, args, data_dir, tmp):
     p = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     tasks = json.loads(p.stdout)["tasks"]
     for t in tasks:
+        if logistic:
+            logistic_fits(t)
+            ds = t["ducksight"]
+            log(f"  {t['name']}: sklearn LR C=1/(l2 n) {t['sk_mapped']['auc']:.4f} ({t['sk_mapped']['iterations']} it), "
+                f"C=1 {t['sk_c1']['auc']:.4f}; ducksight "
+                + ", ".join(f"{k} {v['test_auc']:.4f}" if v["available"] else f"{k} n/a" for k, v in ds.items()))
+            continue
         Xtr, ytr, Xte, yte, feats, cats = frames(t)
         t["features"], t["categorical"] = feats, cats
         t["xgb"] = fit_xgb(XGB_MATCHED, Xtr, ytr, Xte, yte)
@@ -247,6 +392,61 @@ def print_quality(tasks):
                                             for t in ts))
     print(f"\nXGBoost fit seconds (matched, n_jobs={QUALITY_THREADS}; incidental, other jobs running): "
           + ", ".join(f"{t['name']} {t['xgb']['seconds']:.1f}" for t in tasks))
+
+
+def print_logistic(tasks):
+    print("\n### The logistic model: train_perceptron(hidden := []) against scikit-learn's LogisticRegression\n")
+    print("Test AUC, mean over each dataset's tasks (demo_customers: its seeds; public datasets: the seeded 75/25 "
+          "splits). ducksight: `logistic` = train_perceptron(..., hidden := []) with every default (solver auto = "
+          "lbfgs, 10% of the training rows held out), `logistic_adam` = the same with solver := 'adam' (the default "
+          "before: early stopping on the held-out rows), `logistic_all` = solver := 'lbfgs', validation_fraction := 0 "
+          f"(every training row, as scikit-learn). scikit-learn: LogisticRegression(solver='lbfgs', tol=1e-10) on "
+          f"ducksight's design matrix rebuilt in Python, at C = 1/(l2 n) with l2 = {DUCKSIGHT_L2} (ducksight's "
+          "default) and n the training rows, and at its default C = 1; \"sklearn, 90%\" is the C=1/(l2 n) fit on "
+          f"random 90% subsets of the training rows (mean of {SUBSETS} subsets per task), what holding out "
+          "validation rows costs by itself.\n")
+    print("| dataset | tasks | rows train / test | positive share (test) | ducksight lbfgs (default) | ducksight adam "
+          "(before) | ducksight lbfgs, all rows | sklearn C=1/(l2 n) | sklearn C=1 | lbfgs − sklearn C=1/(l2 n) "
+          "| adam − sklearn C=1/(l2 n) | lbfgs − sklearn C=1 | adam − sklearn C=1 | all rows − sklearn C=1/(l2 n) "
+          "| sklearn, 90% − sklearn C=1/(l2 n) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    mean = lambda xs: None if any(x is None for x in xs) else statistics.mean(xs)  # noqa: E731
+    for name in dict.fromkeys(t["dataset"] for t in tasks):
+        ts = [t for t in tasks if t["dataset"] == name]
+        lb, ad, al = (mean([auc_of(t, m) for t in ts]) for m in ("logistic", "logistic_adam", "logistic_all"))
+        sm, s1 = mean([t["sk_mapped"]["auc"] for t in ts]), mean([t["sk_c1"]["auc"] for t in ts])
+        s9 = mean([statistics.mean(t["sk_sub90"]) for t in ts])
+        d = lambda a, b: None if a is None else a - b  # noqa: E731
+        print(f"| {name} | {len(ts)} | {ts[0]['train_rows']} / {ts[0]['test_rows']} "
+              f"| {statistics.mean(t['rate_test'] for t in ts):.3f} | {f4(lb)} | {f4(ad)} | {f4(al)} | {sm:.4f} "
+              f"| {s1:.4f} | {f4(d(lb, sm), True)} | {f4(d(ad, sm), True)} | {f4(d(lb, s1), True)} "
+              f"| {f4(d(ad, s1), True)} | {f4(d(al, sm), True)} | {f4(d(s9, sm), True)} |")
+    print("\nThe same model? Per task: inputs (ducksight's `inputs` = the Python design's width, asserted), "
+          "iterations (ducksight lbfgs default / all rows / sklearn C=1/(l2 n)), mean training log loss of "
+          "`logistic_all` minus scikit-learn's at C=1/(l2 n) (same rows, same objective), and the largest "
+          "|probability difference| on the test rows of `logistic_all` and `logistic` against scikit-learn's "
+          "C=1/(l2 n):\n")
+    print("| task | inputs | iterations | train loss all rows − sklearn | max abs p diff, all rows | max abs p diff, default |")
+    print("|---|---|---|---|---|---|")
+    for t in tasks:
+        ds = t["ducksight"]
+        it = lambda m: str(ds[m]["row"]["epochs_run"]) if m in ds and ds[m]["available"] else "n/a"  # noqa: E731
+        pd_ = lambda m: (f"{ds[m]['max_abs_diff_sk_mapped']:.1e}" if m in ds and "max_abs_diff_sk_mapped" in ds[m]  # noqa: E731
+                         else "n/a")
+        dl = (f"{ds['logistic_all']['row']['train_loss'] - t['sk_mapped']['train_loss']:+.1e}"
+              if "logistic_all" in ds and ds["logistic_all"]["available"] else "n/a")
+        print(f"| {t['name']} | {t['lr_inputs']} | {it('logistic')} / {it('logistic_all')} / "
+              f"{t['sk_mapped']['iterations']} | {dl} | {pd_('logistic_all')} | {pd_('logistic')} |")
+    print("\nEvery task (test AUC; ducksight lbfgs / adam / lbfgs all rows / sklearn C=1/(l2 n) / sklearn C=1):\n")
+    for name in dict.fromkeys(t["dataset"] for t in tasks):
+        ts = [t for t in tasks if t["dataset"] == name]
+        print(f"- {name}: " + "; ".join(
+            f"{t['seed']}: " + " / ".join(f4(auc_of(t, m)) for m in ("logistic", "logistic_adam", "logistic_all"))
+            + f" / {t['sk_mapped']['auc']:.4f} / {t['sk_c1']['auc']:.4f}" for t in ts))
+    print(f"\nsklearn C=1/(l2 n) on random 90% subsets, every task (min–max of the {SUBSETS} subsets):\n")
+    for name in dict.fromkeys(t["dataset"] for t in tasks):
+        ts = [t for t in tasks if t["dataset"] == name]
+        print(f"- {name}: " + "; ".join(f"{t['seed']}: {min(t['sk_sub90']):.4f}–{max(t['sk_sub90']):.4f}" for t in ts))
 
 
 # ---------------------------------------------------------------- speed
@@ -403,12 +603,15 @@ def extract(data_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=["quality", "speed", "all"], default="all")
+    ap.add_argument("--part", choices=["quality", "speed", "logistic", "all"], default="all",
+                    help="all = quality and speed; logistic (not in all): the logistic models against "
+                         "LogisticRegression on the quality part's tasks")
     ap.add_argument("--seeds", default="42,7", help="demo_customers seeds (empty: none)")
     ap.add_argument("--splits", type=int, default=5, help="seeded splits per public dataset")
     ap.add_argument("--datasets", default="", help="public datasets, comma-separated (default all)")
     ap.add_argument("--exclude", default="", help="more columns to leave out, as dataset.column, comma-separated")
-    ap.add_argument("--models", default="trees,trees_default,mlp16", help="ducksight models per task")
+    ap.add_argument("--models", help="ducksight models per task (default trees,trees_default,mlp16; "
+                    f"with --part logistic {LOGISTIC_MODELS})")
     ap.add_argument("--runs", type=int, default=1, help="speed: fresh Go processes")
     ap.add_argument("--repeats", type=int, default=3, help="speed: fits per side per run (median)")
     ap.add_argument("--duckdb-threads", type=int, default=THREADS,
@@ -416,6 +619,8 @@ def main():
                          "busy-waiting while a worker thread runs the statement; see README)")
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args()
+    if args.models is None:
+        args.models = LOGISTIC_MODELS if args.part == "logistic" else "trees,trees_default,mlp16"
 
     with tempfile.TemporaryDirectory(prefix="trees_side_by_side.") as tmp:
         exe = os.path.join(tmp, "trees_side_by_side")
@@ -426,13 +631,13 @@ def main():
         print(f"Machine: {where}.")
         print(f"Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py {' '.join(sys.argv[1:])}".rstrip())
         everything = {"machine": where, "argv": sys.argv[1:]}
-        if args.part in ("quality", "all"):
+        if args.part in ("quality", "logistic", "all"):
             data_dir = os.path.join(tmp, "modeldata")
             info, md5 = extract(data_dir)
             print("Data: " + "; ".join(info) + ". MD5 of the extracted CSV files: "
                   + ", ".join(f"{f} {h}" for f, h in md5.items()) + ".")
             q = quality(exe, args, data_dir, tmp)
-            print_quality(q)
+            print_logistic(q) if args.part == "logistic" else print_quality(q)
             everything["quality"] = q
             everything["data"] = {"info": info, "md5": md5}
             sys.stdout.flush()
