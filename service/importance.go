@@ -120,7 +120,7 @@ func (e *evalBinding) importance(ctx context.Context, d *preparedData, repeats i
 			drops[r] = base - metric()
 		}
 		d.rows.Restore(ci)
-		mean, std := meanStd(drops)
+		mean, std := meanStd(drops, 0)
 		weight := math.NaN()
 		if weights != nil {
 			weight = weights.Weight(ci)
@@ -194,17 +194,22 @@ func bounded(src *rand.PCG, n uint64) uint64 {
 	return hi
 }
 
-// meanStd returns the mean and the population standard deviation of v.
-func meanStd(v []float64) (mean, std float64) {
+// meanStd returns the mean and the standard deviation of v with ddof
+// degrees of freedom removed: 0 the population's, 1 the sample's (NaN for
+// fewer than ddof+1 values).
+func meanStd(v []float64, ddof int) (mean, std float64) {
 	for _, x := range v {
 		mean += x
 	}
 	mean /= float64(len(v))
+	if len(v) <= ddof {
+		return mean, math.NaN()
+	}
 	ss := 0.0
 	for _, x := range v {
 		ss += (x - mean) * (x - mean)
 	}
-	return mean, math.Sqrt(ss / float64(len(v)))
+	return mean, math.Sqrt(ss / float64(len(v)-ddof))
 }
 
 // columnWeight is the size of a single-layer network's weights on inputs

@@ -60,6 +60,7 @@ var registry = []*Function{
 	splitFn,
 	trainPerceptron,
 	trainBoostedTrees,
+	crossValidateFn,
 	predictFn,
 	scoreFn,
 	scoreLabelFn,
