@@ -247,7 +247,7 @@ func (p Param) value(v any) (any, string) {
 func (d *Dim) parseRange(fields []Field) string {
 	p := d.Param
 	if p.Type != Integer && p.Type != Double {
-		return fmt.Sprintf("a range does not apply to a %s parameter: give a LIST of choices", p.Type)
+		return fmt.Sprintf("a range needs an INTEGER or DOUBLE parameter, not %s: give a LIST of choices", p.Type)
 	}
 	var lo, hi any
 	var haveLo, haveHi bool
