@@ -122,3 +122,14 @@ func JSON(config []Field) string {
 	b.WriteByte('}')
 	return b.String()
 }
+
+// Get returns the value of the field called name in config, and whether
+// there is one.
+func Get(config []Field, name string) (any, bool) {
+	for _, f := range config {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
