@@ -67,7 +67,8 @@ func Rungs(maxSteps, eta, n int) []int {
 type Halving struct {
 	// Eta is the reduction factor, at least 2; 0 means DefaultEta.
 	Eta int
-	// Rungs are the steps at which trials are compared, ascending.
+	// Rungs are the steps at which trials are compared, ascending; set
+	// before the first Continue and not changed after.
 	Rungs []int
 
 	records [][]record   // per rung, in the order recorded
