@@ -138,15 +138,38 @@ func asFunction(fn string, err error) error {
 	return &c
 }
 
-// cvData is the data cross_validate reads once: the columns it can copy,
-// batch by batch, and each row's fold.
+// cvData is the data cross_validate and tune read once: the columns they
+// can copy, batch by batch, each row's fold key and stratum, and, once
+// assigned, its fold.
 type cvData struct {
-	schema  *arrow.Schema
-	batches []arrow.RecordBatch
-	start   []int // the first row of each batch
-	folds   []int32
-	rows    int
+	schema       *arrow.Schema
+	batches      []arrow.RecordBatch
+	start        []int // the first row of each batch
+	rows         int
+	keys, strata []uint64
+	folds        []int32
 }
+
+// release releases the rows.
+func (d *cvData) release() {
+	for _, b := range d.batches {
+		b.Release()
+	}
+	d.batches = nil
+}
+
+// assign assigns the rows to k folds (training.AssignFolds), grouped by
+// their keys when grouped; a fold needs a row at least.
+func (d *cvData) assign(fn string, k int, grouped bool) error {
+	if d.rows < k {
+		return dserr.Arg(fn, "folds", "must be at most the rows of data (%d), got %d", d.rows, k)
+	}
+	d.folds = training.AssignFolds(k, d.keys, d.strata, grouped)
+	return nil
+}
+
+// source is a Source over all the rows.
+func (d *cvData) source() dataset.Source { return dataset.NewMemory(d.schema, d.batches) }
 
 // Run reads the data once, assigns the folds, and for each fold trains
 // the kind on the other folds' rows (a training of its own: preprocessing
@@ -160,76 +183,58 @@ func (j *CrossValidateJob) Run(ctx context.Context) (*CrossValidation, error) {
 
 func (j *CrossValidateJob) run(ctx context.Context) (*CrossValidation, error) {
 	const fn = fnCrossValidate
-	d, err := j.read(ctx)
+	d, err := readRows(ctx, fn, j.q, j.labelIdx, j.byIdx, j.seed(), j.memLimit)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		for _, b := range d.batches {
-			b.Release()
-		}
-	}()
-	k := j.o.Folds
+	defer d.release()
+	if err := d.assign(fn, j.o.Folds, j.byIdx != nil); err != nil {
+		return nil, err
+	}
+	return crossValidate(ctx, fn, d, j.kind, j.o.Perceptron, j.o.BoostedTrees, j.o.Predictions, nil)
+}
+
+// crossValidate runs the folds of d (assigned): for each, trains kind with
+// its options (perc or trees) on the other folds' rows and measures the
+// model on the fold's rows. The task and positive class are those the
+// first fold's training chose, kept for the other folds. hook, when not
+// nil, is the first fold's training progress (tune's successive halving).
+func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc TrainOptions, trees TreeOptions, predictions bool, hook func(training.Epoch)) (*CrossValidation, error) {
+	k := int(slices.Max(d.folds)) + 1
 	cv := &CrossValidation{Mean: map[string]float64{}, Std: map[string]float64{}}
-	full := dataset.NewMemory(d.schema, d.batches)
-	perc, trees := j.o.Perceptron, j.o.BoostedTrees
+	full := d.source()
 	for f := 0; f < k; f++ {
 		t0 := time.Now()
 		src, release, err := d.trainingRows(int32(f))
 		if err != nil {
 			return nil, err
 		}
-		var m Model
-		var used int64
-		switch j.kind {
-		case KindPerceptron:
-			res, err := training.Train(ctx, src, perc)
-			release()
-			if err != nil {
-				return nil, err
-			}
-			doc := res.Doc
-			m, used = perceptronModel{doc}, doc.Metrics.RowsUsed
-			if f == 0 {
-				perc.Task, perc.Positive = fixLabel(&doc.Label)
-			}
-		default:
-			res, err := training.TrainTrees(ctx, src, trees)
-			release()
-			if err != nil {
-				return nil, err
-			}
-			doc := res.Doc
-			if m, err = newTreesModel(doc); err != nil {
-				return nil, dserr.Wrap(dserr.Internal, fn, "", err)
-			}
-			used = doc.Metrics.RowsUsed
-			if f == 0 {
-				trees.Task, trees.Positive = fixLabel(&doc.Label)
-			}
+		var progress func(training.Epoch)
+		if f == 0 {
+			progress = hook
+		}
+		m, used, err := trainKind(ctx, kind, src, &perc, &trees, progress, f == 0)
+		release()
+		if err != nil {
+			return nil, err
 		}
 		if f == 0 {
 			cv.Task = m.Task()
 			cv.Positive, _ = m.Label().PositiveClass()
 			cv.Columns = map[task.Task][]string{task.Binary: cvBinary, task.Multiclass: cvMulticlass, task.Regression: cvRegression}[cv.Task]
 		}
-		e, err := newEvalBinding(fn, m, full, "")
-		if err != nil {
-			return nil, err
-		}
-		filter := &foldFilter{d: d, fold: int32(f), rows: j.o.Predictions}
-		e.filter = filter
-		ed, err := e.collect(ctx)
+		filter := &foldFilter{d: d, fold: int32(f), rows: predictions}
+		ed, err := scoreFiltered(ctx, fn, m, full, filter)
 		if err != nil {
 			return nil, err
 		}
 		if ed.rows() == 0 {
 			return nil, dserr.Arg(fn, "folds", "fold %d has no rows with a usable label to test on (%d skipped); use fewer folds", f+1, ed.skipped)
 		}
-		fold := CVFold{Fold: f + 1, RowsTrain: used, RowsTest: int64(ed.rows()), Measures: cvMeasures(ed)}
+		fold := CVFold{Fold: f + 1, RowsTrain: used, RowsTest: int64(ed.rows()), Measures: measuresOf(ed)}
 		fold.Seconds = time.Since(t0).Seconds()
 		cv.Folds = append(cv.Folds, fold)
-		if j.o.Predictions {
+		if predictions {
 			w := len(ed.p) / ed.rows()
 			for i, r := range filter.kept {
 				cv.Predictions = append(cv.Predictions, CVPrediction{Row: int64(r), Fold: f + 1, Label: ed.y[i], Output: slices.Clone(ed.p[i*w : (i+1)*w])})
@@ -251,6 +256,51 @@ func (j *CrossValidateJob) run(ctx context.Context) (*CrossValidation, error) {
 	return cv, nil
 }
 
+// trainKind trains kind on src with its options (perc or trees; progress,
+// when not nil, replaces their Progress) and returns the model and the
+// rows it trained on. With fix set, the task and positive class it chose
+// are written into the options, so later trainings keep them.
+func trainKind(ctx context.Context, kind string, src dataset.Source, perc *TrainOptions, trees *TreeOptions, progress func(training.Epoch), fix bool) (Model, int64, error) {
+	if kind == KindPerceptron {
+		o := *perc
+		o.Progress = progress
+		res, err := training.Train(ctx, src, o)
+		if err != nil {
+			return nil, 0, err
+		}
+		doc := res.Doc
+		if fix {
+			perc.Task, perc.Positive = fixLabel(&doc.Label)
+		}
+		return perceptronModel{doc}, doc.Metrics.RowsUsed, nil
+	}
+	o := *trees
+	o.Progress = progress
+	res, err := training.TrainTrees(ctx, src, o)
+	if err != nil {
+		return nil, 0, err
+	}
+	doc := res.Doc
+	if fix {
+		trees.Task, trees.Positive = fixLabel(&doc.Label)
+	}
+	m, err := newTreesModel(doc)
+	if err != nil {
+		return nil, 0, dserr.Wrap(dserr.Internal, training.TreesFn, "", err)
+	}
+	return m, doc.Metrics.RowsUsed, nil
+}
+
+// scoreFiltered scores the rows of src that filter keeps with m.
+func scoreFiltered(ctx context.Context, fn string, m Model, src dataset.Source, filter rowFilter) (*evalData, error) {
+	e, err := newEvalBinding(fn, m, src, "")
+	if err != nil {
+		return nil, err
+	}
+	e.filter = filter
+	return e.collect(ctx)
+}
+
 // fixLabel returns the task and positive class a label encoding chose, as
 // training options that keep them.
 func fixLabel(le *features.LabelEncoding) (task.Task, *string) {
@@ -260,37 +310,34 @@ func fixLabel(le *features.LabelEncoding) (task.Task, *string) {
 	return le.Task, nil
 }
 
-// read reads the data once: a copy of every column Take copies (a column of
-// another type is left out: nested columns are no feature), the rows'
-// keys (a seeded hash of the by columns, or of every column) and strata
-// (a hash of the label; none for more than features.MaxClasses distinct
-// labels), and assigns the folds (training.AssignFolds).
-func (j *CrossValidateJob) read(ctx context.Context) (*cvData, error) {
-	const fn = fnCrossValidate
-	schema := j.q.Schema()
+// readRows reads data query q once: a copy of every column Take copies (a
+// column of another type is left out: nested columns are no feature), and
+// each row's fold key (a seeded hash of the by columns byIdx, or of every
+// column) and stratum (a hash of the label; none for more than
+// features.MaxClasses distinct labels). The copy must fit in memLimit.
+func readRows(ctx context.Context, fn string, q *udf.Query, labelIdx int, byIdx []int, seed uint64, memLimit int64) (*cvData, error) {
+	schema := q.Schema()
 	var keep []int
 	var fields []arrow.Field
 	for i, f := range schema.Fields() {
 		if dataset.Takeable(f.Type) {
 			keep, fields = append(keep, i), append(fields, f)
-		} else if i == j.labelIdx {
+		} else if i == labelIdx {
 			return nil, dserr.Arg(fn, "label", "column %q is of type %s, which no model predicts", f.Name, f.Type)
 		}
 	}
 	md := schema.Metadata()
 	d := &cvData{schema: arrow.NewSchema(fields, &md)}
-	keyCols := j.byIdx
+	keyCols := byIdx
 	if keyCols == nil {
 		keyCols = make([]int, schema.NumFields())
 		for i := range keyCols {
 			keyCols[i] = i
 		}
 	}
-	seed := j.seed()
-	var keys, strata []uint64
 	var all []int
 	var bytes int64
-	err := dataset.EachBatch(ctx, Source(j.q), fn, func(rec arrow.RecordBatch) error {
+	err := dataset.EachBatch(ctx, Source(q), fn, func(rec arrow.RecordBatch) error {
 		n := int(rec.NumRows())
 		for len(all) < n {
 			all = append(all, len(all))
@@ -315,35 +362,26 @@ func (j *CrossValidateJob) read(ctx context.Context) (*cvData, error) {
 				}
 			}
 		}
-		if bytes > j.memLimit {
-			return dserr.Arg(fn, "memory_limit", "the data needs more than memory_limit %s in memory to be cross-validated (it is read once and held); raise memory_limit or use fewer rows",
-				dataset.FormatSize(j.memLimit))
+		if bytes > memLimit {
+			return dserr.Arg(fn, "memory_limit", "the data needs more than memory_limit %s in memory (it is read once and held); raise memory_limit or use fewer rows",
+				dataset.FormatSize(memLimit))
 		}
-		keys = append(keys, features.RowHashes(rec, keyCols, seed, nil)...)
-		strata = append(strata, features.RowHashes(rec, []int{j.labelIdx}, 0, nil)...)
+		d.keys = append(d.keys, features.RowHashes(rec, keyCols, seed, nil)...)
+		d.strata = append(d.strata, features.RowHashes(rec, []int{labelIdx}, 0, nil)...)
 		return nil
 	})
 	if err != nil {
-		for _, b := range d.batches {
-			b.Release()
-		}
+		d.release()
 		return nil, err
 	}
-	if d.rows < j.o.Folds {
-		for _, b := range d.batches {
-			b.Release()
-		}
-		return nil, dserr.Arg(fn, "folds", "must be at most the rows of data (%d), got %d", d.rows, j.o.Folds)
-	}
 	distinct := map[uint64]struct{}{}
-	for _, s := range strata {
+	for _, s := range d.strata {
 		distinct[s] = struct{}{}
 		if len(distinct) > features.MaxClasses {
-			strata = nil
+			d.strata = nil
 			break
 		}
 	}
-	d.folds = training.AssignFolds(j.o.Folds, keys, strata, j.byIdx != nil)
 	return d, nil
 }
 
@@ -405,17 +443,20 @@ func (f *foldFilter) Mark(batch int, _ arrow.RecordBatch, skip []bool) {
 
 func (f *foldFilter) Done() error { return nil }
 
-// cvMeasures are cross_validate's measures of a fold's scored test rows.
-func cvMeasures(d *evalData) map[string]float64 {
+// measuresOf are the measures of scored rows cross_validate and tune
+// report: binary roc_auc, pr_auc, log_loss, accuracy, brier and f1 (at
+// threshold 0.5, about the positive class); multiclass accuracy,
+// log_loss and macro_f1 (also as f1); regression rmse, mae and r2.
+func measuresOf(d *evalData) map[string]float64 {
 	switch d.task {
 	case task.Binary:
 		var mem bigmem.Arena
 		defer mem.Free()
 		r := metrics.BinaryReport(d.y, d.p, DefaultThreshold, sortScratch(&mem, len(d.y)))
-		return map[string]float64{"roc_auc": r.ROCAUC, "pr_auc": r.PRAUC, "log_loss": r.LogLoss, "accuracy": r.Accuracy, "brier": r.Brier}
+		return map[string]float64{"roc_auc": r.ROCAUC, "pr_auc": r.PRAUC, "log_loss": r.LogLoss, "accuracy": r.Accuracy, "brier": r.Brier, "f1": r.F1}
 	case task.Multiclass:
 		r := metrics.MulticlassReport(d.truth(), d.p, d.k)
-		return map[string]float64{"accuracy": r.Accuracy, "log_loss": r.LogLoss, "macro_f1": r.MacroF1}
+		return map[string]float64{"accuracy": r.Accuracy, "log_loss": r.LogLoss, "macro_f1": r.MacroF1, "f1": r.MacroF1}
 	default:
 		r := metrics.RegressionReport(d.y, d.p)
 		return map[string]float64{"rmse": r.RMSE, "mae": r.MAE, "r2": r.R2}

@@ -216,7 +216,7 @@ func valueTypeName(v mapping.Value) string {
 
 // valueToGo converts a constant argument: NULL -> nil, BOOLEAN -> bool,
 // integers -> int64, FLOAT/DOUBLE/DECIMAL -> float64, VARCHAR -> string,
-// LIST -> []any.
+// LIST -> []any, STRUCT -> StructValue.
 func valueToGo(v mapping.Value) (any, error) {
 	if v.Ptr == nil || mapping.IsNullValue(v) {
 		return nil, nil
@@ -257,9 +257,32 @@ func valueToGo(v mapping.Value) (any, error) {
 			out = append(out, x)
 		}
 		return out, nil
+	case mapping.TypeStruct:
+		n := mapping.StructTypeChildCount(lt)
+		out := make(StructValue, 0, n)
+		for i := mapping.IdxT(0); i < n; i++ {
+			c := mapping.GetStructChild(v, i)
+			x, err := valueToGo(c)
+			mapping.DestroyValue(&c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, NamedValue{Name: mapping.StructTypeChildName(lt, i), Value: x})
+		}
+		return out, nil
 	default:
 		return nil, fmt.Errorf("a value of type %s is not accepted here", TypeName(lt))
 	}
+}
+
+// StructValue is a constant STRUCT argument as Bind receives it: its
+// fields in order, each value converted as a constant argument is.
+type StructValue []NamedValue
+
+// NamedValue is a field of a StructValue.
+type NamedValue struct {
+	Name  string
+	Value any
 }
 
 // hasNUL reports whether VARCHAR value v, read as s, holds a NUL byte. The
