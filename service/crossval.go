@@ -213,11 +213,12 @@ func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc 
 		if f == 0 {
 			progress = hook
 		}
-		m, used, err := trainKind(ctx, kind, src, &perc, &trees, progress, f == 0)
+		t, err := trainKind(ctx, kind, src, &perc, &trees, progress, f == 0)
 		release()
 		if err != nil {
 			return nil, err
 		}
+		m, used := t.model, t.used
 		if f == 0 {
 			cv.Task = m.Task()
 			cv.Positive, _ = m.Label().PositiveClass()
@@ -256,29 +257,37 @@ func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc 
 	return cv, nil
 }
 
+// trained is a model trainKind trained: the rows it trained on and the
+// epochs, iterations or rounds it ran.
+type trained struct {
+	model      Model
+	used       int64
+	iterations int
+}
+
 // trainKind trains kind on src with its options (perc or trees; progress,
-// when not nil, replaces their Progress) and returns the model and the
-// rows it trained on. With fix set, the task and positive class it chose
-// are written into the options, so later trainings keep them.
-func trainKind(ctx context.Context, kind string, src dataset.Source, perc *TrainOptions, trees *TreeOptions, progress func(training.Epoch), fix bool) (Model, int64, error) {
+// when not nil, replaces their Progress). With fix set, the task and
+// positive class it chose are written into the options, so later
+// trainings keep them.
+func trainKind(ctx context.Context, kind string, src dataset.Source, perc *TrainOptions, trees *TreeOptions, progress func(training.Epoch), fix bool) (trained, error) {
 	if kind == KindPerceptron {
 		o := *perc
 		o.Progress = progress
 		res, err := training.Train(ctx, src, o)
 		if err != nil {
-			return nil, 0, err
+			return trained{}, err
 		}
 		doc := res.Doc
 		if fix {
 			perc.Task, perc.Positive = fixLabel(&doc.Label)
 		}
-		return perceptronModel{doc}, doc.Metrics.RowsUsed, nil
+		return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun}, nil
 	}
 	o := *trees
 	o.Progress = progress
 	res, err := training.TrainTrees(ctx, src, o)
 	if err != nil {
-		return nil, 0, err
+		return trained{}, err
 	}
 	doc := res.Doc
 	if fix {
@@ -286,9 +295,9 @@ func trainKind(ctx context.Context, kind string, src dataset.Source, perc *Train
 	}
 	m, err := newTreesModel(doc)
 	if err != nil {
-		return nil, 0, dserr.Wrap(dserr.Internal, training.TreesFn, "", err)
+		return trained{}, dserr.Wrap(dserr.Internal, training.TreesFn, "", err)
 	}
-	return m, doc.Metrics.RowsUsed, nil
+	return trained{m, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun}, nil
 }
 
 // scoreFiltered scores the rows of src that filter keeps with m.

@@ -61,6 +61,8 @@ var registry = []*Function{
 	trainPerceptron,
 	trainBoostedTrees,
 	crossValidateFn,
+	tuneFn,
+	trialInfoFn,
 	predictFn,
 	scoreFn,
 	scoreLabelFn,
