@@ -109,20 +109,29 @@ func bindCrossValidate(ctx context.Context, env Env, kind, data string, o CrossV
 		return nil, err
 	}
 	j := &CrossValidateJob{kind: kind, o: o, q: q, memLimit: memLimit}
-	schema := q.Schema()
-	if j.labelIdx = features.ColumnIndex(schema, label); j.labelIdx < 0 {
+	if j.labelIdx, j.byIdx, err = labelAndBy(fn, q.Schema(), label, o.By); err != nil {
 		q.Close()
-		return nil, dserr.Arg(fn, "label", "column %q not found in data", label)
-	}
-	for _, b := range o.By {
-		i := features.ColumnIndex(schema, b)
-		if i < 0 {
-			q.Close()
-			return nil, dserr.Arg(fn, "by", "column %q not found in data", b)
-		}
-		j.byIdx = append(j.byIdx, i)
+		return nil, err
 	}
 	return j, nil
+}
+
+// labelAndBy finds the label and the by columns in the data's schema; a
+// column missing is an error of fn's argument label or by.
+func labelAndBy(fn string, schema *arrow.Schema, label string, by []string) (int, []int, error) {
+	labelIdx := features.ColumnIndex(schema, label)
+	if labelIdx < 0 {
+		return 0, nil, dserr.Arg(fn, "label", "column %q not found in data", label)
+	}
+	var byIdx []int
+	for _, b := range by {
+		i := features.ColumnIndex(schema, b)
+		if i < 0 {
+			return 0, nil, dserr.Arg(fn, "by", "column %q not found in data", b)
+		}
+		byIdx = append(byIdx, i)
+	}
+	return labelIdx, byIdx, nil
 }
 
 // asFunction makes an error of a training function (train_perceptron's

@@ -14,7 +14,6 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/dataset"
-	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
@@ -152,22 +151,13 @@ func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 	}
 	j := &TuneJob{modelJob: job, o: o, search: search, kinds: kinds}
 	j.memLimit, _ = dataset.ParseSize(limit)
-	schema := j.q.Schema()
 	label := o.Perceptron.Label
 	if o.Kind == KindBoostedTrees {
 		label = o.BoostedTrees.Label
 	}
-	if j.labelIdx = features.ColumnIndex(schema, label); j.labelIdx < 0 {
+	if j.labelIdx, j.byIdx, err = labelAndBy(fn, j.q.Schema(), label, o.By); err != nil {
 		j.Close()
-		return nil, dserr.Arg(fn, "label", "column %q not found in data", label)
-	}
-	for _, b := range o.By {
-		i := features.ColumnIndex(schema, b)
-		if i < 0 {
-			j.Close()
-			return nil, dserr.Arg(fn, "by", "column %q not found in data", b)
-		}
-		j.byIdx = append(j.byIdx, i)
+		return nil, err
 	}
 	return j, nil
 }
