@@ -571,7 +571,11 @@ func attachTrials(rec *store.Record, r *TuneResult) error {
 // report reports the progress after trial i (1-based).
 func (j *TuneJob) report(ctx context.Context, i int, kind, metric string, best float64, elapsed time.Duration) {
 	if j.o.Progress != nil {
-		j.o.Progress(TuneProgress{Trial: i, Trials: j.o.Trials, Kind: kind, Metric: metric, Best: best, Elapsed: elapsed})
+		eta := elapsed / time.Duration(i) * time.Duration(j.o.Trials-i)
+		if b := j.o.TimeBudget; b > 0 {
+			eta = min(eta, max(b-elapsed, 0))
+		}
+		j.o.Progress(TuneProgress{Trial: i, Trials: j.o.Trials, Kind: kind, Metric: metric, Best: best, Elapsed: elapsed, ETA: eta})
 		return
 	}
 	if p := training.ProgressFrom(ctx); p != nil {

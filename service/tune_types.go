@@ -56,6 +56,9 @@ type TuneProgress struct {
 	Metric        string  // the metric's name
 	Best          float64 // the best metric of the trials completed so far
 	Elapsed       time.Duration
+	// ETA is the time the remaining trials should take at the pace so
+	// far, within the time budget.
+	ETA time.Duration
 }
 
 // Trial is a row of tune and of trial_info: one configuration tried.
