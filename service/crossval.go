@@ -108,8 +108,26 @@ func bindCrossValidate(ctx context.Context, env Env, kind, data string, o CrossV
 	if err != nil {
 		return nil, err
 	}
-	j := &CrossValidateJob{kind: kind, o: o, q: q, memLimit: memLimit}
 	schema := q.Schema()
+	// The columns read leaves out (nested ones: see read) are not in the
+	// data the trainings see: naming one as a feature is the error the
+	// training gives for its type; excluding one is moot.
+	feats, excl := &o.Perceptron.Features, &o.Perceptron.Exclude
+	if kind == KindBoostedTrees {
+		feats, excl = &o.BoostedTrees.Features, &o.BoostedTrees.Exclude
+	}
+	notRead := func(name string) bool {
+		i := features.ColumnIndex(schema, name)
+		return i >= 0 && !dataset.Takeable(schema.Field(i).Type)
+	}
+	for _, name := range *feats {
+		if notRead(name) {
+			q.Close()
+			return nil, dserr.Arg(fn, "features", "column %q has type %s, which cannot be a feature", name, schema.Field(features.ColumnIndex(schema, name)).Type)
+		}
+	}
+	*excl = slices.DeleteFunc(slices.Clone(*excl), notRead)
+	j := &CrossValidateJob{kind: kind, o: o, q: q, memLimit: memLimit}
 	if j.labelIdx = features.ColumnIndex(schema, label); j.labelIdx < 0 {
 		q.Close()
 		return nil, dserr.Arg(fn, "label", "column %q not found in data", label)
