@@ -150,7 +150,7 @@ func TestCrossValidatePredictions(t *testing.T) {
 				if fold.Fold != f+1 || fold.RowsTest != int64(len(y)) {
 					t.Errorf("fold %d: number %d, rows_test %d, %d predictions", f+1, fold.Fold, fold.RowsTest, len(y))
 				}
-				want := map[string]float64{}
+				var want map[string]float64
 				switch c.task {
 				case task.Binary:
 					r := metrics.BinaryReport(y, p, 0.5, nil)
