@@ -108,12 +108,38 @@ func bindCrossValidate(ctx context.Context, env Env, kind, data string, o CrossV
 	if err != nil {
 		return nil, err
 	}
+	feats, excl := &o.Perceptron.Features, &o.Perceptron.Exclude
+	if kind == KindBoostedTrees {
+		feats, excl = &o.BoostedTrees.Features, &o.BoostedTrees.Exclude
+	}
+	if err := unreadColumns(fn, q.Schema(), feats, excl); err != nil {
+		q.Close()
+		return nil, err
+	}
 	j := &CrossValidateJob{kind: kind, o: o, q: q, memLimit: memLimit}
 	if j.labelIdx, j.byIdx, err = labelAndBy(fn, q.Schema(), label, o.By); err != nil {
 		q.Close()
 		return nil, err
 	}
 	return j, nil
+}
+
+// unreadColumns handles the columns readRows leaves out (nested ones),
+// which the trainings never see: naming one as a feature is the error the
+// training gives for its type; excluding one is moot, so it leaves
+// *excl.
+func unreadColumns(fn string, schema *arrow.Schema, feats, excl *[]string) error {
+	notRead := func(name string) bool {
+		i := features.ColumnIndex(schema, name)
+		return i >= 0 && !dataset.Takeable(schema.Field(i).Type)
+	}
+	for _, name := range *feats {
+		if notRead(name) {
+			return dserr.Arg(fn, "features", "column %q has type %s, which cannot be a feature", name, schema.Field(features.ColumnIndex(schema, name)).Type)
+		}
+	}
+	*excl = slices.DeleteFunc(slices.Clone(*excl), notRead)
+	return nil
 }
 
 // labelAndBy finds the label and the by columns in the data's schema; a

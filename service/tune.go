@@ -155,7 +155,15 @@ func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 	if o.Kind == KindBoostedTrees {
 		label = o.BoostedTrees.Label
 	}
-	if j.labelIdx, j.byIdx, err = labelAndBy(fn, j.q.Schema(), label, o.By); err != nil {
+	for _, x := range []struct{ feats, excl *[]string }{{&j.o.Perceptron.Features, &j.o.Perceptron.Exclude}, {&j.o.BoostedTrees.Features, &j.o.BoostedTrees.Exclude}} {
+		if err = unreadColumns(fn, j.q.Schema(), x.feats, x.excl); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		j.labelIdx, j.byIdx, err = labelAndBy(fn, j.q.Schema(), label, o.By)
+	}
+	if err != nil {
 		j.Close()
 		return nil, err
 	}

@@ -5,6 +5,8 @@ package sqlfuncs
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +113,61 @@ func BenchmarkTrainLogistic(b *testing.B) {
 		b.Logf("evaluate %v vs predict + sum(probability) %v: %.2fx (target <= 3x); AUC on the training rows %.4f", he, hq, float64(he)/float64(hq), auc2)
 		b.Logf("predict + sum(probability) %v vs hand-written SQL %v: %.2fx (target <= 2x); sum(score('m', t)) %v: %.2fx (target <= 2x)",
 			hp, hh, float64(hp)/float64(hh), hs, float64(hs)/float64(hh))
+	}
+}
+
+// BenchmarkCrossValidateLogistic: cross_validate of a logistic model
+// (perceptron, hidden := [], its default solver) with 5 folds on
+// BenchmarkTrainLogistic's 1M x 16 DOUBLE table, against one
+// train_perceptron with the same arguments on the same rows, measured in
+// the same run (target: <= 6x): the median of 5 alternating repeats'
+// ratios.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench CrossValidateLogistic -benchtime 1x ./sqlfuncs/
+func BenchmarkCrossValidateLogistic(b *testing.B) {
+	db := openBench(b)
+	createWideTable(b, db, "wide", 1_000_000)
+	timeIt := func(q string, dst ...any) time.Duration {
+		t0 := time.Now()
+		rows, err := db.Query(q)
+		if err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := rows.Scan(dst...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+		return time.Since(t0)
+	}
+	const args = `label := 'y', memory_limit := '2GB'`
+	trainSQL := `SELECT valid_metric FROM train_perceptron('m', 'wide', ` + args + `)`
+	cvSQL := `SELECT roc_auc FROM cross_validate('perceptron', 'wide', folds := 5, ` + args + `) WHERE fold = 'mean'`
+	for n := 0; n < b.N; n++ {
+		var tt, tc []time.Duration
+		var auc, cvAUC float64
+		for r := 0; r < 5; r++ {
+			tt = append(tt, timeIt(trainSQL, &auc))
+			tc = append(tc, timeIt(cvSQL, &cvAUC))
+		}
+		if !(cvAUC > 0.8) || math.Abs(cvAUC-auc) > 0.01 {
+			b.Fatalf("cross-validated AUC %v, one training's validation AUC %v", cvAUC, auc)
+		}
+		// The median of each repeat's own ratio: a repeat's two runs are
+		// next to each other, so a shared machine's load weighs on both.
+		ratios := make([]float64, len(tt))
+		for r := range tt {
+			ratios[r] = float64(tc[r]) / float64(tt[r])
+		}
+		slices.Sort(ratios)
+		ratio := ratios[len(ratios)/2]
+		b.ReportMetric(ratio, "x-cross-validate")
+		b.ReportMetric(cvAUC, "cv-auc")
+		b.Logf("train_perceptron %v (median; runs %v); cross_validate 5 folds %v (runs %v); ratios %.2f: median %.2fx (target <= 6x); mean fold AUC %.4f, validation AUC %.4f",
+			med(tt), tt, med(tc), tc, ratios, ratio, cvAUC, auc)
 	}
 }

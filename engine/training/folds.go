@@ -37,15 +37,28 @@ func AssignFolds(k int, keys, strata []uint64, grouped bool) []int32 {
 		return strata[i]
 	}
 	if !grouped {
-		idx := make([]int32, n)
-		for i := range idx {
-			idx[i] = int32(i)
+		// Sorted by (stratum, key, row), the sort keys held with the row:
+		// a comparison that reads two slices and compares all three took
+		// an eighth of a 5-fold cross-validation of 1M rows.
+		type ranked struct {
+			stratum, key uint64
+			row          int32
 		}
-		slices.SortFunc(idx, func(a, b int32) int {
-			return cmp.Or(cmp.Compare(stratum(int(a)), stratum(int(b))), cmp.Compare(keys[a], keys[b]), cmp.Compare(a, b))
+		idx := make([]ranked, n)
+		for i := range idx {
+			idx[i] = ranked{stratum(i), keys[i], int32(i)}
+		}
+		slices.SortFunc(idx, func(a, b ranked) int {
+			if a.stratum != b.stratum {
+				return cmp.Compare(a.stratum, b.stratum)
+			}
+			if a.key != b.key {
+				return cmp.Compare(a.key, b.key)
+			}
+			return cmp.Compare(a.row, b.row)
 		})
-		for rank, i := range idx {
-			folds[i] = int32(rank % k)
+		for rank, r := range idx {
+			folds[r.row] = int32(rank % k)
 		}
 		return folds
 	}

@@ -114,3 +114,25 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// BenchmarkAssignFolds: 5 stratified folds of 1M rows of two classes,
+// ungrouped and grouped (10 rows a group).
+func BenchmarkAssignFolds(b *testing.B) {
+	const n = 1_000_000
+	keys, groups, strata := make([]uint64, n), make([]uint64, n), make([]uint64, n)
+	for i := range keys {
+		keys[i] = uint64(i) * 0x9e3779b97f4a7c15
+		groups[i] = uint64(i/10) * 0x9e3779b97f4a7c15
+		strata[i] = uint64(i % 3 / 2)
+	}
+	b.Run("ungrouped", func(b *testing.B) {
+		for b.Loop() {
+			AssignFolds(5, keys, strata, false)
+		}
+	})
+	b.Run("grouped", func(b *testing.B) {
+		for b.Loop() {
+			AssignFolds(5, groups, strata, true)
+		}
+	})
+}
