@@ -226,7 +226,8 @@ func (j *CrossValidateJob) run(ctx context.Context) (*CrossValidation, error) {
 	if err := d.assign(fn, j.o.Folds, j.byIdx != nil); err != nil {
 		return nil, err
 	}
-	return crossValidate(ctx, fn, d, j.kind, j.o.Perceptron, j.o.BoostedTrees, j.o.Predictions, nil)
+	cv, _, err := crossValidate(ctx, fn, d, j.kind, j.o.Perceptron, j.o.BoostedTrees, j.o.Predictions, nil)
+	return cv, err
 }
 
 // crossValidate runs the folds of d (assigned): for each, trains kind with
@@ -234,15 +235,18 @@ func (j *CrossValidateJob) run(ctx context.Context) (*CrossValidation, error) {
 // model on the fold's rows. The task and positive class are those the
 // first fold's training chose, kept for the other folds. hook, when not
 // nil, is the first fold's training progress (tune's successive halving).
-func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc TrainOptions, trees TreeOptions, predictions bool, hook func(training.Epoch)) (*CrossValidation, error) {
+// Besides the result (the task's measures), it returns every fold's
+// measures of measuresOf (tune ranks by any of them).
+func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc TrainOptions, trees TreeOptions, predictions bool, hook func(training.Epoch)) (*CrossValidation, []map[string]float64, error) {
 	k := int(slices.Max(d.folds)) + 1
 	cv := &CrossValidation{Mean: map[string]float64{}, Std: map[string]float64{}}
+	var allFolds []map[string]float64
 	full := d.source()
 	for f := 0; f < k; f++ {
 		t0 := time.Now()
 		src, release, err := d.trainingRows(int32(f))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var progress func(training.Epoch)
 		if f == 0 {
@@ -251,7 +255,7 @@ func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc 
 		t, err := trainKind(ctx, kind, src, &perc, &trees, progress, f == 0)
 		release()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		m, used := t.model, t.used
 		if f == 0 {
@@ -262,12 +266,17 @@ func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc 
 		filter := &foldFilter{d: d, fold: int32(f), rows: predictions}
 		ed, err := scoreFiltered(ctx, fn, m, full, filter)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if ed.rows() == 0 {
-			return nil, dserr.Arg(fn, "folds", "fold %d has no rows with a usable label to test on (%d skipped); use fewer folds", f+1, ed.skipped)
+			return nil, nil, dserr.Arg(fn, "folds", "fold %d has no rows with a usable label to test on (%d skipped); use fewer folds", f+1, ed.skipped)
 		}
-		fold := CVFold{Fold: f + 1, RowsTrain: used, RowsTest: int64(ed.rows()), Measures: measuresOf(ed)}
+		all := measuresOf(ed)
+		allFolds = append(allFolds, all)
+		fold := CVFold{Fold: f + 1, RowsTrain: used, RowsTest: int64(ed.rows()), Measures: map[string]float64{}}
+		for _, c := range cv.Columns {
+			fold.Measures[c] = all[c]
+		}
 		fold.Seconds = time.Since(t0).Seconds()
 		cv.Folds = append(cv.Folds, fold)
 		if predictions {
@@ -289,7 +298,7 @@ func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc 
 		}
 		cv.Mean[c], cv.Std[c] = meanStd(vals, 1)
 	}
-	return cv, nil
+	return cv, allFolds, nil
 }
 
 // trained is a model trainKind trained: the rows it trained on and the

@@ -370,10 +370,9 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 	if kind == KindPerceptron && exact(p) {
 		hook = func(ep training.Epoch) { out.iterations = ep.Epoch } // exact solves: cheap, not halved
 	}
-	var m map[string]float64
 	var t task.Task
 	if j.o.Folds >= 2 {
-		cv, err := crossValidate(ctx, fn, d, kind, *p, *tr, false, hook)
+		cv, folds, err := crossValidate(ctx, fn, d, kind, *p, *tr, false, hook)
 		if err != nil {
 			if out.stopped && errors.Is(context.Cause(ctx), errStop) {
 				return out, nil
@@ -381,11 +380,15 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 			return out, err
 		}
 		*p, *tr = fixTask(*p, *tr, cv.Task, cv.Positive)
-		m, t = cv.Mean, cv.Task
+		t = cv.Task
 		if err := checkMetric(metric, t); err != nil {
 			return out, err
 		}
-		out.metric, out.std = m[*metric], cv.Std[*metric]
+		vals := make([]float64, len(folds))
+		for f, fm := range folds {
+			vals[f] = fm[*metric]
+		}
+		out.metric, out.std = meanStd(vals, 1)
 	} else {
 		trained, err := trainKind(ctx, kind, d.source(), p, tr, hook, true)
 		if err != nil {
