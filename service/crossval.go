@@ -5,6 +5,7 @@ package service
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"time"
 
@@ -79,8 +80,14 @@ func bindCrossValidate(ctx context.Context, env Env, kind, data string, o CrossV
 	switch kind {
 	case KindPerceptron:
 		limit, opts = &o.Perceptron.MemoryLimit, &o.Perceptron
+		if !reflect.ValueOf(o.BoostedTrees).IsZero() {
+			return nil, dserr.Arg(fn, "kind", "is 'perceptron', but boosted-trees options are set (CrossValidateOptions.BoostedTrees)")
+		}
 	case KindBoostedTrees:
 		limit, opts = &o.BoostedTrees.MemoryLimit, &o.BoostedTrees
+		if !reflect.ValueOf(o.Perceptron).IsZero() {
+			return nil, dserr.Arg(fn, "kind", "is 'boosted_trees', but perceptron options are set (CrossValidateOptions.Perceptron)")
+		}
 	default:
 		return nil, dserr.Arg(fn, "kind", "unknown kind %q: want 'perceptron' or 'boosted_trees'", kind)
 	}
