@@ -280,3 +280,25 @@ func cvSQLRows(t *testing.T, e *engine.Engine, query string) []string {
 	}
 	return out
 }
+
+// The Go API refuses options of the kind not cross-validated, as SQL
+// refuses their arguments, naming kind.
+func TestCrossValidateOtherKindOptions(t *testing.T) {
+	ctx := testContext(t)
+	e := openMemory(t, ctx)
+	mustExec(t, ctx, e.DB(), `CREATE TABLE c AS SELECT * FROM demo_customers(200)`)
+	for _, c := range []struct {
+		kind string
+		o    engine.CrossValidateOptions
+		want string
+	}{
+		{engine.KindPerceptron, engine.CrossValidateOptions{Perceptron: engine.TrainOptions{Label: "churned"}, BoostedTrees: engine.TreeOptions{MaxDepth: 3}},
+			"cross_validate: kind: is 'perceptron', but boosted-trees options are set (CrossValidateOptions.BoostedTrees)"},
+		{engine.KindBoostedTrees, engine.CrossValidateOptions{BoostedTrees: engine.TreeOptions{Label: "churned"}, Perceptron: engine.TrainOptions{Hidden: []int{4}}},
+			"cross_validate: kind: is 'boosted_trees', but perceptron options are set (CrossValidateOptions.Perceptron)"},
+	} {
+		if _, err := e.CrossValidate(ctx, c.kind, "c", c.o); err == nil || err.Error() != c.want {
+			t.Errorf("%s: %v, want %s", c.kind, err, c.want)
+		}
+	}
+}
