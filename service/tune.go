@@ -266,6 +266,7 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	budgetHit := false
 	for i := 0; i < j.o.Trials; i++ {
 		kind, config := j.search.Sample(i, seed)
+		p, tr, config := applyConfig(kind, config, perc, trees)
 		if j.o.TimeBudget > 0 && i > 0 && time.Since(start) >= j.o.TimeBudget {
 			budgetHit = true
 			r.Trials = append(r.Trials, Trial{Trial: i + 1, Kind: kind, Params: tuning.JSON(config), Metric: dataset.Num(math.NaN()),
@@ -273,7 +274,6 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 			continue
 		}
 		t0 := time.Now()
-		p, tr, config := applyConfig(kind, config, perc, trees)
 		out, err := j.trial(ctx, d, i, kind, &p, &tr, halving[kind], &metric)
 		if err != nil {
 			return nil, nil, err
