@@ -268,6 +268,9 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	budgetHit := false
 	for i := 0; i < j.o.Trials; i++ {
 		kind, config := j.search.Sample(i, seed)
+		// The values a trial uses: a skipped trial's params are those the
+		// trial would have shown had it run.
+		p, tr, config := applyConfig(kind, config, perc, trees)
 		if j.o.TimeBudget > 0 && i > 0 && time.Since(start) >= j.o.TimeBudget {
 			budgetHit = true
 			r.Trials = append(r.Trials, Trial{Trial: i + 1, Kind: kind, Params: tuning.JSON(config), Metric: dataset.Num(math.NaN()),
@@ -275,7 +278,6 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 			continue
 		}
 		t0 := time.Now()
-		p, tr, config := applyConfig(kind, config, perc, trees)
 		out, err := j.trial(ctx, d, i, kind, &p, &tr, halving[kind], &metric)
 		if err != nil {
 			return nil, nil, err
