@@ -74,10 +74,11 @@ func benchTune(b *testing.B, db *sql.DB, train, tune string, repeats int) {
 //   - exact: hidden not given, so every trial is the default perceptron
 //     (hidden := [], solved exactly by L-BFGS, learning_rate left out),
 //     against one default train_perceptron;
+//
 //   - hidden16: hidden := [16] fixed (Adam, 50 epochs, early stopping),
 //     against one train_perceptron with hidden := [16].
 //
-//	go test -tags duckdb_arrow -run '^$' -bench TunePerceptron -benchtime 1x ./sqlfuncs/
+//     go test -tags duckdb_arrow -run '^$' -bench TunePerceptron -benchtime 1x ./sqlfuncs/
 func BenchmarkTunePerceptron(b *testing.B) {
 	db := openBench(b)
 	createWideTable(b, db, "wide", tuneBenchRows)
