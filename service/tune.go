@@ -266,6 +266,8 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	budgetHit := false
 	for i := 0; i < j.o.Trials; i++ {
 		kind, config := j.search.Sample(i, seed)
+		// The values a trial uses: a skipped trial's params are those the
+		// trial would have shown had it run.
 		p, tr, config := applyConfig(kind, config, perc, trees)
 		if j.o.TimeBudget > 0 && i > 0 && time.Since(start) >= j.o.TimeBudget {
 			budgetHit = true
