@@ -392,3 +392,21 @@ func (m *Model) InitBias(y, w []float64, n int) {
 		}
 	}
 }
+
+// WarmStart sets m's weights and biases to from's, a network of the same
+// layer shapes (a solver then starts from there instead of m's
+// initialisation).
+func (m *Model) WarmStart(from *Model) error {
+	if len(from.Layers) != len(m.Layers) {
+		return fmt.Errorf("perceptron: WarmStart: %d layers from %d", len(m.Layers), len(from.Layers))
+	}
+	for i := range m.Layers {
+		a, b := &m.Layers[i], &from.Layers[i]
+		if a.In != b.In || a.Out != b.Out || len(a.W) != len(b.W) || len(a.B) != len(b.B) {
+			return fmt.Errorf("perceptron: WarmStart: layer %d is %dx%d, from %dx%d", i, a.In, a.Out, b.In, b.Out)
+		}
+		copy(a.W, b.W)
+		copy(a.B, b.B)
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -172,6 +173,56 @@ func Train(ctx context.Context, src dataset.Source, o Options) (*Result, error) 
 
 // train is Train with the run options ro.
 func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*Result, error) {
+	p, err := prepare(ctx, src, o, ro)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Free()
+	return p.fit(ctx, p.o, nil)
+}
+
+// Prepared is a perceptron training's data read, its preprocessing and
+// label fitted and its rows encoded (held in memory, or streamed every
+// epoch): everything of a training that does not depend on the network's
+// options. Trainings that differ only in those (hidden layers of the same
+// memory, l2, learning rate, activation, epochs: tune's trials) fit on one
+// Prepared (Train) instead of reading and encoding the data again, and
+// give the documents Train would. A Prepared is used by one goroutine at
+// a time; Free gives its memory back.
+type Prepared struct {
+	o                  Options // the options it was prepared with, defaults applied
+	src                dataset.Source
+	start              time.Time
+	rows               int64
+	labelIdx, width    int
+	outputs            int
+	memLimit           int64
+	le                 *features.LabelEncoding
+	enc                *features.Encoder
+	dropped            []features.Dropped
+	binding            *features.Binding
+	statistics         features.Statistics
+	notes              []string
+	hashCols           []int
+	split              splitter
+	mode               string
+	shuffleRows        int
+	d                  encodedData
+	cacheMem           bigmem.Arena
+	keep               *retainer
+	fingerprint        func() (uint64, error) // nil once fp is known
+	fp                 uint64
+	est                int64 // the cache's bytes
+	fitted             bool  // a training has run on it
+}
+
+// Prepare reads src and prepares a training with options o (see
+// Prepared); its errors are Train's.
+func Prepare(ctx context.Context, src dataset.Source, o Options) (*Prepared, error) {
+	return prepare(ctx, src, o, runOptions{})
+}
+
+func prepare(ctx context.Context, src dataset.Source, o Options, ro runOptions) (_ *Prepared, err error) {
 	start := time.Now()
 	o.Defaults()
 	if err := o.Validate(); err != nil {
@@ -198,7 +249,13 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		keep = newRetainer(schema, cols, memLimit, int64(len(feats)+2)*8)
 		keep.hashAhead(cols, uint64(*o.Seed))
 	}
-	defer func() { keep.free() }()
+	p := &Prepared{o: o, src: src, start: start, memLimit: memLimit}
+	defer func() {
+		if err != nil {
+			p.keep = keep
+			p.Free()
+		}
+	}()
 	var skipBuf []bool // observe runs on one goroutine at a time
 	rows, err := fitPass(ctx, src, &keep, func(rec arrow.RecordBatch) error {
 		skip := resetSkip(&skipBuf, int(rec.NumRows()))
@@ -251,9 +308,8 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		keep.free()
 		keep = nil
 	}
-	var cacheMem bigmem.Arena // the cache; nothing of it outlives Train
-	defer cacheMem.Free()
-	var d encodedData
+	cacheMem := &p.cacheMem // the cache; nothing of it outlives the Prepared
+	d := &p.d
 	d.width = width
 	d.validCap = -1
 	shuffleRows := 0
@@ -273,15 +329,14 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		splitHashes, _ := keep.hashes(hashCols)
 		var fates [][]uint8
 		skippedLabel, skippedBad, fates, err = d.encodeRetained(ctx, keep.batches, splitHashes, fitter.NonFinite() > 0,
-			binding, le, labelIdx, hashCols, split, uint64(*o.Seed), &cacheMem)
+			binding, le, labelIdx, hashCols, split, uint64(*o.Seed), cacheMem)
 		if err != nil {
 			return nil, err
 		}
 		// The fingerprint is summed beside the first epoch, from the
-		// copy (on every path, the deferred wait runs before the deferred
-		// free).
+		// copy (Free waits for it before it frees the copy).
 		fingerprint = fingerprintAsync(ctx, keep.batches, fates, hashCols)
-		defer fingerprint()
+		p.fingerprint = fingerprint
 	} else {
 		vcap := int64(float64(rows)*frac*1.1) + 4096
 		if mode == "cached" {
@@ -324,6 +379,73 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if d.trainRows == 0 {
 		return nil, errArg("validation_fraction", "no training rows left after the validation split")
 	}
+	if le.Task == task.Regression {
+		d.standardizeTarget()
+	}
+	p.rows, p.labelIdx, p.width, p.outputs = rows, labelIdx, width, outputs
+	p.le, p.enc, p.dropped, p.binding, p.statistics, p.notes = le, enc, dropped, binding, fitter.Statistics(), notes
+	p.hashCols, p.split, p.mode, p.shuffleRows, p.est, p.fp = hashCols, split, mode, shuffleRows, est, fp
+	p.keep = keep
+	return p, nil
+}
+
+// Free gives the Prepared's memory back (after the fingerprint it may
+// still be summing); it may not be used afterwards. Free is idempotent.
+func (p *Prepared) Free() {
+	if p.fingerprint != nil {
+		p.fingerprint()
+		p.fingerprint = nil
+	}
+	p.cacheMem.Free()
+	p.keep.free()
+	p.keep = nil
+}
+
+// Train trains the network of options o on the prepared data, as Train
+// would on the data with o. The options that decide the data (label,
+// features, exclude, task, positive, validation_fraction, class_weight,
+// memory_limit, seed) must be the Prepared's; the network must take no
+// more memory than the one it was prepared for (the cache was sized
+// next to it). warm, when not nil, is a trained single-layer network of
+// the same inputs and outputs whose weights the lbfgs solver starts from
+// (tune's exact trials, each close to the one before).
+func (p *Prepared) Train(ctx context.Context, o Options, warm *perceptron.Model) (*Result, error) {
+	o.Defaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	// The task and positive class may be given as those the preparation
+	// chose.
+	q := p.o
+	sameTask := o.Task == q.Task || (q.Task == task.Auto && o.Task == p.le.Task)
+	pos, _ := p.le.PositiveClass()
+	samePositive := (o.Positive == nil && q.Positive == nil) || (o.Positive != nil && *o.Positive == pos)
+	if o.Label != q.Label || !slices.Equal(o.Features, q.Features) || !slices.Equal(o.Exclude, q.Exclude) || !sameTask || !samePositive ||
+		*o.ValidationFraction != *q.ValidationFraction || o.ClassWeight != q.ClassWeight || o.MemoryLimit != q.MemoryLimit || *o.Seed != *q.Seed {
+		return nil, dserr.New(dserr.Internal, Fn, "", "prepared data of other data options")
+	}
+	return p.fit(ctx, o, warm)
+}
+
+// fit trains the network of o on the prepared data.
+func (p *Prepared) fit(ctx context.Context, o Options, warm *perceptron.Model) (*Result, error) {
+	start := p.start
+	if p.fitted {
+		start = time.Now()
+	}
+	p.fitted = true
+	if err := checkNetwork(&o, p.width, p.outputs, p.memLimit); err != nil {
+		return nil, err
+	}
+	netBytes := NetworkWeights(p.width, o.Hidden, p.outputs) * bytesPerWeight(o.Optimizer, o.BatchSize)
+	if p.mode == "cached" && p.est+netBytes > p.memLimit {
+		return nil, dserr.New(dserr.Internal, Fn, "", "the prepared cache does not fit next to this network")
+	}
+	src, le, enc, dropped, binding, d := p.src, p.le, p.enc, p.dropped, p.binding, &p.d
+	rows, labelIdx, width, hashCols, split, mode, shuffleRows := p.rows, p.labelIdx, p.width, p.hashCols, p.split, p.mode, p.shuffleRows
+	notes := slices.Clone(p.notes)
+	used := d.trainRows + d.validRows
+	fp := p.fp
 
 	tk := le.Task
 	lr := o.LearningRate
@@ -343,9 +465,6 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	if err != nil {
 		return nil, dserr.Wrap(dserr.InvalidArgument, Fn, "hidden", err)
 	}
-	if tk == task.Regression {
-		d.standardizeTarget()
-	}
 	var classW []float64
 	if o.ClassWeight == "balanced" && tk != task.Regression {
 		classW = d.balancedWeights(len(le.Levels))
@@ -360,8 +479,13 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 		}
 		model.InitBias(d.yTrain, w, len(d.yTrain))
 	}
+	if warm != nil {
+		if err := model.WarmStart(warm); err != nil {
+			return nil, dserr.Wrap(dserr.Internal, Fn, "", err)
+		}
+	}
 	tr := perceptron.NewTrainer(model)
-	ep := epochRunner{o: &o, d: &d, tr: tr, model: model, classW: classW, task: tk, classes: len(le.Levels)}
+	ep := epochRunner{o: &o, d: d, tr: tr, model: model, classW: classW, task: tk, classes: len(le.Levels)}
 	if mode == "streamed" {
 		ep.stream = func(fn func(x, y []float64, n int) error) error {
 			return streamTrain(ctx, src, binding, le, labelIdx, hashCols, split, width, shuffleRows, uint64(*o.Seed), &ep, fn)
@@ -372,16 +496,17 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 			}
 		}
 	}
-	if fingerprint != nil {
+	if p.fingerprint != nil {
 		// The fingerprint is summed during the first epoch; the copy it
 		// reads is freed then, not after the last.
 		ep.afterFirst = func() error {
 			var err error
-			if fp, err = fingerprint(); err != nil {
+			if fp, err = p.fingerprint(); err != nil {
 				return err
 			}
-			keep.free()
-			keep = nil
+			p.fp, p.fingerprint = fp, nil
+			p.keep.free()
+			p.keep = nil
 			return nil
 		}
 	}
@@ -403,7 +528,7 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 	doc := &Document{
 		Format: FormatVersion, Kind: "perceptron", Task: le.Task, Label: *le, Encoder: *enc, Dropped: dropped,
 		Network: *model, Options: o, History: history, Features: encNames(enc), Target: d.target,
-		Data: dataset.NewFingerprint(rows, fp), Statistics: fitter.Statistics(),
+		Data: dataset.NewFingerprint(rows, fp), Statistics: p.statistics,
 		Metrics: Metrics{
 			Metric: metricName, TrainLoss: best.TrainLoss, ValidLoss: best.ValidLoss, ValidMetric: best.ValidMetric,
 			BestEpoch: best.Epoch, EpochsRun: len(history), RowsUsed: used, RowsSkipped: rows - used,
