@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -190,30 +190,30 @@ func train(ctx context.Context, src dataset.Source, o Options, ro runOptions) (*
 // give the documents Train would. A Prepared is used by one goroutine at
 // a time; Free gives its memory back.
 type Prepared struct {
-	o                  Options // the options it was prepared with, defaults applied
-	src                dataset.Source
-	start              time.Time
-	rows               int64
-	labelIdx, width    int
-	outputs            int
-	memLimit           int64
-	le                 *features.LabelEncoding
-	enc                *features.Encoder
-	dropped            []features.Dropped
-	binding            *features.Binding
-	statistics         features.Statistics
-	notes              []string
-	hashCols           []int
-	split              splitter
-	mode               string
-	shuffleRows        int
-	d                  encodedData
-	cacheMem           bigmem.Arena
-	keep               *retainer
-	fingerprint        func() (uint64, error) // nil once fp is known
-	fp                 uint64
-	est                int64 // the cache's bytes
-	fitted             bool  // a training has run on it
+	o               Options // the options it was prepared with, defaults applied
+	src             dataset.Source
+	start           time.Time
+	rows            int64
+	labelIdx, width int
+	outputs         int
+	memLimit        int64
+	le              *features.LabelEncoding
+	enc             *features.Encoder
+	dropped         []features.Dropped
+	binding         *features.Binding
+	statistics      features.Statistics
+	notes           []string
+	hashCols        []int
+	split           splitter
+	mode            string
+	shuffleRows     int
+	d               encodedData
+	cacheMem        bigmem.Arena
+	keep            *retainer
+	fingerprint     func() (uint64, error) // nil once fp is known
+	fp              uint64
+	est             int64 // the cache's bytes
+	fitted          bool  // a training has run on it
 }
 
 // Prepare reads src and prepares a training with options o (see
