@@ -308,12 +308,14 @@ func crossValidate(ctx context.Context, fn string, d *cvData, kind string, perc 
 	return cv, allFolds, nil
 }
 
-// trained is a model trainKind trained: the rows it trained on and the
-// epochs, iterations or rounds it ran.
+// trained is a model trainKind trained: the rows it trained on, the
+// epochs, iterations or rounds it ran, and its validation metric (AUC,
+// accuracy or RMSE by task; NaN without validation rows).
 type trained struct {
 	model      Model
 	used       int64
 	iterations int
+	valid      float64
 }
 
 // trainKind trains kind on src with its options (perc or trees; progress,
@@ -332,7 +334,7 @@ func trainKind(ctx context.Context, kind string, src dataset.Source, perc *Train
 		if fix {
 			perc.Task, perc.Positive = fixLabel(&doc.Label)
 		}
-		return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun}, nil
+		return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric)}, nil
 	}
 	o := *trees
 	o.Progress = progress
@@ -348,7 +350,7 @@ func trainKind(ctx context.Context, kind string, src dataset.Source, perc *Train
 	if err != nil {
 		return trained{}, dserr.Wrap(dserr.Internal, training.TreesFn, "", err)
 	}
-	return trained{m, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun}, nil
+	return trained{m, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric)}, nil
 }
 
 // scoreFiltered scores the rows of src that filter keeps with m.

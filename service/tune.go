@@ -14,6 +14,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/dataset"
+	"github.com/ducksight/ducksight/engine/perceptron"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
@@ -49,6 +50,11 @@ var (
 // prepared (never run). Run runs it once; Close releases the query.
 type TuneJob struct {
 	modelJob
+	// exact, once an exact perceptron trial ran without folds, is the
+	// data prepared for those trials (one read, fit and encoding for all
+	// of them), and warm the last one's network, where the next starts.
+	exact    *training.Prepared
+	warm     *perceptron.Model
 	o        TuneOptions
 	search   tuning.Search
 	kinds    []string
@@ -250,6 +256,12 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 		return nil, nil, err
 	}
 	defer d.release()
+	defer func() {
+		if j.exact != nil {
+			j.exact.Free()
+			j.exact, j.warm = nil, nil
+		}
+	}()
 	if j.o.Folds >= 2 {
 		if err := d.assign(fn, j.o.Folds, j.byIdx != nil); err != nil {
 			return nil, nil, err
@@ -392,35 +404,70 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 		}
 		out.metric, out.std = meanStd(vals, 1)
 	} else {
-		trained, err := trainKind(ctx, kind, d.source(), p, tr, hook, true)
+		var trained trained
+		var err error
+		if kind == KindPerceptron && exact(p) {
+			trained, err = j.exactTrial(ctx, d, p, hook)
+		} else {
+			trained, err = trainKind(ctx, kind, d.source(), p, tr, hook, true)
+		}
 		if err != nil {
 			if out.stopped && errors.Is(context.Cause(ctx), errStop) {
 				return out, nil
 			}
 			return out, err
 		}
-		rows, err := trained.model.Holdout().Bind(d.schema)
-		if err != nil {
-			return out, dserr.Wrap(dserr.Internal, fn, "", err)
-		}
-		ed, err := scoreFiltered(ctx, fn, trained.model, d.source(), heldOutFilter{rows, func(err error) error { return dserr.Wrap(dserr.Internal, fn, "", err) }})
-		if err != nil {
-			return out, err
-		}
-		if ed.rows() == 0 {
-			return out, dserr.Arg(fn, "validation_fraction", "the validation split holds no row with a usable label to compare the trials on; raise validation_fraction or give folds := 5")
-		}
-		t = ed.task
+		t = trained.model.Task()
 		if err := checkMetric(metric, t); err != nil {
 			return out, err
 		}
-		out.metric = measuresOf(ed)[*metric]
 		out.iterations = trained.iterations
+		if *metric == defaultTuneMetric[t] && !math.IsNaN(trained.valid) {
+			// The training measured it on its validation rows already.
+			out.metric = trained.valid
+		} else {
+			rows, err := trained.model.Holdout().Bind(d.schema)
+			if err != nil {
+				return out, dserr.Wrap(dserr.Internal, fn, "", err)
+			}
+			ed, err := scoreFiltered(ctx, fn, trained.model, d.source(), heldOutFilter{rows, func(err error) error { return dserr.Wrap(dserr.Internal, fn, "", err) }})
+			if err != nil {
+				return out, err
+			}
+			if ed.rows() == 0 {
+				return out, dserr.Arg(fn, "validation_fraction", "the validation split holds no row with a usable label to compare the trials on; raise validation_fraction or give folds := 5")
+			}
+			out.metric = measuresOf(ed)[*metric]
+		}
 	}
 	if !out.stopped && !math.IsNaN(last) {
 		h.Finish(i, last)
 	}
 	return out, nil
+}
+
+// exactTrial trains an exact perceptron trial (no hidden layers, lbfgs)
+// on the data prepared for all of them, starting from the last one's
+// solution: the trials differ in l2 only, so each starts close to its
+// optimum.
+func (j *TuneJob) exactTrial(ctx context.Context, d *cvData, p *TrainOptions, hook func(training.Epoch)) (trained, error) {
+	if j.exact == nil {
+		prep, err := training.Prepare(ctx, d.source(), *p)
+		if err != nil {
+			return trained{}, err
+		}
+		j.exact = prep
+	}
+	o := *p
+	o.Progress = hook
+	res, err := j.exact.Train(ctx, o, j.warm)
+	if err != nil {
+		return trained{}, err
+	}
+	doc := res.Doc
+	j.warm = &doc.Network
+	p.Task, p.Positive = fixLabel(&doc.Label)
+	return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric)}, nil
 }
 
 // fixTask writes a task and positive class into both kinds' options.
