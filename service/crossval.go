@@ -316,6 +316,14 @@ type trained struct {
 	used       int64
 	iterations int
 	valid      float64
+	doc        any     // the *training.Document or *training.TreesDocument
+	seconds    float64 // the training's wall time
+}
+
+// perceptronTrained is what a perceptron training gives.
+func perceptronTrained(res *training.Result) trained {
+	doc := res.Doc
+	return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric), doc, res.Seconds}
 }
 
 // trainKind trains kind on src with its options (perc or trees; progress,
@@ -330,11 +338,10 @@ func trainKind(ctx context.Context, kind string, src dataset.Source, perc *Train
 		if err != nil {
 			return trained{}, err
 		}
-		doc := res.Doc
 		if fix {
-			perc.Task, perc.Positive = fixLabel(&doc.Label)
+			perc.Task, perc.Positive = fixLabel(&res.Doc.Label)
 		}
-		return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric)}, nil
+		return perceptronTrained(res), nil
 	}
 	o := *trees
 	o.Progress = progress
@@ -350,7 +357,7 @@ func trainKind(ctx context.Context, kind string, src dataset.Source, perc *Train
 	if err != nil {
 		return trained{}, dserr.Wrap(dserr.Internal, training.TreesFn, "", err)
 	}
-	return trained{m, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric)}, nil
+	return trained{m, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric), doc, res.Seconds}, nil
 }
 
 // scoreFiltered scores the rows of src that filter keeps with m.

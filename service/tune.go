@@ -50,10 +50,11 @@ var (
 // prepared (never run). Run runs it once; Close releases the query.
 type TuneJob struct {
 	modelJob
-	// exact, once an exact perceptron trial ran without folds, is the
-	// data prepared for those trials (one read, fit and encoding for all
-	// of them), and warm the last one's network, where the next starts.
-	exact    *training.Prepared
+	// prep, once a perceptron trial ran without folds, is the data
+	// prepared for those trials (one read, fit and encoding for all of
+	// them), and warm the last exact trial's network, where the next
+	// exact one starts.
+	prep     *training.Prepared
 	warm     *perceptron.Model
 	o        TuneOptions
 	search   tuning.Search
@@ -240,6 +241,7 @@ type tuned struct {
 	metric, std float64
 	iterations  int
 	stopped     bool
+	trained     trained // without folds: the trial's model, trained on all the rows
 }
 
 // tune reads the data once, runs the trials in order (Search.Sample),
@@ -257,9 +259,9 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	}
 	defer d.release()
 	defer func() {
-		if j.exact != nil {
-			j.exact.Free()
-			j.exact, j.warm = nil, nil
+		if j.prep != nil {
+			j.prep.Free()
+			j.prep, j.warm = nil, nil
 		}
 	}()
 	if j.o.Folds >= 2 {
@@ -275,6 +277,7 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	metric := j.o.Metric
 	r := &TuneResult{Model: j.name}
 	best := -1
+	var bestModel trained
 	budgetHit := false
 	for i := 0; i < j.o.Trials; i++ {
 		kind, config := j.search.Sample(i, seed)
@@ -305,7 +308,7 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 		if out.stopped {
 			status = trialStopped
 		} else if best < 0 || better(metric, out.metric, r.Trials[best].Metric) {
-			best = i
+			best, bestModel = i, out.trained
 		}
 		r.Trials = append(r.Trials, Trial{Trial: i + 1, Kind: kind, Params: tuning.JSON(config), Metric: dataset.Num(out.metric),
 			MetricStd: dataset.Num(out.std), Iterations: out.iterations, Seconds: time.Since(t0).Seconds(), Status: status})
@@ -318,11 +321,18 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	}
 	r.Trials[best].Status = trialBest
 	r.Metric = metric
-	// The best configuration, trained on all the rows as a plain training.
+	// Without folds the best trial's model was trained on all the rows,
+	// with the validation split: it is the model. With folds, the best
+	// configuration is trained on all the rows as a plain training.
 	b := r.Trials[best]
-	kind, config := j.search.Sample(best, seed)
-	p, tr, _ := applyConfig(kind, config, perc, trees)
-	rec, err := j.final(ctx, d, kind, &p, &tr)
+	var rec *store.Record
+	if j.o.Folds == 0 {
+		rec, err = j.recordOf(bestModel)
+	} else {
+		kind, config := j.search.Sample(best, seed)
+		p, tr, _ := applyConfig(kind, config, perc, trees)
+		rec, err = j.final(ctx, d, kind, &p, &tr)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -406,8 +416,8 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 	} else {
 		var trained trained
 		var err error
-		if kind == KindPerceptron && exact(p) {
-			trained, err = j.exactTrial(ctx, d, p, hook)
+		if kind == KindPerceptron {
+			trained, err = j.perceptronTrial(ctx, d, p, hook)
 		} else {
 			trained, err = trainKind(ctx, kind, d.source(), p, tr, hook, true)
 		}
@@ -421,7 +431,7 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 		if err := checkMetric(metric, t); err != nil {
 			return out, err
 		}
-		out.iterations = trained.iterations
+		out.iterations, out.trained = trained.iterations, trained
 		if *metric == defaultTuneMetric[t] && !math.IsNaN(trained.valid) {
 			// The training measured it on its validation rows already.
 			out.metric = trained.valid
@@ -446,28 +456,38 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 	return out, nil
 }
 
-// exactTrial trains an exact perceptron trial (no hidden layers, lbfgs)
-// on the data prepared for all of them, starting from the last one's
-// solution: the trials differ in l2 only, so each starts close to its
-// optimum.
-func (j *TuneJob) exactTrial(ctx context.Context, d *cvData, p *TrainOptions, hook func(training.Epoch)) (trained, error) {
-	if j.exact == nil {
+// perceptronTrial trains a perceptron trial on the data prepared for all
+// of them (when its network fits next to the prepared cache; otherwise as
+// a training of its own). An exact trial (no hidden layers, lbfgs) starts
+// from the last exact one's solution: the exact trials differ in l2 only,
+// so each starts close to its optimum.
+func (j *TuneJob) perceptronTrial(ctx context.Context, d *cvData, p *TrainOptions, hook func(training.Epoch)) (trained, error) {
+	if j.prep == nil {
 		prep, err := training.Prepare(ctx, d.source(), *p)
 		if err != nil {
 			return trained{}, err
 		}
-		j.exact = prep
+		j.prep = prep
 	}
 	o := *p
 	o.Progress = hook
-	res, err := j.exact.Train(ctx, o, j.warm)
+	if !j.prep.Fits(o) {
+		var none TreeOptions
+		return trainKind(ctx, KindPerceptron, d.source(), p, &none, hook, true)
+	}
+	var warm *perceptron.Model
+	if exact(p) {
+		warm = j.warm
+	}
+	res, err := j.prep.Train(ctx, o, warm)
 	if err != nil {
 		return trained{}, err
 	}
-	doc := res.Doc
-	j.warm = &doc.Network
-	p.Task, p.Positive = fixLabel(&doc.Label)
-	return trained{perceptronModel{doc}, doc.Metrics.RowsUsed, doc.Metrics.EpochsRun, float64(doc.Metrics.ValidMetric)}, nil
+	if exact(p) {
+		j.warm = &res.Doc.Network
+	}
+	p.Task, p.Positive = fixLabel(&res.Doc.Label)
+	return perceptronTrained(res), nil
 }
 
 // fixTask writes a task and positive class into both kinds' options.
@@ -585,24 +605,22 @@ func exact(p *TrainOptions) bool {
 // function would on the data (its validation split, its fingerprint), and
 // returns the store record to save.
 func (j *TuneJob) final(ctx context.Context, d *cvData, kind string, p *TrainOptions, tr *TreeOptions) (*store.Record, error) {
-	const fn = fnTune
-	src := d.source()
-	if kind == KindPerceptron {
-		p.Progress = nil
-		res, err := training.Train(ctx, src, *p)
-		if err != nil {
-			return nil, err
-		}
-		doc := res.Doc
-		return j.record(fn, doc, doc.Kind, &doc.Label, doc.Features, doc.Options, doc.Metrics, doc.History, res.Seconds)
-	}
-	tr.Progress = nil
-	res, err := training.TrainTrees(ctx, src, *tr)
+	t, err := trainKind(ctx, kind, d.source(), p, tr, nil, false)
 	if err != nil {
 		return nil, err
 	}
-	doc := res.Doc
-	return j.record(fn, doc, doc.Kind, &doc.Label, doc.Features, doc.Options, doc.Metrics, doc.History, res.Seconds)
+	return j.recordOf(t)
+}
+
+// recordOf is the store record of a trained model.
+func (j *TuneJob) recordOf(t trained) (*store.Record, error) {
+	switch doc := t.doc.(type) {
+	case *training.Document:
+		return j.record(fnTune, doc, doc.Kind, &doc.Label, doc.Features, doc.Options, doc.Metrics, doc.History, t.seconds)
+	case *training.TreesDocument:
+		return j.record(fnTune, doc, doc.Kind, &doc.Label, doc.Features, doc.Options, doc.Metrics, doc.History, t.seconds)
+	}
+	return nil, dserr.New(dserr.Internal, fnTune, "", "no model of trial to save: %T", t.doc)
 }
 
 // tuneRecord is what the store keeps of a tune with its model, in the

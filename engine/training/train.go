@@ -427,6 +427,17 @@ func (p *Prepared) Train(ctx context.Context, o Options, warm *perceptron.Model)
 	return p.fit(ctx, o, warm)
 }
 
+// Fits reports whether the network of options o fits in memory_limit next
+// to the prepared cache (Train refuses one that does not).
+func (p *Prepared) Fits(o Options) bool {
+	o.Defaults()
+	if o.Validate() != nil || checkNetwork(&o, p.width, p.outputs, p.memLimit) != nil {
+		return false
+	}
+	netBytes := NetworkWeights(p.width, o.Hidden, p.outputs) * bytesPerWeight(o.Optimizer, o.BatchSize)
+	return p.mode != "cached" || p.est+netBytes <= p.memLimit
+}
+
 // fit trains the network of o on the prepared data.
 func (p *Prepared) fit(ctx context.Context, o Options, warm *perceptron.Model) (*Result, error) {
 	start := p.start
