@@ -421,10 +421,13 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 		} else {
 			trained, err = trainKind(ctx, kind, d.source(), p, tr, hook, true)
 		}
+		if out.stopped && errors.Is(context.Cause(ctx), errStop) {
+			// Stopped at a rung, or at its last step (its training then
+			// ends without an error): either way it goes no further, and
+			// nothing more may run on the cancelled context.
+			return out, nil
+		}
 		if err != nil {
-			if out.stopped && errors.Is(context.Cause(ctx), errStop) {
-				return out, nil
-			}
 			return out, err
 		}
 		t = trained.model.Task()
