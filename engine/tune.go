@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/ducksight/ducksight/engine/tuning"
 	"github.com/ducksight/ducksight/service"
 )
 
@@ -14,6 +15,11 @@ import (
 // the training arguments not to search; nil means the tunable options set
 // in Perceptron and BoostedTrees. Progress is called after every trial.
 type TuneOptions = service.TuneOptions
+
+// TuneField is a field of TuneOptions.Space, as a SQL STRUCT's: Value is
+// a LIST of choices ([]any) or a range ([]TuneField{{"min", ...}, {"max",
+// ...}, {"scale", "log"}}), or with kind "auto" a kind's space.
+type TuneField = tuning.Field
 
 // TuneProgress is a report after a trial: trial i of n, the best metric
 // so far, the time elapsed.
