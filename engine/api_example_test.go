@@ -185,3 +185,40 @@ func ExampleEngine_CrossValidate() {
 	// mean ROC AUC 0.72, std 0.02
 	// 4000 predictions, 0 customers split across folds
 }
+
+func ExampleEngine_Tune() {
+	ctx := context.Background()
+	e, err := engine.Open(ctx, "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.DB().ExecContext(ctx, `CREATE TABLE customers AS SELECT * FROM demo_customers(3000)`); err != nil {
+		log.Fatal(err)
+	}
+	// Boosted trees: max_depth fixed, the learning rate searched on a log
+	// scale, three trials measured on their validation rows.
+	r, err := e.Tune(ctx, "churn", "customers", engine.TuneOptions{
+		Kind:   engine.KindBoostedTrees,
+		Trials: 3,
+		Space: []engine.TuneField{{Name: "learning_rate", Value: []engine.TuneField{
+			{Name: "min", Value: 0.05}, {Name: "max", Value: 0.3}, {Name: "scale", Value: "log"}}}},
+		BoostedTrees: engine.TreeOptions{Label: "churned", Features: []string{"age", "plan", "tenure_months", "support_calls"}, MaxDepth: 3},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range r.Trials {
+		fmt.Printf("trial %d %s: %s\n", t.Trial, t.Kind, t.Status)
+	}
+	trials, err := e.TrialInfo(ctx, "churn", r.Version)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("saved as version", r.Version, "with", len(trials), "trials; ranked by", r.Metric)
+	// Output:
+	// trial 1 boosted_trees: best
+	// trial 2 boosted_trees: completed
+	// trial 3 boosted_trees: completed
+	// saved as version 1 with 3 trials; ranked by roc_auc
+}
