@@ -93,6 +93,16 @@ var modelSpecs = map[string]modelSpec{
 	// L-BFGS on every training row at the default l2: the rows and the
 	// objective of LogisticRegression(C = 1/(l2 * n)).
 	"logistic_all": {"train_perceptron", ", hidden := [], solver := 'lbfgs', validation_fraction := 0"},
+	// The search across both families with the issue's budget (tuneArgs
+	// gives the arguments, with -tune-budget): one row per trial, the best
+	// configuration saved as the model's next version.
+	"tune": {"tune", ""},
+}
+
+// tuneArgs are the named arguments of the tune model: kind 'auto' and a
+// time budget of budget seconds, every other argument at its default.
+func tuneArgs(budget float64) string {
+	return fmt.Sprintf(", kind := 'auto', time_budget := %g", budget)
 }
 
 // column is a column of a task's tables with its DuckDB type.
@@ -113,6 +123,10 @@ type modelRun struct {
 	// PredCSV is the file of the test rows' probabilities, keyed by the
 	// task's Key column (written when -predictions is set).
 	PredCSV string `json:"pred_csv,omitempty"`
+	// Trials are trial_info's rows of the version tune saved (tune only),
+	// and WinningKind the kind of the trial whose status is 'best'.
+	Trials      []map[string]any `json:"trials,omitempty"`
+	WinningKind string           `json:"winning_kind,omitempty"`
 }
 
 // task is one train/test split of one dataset.
@@ -189,7 +203,11 @@ func runQuality(argv []string) error {
 	threads := fs.Int("threads", 0, "DuckDB threads (0: one per core)")
 	drop := fs.String("exclude", "", "more columns to leave out of a public dataset's features, as dataset.column, comma-separated")
 	preds := fs.Bool("predictions", false, "also write each model's test probabilities to -out, keyed by the task's key column")
+	budget := fs.Float64("tune-budget", 120, "time_budget (seconds) of the tune model")
 	fs.Parse(argv)
+	if *budget <= 0 {
+		return errors.New("quality: -tune-budget must be greater than 0")
+	}
 	if *out == "" {
 		return errors.New("quality: -out is required")
 	}
@@ -264,6 +282,9 @@ func runQuality(argv []string) error {
 		t.Ducksight = map[string]modelRun{}
 		for _, m := range specs {
 			spec := modelSpecs[m]
+			if m == "tune" {
+				spec.Args = tuneArgs(*budget)
+			}
 			r, err := t.run(ctx, db, spec, have[spec.Fn])
 			if err != nil {
 				return err
@@ -276,7 +297,7 @@ func runQuality(argv []string) error {
 			}
 			t.Ducksight[m] = r
 			if r.Available {
-				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: test AUC %.4f (%.1f s)\n", t.Name, m, r.TestAUC, r.WallSeconds)
+				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: test AUC %.4f (%.1f s)%s\n", t.Name, m, r.TestAUC, r.WallSeconds, r.tuneSummary())
 			} else {
 				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: %s is not in this build\n", t.Name, m, spec.Fn)
 			}
@@ -401,6 +422,9 @@ func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bo
 	if !available {
 		return r, nil
 	}
+	if spec.Fn == "tune" {
+		return r, t.runTune(ctx, db, &r)
+	}
 	row, wall, cpu, err := queryRow(ctx, db, r.SQL)
 	if err != nil {
 		return r, err
@@ -414,6 +438,54 @@ func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bo
 	return r, err
 }
 
+// runTune runs r's tune statement (one row per trial), reads the version it
+// saved and that version's trial_info, and scores the test table with it.
+// r.Row holds the saved version's models() row.
+func (t *task) runTune(ctx context.Context, db *sql.DB, r *modelRun) error {
+	c0, t0 := cpuSeconds(), time.Now()
+	if _, err := queryRows(ctx, db, r.SQL); err != nil {
+		return err
+	}
+	r.WallSeconds, r.CPUSeconds = time.Since(t0).Seconds(), -1
+	if c0 >= 0 {
+		r.CPUSeconds = cpuSeconds() - c0
+	}
+	row, _, _, err := queryRow(ctx, db, `SELECT name, version, kind, task, positive, metric, valid_metric FROM models() WHERE name = 'm' ORDER BY version DESC LIMIT 1`)
+	if err != nil {
+		return err
+	}
+	r.Row = row
+	version, ok := row["version"].(int32)
+	if !ok {
+		return fmt.Errorf("models(): version is %T, want INTEGER", row["version"])
+	}
+	if r.Trials, err = queryRows(ctx, db, fmt.Sprintf(`SELECT * FROM trial_info('m', version := %d) ORDER BY trial`, version)); err != nil {
+		return err
+	}
+	for _, tr := range r.Trials {
+		if tr["status"] == "best" {
+			r.WinningKind, _ = tr["kind"].(string)
+		}
+	}
+	r.TestAUC, err = predictAUC(ctx, db, int(version), t.testTable(), t.labelExpr())
+	return err
+}
+
+// tuneSummary describes a tune run's trials for the log: the winning kind
+// and how many trials completed, were stopped early or skipped.
+func (r *modelRun) tuneSummary() string {
+	if r.Trials == nil {
+		return ""
+	}
+	n := map[string]int{}
+	for _, tr := range r.Trials {
+		s, _ := tr["status"].(string)
+		n[s]++
+	}
+	return fmt.Sprintf(", %s won; trials: %d completed, %d stopped early, %d skipped", r.WinningKind,
+		n["best"]+n["completed"], n["stopped early"], n["skipped: time budget"])
+}
+
 // writePredictions writes the probabilities of version of model m on the
 // task's test table to path as CSV, with the task's key column.
 func (t *task) writePredictions(ctx context.Context, db *sql.DB, version int32, path string) error {
@@ -425,35 +497,48 @@ func (t *task) writePredictions(ctx context.Context, db *sql.DB, version int32, 
 // the wall and CPU seconds it took.
 func queryRow(ctx context.Context, db *sql.DB, q string) (map[string]any, float64, float64, error) {
 	c0, t0 := cpuSeconds(), time.Now()
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", q, err)
-	}
-	defer rows.Close()
-	names, err := rows.Columns()
+	rows, err := queryRows(ctx, db, q)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if !rows.Next() {
-		return nil, 0, 0, fmt.Errorf("%s: no row: %v", q, rows.Err())
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", q, err)
+	if len(rows) == 0 {
+		return nil, 0, 0, fmt.Errorf("%s: no row", q)
 	}
 	wall, cpu := time.Since(t0).Seconds(), -1.0
 	if c0 >= 0 {
 		cpu = cpuSeconds() - c0
 	}
-	row := map[string]any{}
-	for i, n := range names {
-		row[n] = vals[i]
+	return rows[0], wall, cpu, nil
+}
+
+// queryRows runs a query and returns its rows, each as its columns by name.
+func queryRows(ctx context.Context, db *sql.DB, q string) ([]map[string]any, error) {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
 	}
-	return row, wall, cpu, rows.Err()
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+		row := map[string]any{}
+		for i, n := range names {
+			row[n] = vals[i]
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
 }
 
 // predictAUC scores data with version of model m and returns the AUC of the
