@@ -127,6 +127,10 @@ type modelRun struct {
 	// and WinningKind the kind of the trial whose status is 'best'.
 	Trials      []map[string]any `json:"trials,omitempty"`
 	WinningKind string           `json:"winning_kind,omitempty"`
+	// LoadAvg is the machine's 1, 5 and 15 minute load averages when the
+	// statement started (empty where /proc/loadavg does not exist): a time
+	// budget under load runs fewer trials.
+	LoadAvg string `json:"load_avg,omitempty"`
 }
 
 // task is one train/test split of one dataset.
@@ -422,6 +426,11 @@ func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bo
 	if !available {
 		return r, nil
 	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			r.LoadAvg = strings.Join(f[:3], " ")
+		}
+	}
 	if spec.Fn == "tune" {
 		return r, t.runTune(ctx, db, &r)
 	}
@@ -482,8 +491,8 @@ func (r *modelRun) tuneSummary() string {
 		s, _ := tr["status"].(string)
 		n[s]++
 	}
-	return fmt.Sprintf(", %s won; trials: %d completed, %d stopped early, %d skipped", r.WinningKind,
-		n["best"]+n["completed"], n["stopped early"], n["skipped: time budget"])
+	return fmt.Sprintf(", %s won; trials: %d completed, %d stopped early, %d skipped; load %s", r.WinningKind,
+		n["best"]+n["completed"], n["stopped early"], n["skipped: time budget"], r.LoadAvg)
 }
 
 // writePredictions writes the probabilities of version of model m on the
