@@ -131,6 +131,9 @@ type modelRun struct {
 	// statement started (empty where /proc/loadavg does not exist): a time
 	// budget under load runs fewer trials.
 	LoadAvg string `json:"load_avg,omitempty"`
+	// Error is the error of a tune statement that failed (the run goes on;
+	// TestAUC is then meaningless).
+	Error string `json:"error,omitempty"`
 }
 
 // task is one train/test split of one dataset.
@@ -290,6 +293,14 @@ func runQuality(argv []string) error {
 				spec.Args = tuneArgs(*budget)
 			}
 			r, err := t.run(ctx, db, spec, have[spec.Fn])
+			if err != nil && m == "tune" {
+				// A failing tune is a finding of the yardstick, not the end
+				// of the run: recorded, and the other tasks still measured.
+				r.Error = err.Error()
+				t.Ducksight[m] = r
+				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: %v\n", t.Name, m, err)
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -349,7 +349,7 @@ def quality(exe, args, data_dir, tmp):
 
 def auc_of(t, model):
     r = t["ducksight"].get(model)
-    return r["test_auc"] if r and r["available"] else None
+    return r["test_auc"] if r and r["available"] and not r.get("error") else None
 
 
 def f4(x, sign=False):
@@ -519,7 +519,7 @@ def tune_fits(t):
     t["xgb_grid"] = grid_result(g, Xte, yte, secs)
     log(f"  {t['name']}: XGBoost grid {t['xgb_grid']['auc']:.4f} ({g.best_params_}, {secs:.1f} s)")
     r = t["ducksight"].get("tune")
-    if r and r["available"]:
+    if auc_of(t, "tune") is not None:
         log(f"  {t['name']}: tune {r['test_auc']:.4f} ({r['winning_kind']} won, {trial_counts(r)})")
 
 
@@ -540,7 +540,7 @@ def best_trial(r):
 
 def tune_seconds(t):
     r = t["ducksight"].get("tune")
-    return f"{r['wall_seconds']:.0f}" if r and r["available"] else "n/a"
+    return f"{r['wall_seconds']:.0f}" if auc_of(t, "tune") is not None else "n/a"
 
 
 def print_tune(tasks, budget):
@@ -563,9 +563,17 @@ def print_tune(tasks, budget):
     for name, ts in groups:
         ys = [statistics.mean(t[k]["auc"] for t in ts) for k, _ in YARDSTICKS]
         best = max(ys)
+        ran = [t for t in ts if auc_of(t, "tune") is not None]
         tu = mean([auc_of(t, "tune") for t in ts])
         diff = None if tu is None else tu - best
-        runs = [t["ducksight"]["tune"] for t in ts if auc_of(t, "tune") is not None]
+        if ran and len(ran) < len(ts):
+            # tune failed on some splits: compare on the splits it ran
+            best = max(statistics.mean(t[k]["auc"] for t in ran) for k, _ in YARDSTICKS)
+            tu = statistics.mean(auc_of(t, "tune") for t in ran)
+            diff = tu - best
+            name += f" ({len(ran)} of {len(ts)} splits: tune failed on " + ", ".join(
+                str(t["seed"]) for t in ts if t not in ran) + "; best of three over these splits)"
+        runs = [t["ducksight"]["tune"] for t in ran]
         kinds = ", ".join(r["winning_kind"] for r in runs) or "n/a"
         counts = " · ".join(trial_counts(r).replace(" completed, ", " / ").replace(" stopped early, ", " / ")
                             .replace(" skipped", "") for r in runs) or "n/a"
@@ -576,8 +584,8 @@ def print_tune(tasks, budget):
           "chosen settings and tune's best trial:\n")
     for t in tasks:
         r = t["ducksight"].get("tune")
-        bt = best_trial(r) if r and r["available"] else None
-        tune_s = "n/a" if bt is None else (
+        bt = best_trial(r) if auc_of(t, "tune") is not None else None
+        tune_s = f"failed: {r['error']}" if r and r.get("error") else "n/a" if bt is None else (
             f"{r['test_auc']:.4f} (trial {bt['trial']} {bt['kind']} {bt['params']}, validation AUC {bt['metric']:.4f}; "
             f"{trial_counts(r)}; {r['wall_seconds']:.0f} s, load average {r.get('load_avg', '?')} at its start)")
         print(f"- {t['name']}: {t['lrcv']['auc']:.4f} (C {t['lrcv']['best_params']['C']:.3g}) / "
