@@ -5,7 +5,7 @@
 // JSON on standard output. See README.md beside it for the datasets, the
 // protocol and how to run the whole comparison.
 //
-//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions] [-tune-budget 120]
+//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions] [-tune-budget 120] [-tune-args SQL]
 //
 // builds, in one DuckDB database, the train and test tables of every task:
 // demo_customers churn for each seed of -seeds (rows 1..100,000 train, the
@@ -17,7 +17,8 @@
 // predict and reports the test AUCs; with -predictions it also writes each
 // model's test probabilities, keyed by the task's key column (rid, or
 // customer_id for demo_customers), for the logistic part's comparison. The
-// model tune runs tune(kind := 'auto', time_budget := -tune-budget) and
+// model tune runs tune(kind := 'auto', time_budget := -tune-budget), with
+// the named arguments of -tune-args after them when given, and
 // reports, besides the test AUC of the version it saved, that version's
 // trial_info rows and winning kind; a tune that fails is reported with its
 // error and the run goes on. Models whose SQL function is not

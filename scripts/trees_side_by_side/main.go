@@ -100,9 +100,15 @@ var modelSpecs = map[string]modelSpec{
 }
 
 // tuneArgs are the named arguments of the tune model: kind 'auto' and a
-// time budget of budget seconds, every other argument at its default.
-func tuneArgs(budget float64) string {
-	return fmt.Sprintf(", kind := 'auto', time_budget := %g", budget)
+// time budget of budget seconds, then extra (more named arguments, as SQL,
+// for experiments such as "folds := 5"; empty: every other argument at its
+// default).
+func tuneArgs(budget float64, extra string) string {
+	s := fmt.Sprintf(", kind := 'auto', time_budget := %g", budget)
+	if extra != "" {
+		s += ", " + extra
+	}
+	return s
 }
 
 // column is a column of a task's tables with its DuckDB type.
@@ -211,6 +217,7 @@ func runQuality(argv []string) error {
 	drop := fs.String("exclude", "", "more columns to leave out of a public dataset's features, as dataset.column, comma-separated")
 	preds := fs.Bool("predictions", false, "also write each model's test probabilities to -out, keyed by the task's key column")
 	budget := fs.Float64("tune-budget", 120, "time_budget (seconds) of the tune model")
+	tuneExtra := fs.String("tune-args", "", "more named arguments of the tune model, as SQL (\"folds := 5\")")
 	fs.Parse(argv)
 	if *budget <= 0 {
 		return errors.New("quality: -tune-budget must be greater than 0")
@@ -290,7 +297,7 @@ func runQuality(argv []string) error {
 		for _, m := range specs {
 			spec := modelSpecs[m]
 			if m == "tune" {
-				spec.Args = tuneArgs(*budget)
+				spec.Args = tuneArgs(*budget, *tuneExtra)
 			}
 			r, err := t.run(ctx, db, spec, have[spec.Fn])
 			if err != nil && m == "tune" {

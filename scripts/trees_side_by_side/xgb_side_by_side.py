@@ -316,6 +316,8 @@ def quality(exe, args, data_dir, tmp):
     logistic = args.part == "logistic"
     cmd = [exe, "quality", "-out", out, "-data", data_dir, "-seeds", args.seeds, "-splits", str(args.splits),
            "-models", args.models, "-tune-budget", str(args.tune_budget)] + (["-predictions"] if logistic else [])
+    if args.tune_args:
+        cmd += ["-tune-args", args.tune_args]
     if args.datasets:
         cmd += ["-datasets", args.datasets]
     if args.exclude:
@@ -543,13 +545,14 @@ def tune_seconds(t):
     return f"{r['wall_seconds']:.0f}" if auc_of(t, "tune") is not None else "n/a"
 
 
-def print_tune(tasks, budget):
+def print_tune(tasks, budget, extra=""):
     """The tune part's tables: per dataset (demo per seed) tune's test AUC
     against the best of the three yardsticks, then every task's trials."""
-    print(f"\n### tune(kind := 'auto', time_budget := {budget:g}) against LogisticRegressionCV, an MLP grid and an "
-          "XGBoost grid\n")
-    print("Test AUC. Public datasets: mean over the seeded 75/25 splits; demo_customers churn: per seed (rows "
-          f"1..100,000 train, the next 50,000 test). Bar: tune ≥ the best of the three − {TUNE_MARGIN}.\n")
+    print(f"\n### tune(kind := 'auto', time_budget := {budget:g}{', ' + extra if extra else ''}) against "
+          "LogisticRegressionCV, an MLP grid and an XGBoost grid\n")
+    print("Test AUC. Public datasets: mean over the seeded 75/25 splits (tasks: how many; where tune failed on a "
+          "split, every column is over the splits it ran); demo_customers churn: per seed (rows 1..100,000 train, "
+          f"the next 50,000 test). Bar: tune ≥ the best of the three − {TUNE_MARGIN}.\n")
     print("| dataset | tasks | rows train / test | LogisticRegressionCV | MLP grid | XGBoost grid | best of three "
           "| tune | tune − best | met | tune's winning kinds | trials completed / stopped early / skipped |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -561,25 +564,24 @@ def print_tune(tasks, budget):
         groups.append((name, [t for t in tasks if t["dataset"] == name]))
     mean = lambda xs: None if any(x is None for x in xs) else statistics.mean(xs)  # noqa: E731
     for name, ts in groups:
+        ran = [t for t in ts if auc_of(t, "tune") is not None]
+        if ran and len(ran) < len(ts):
+            # tune failed on some splits: every column over the splits it ran
+            name += f" (tune failed on split {', '.join(str(t['seed']) for t in ts if t not in ran)})"
+            ts = ran
         ys = [statistics.mean(t[k]["auc"] for t in ts) for k, _ in YARDSTICKS]
         best = max(ys)
-        ran = [t for t in ts if auc_of(t, "tune") is not None]
         tu = mean([auc_of(t, "tune") for t in ts])
         diff = None if tu is None else tu - best
-        if ran and len(ran) < len(ts):
-            # tune failed on some splits: compare on the splits it ran
-            best = max(statistics.mean(t[k]["auc"] for t in ran) for k, _ in YARDSTICKS)
-            tu = statistics.mean(auc_of(t, "tune") for t in ran)
-            diff = tu - best
-            name += f" ({len(ran)} of {len(ts)} splits: tune failed on " + ", ".join(
-                str(t["seed"]) for t in ts if t not in ran) + "; best of three over these splits)"
         runs = [t["ducksight"]["tune"] for t in ran]
         kinds = ", ".join(r["winning_kind"] for r in runs) or "n/a"
         counts = " · ".join(trial_counts(r).replace(" completed, ", " / ").replace(" stopped early, ", " / ")
                             .replace(" skipped", "") for r in runs) or "n/a"
         print(f"| {name} | {len(ts)} | {ts[0]['train_rows']} / {ts[0]['test_rows']} | "
               + " | ".join(f"{y:.4f}" for y in ys)
-              + f" | {best:.4f} | {f4(tu)} | {f4(diff, True)} | {met(diff, TUNE_MARGIN)} | {kinds} | {counts} |")
+              + f" | {best:.4f} | {f4(tu)} | {f4(diff, True)} "
+              f"| {'**no**: tune failed' if not ran and any(t['ducksight'].get('tune', {}).get('error') for t in ts) else met(diff, TUNE_MARGIN)} "
+              f"| {kinds} | {counts} |")
     print("\nEvery task (test AUC; LogisticRegressionCV / MLP grid / XGBoost grid / tune), with the yardsticks' "
           "chosen settings and tune's best trial:\n")
     for t in tasks:
@@ -760,6 +762,10 @@ def main():
     ap.add_argument("--datasets", default="", help="public datasets, comma-separated (default all; --part tune: "
                     f"those of at least {TUNE_MIN_ROWS} rows)")
     ap.add_argument("--tune-budget", type=float, default=120, help="tune: time_budget of the tune model (seconds)")
+    ap.add_argument("--tune-args", default="", help="tune: more named arguments of the tune model, as SQL, for "
+                    "experiments (\"folds := 5\"); the bar's protocol gives none")
+    ap.add_argument("--tables-from", help="print the tables of the part from this --json file of an earlier run "
+                    "(no fit, no build)")
     ap.add_argument("--exclude", default="", help="more columns to leave out, as dataset.column, comma-separated")
     ap.add_argument("--models", help="ducksight models per task (default trees,trees_default,mlp16; "
                     f"with --part logistic {LOGISTIC_MODELS})")
@@ -774,6 +780,15 @@ def main():
         args.models = {"logistic": LOGISTIC_MODELS, "tune": TUNE_MODELS}.get(args.part, "trees,trees_default,mlp16")
     if args.splits is None:
         args.splits = TUNE_SPLITS if args.part == "tune" else 5
+    if args.tables_from:
+        everything = json.load(open(args.tables_from))
+        print(f"Machine: {everything['machine']}.")
+        print("Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py "
+              f"{shlex.join(everything['argv'])}".rstrip())
+        q = everything["quality"]
+        {"tune": lambda: print_tune(q, everything.get("tune_budget", 120), everything.get("tune_args", "")),
+         "logistic": lambda: print_logistic(q)}.get(args.part, lambda: print_quality(q))()
+        return
 
     with tempfile.TemporaryDirectory(prefix="trees_side_by_side.") as tmp:
         exe = os.path.join(tmp, "trees_side_by_side")
@@ -783,7 +798,7 @@ def main():
         where = machine()
         print(f"Machine: {where}.")
         print(f"Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py {shlex.join(sys.argv[1:])}".rstrip())
-        everything = {"machine": where, "argv": sys.argv[1:]}
+        everything = {"machine": where, "argv": sys.argv[1:], "tune_budget": args.tune_budget, "tune_args": args.tune_args}
         if args.part in ("quality", "logistic", "tune", "all"):
             data_dir = os.path.join(tmp, "modeldata")
             info, md5 = extract(data_dir)
@@ -798,7 +813,7 @@ def main():
             everything["load_after"] = os.getloadavg()
             print(f"Load average before the run {fmt(everything['load_before'])}, after {fmt(everything['load_after'])}.")
             if args.part == "tune":
-                print_tune(q, args.tune_budget)
+                print_tune(q, args.tune_budget, args.tune_args)
             elif args.part == "logistic":
                 print_logistic(q)
             else:
