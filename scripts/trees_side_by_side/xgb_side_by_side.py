@@ -588,7 +588,7 @@ def print_tune(tasks, budget, extra=""):
         r = t["ducksight"].get("tune")
         bt = best_trial(r) if auc_of(t, "tune") is not None else None
         tune_s = f"failed: {r['error']}" if r and r.get("error") else "n/a" if bt is None else (
-            f"{r['test_auc']:.4f} (trial {bt['trial']} {bt['kind']} {bt['params']}, validation AUC {bt['metric']:.4f}; "
+            f"{r['test_auc']:.4f} (trial {bt['trial']} {bt['kind']} {bt['params']}, {'validation' if bt['metric_std'] is None else 'cross-validated'} AUC {bt['metric']:.4f}; "
             f"{trial_counts(r)}; {r['wall_seconds']:.0f} s, load average {r.get('load_avg', '?')} at its start)")
         print(f"- {t['name']}: {t['lrcv']['auc']:.4f} (C {t['lrcv']['best_params']['C']:.3g}) / "
               f"{t['mlp_grid']['auc']:.4f} ({t['mlp_grid']['best_params']}) / "
