@@ -5,7 +5,7 @@
 // JSON on standard output. See README.md beside it for the datasets, the
 // protocol and how to run the whole comparison.
 //
-//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions] [-tune-budget 120] [-tune-args SQL]
+//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions] [-tune-budget 120] [-tune-args SQL] [-tune-trials-test]
 //
 // builds, in one DuckDB database, the train and test tables of every task:
 // demo_customers churn for each seed of -seeds (rows 1..100,000 train, the
@@ -21,7 +21,10 @@
 // the named arguments of -tune-args after them when given, and
 // reports, besides the test AUC of the version it saved, that version's
 // trial_info rows and winning kind; a tune that fails is reported with its
-// error and the run goes on. Models whose SQL function is not
+// error and the run goes on; with -tune-trials-test every trial's
+// configuration is also trained alone and its test AUC reported (which trial
+// would have won on the test rows, and what halving stopped). Models whose
+// SQL function is not
 // registered in this build (train_boosted_trees before it lands) are
 // reported with "available": false, so the same command measures them once
 // they exist.

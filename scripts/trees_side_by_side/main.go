@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -217,6 +218,7 @@ func runQuality(argv []string) error {
 	drop := fs.String("exclude", "", "more columns to leave out of a public dataset's features, as dataset.column, comma-separated")
 	preds := fs.Bool("predictions", false, "also write each model's test probabilities to -out, keyed by the task's key column")
 	budget := fs.Float64("tune-budget", 120, "time_budget (seconds) of the tune model")
+	trialsTest := fs.Bool("tune-trials-test", false, "also train every tune trial's configuration alone and report its test AUC")
 	tuneExtra := fs.String("tune-args", "", "more named arguments of the tune model, as SQL (\"folds := 5\")")
 	fs.Parse(argv)
 	if *budget <= 0 {
@@ -300,6 +302,9 @@ func runQuality(argv []string) error {
 				spec.Args = tuneArgs(*budget, *tuneExtra)
 			}
 			r, err := t.run(ctx, db, spec, have[spec.Fn])
+			if err == nil && m == "tune" && *trialsTest && r.Available {
+				err = t.trialsTest(ctx, db, &r)
+			}
 			if err != nil && m == "tune" {
 				// A failing tune is a finding of the yardstick, not the end
 				// of the run: recorded, and the other tasks still measured.
@@ -431,16 +436,8 @@ func (t *task) describe(ctx context.Context, db *sql.DB, dir string) error {
 // its test table; a function missing from this build gives a run that is
 // not available.
 func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bool) (modelRun, error) {
-	var excl []string
-	for _, c := range t.Exclude {
-		excl = append(excl, quoteString(c))
-	}
-	args := fmt.Sprintf(`label := %s, exclude := [%s]`, quoteString(t.Label), strings.Join(excl, ", "))
-	if t.Positive != "" {
-		args += ", positive := " + quoteString(t.Positive)
-	}
 	r := modelRun{Available: available,
-		SQL: fmt.Sprintf(`SELECT * FROM %s('m', '%s', %s%s)`, spec.Fn, t.trainTable(), args, spec.Args)}
+		SQL: fmt.Sprintf(`SELECT * FROM %s('m', '%s', %s%s)`, spec.Fn, t.trainTable(), t.args(), spec.Args)}
 	if !available {
 		return r, nil
 	}
@@ -461,8 +458,76 @@ func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bo
 	if !ok {
 		return r, fmt.Errorf("%s: version is %T, want INTEGER", r.SQL, row["version"])
 	}
-	r.TestAUC, err = predictAUC(ctx, db, int(version), t.testTable(), t.labelExpr())
+	r.TestAUC, err = predictAUC(ctx, db, "m", int(version), t.testTable(), t.labelExpr())
 	return r, err
+}
+
+// args are the named arguments every model of the task is trained with:
+// label, exclude and, when the label is not BOOLEAN, positive.
+func (t *task) args() string {
+	var excl []string
+	for _, c := range t.Exclude {
+		excl = append(excl, quoteString(c))
+	}
+	args := fmt.Sprintf(`label := %s, exclude := [%s]`, quoteString(t.Label), strings.Join(excl, ", "))
+	if t.Positive != "" {
+		args += ", positive := " + quoteString(t.Positive)
+	}
+	return args
+}
+
+// trialsTest trains the configuration of every trial tune ran (not those
+// the time budget skipped) alone, with its kind's training function on the
+// task's training table (what the trial itself trained, to completion even
+// when halving stopped it), and adds its test AUC to the trial's row as
+// test_auc_alone: whether the trial tune chose was the best on the test
+// rows, and what halving stopped.
+func (t *task) trialsTest(ctx context.Context, db *sql.DB, r *modelRun) error {
+	fns := map[string]string{"perceptron": "train_perceptron", "boosted_trees": "train_boosted_trees"}
+	for _, tr := range r.Trials {
+		if s, _ := tr["status"].(string); strings.HasPrefix(s, "skipped") {
+			continue
+		}
+		kind, _ := tr["kind"].(string)
+		params, _ := tr["params"].(string)
+		var p map[string]any
+		if err := json.Unmarshal([]byte(params), &p); err != nil {
+			return fmt.Errorf("trial %v params %q: %w", tr["trial"], params, err)
+		}
+		names := make([]string, 0, len(p))
+		for k := range p {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		var args []string
+		for _, k := range names {
+			switch v := p[k].(type) {
+			case string:
+				args = append(args, k+" := "+quoteString(v))
+			case []any:
+				var xs []string
+				for _, x := range v {
+					xs = append(xs, fmt.Sprint(x))
+				}
+				args = append(args, fmt.Sprintf("%s := [%s]::INTEGER[]", k, strings.Join(xs, ", ")))
+			default:
+				args = append(args, fmt.Sprintf("%s := %v", k, v))
+			}
+		}
+		q := fmt.Sprintf(`SELECT * FROM %s('trial', '%s', %s, %s)`, fns[kind], t.trainTable(), t.args(), strings.Join(args, ", "))
+		row, _, _, err := queryRow(ctx, db, q)
+		if err != nil {
+			return err
+		}
+		v, ok := row["version"].(int32)
+		if !ok {
+			return fmt.Errorf("%s: version is %T, want INTEGER", q, row["version"])
+		}
+		if tr["test_auc_alone"], err = predictAUC(ctx, db, "trial", int(v), t.testTable(), t.labelExpr()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // runTune runs r's tune statement (one row per trial), reads the version it
@@ -494,7 +559,7 @@ func (t *task) runTune(ctx context.Context, db *sql.DB, r *modelRun) error {
 			r.WinningKind, _ = tr["kind"].(string)
 		}
 	}
-	r.TestAUC, err = predictAUC(ctx, db, int(version), t.testTable(), t.labelExpr())
+	r.TestAUC, err = predictAUC(ctx, db, "m", int(version), t.testTable(), t.labelExpr())
 	return err
 }
 
@@ -568,10 +633,10 @@ func queryRows(ctx context.Context, db *sql.DB, q string) ([]map[string]any, err
 	return out, rows.Err()
 }
 
-// predictAUC scores data with version of model m and returns the AUC of the
+// predictAUC scores data with version of model and returns the AUC of the
 // probability against the 0/1 label expression.
-func predictAUC(ctx context.Context, db *sql.DB, version int, data, label string) (float64, error) {
-	q := fmt.Sprintf(`SELECT probability, %s FROM predict('m', '%s', version := %d)`, label, data, version)
+func predictAUC(ctx context.Context, db *sql.DB, model string, version int, data, label string) (float64, error) {
+	q := fmt.Sprintf(`SELECT probability, %s FROM predict(%s, '%s', version := %d)`, label, quoteString(model), data, version)
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", q, err)
@@ -706,7 +771,7 @@ func (sv *server) handle(ctx context.Context, f []string) error {
 			return fmt.Errorf("%s: version is %T, want INTEGER", q, row["version"])
 		}
 		sv.version = int(v)
-		auc, err := predictAUC(ctx, sv.db, sv.version, "wide_test", "y::DOUBLE")
+		auc, err := predictAUC(ctx, sv.db, "m", sv.version, "wide_test", "y::DOUBLE")
 		if err != nil {
 			return err
 		}

@@ -318,6 +318,8 @@ def quality(exe, args, data_dir, tmp):
            "-models", args.models, "-tune-budget", str(args.tune_budget)] + (["-predictions"] if logistic else [])
     if args.tune_args:
         cmd += ["-tune-args", args.tune_args]
+    if args.tune_trials_test:
+        cmd += ["-tune-trials-test"]
     if args.datasets:
         cmd += ["-datasets", args.datasets]
     if args.exclude:
@@ -593,6 +595,22 @@ def print_tune(tasks, budget, extra=""):
         print(f"- {t['name']}: {t['lrcv']['auc']:.4f} (C {t['lrcv']['best_params']['C']:.3g}) / "
               f"{t['mlp_grid']['auc']:.4f} ({t['mlp_grid']['best_params']}) / "
               f"{t['xgb_grid']['auc']:.4f} ({t['xgb_grid']['best_params']}) / {tune_s}")
+    alone = [t for t in tasks if auc_of(t, "tune") is not None
+             and any("test_auc_alone" in x for x in t["ducksight"]["tune"]["trials"])]
+    if alone:
+        print("\nEvery trial's configuration trained alone (--tune-trials-test), test AUC: tune's choice, the best "
+              "trial on the test rows (its status and tune's metric for it), and the best trial that halving stopped:\n")
+        print("| task | tune's choice | best trial on test | its status | its tune metric (choice's) | best stopped early |")
+        print("|---|---|---|---|---|---|")
+        for t in alone:
+            trs = [x for x in t["ducksight"]["tune"]["trials"] if "test_auc_alone" in x]
+            ch, top = best_trial(t["ducksight"]["tune"]), max(trs, key=lambda x: x["test_auc_alone"])
+            st = [x for x in trs if x["status"] == "stopped early"]
+            sx = max(st, key=lambda x: x["test_auc_alone"]) if st else None
+            tm = lambda x: "-" if x["metric"] is None else f"{x['metric']:.4f}"  # noqa: E731
+            print(f"| {t['name']} | trial {ch['trial']} {ch['kind']}: {ch['test_auc_alone']:.4f} | trial {top['trial']} "
+                  f"{top['kind']}: {top['test_auc_alone']:.4f} | {top['status']} | {tm(top)} ({tm(ch)}) | "
+                  + ("none" if sx is None else f"trial {sx['trial']} {sx['kind']}: {sx['test_auc_alone']:.4f}") + " |")
     print("\nSeconds (LogisticRegressionCV / MLP grid / XGBoost grid, one thread each; tune's whole statement): "
           + "; ".join(f"{t['name']} {t['lrcv']['seconds']:.0f} / {t['mlp_grid']['seconds']:.0f} / "
                       f"{t['xgb_grid']['seconds']:.0f}; {tune_seconds(t)}"
@@ -764,6 +782,8 @@ def main():
     ap.add_argument("--tune-budget", type=float, default=120, help="tune: time_budget of the tune model (seconds)")
     ap.add_argument("--tune-args", default="", help="tune: more named arguments of the tune model, as SQL, for "
                     "experiments (\"folds := 5\"); the bar's protocol gives none")
+    ap.add_argument("--tune-trials-test", action="store_true",
+                    help="tune: also train every trial's configuration alone and report its test AUC")
     ap.add_argument("--tables-from", help="print the tables of the part from this --json file of an earlier run "
                     "(no fit, no build)")
     ap.add_argument("--exclude", default="", help="more columns to leave out, as dataset.column, comma-separated")
