@@ -5,7 +5,7 @@
 // JSON on standard output. See README.md beside it for the datasets, the
 // protocol and how to run the whole comparison.
 //
-//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions]
+//	trees_side_by_side quality -out DIR [-data DIR] [-seeds 42,7] [-splits 5] [-models ...] [-predictions] [-tune-budget 120] [-tune-args SQL] [-tune-trials-test]
 //
 // builds, in one DuckDB database, the train and test tables of every task:
 // demo_customers churn for each seed of -seeds (rows 1..100,000 train, the
@@ -16,7 +16,15 @@
 // the ducksight models of -models on each task, scores the test table with
 // predict and reports the test AUCs; with -predictions it also writes each
 // model's test probabilities, keyed by the task's key column (rid, or
-// customer_id for demo_customers), for the logistic part's comparison. Models whose SQL function is not
+// customer_id for demo_customers), for the logistic part's comparison. The
+// model tune runs tune(kind := 'auto', time_budget := -tune-budget), with
+// the named arguments of -tune-args after them when given, and
+// reports, besides the test AUC of the version it saved, that version's
+// trial_info rows and winning kind; a tune that fails is reported with its
+// error and the run goes on; with -tune-trials-test every trial's
+// configuration is also trained alone and its test AUC reported (which trial
+// would have won on the test rows, and what halving stopped). Models whose
+// SQL function is not
 // registered in this build (train_boosted_trees before it lands) are
 // reported with "available": false, so the same command measures them once
 // they exist.

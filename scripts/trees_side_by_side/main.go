@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,22 @@ var modelSpecs = map[string]modelSpec{
 	// L-BFGS on every training row at the default l2: the rows and the
 	// objective of LogisticRegression(C = 1/(l2 * n)).
 	"logistic_all": {"train_perceptron", ", hidden := [], solver := 'lbfgs', validation_fraction := 0"},
+	// The search across both families with the issue's budget (tuneArgs
+	// gives the arguments, with -tune-budget): one row per trial, the best
+	// configuration saved as the model's next version.
+	"tune": {"tune", ""},
+}
+
+// tuneArgs are the named arguments of the tune model: kind 'auto' and a
+// time budget of budget seconds, then extra (more named arguments, as SQL,
+// for experiments such as "folds := 5"; empty: every other argument at its
+// default).
+func tuneArgs(budget float64, extra string) string {
+	s := fmt.Sprintf(", kind := 'auto', time_budget := %g", budget)
+	if extra != "" {
+		s += ", " + extra
+	}
+	return s
 }
 
 // column is a column of a task's tables with its DuckDB type.
@@ -113,6 +130,17 @@ type modelRun struct {
 	// PredCSV is the file of the test rows' probabilities, keyed by the
 	// task's Key column (written when -predictions is set).
 	PredCSV string `json:"pred_csv,omitempty"`
+	// Trials are trial_info's rows of the version tune saved (tune only),
+	// and WinningKind the kind of the trial whose status is 'best'.
+	Trials      []map[string]any `json:"trials,omitempty"`
+	WinningKind string           `json:"winning_kind,omitempty"`
+	// LoadAvg is the machine's 1, 5 and 15 minute load averages when the
+	// statement started (empty where /proc/loadavg does not exist): a time
+	// budget under load runs fewer trials.
+	LoadAvg string `json:"load_avg,omitempty"`
+	// Error is the error of a tune statement that failed (the run goes on;
+	// TestAUC is then meaningless).
+	Error string `json:"error,omitempty"`
 }
 
 // task is one train/test split of one dataset.
@@ -189,7 +217,13 @@ func runQuality(argv []string) error {
 	threads := fs.Int("threads", 0, "DuckDB threads (0: one per core)")
 	drop := fs.String("exclude", "", "more columns to leave out of a public dataset's features, as dataset.column, comma-separated")
 	preds := fs.Bool("predictions", false, "also write each model's test probabilities to -out, keyed by the task's key column")
+	budget := fs.Float64("tune-budget", 120, "time_budget (seconds) of the tune model")
+	trialsTest := fs.Bool("tune-trials-test", false, "also train every tune trial's configuration alone and report its test AUC")
+	tuneExtra := fs.String("tune-args", "", "more named arguments of the tune model, as SQL (\"folds := 5\")")
 	fs.Parse(argv)
+	if *budget <= 0 {
+		return errors.New("quality: -tune-budget must be greater than 0")
+	}
 	if *out == "" {
 		return errors.New("quality: -out is required")
 	}
@@ -264,7 +298,21 @@ func runQuality(argv []string) error {
 		t.Ducksight = map[string]modelRun{}
 		for _, m := range specs {
 			spec := modelSpecs[m]
+			if m == "tune" {
+				spec.Args = tuneArgs(*budget, *tuneExtra)
+			}
 			r, err := t.run(ctx, db, spec, have[spec.Fn])
+			if err == nil && m == "tune" && *trialsTest && r.Available {
+				err = t.trialsTest(ctx, db, &r)
+			}
+			if err != nil && m == "tune" {
+				// A failing tune is a finding of the yardstick, not the end
+				// of the run: recorded, and the other tasks still measured.
+				r.Error = err.Error()
+				t.Ducksight[m] = r
+				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: %v\n", t.Name, m, err)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -276,7 +324,7 @@ func runQuality(argv []string) error {
 			}
 			t.Ducksight[m] = r
 			if r.Available {
-				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: test AUC %.4f (%.1f s)\n", t.Name, m, r.TestAUC, r.WallSeconds)
+				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: test AUC %.4f (%.1f s)%s\n", t.Name, m, r.TestAUC, r.WallSeconds, r.tuneSummary())
 			} else {
 				fmt.Fprintf(os.Stderr, "trees_side_by_side: %s %s: %s is not in this build\n", t.Name, m, spec.Fn)
 			}
@@ -388,18 +436,18 @@ func (t *task) describe(ctx context.Context, db *sql.DB, dir string) error {
 // its test table; a function missing from this build gives a run that is
 // not available.
 func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bool) (modelRun, error) {
-	var excl []string
-	for _, c := range t.Exclude {
-		excl = append(excl, quoteString(c))
-	}
-	args := fmt.Sprintf(`label := %s, exclude := [%s]`, quoteString(t.Label), strings.Join(excl, ", "))
-	if t.Positive != "" {
-		args += ", positive := " + quoteString(t.Positive)
-	}
 	r := modelRun{Available: available,
-		SQL: fmt.Sprintf(`SELECT * FROM %s('m', '%s', %s%s)`, spec.Fn, t.trainTable(), args, spec.Args)}
+		SQL: fmt.Sprintf(`SELECT * FROM %s('m', '%s', %s%s)`, spec.Fn, t.trainTable(), t.args(), spec.Args)}
 	if !available {
 		return r, nil
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			r.LoadAvg = strings.Join(f[:3], " ")
+		}
+	}
+	if spec.Fn == "tune" {
+		return r, t.runTune(ctx, db, &r)
 	}
 	row, wall, cpu, err := queryRow(ctx, db, r.SQL)
 	if err != nil {
@@ -410,8 +458,124 @@ func (t *task) run(ctx context.Context, db *sql.DB, spec modelSpec, available bo
 	if !ok {
 		return r, fmt.Errorf("%s: version is %T, want INTEGER", r.SQL, row["version"])
 	}
-	r.TestAUC, err = predictAUC(ctx, db, int(version), t.testTable(), t.labelExpr())
+	r.TestAUC, err = predictAUC(ctx, db, "m", int(version), t.testTable(), t.labelExpr())
 	return r, err
+}
+
+// args are the named arguments every model of the task is trained with:
+// label, exclude and, when the label is not BOOLEAN, positive.
+func (t *task) args() string {
+	var excl []string
+	for _, c := range t.Exclude {
+		excl = append(excl, quoteString(c))
+	}
+	args := fmt.Sprintf(`label := %s, exclude := [%s]`, quoteString(t.Label), strings.Join(excl, ", "))
+	if t.Positive != "" {
+		args += ", positive := " + quoteString(t.Positive)
+	}
+	return args
+}
+
+// trialsTest trains the configuration of every trial tune ran (not those
+// the time budget skipped) alone, with its kind's training function on the
+// task's training table (what the trial itself trained, to completion even
+// when halving stopped it), and adds its test AUC to the trial's row as
+// test_auc_alone: whether the trial tune chose was the best on the test
+// rows, and what halving stopped.
+func (t *task) trialsTest(ctx context.Context, db *sql.DB, r *modelRun) error {
+	fns := map[string]string{"perceptron": "train_perceptron", "boosted_trees": "train_boosted_trees"}
+	for _, tr := range r.Trials {
+		if s, _ := tr["status"].(string); strings.HasPrefix(s, "skipped") {
+			continue
+		}
+		kind, _ := tr["kind"].(string)
+		params, _ := tr["params"].(string)
+		var p map[string]any
+		if err := json.Unmarshal([]byte(params), &p); err != nil {
+			return fmt.Errorf("trial %v params %q: %w", tr["trial"], params, err)
+		}
+		names := make([]string, 0, len(p))
+		for k := range p {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		var args []string
+		for _, k := range names {
+			switch v := p[k].(type) {
+			case string:
+				args = append(args, k+" := "+quoteString(v))
+			case []any:
+				var xs []string
+				for _, x := range v {
+					xs = append(xs, fmt.Sprint(x))
+				}
+				args = append(args, fmt.Sprintf("%s := [%s]::INTEGER[]", k, strings.Join(xs, ", ")))
+			default:
+				args = append(args, fmt.Sprintf("%s := %v", k, v))
+			}
+		}
+		q := fmt.Sprintf(`SELECT * FROM %s('trial', '%s', %s, %s)`, fns[kind], t.trainTable(), t.args(), strings.Join(args, ", "))
+		row, _, _, err := queryRow(ctx, db, q)
+		if err != nil {
+			return err
+		}
+		v, ok := row["version"].(int32)
+		if !ok {
+			return fmt.Errorf("%s: version is %T, want INTEGER", q, row["version"])
+		}
+		if tr["test_auc_alone"], err = predictAUC(ctx, db, "trial", int(v), t.testTable(), t.labelExpr()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runTune runs r's tune statement (one row per trial), reads the version it
+// saved and that version's trial_info, and scores the test table with it.
+// r.Row holds the saved version's models() row.
+func (t *task) runTune(ctx context.Context, db *sql.DB, r *modelRun) error {
+	c0, t0 := cpuSeconds(), time.Now()
+	if _, err := queryRows(ctx, db, r.SQL); err != nil {
+		return err
+	}
+	r.WallSeconds, r.CPUSeconds = time.Since(t0).Seconds(), -1
+	if c0 >= 0 {
+		r.CPUSeconds = cpuSeconds() - c0
+	}
+	row, _, _, err := queryRow(ctx, db, `SELECT name, version, kind, task, positive, metric, valid_metric FROM models() WHERE name = 'm' ORDER BY version DESC LIMIT 1`)
+	if err != nil {
+		return err
+	}
+	r.Row = row
+	version, ok := row["version"].(int32)
+	if !ok {
+		return fmt.Errorf("models(): version is %T, want INTEGER", row["version"])
+	}
+	if r.Trials, err = queryRows(ctx, db, fmt.Sprintf(`SELECT * FROM trial_info('m', version := %d) ORDER BY trial`, version)); err != nil {
+		return err
+	}
+	for _, tr := range r.Trials {
+		if tr["status"] == "best" {
+			r.WinningKind, _ = tr["kind"].(string)
+		}
+	}
+	r.TestAUC, err = predictAUC(ctx, db, "m", int(version), t.testTable(), t.labelExpr())
+	return err
+}
+
+// tuneSummary describes a tune run's trials for the log: the winning kind
+// and how many trials completed, were stopped early or skipped.
+func (r *modelRun) tuneSummary() string {
+	if r.Trials == nil {
+		return ""
+	}
+	n := map[string]int{}
+	for _, tr := range r.Trials {
+		s, _ := tr["status"].(string)
+		n[s]++
+	}
+	return fmt.Sprintf(", %s won; trials: %d completed, %d stopped early, %d skipped; load %s", r.WinningKind,
+		n["best"]+n["completed"], n["stopped early"], n["skipped: time budget"], r.LoadAvg)
 }
 
 // writePredictions writes the probabilities of version of model m on the
@@ -425,41 +589,54 @@ func (t *task) writePredictions(ctx context.Context, db *sql.DB, version int32, 
 // the wall and CPU seconds it took.
 func queryRow(ctx context.Context, db *sql.DB, q string) (map[string]any, float64, float64, error) {
 	c0, t0 := cpuSeconds(), time.Now()
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", q, err)
-	}
-	defer rows.Close()
-	names, err := rows.Columns()
+	rows, err := queryRows(ctx, db, q)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	vals := make([]any, len(names))
-	ptrs := make([]any, len(names))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if !rows.Next() {
-		return nil, 0, 0, fmt.Errorf("%s: no row: %v", q, rows.Err())
-	}
-	if err := rows.Scan(ptrs...); err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", q, err)
+	if len(rows) == 0 {
+		return nil, 0, 0, fmt.Errorf("%s: no row", q)
 	}
 	wall, cpu := time.Since(t0).Seconds(), -1.0
 	if c0 >= 0 {
 		cpu = cpuSeconds() - c0
 	}
-	row := map[string]any{}
-	for i, n := range names {
-		row[n] = vals[i]
-	}
-	return row, wall, cpu, rows.Err()
+	return rows[0], wall, cpu, nil
 }
 
-// predictAUC scores data with version of model m and returns the AUC of the
+// queryRows runs a query and returns its rows, each as its columns by name.
+func queryRows(ctx context.Context, db *sql.DB, q string) ([]map[string]any, error) {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+		row := map[string]any{}
+		for i, n := range names {
+			row[n] = vals[i]
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// predictAUC scores data with version of model and returns the AUC of the
 // probability against the 0/1 label expression.
-func predictAUC(ctx context.Context, db *sql.DB, version int, data, label string) (float64, error) {
-	q := fmt.Sprintf(`SELECT probability, %s FROM predict('m', '%s', version := %d)`, label, data, version)
+func predictAUC(ctx context.Context, db *sql.DB, model string, version int, data, label string) (float64, error) {
+	q := fmt.Sprintf(`SELECT probability, %s FROM predict(%s, '%s', version := %d)`, label, quoteString(model), data, version)
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", q, err)
@@ -594,7 +771,7 @@ func (sv *server) handle(ctx context.Context, f []string) error {
 			return fmt.Errorf("%s: version is %T, want INTEGER", q, row["version"])
 		}
 		sv.version = int(v)
-		auc, err := predictAUC(ctx, sv.db, sv.version, "wide_test", "y::DOUBLE")
+		auc, err := predictAUC(ctx, sv.db, "m", sv.version, "wide_test", "y::DOUBLE")
 		if err != nil {
 			return err
 		}

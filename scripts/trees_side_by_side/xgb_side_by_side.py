@@ -33,12 +33,19 @@ train_perceptron(hidden := []) by default (lbfgs), with solver := 'adam'
 LogisticRegression(solver='lbfgs') at C = 1/(l2 n) and at C = 1 on
 ducksight's design matrix rebuilt in Python (README.md, "The logistic part").
 
+Tune (--part tune, not part of "all"): tune(kind := 'auto', time_budget :=
+120) against the best of three tuned yardsticks, on demo churn and on every
+public dataset of at least 4,000 rows (3 seeded splits each):
+LogisticRegressionCV and a GridSearchCV over MLPClassifier on ducksight's
+design matrix, and a GridSearchCV over XGBoost (README.md, "The tune part").
+
 Usage (from anywhere; needs go, Rscript with r-cran-modeldata, and
 python3-xgboost, python3-pandas, python3-sklearn from Debian):
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part quality --datasets mlc_churn,wa_churn
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part speed --runs 1 --repeats 3
     /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part logistic
+    /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py --part tune --tune-budget 10 --seeds '' --datasets mlc_churn --splits 1
 """
 import argparse
 import datetime
@@ -46,19 +53,24 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
 import sklearn
 import xgboost as xgb
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,6 +97,17 @@ DUCKSIGHT_L2 = 1e-4
 LOGISTIC_MODELS = "logistic,logistic_adam,logistic_all"
 SUBSETS = 5  # random 90% subsets of the training rows for LogisticRegression
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+# The tune part (issue 14's quality bar): tune's test AUC >= the best of
+# the three tuned yardsticks minus TUNE_MARGIN, on demo churn (per seed) and
+# on the mean of TUNE_SPLITS splits of every public dataset of at least
+# TUNE_MIN_ROWS rows. Every search ranks by ROC AUC, as tune does.
+TUNE_MODELS = "tune"
+TUNE_MARGIN = 0.005
+TUNE_SPLITS = 3
+TUNE_MIN_ROWS = 4000
+MLP_GRID = {"hidden_layer_sizes": [(16,), (32,), (32, 16)], "alpha": [1e-4, 1e-3]}
+XGB_GRID = {"max_depth": [3, 6], "learning_rate": [0.05, 0.1]}
+XGB_TUNE = dict(tree_method="hist", n_estimators=300)
 XGB_SPEED = dict(tree_method="hist", n_estimators=100, learning_rate=0.1, max_depth=6, min_child_weight=1,
                  reg_lambda=1.0, max_bin=255)
 
@@ -292,14 +315,22 @@ def quality(exe, args, data_dir, tmp):
     log(f"quality: ducksight side ({load_str()})")
     logistic = args.part == "logistic"
     cmd = [exe, "quality", "-out", out, "-data", data_dir, "-seeds", args.seeds, "-splits", str(args.splits),
-           "-models", args.models] + (["-predictions"] if logistic else [])
+           "-models", args.models, "-tune-budget", str(args.tune_budget)] + (["-predictions"] if logistic else [])
+    if args.tune_args:
+        cmd += ["-tune-args", args.tune_args]
+    if args.tune_trials_test:
+        cmd += ["-tune-trials-test"]
     if args.datasets:
         cmd += ["-datasets", args.datasets]
     if args.exclude:
         cmd += ["-exclude", args.exclude]
     p = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     tasks = json.loads(p.stdout)["tasks"]
+    log(f"quality: Python side ({load_str()})")
     for t in tasks:
+        if args.part == "tune":
+            tune_fits(t)
+            continue
         if logistic:
             logistic_fits(t)
             ds = t["ducksight"]
@@ -322,7 +353,7 @@ def quality(exe, args, data_dir, tmp):
 
 def auc_of(t, model):
     r = t["ducksight"].get(model)
-    return r["test_auc"] if r and r["available"] else None
+    return r["test_auc"] if r and r["available"] and not r.get("error") else None
 
 
 def f4(x, sign=False):
@@ -447,6 +478,143 @@ def print_logistic(tasks):
     for name in dict.fromkeys(t["dataset"] for t in tasks):
         ts = [t for t in tasks if t["dataset"] == name]
         print(f"- {name}: " + "; ".join(f"{t['seed']}: {min(t['sk_sub90']):.4f}–{max(t['sk_sub90']):.4f}" for t in ts))
+
+
+# ---------------------------------------------------------------- tune
+
+def timed(fit):
+    """Runs fit() on one thread (BLAS and OpenMP) without convergence
+    warnings; returns its result and the wall seconds."""
+    t0 = time.perf_counter()
+    with threadpool_limits(QUALITY_THREADS), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        r = fit()
+    return r, time.perf_counter() - t0
+
+
+def grid_result(g, Xte, yte, secs):
+    return {"auc": roc_auc_score(yte, g.predict_proba(Xte)[:, 1]), "best_params": g.best_params_,
+            "cv_auc": float(g.best_score_), "seconds": secs,
+            "cv": [{"params": p, "auc": float(a)} for p, a in zip(g.cv_results_["params"], g.cv_results_["mean_test_score"])]}
+
+
+def tune_fits(t):
+    """The three yardsticks of tune on one task, each tuned by
+    cross-validated ROC AUC on the training rows and scored on the test rows:
+    LogisticRegressionCV (its default 10 Cs, 5 folds) and GridSearchCV over
+    MLPClassifier (MLP_GRID, early stopping, 3 folds) on ducksight's design
+    matrix, GridSearchCV over XGBoost hist (XGB_GRID, 300 trees, 3 folds) on
+    the categorical frames of the trees part."""
+    Xtr, ytr, Xte, yte, names, _ = design(t)
+    t["lr_inputs"] = len(names)
+    lr, secs = timed(lambda: LogisticRegressionCV(cv=5, scoring="roc_auc", max_iter=100000).fit(Xtr, ytr))
+    t["lrcv"] = {"auc": roc_auc_score(yte, lr.predict_proba(Xte)[:, 1]), "best_params": {"C": float(lr.C_[0])},
+                 "cv_auc": float(lr.scores_[1].mean(axis=0).max()), "seconds": secs}
+    log(f"  {t['name']}: LogisticRegressionCV {t['lrcv']['auc']:.4f} (C {lr.C_[0]:.3g}, {secs:.1f} s)")
+    mlp = GridSearchCV(MLPClassifier(early_stopping=True, random_state=0), MLP_GRID, cv=3, scoring="roc_auc")
+    g, secs = timed(lambda: mlp.fit(Xtr, ytr))
+    t["mlp_grid"] = grid_result(g, Xte, yte, secs)
+    log(f"  {t['name']}: MLP grid {t['mlp_grid']['auc']:.4f} ({g.best_params_}, {secs:.1f} s)")
+    Xtr, ytr, Xte, yte, feats, cats = frames(t)
+    t["features"], t["categorical"] = feats, cats
+    xg = GridSearchCV(xgb.XGBClassifier(enable_categorical=True, n_jobs=QUALITY_THREADS, random_state=0, **XGB_TUNE),
+                      XGB_GRID, cv=3, scoring="roc_auc")
+    g, secs = timed(lambda: xg.fit(Xtr, ytr))
+    t["xgb_grid"] = grid_result(g, Xte, yte, secs)
+    log(f"  {t['name']}: XGBoost grid {t['xgb_grid']['auc']:.4f} ({g.best_params_}, {secs:.1f} s)")
+    r = t["ducksight"].get("tune")
+    if auc_of(t, "tune") is not None:
+        log(f"  {t['name']}: tune {r['test_auc']:.4f} ({r['winning_kind']} won, {trial_counts(r)})")
+
+
+YARDSTICKS = (("lrcv", "LogisticRegressionCV"), ("mlp_grid", "MLP grid"), ("xgb_grid", "XGBoost grid"))
+
+
+def trial_counts(r):
+    """How many of a tune run's trials completed, were stopped early and
+    were skipped by the time budget."""
+    st = [x["status"] for x in r["trials"]]
+    return (f"{sum(s in ('best', 'completed') for s in st)} completed, {st.count('stopped early')} stopped early, "
+            f"{st.count('skipped: time budget')} skipped")
+
+
+def best_trial(r):
+    return next(x for x in r["trials"] if x["status"] == "best")
+
+
+def tune_seconds(t):
+    r = t["ducksight"].get("tune")
+    return f"{r['wall_seconds']:.0f}" if auc_of(t, "tune") is not None else "n/a"
+
+
+def print_tune(tasks, budget, extra=""):
+    """The tune part's tables: per dataset (demo per seed) tune's test AUC
+    against the best of the three yardsticks, then every task's trials."""
+    print(f"\n### tune(kind := 'auto', time_budget := {budget:g}{', ' + extra if extra else ''}) against "
+          "LogisticRegressionCV, an MLP grid and an XGBoost grid\n")
+    print("Test AUC. Public datasets: mean over the seeded 75/25 splits (tasks: how many; where tune failed on a "
+          "split, every column is over the splits it ran); demo_customers churn: per seed (rows 1..100,000 train, "
+          f"the next 50,000 test). Bar: tune ≥ the best of the three − {TUNE_MARGIN}.\n")
+    print("| dataset | tasks | rows train / test | LogisticRegressionCV | MLP grid | XGBoost grid | best of three "
+          "| tune | tune − best | met | tune's winning kinds | trials completed / stopped early / skipped |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    groups = []
+    for t in tasks:
+        if t["dataset"] == "demo_customers":
+            groups.append((f"demo_customers seed {t['seed']}", [t]))
+    for name in dict.fromkeys(t["dataset"] for t in tasks if t["dataset"] != "demo_customers"):
+        groups.append((name, [t for t in tasks if t["dataset"] == name]))
+    mean = lambda xs: None if any(x is None for x in xs) else statistics.mean(xs)  # noqa: E731
+    for name, ts in groups:
+        ran = [t for t in ts if auc_of(t, "tune") is not None]
+        if ran and len(ran) < len(ts):
+            # tune failed on some splits: every column over the splits it ran
+            name += f" (tune failed on split {', '.join(str(t['seed']) for t in ts if t not in ran)})"
+            ts = ran
+        ys = [statistics.mean(t[k]["auc"] for t in ts) for k, _ in YARDSTICKS]
+        best = max(ys)
+        tu = mean([auc_of(t, "tune") for t in ts])
+        diff = None if tu is None else tu - best
+        runs = [t["ducksight"]["tune"] for t in ran]
+        kinds = ", ".join(r["winning_kind"] for r in runs) or "n/a"
+        counts = " · ".join(trial_counts(r).replace(" completed, ", " / ").replace(" stopped early, ", " / ")
+                            .replace(" skipped", "") for r in runs) or "n/a"
+        print(f"| {name} | {len(ts)} | {ts[0]['train_rows']} / {ts[0]['test_rows']} | "
+              + " | ".join(f"{y:.4f}" for y in ys)
+              + f" | {best:.4f} | {f4(tu)} | {f4(diff, True)} "
+              f"| {'**no**: tune failed' if not ran and any(t['ducksight'].get('tune', {}).get('error') for t in ts) else met(diff, TUNE_MARGIN)} "
+              f"| {kinds} | {counts} |")
+    print("\nEvery task (test AUC; LogisticRegressionCV / MLP grid / XGBoost grid / tune), with the yardsticks' "
+          "chosen settings and tune's best trial:\n")
+    for t in tasks:
+        r = t["ducksight"].get("tune")
+        bt = best_trial(r) if auc_of(t, "tune") is not None else None
+        tune_s = f"failed: {r['error']}" if r and r.get("error") else "n/a" if bt is None else (
+            f"{r['test_auc']:.4f} (trial {bt['trial']} {bt['kind']} {bt['params']}, {'validation' if bt['metric_std'] is None else 'cross-validated'} AUC {bt['metric']:.4f}; "
+            f"{trial_counts(r)}; {r['wall_seconds']:.0f} s, load average {r.get('load_avg', '?')} at its start)")
+        print(f"- {t['name']}: {t['lrcv']['auc']:.4f} (C {t['lrcv']['best_params']['C']:.3g}) / "
+              f"{t['mlp_grid']['auc']:.4f} ({t['mlp_grid']['best_params']}) / "
+              f"{t['xgb_grid']['auc']:.4f} ({t['xgb_grid']['best_params']}) / {tune_s}")
+    alone = [t for t in tasks if auc_of(t, "tune") is not None
+             and any("test_auc_alone" in x for x in t["ducksight"]["tune"]["trials"])]
+    if alone:
+        print("\nEvery trial's configuration trained alone (--tune-trials-test), test AUC: tune's choice, the best "
+              "trial on the test rows (its status and tune's metric for it), and the best trial that halving stopped:\n")
+        print("| task | tune's choice | best trial on test | its status | its tune metric (choice's) | best stopped early |")
+        print("|---|---|---|---|---|---|")
+        for t in alone:
+            trs = [x for x in t["ducksight"]["tune"]["trials"] if "test_auc_alone" in x]
+            ch, top = best_trial(t["ducksight"]["tune"]), max(trs, key=lambda x: x["test_auc_alone"])
+            st = [x for x in trs if x["status"] == "stopped early"]
+            sx = max(st, key=lambda x: x["test_auc_alone"]) if st else None
+            tm = lambda x: "-" if x["metric"] is None else f"{x['metric']:.4f}"  # noqa: E731
+            print(f"| {t['name']} | trial {ch['trial']} {ch['kind']}: {ch['test_auc_alone']:.4f} | trial {top['trial']} "
+                  f"{top['kind']}: {top['test_auc_alone']:.4f} | {top['status']} | {tm(top)} ({tm(ch)}) | "
+                  + ("none" if sx is None else f"trial {sx['trial']} {sx['kind']}: {sx['test_auc_alone']:.4f}") + " |")
+    print("\nSeconds (LogisticRegressionCV / MLP grid / XGBoost grid, one thread each; tune's whole statement): "
+          + "; ".join(f"{t['name']} {t['lrcv']['seconds']:.0f} / {t['mlp_grid']['seconds']:.0f} / "
+                      f"{t['xgb_grid']['seconds']:.0f}; {tune_seconds(t)}"
+                      for t in tasks))
 
 
 # ---------------------------------------------------------------- speed
@@ -603,12 +771,21 @@ def extract(data_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=["quality", "speed", "logistic", "all"], default="all",
+    ap.add_argument("--part", choices=["quality", "speed", "logistic", "tune", "all"], default="all",
                     help="all = quality and speed; logistic (not in all): the logistic models against "
-                         "LogisticRegression on the quality part's tasks")
+                         "LogisticRegression on the quality part's tasks; tune (not in all): tune against "
+                         "LogisticRegressionCV, an MLP grid and an XGBoost grid")
     ap.add_argument("--seeds", default="42,7", help="demo_customers seeds (empty: none)")
-    ap.add_argument("--splits", type=int, default=5, help="seeded splits per public dataset")
-    ap.add_argument("--datasets", default="", help="public datasets, comma-separated (default all)")
+    ap.add_argument("--splits", type=int, help=f"seeded splits per public dataset (default 5; --part tune {TUNE_SPLITS})")
+    ap.add_argument("--datasets", default="", help="public datasets, comma-separated (default all; --part tune: "
+                    f"those of at least {TUNE_MIN_ROWS} rows)")
+    ap.add_argument("--tune-budget", type=float, default=120, help="tune: time_budget of the tune model (seconds)")
+    ap.add_argument("--tune-args", default="", help="tune: more named arguments of the tune model, as SQL, for "
+                    "experiments (\"folds := 5\"); the bar's protocol gives none")
+    ap.add_argument("--tune-trials-test", action="store_true",
+                    help="tune: also train every trial's configuration alone and report its test AUC")
+    ap.add_argument("--tables-from", help="print the tables of the part from this --json file of an earlier run "
+                    "(no fit, no build)")
     ap.add_argument("--exclude", default="", help="more columns to leave out, as dataset.column, comma-separated")
     ap.add_argument("--models", help="ducksight models per task (default trees,trees_default,mlp16; "
                     f"with --part logistic {LOGISTIC_MODELS})")
@@ -620,7 +797,18 @@ def main():
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args()
     if args.models is None:
-        args.models = LOGISTIC_MODELS if args.part == "logistic" else "trees,trees_default,mlp16"
+        args.models = {"logistic": LOGISTIC_MODELS, "tune": TUNE_MODELS}.get(args.part, "trees,trees_default,mlp16")
+    if args.splits is None:
+        args.splits = TUNE_SPLITS if args.part == "tune" else 5
+    if args.tables_from:
+        everything = json.load(open(args.tables_from))
+        print(f"Machine: {everything['machine']}.")
+        print("Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py "
+              f"{shlex.join(everything['argv'])}".rstrip())
+        q = everything["quality"]
+        {"tune": lambda: print_tune(q, everything.get("tune_budget", 120), everything.get("tune_args", "")),
+         "logistic": lambda: print_logistic(q)}.get(args.part, lambda: print_quality(q))()
+        return
 
     with tempfile.TemporaryDirectory(prefix="trees_side_by_side.") as tmp:
         exe = os.path.join(tmp, "trees_side_by_side")
@@ -629,15 +817,27 @@ def main():
                        check=True, cwd=ROOT)
         where = machine()
         print(f"Machine: {where}.")
-        print(f"Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py {' '.join(sys.argv[1:])}".rstrip())
-        everything = {"machine": where, "argv": sys.argv[1:]}
-        if args.part in ("quality", "logistic", "all"):
+        print(f"Command: /usr/bin/python3 scripts/trees_side_by_side/xgb_side_by_side.py {shlex.join(sys.argv[1:])}".rstrip())
+        everything = {"machine": where, "argv": sys.argv[1:], "tune_budget": args.tune_budget, "tune_args": args.tune_args}
+        if args.part in ("quality", "logistic", "tune", "all"):
             data_dir = os.path.join(tmp, "modeldata")
             info, md5 = extract(data_dir)
             print("Data: " + "; ".join(info) + ". MD5 of the extracted CSV files: "
                   + ", ".join(f"{f} {h}" for f, h in md5.items()) + ".")
+            if args.part == "tune" and not args.datasets:
+                # "name: N rows, M columns" lines of modeldata.txt
+                args.datasets = ",".join(line.split(":")[0] for line in info[1:]
+                                         if int(line.split(": ")[1].split()[0]) >= TUNE_MIN_ROWS)
+            everything["load_before"] = os.getloadavg()
             q = quality(exe, args, data_dir, tmp)
-            print_logistic(q) if args.part == "logistic" else print_quality(q)
+            everything["load_after"] = os.getloadavg()
+            print(f"Load average before the run {fmt(everything['load_before'])}, after {fmt(everything['load_after'])}.")
+            if args.part == "tune":
+                print_tune(q, args.tune_budget, args.tune_args)
+            elif args.part == "logistic":
+                print_logistic(q)
+            else:
+                print_quality(q)
             everything["quality"] = q
             everything["data"] = {"info": info, "md5": md5}
             sys.stdout.flush()
