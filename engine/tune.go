@@ -16,6 +16,10 @@ import (
 // in Perceptron and BoostedTrees. Progress is called after every trial.
 type TuneOptions = service.TuneOptions
 
+// NoFolds is TuneOptions.Folds measuring every trial on its validation
+// rows (SQL's folds := 0); Folds 0 chooses (see TuneOptions).
+const NoFolds = service.NoFolds
+
 // TuneField is a field of TuneOptions.Space, as a SQL STRUCT's: Value is
 // a LIST of choices ([]any) or a range ([]TuneField{{"min", ...}, {"max",
 // ...}, {"scale", "log"}}), or with kind "auto" a kind's space.

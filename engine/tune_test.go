@@ -324,6 +324,7 @@ func TestTuneHalvingKeepsBest(t *testing.T) {
 			{Name: "learning_rate", Value: []any{0.1, 0.3}},
 		},
 		BoostedTrees: engine.TreeOptions{Label: "churned", Exclude: []string{"customer_id"}, Trees: 20},
+		Folds:        engine.NoFolds, // measured on the validation rows, as HeldOut reads them
 	}
 	r, err := e.Tune(ctx, "h", "c", o)
 	if err != nil {

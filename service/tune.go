@@ -57,6 +57,8 @@ type TuneJob struct {
 	prep     *training.Prepared
 	warm     *perceptron.Model
 	o        TuneOptions
+	vf       float64 // the validation fraction, defaults applied
+	folds    int     // the folds the run uses (Folds, or the automatic choice)
 	search   tuning.Search
 	kinds    []string
 	memLimit int64
@@ -92,7 +94,7 @@ func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 	if o.Trials < 1 {
 		return nil, dserr.AtLeast(fn, "trials", 1, o.Trials)
 	}
-	if o.Folds == 1 || o.Folds < 0 {
+	if o.Folds == 1 || o.Folds < NoFolds {
 		return nil, dserr.Arg(fn, "folds", "must be 0 (the validation rows) or at least 2, got %d", o.Folds)
 	}
 	if o.TimeBudget < 0 {
@@ -117,6 +119,7 @@ func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 	// The kinds' options stay as given (each trial's training applies
 	// its defaults); a copy with the defaults is checked here.
 	var limit string
+	var vfs float64 // the validation fraction (the kinds share it)
 	for _, k := range kinds {
 		lim := &o.Perceptron.MemoryLimit
 		if k == KindBoostedTrees {
@@ -140,9 +143,10 @@ func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 		if err != nil {
 			return nil, asFunction(fn, err)
 		}
-		if o.Folds == 0 && vf == 0 {
+		if o.Folds == NoFolds && vf == 0 {
 			return nil, dserr.Arg(fn, "validation_fraction", "is 0, but with folds := 0 the trials are compared on their validation rows; give folds := 5 (cross-validation) or a validation_fraction above 0")
 		}
+		vfs = vf
 	}
 	if o.Perceptron.Seed == nil {
 		o.Perceptron.Seed = new(int64(training.DefaultSeed))
@@ -156,7 +160,7 @@ func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 	if err != nil {
 		return nil, err
 	}
-	j := &TuneJob{modelJob: job, o: o, search: search, kinds: kinds}
+	j := &TuneJob{modelJob: job, o: o, search: search, kinds: kinds, vf: vfs}
 	j.memLimit, _ = dataset.ParseSize(limit)
 	label := o.Perceptron.Label
 	if o.Kind == KindBoostedTrees {
@@ -264,8 +268,13 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 			j.prep, j.warm = nil, nil
 		}
 	}()
-	if j.o.Folds >= 2 {
-		if err := d.assign(fn, j.o.Folds, j.byIdx != nil); err != nil {
+	var chose string
+	j.folds, chose = j.o.Folds, ""
+	if j.folds == 0 {
+		j.folds, chose = autoFolds(d, j.vf)
+	}
+	if j.folds >= 2 {
+		if err := d.assign(fn, j.folds, j.byIdx != nil); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -326,7 +335,7 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 	// configuration is trained on all the rows as a plain training.
 	b := r.Trials[best]
 	var rec *store.Record
-	if j.o.Folds == 0 {
+	if j.folds < 2 {
 		rec, err = j.recordOf(bestModel)
 	} else {
 		kind, config := j.search.Sample(best, seed)
@@ -337,11 +346,14 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 		return nil, nil, err
 	}
 	how := "on its validation rows"
-	if j.o.Folds >= 2 {
-		how = fmt.Sprintf("mean over %d folds", j.o.Folds)
+	if j.folds >= 2 {
+		how = fmt.Sprintf("mean over %d folds", j.folds)
+	}
+	if chose != "" {
+		r.Notes = append(r.Notes, chose)
 	}
 	r.Notes = append(r.Notes, fmt.Sprintf("tune: trial %d of %d (%s %s) is best: %s %.6g %s", b.Trial, len(r.Trials), b.Kind, b.Params, metric, float64(b.Metric), how))
-	if j.o.Folds == 0 {
+	if j.folds < 2 {
 		r.Notes = append(r.Notes, "the validation rows that chose the hyper-parameters are also the model's held-out rows: evaluate(model, NULL) on them is optimistic; use folds or a test split for an unbiased figure")
 	}
 	if budgetHit {
@@ -352,6 +364,44 @@ func (j *TuneJob) tune(ctx context.Context) (*TuneResult, *store.Record, error) 
 		return nil, nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
 	return r, rec, nil
+}
+
+// The automatic choice of folds (TuneOptions.Folds 0): trials are
+// cross-validated with autoFolds folds when the validation rows would be
+// too few to rank them: fewer than autoMinValidRows rows, or, for a label
+// of at most autoMaxClasses values, fewer than autoMinClassRows rows of
+// its rarest value. An AUC on 39 positive rows has a standard error near
+// 0.05, more than the differences between good configurations.
+const (
+	autoFoldCount    = 5
+	autoMinValidRows = 2000
+	autoMinClassRows = 200
+	autoMaxClasses   = 20
+)
+
+// autoFolds chooses the folds of a tune that left them to it, for data d
+// and validation fraction vf, and says why when it cross-validates.
+func autoFolds(d *cvData, vf float64) (int, string) {
+	valid := float64(d.rows) * vf
+	if valid < autoMinValidRows {
+		return autoFoldCount, fmt.Sprintf("folds: %d (automatic: the validation rows would be %.0f, fewer than %d, too few to rank the trials)", autoFoldCount, valid, autoMinValidRows)
+	}
+	if d.strata != nil {
+		counts := map[uint64]int{}
+		for _, s := range d.strata {
+			counts[s]++
+		}
+		if len(counts) <= autoMaxClasses {
+			rarest := d.rows
+			for _, c := range counts {
+				rarest = min(rarest, c)
+			}
+			if v := float64(rarest) * vf; v < autoMinClassRows {
+				return autoFoldCount, fmt.Sprintf("folds: %d (automatic: the validation rows would hold %.0f of the label's rarest value, fewer than %d, too few to rank the trials)", autoFoldCount, v, autoMinClassRows)
+			}
+		}
+	}
+	return NoFolds, ""
 }
 
 // better reports whether metric value a beats b.
@@ -395,7 +445,7 @@ func (j *TuneJob) trial(ctx context.Context, d *cvData, i int, kind string, p *T
 		hook = func(ep training.Epoch) { out.iterations = ep.Epoch } // exact solves: cheap, not halved
 	}
 	var t task.Task
-	if j.o.Folds >= 2 {
+	if j.folds >= 2 {
 		cv, folds, err := crossValidate(ctx, fn, d, kind, *p, *tr, false, hook)
 		if err != nil {
 			if out.stopped && errors.Is(context.Cause(ctx), errStop) {

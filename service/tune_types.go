@@ -7,6 +7,10 @@ import (
 	"github.com/ducksight/ducksight/engine/tuning"
 )
 
+// NoFolds is TuneOptions.Folds measuring every trial on its validation
+// rows (SQL's folds := 0).
+const NoFolds = -1
+
 // Defaults of tune's arguments.
 const (
 	DefaultTuneKind   = "auto"
@@ -22,9 +26,12 @@ type TuneOptions struct {
 	// tuning.ParseSearch); nil is every kind's default space.
 	Space  []tuning.Field
 	Trials int // default DefaultTuneTrials
-	// Folds is 0 (the default: each trial is measured on its validation
-	// rows) or at least 2 (each trial is cross-validated, as
-	// cross_validate does); By groups the folds' rows.
+	// Folds is NoFolds (each trial is measured on its validation rows),
+	// at least 2 (each trial is cross-validated, as cross_validate does),
+	// or 0, the default: 5 folds when the validation rows would be too
+	// few to rank the trials (fewer than 2,000 rows, or fewer than 200 of
+	// the rarest value of a label of at most 20 values), else NoFolds. By
+	// groups the folds' rows.
 	Folds int
 	By    []string
 	// Metric is what the trials are ranked by: roc_auc (the binary

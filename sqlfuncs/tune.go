@@ -60,7 +60,8 @@ func tuneNamed() []udf.Param {
 	for _, p := range crossValidateNamed() {
 		if p.Name == "folds" {
 			p.Doc = "0: each trial is measured on its validation rows; 2 or more: each trial is cross-validated (as cross_validate)"
-			p.Default, p.Range = int64(0), nil
+			p.Default, p.Range = nil, nil
+			p.DefaultDoc = "automatic: 5 when the validation rows would be too few to rank the trials, else 0 (see below)"
 		}
 		if p.Name == "by" {
 			p.Doc = "with folds: group columns of the folds (as cross_validate's)"
@@ -133,6 +134,14 @@ func bindTune(b *udf.BindContext) (udf.Bound, error) {
 		return nil, err
 	}
 	o.Trials, o.Folds = int(trials), int(folds)
+	if _, given := b.Named["folds"]; given {
+		switch {
+		case folds == 0:
+			o.Folds = service.NoFolds
+		case folds < 0 || folds == 1:
+			return nil, dserr.Arg(a.fn, "folds", "must be 0 (the validation rows) or at least 2, got %d", folds)
+		}
+	}
 	if o.Metric, err = a.string("metric"); err != nil {
 		return nil, err
 	}
