@@ -238,15 +238,21 @@ class Helper:
             sys.exit(f"side_by_side serve exited with status {self.p.returncode}")
 
 
-def sgd_fit(X, y, **kw):
-    """Times StandardScaler().fit_transform + SGDClassifier(loss='log_loss', **kw).fit."""
+def scaled_fit(X, y, model):
+    """Times StandardScaler().fit_transform + model.fit (convergence warnings
+    silenced); returns wall and CPU seconds, the fitted model and scaler."""
     c0, t0 = time.process_time(), time.perf_counter()
     sc = StandardScaler()
     Xs = sc.fit_transform(X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        m = SGDClassifier(loss="log_loss", random_state=0, **kw).fit(Xs, y)
+        m = model.fit(Xs, y)
     return time.perf_counter() - t0, time.process_time() - c0, m, sc
+
+
+def sgd_fit(X, y, **kw):
+    """Times StandardScaler().fit_transform + SGDClassifier(loss='log_loss', **kw).fit."""
+    return scaled_fit(X, y, SGDClassifier(loss="log_loss", random_state=0, **kw))
 
 
 def start_run(exe, tmp, ntest, data):
@@ -362,13 +368,7 @@ LBFGS_RATIOS = (("sk_default", "ds_all_rows"), ("sk_default", "ds_default"), ("s
 
 def lr_fit(X, y, **kw):
     """Times StandardScaler().fit_transform + LogisticRegression(C=1/(L2*n), solver='lbfgs', **kw).fit."""
-    c0, t0 = time.process_time(), time.perf_counter()
-    sc = StandardScaler()
-    Xs = sc.fit_transform(X)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        m = LogisticRegression(C=1 / (L2 * len(y)), solver="lbfgs", **kw).fit(Xs, y)
-    return time.perf_counter() - t0, time.process_time() - c0, m, sc
+    return scaled_fit(X, y, LogisticRegression(C=1 / (L2 * len(y)), solver="lbfgs", **kw))
 
 
 def objective(Xs, y, w, b):
