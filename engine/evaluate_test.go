@@ -313,7 +313,7 @@ func TestEvaluateSameAsSQL(t *testing.T) {
 		q string
 		o engine.FairnessOptions
 	}{
-		{"fairness('churn', 'c')", engine.FairnessOptions{}},
+		{"fairness('churn', 'c', by := 'gender')", engine.FairnessOptions{By: "gender"}},
 		{"fairness('churn', 'c', by := 'region', threshold := 0.3, min_group := 600)", engine.FairnessOptions{By: "region", Threshold: new(0.3), MinGroup: new(600)}},
 	} {
 		groups, err := e.Fairness(ctx, "churn", "c", tc.o)

@@ -223,9 +223,6 @@ func Fairness(ctx context.Context, env Env, model, data string, o FairnessOption
 func BindFairness(ctx context.Context, env Env, model, data string, o FairnessOptions) (*EvalCall[[]FairnessGroup], error) {
 	const fn = "fairness"
 	by := o.By
-	if by == "" {
-		by = DefaultBy
-	}
 	var t float64
 	minGroup := int64(DefaultMinGroup)
 	e, err := bindBinary(ctx, env, fn, model, data, o.Version, by, func() (err error) {
@@ -241,6 +238,11 @@ func BindFairness(ctx context.Context, env Env, model, data string, o FairnessOp
 	})
 	if err != nil {
 		return nil, Err(ctx, fn, err)
+	}
+	if by == "" {
+		cols := columnList(e.src.Schema())
+		e.close()
+		return nil, dserr.Arg(fn, "by", "give the group column to compare the model's rates across (by := '...'); data has columns %s", cols)
 	}
 	return bound(e, func(d *evalData) ([]FairnessGroup, error) {
 		groups := make([]string, len(d.group))

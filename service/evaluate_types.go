@@ -26,8 +26,6 @@ const (
 	DefaultBins = 10
 	// MinBins and MaxBins bound the bins of lift and calibration.
 	MinBins, MaxBins = 2, 100000
-	// DefaultBy is fairness's group column.
-	DefaultBy = "gender"
 	// DefaultMinGroup is the fewest rows of a fairness group that reports
 	// rates; smaller groups report their rows only.
 	DefaultMinGroup = 30
@@ -83,7 +81,8 @@ type CalibrationOptions struct {
 
 // FairnessOptions are fairness's named arguments.
 type FairnessOptions struct {
-	// By is the group column ("": DefaultBy).
+	// By is the group column (required: an error lists the data's
+	// columns when it is empty or missing).
 	By string
 	// Threshold is as EvaluateOptions.Threshold.
 	Threshold *float64

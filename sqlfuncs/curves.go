@@ -94,7 +94,7 @@ var fairnessFn = evalTable("fairness",
 		{"equal_opportunity_difference", "DOUBLE", "tpr - the largest group's tpr"},
 		{"equalized_odds_difference", "DOUBLE", "max(|tpr difference|, |fpr difference|) against the largest group"},
 	}, prepareFairness, "by",
-	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column", Default: service.DefaultBy},
+	udf.Param{Name: "by", Type: udf.Varchar, Doc: "the group column (required: the error of a call without it lists the data's columns)", DefaultDoc: "required"},
 	thresholdParam,
 	udf.Param{Name: "min_group", Type: udf.Integer, Doc: "groups with fewer rows report rows only", Default: service.DefaultMinGroup, Range: udf.AtLeast(0)})
 
