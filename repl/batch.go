@@ -77,6 +77,9 @@ type Session struct {
 
 	opts           Options
 	stdout, stderr io.Writer
+	// timerLine is the run time of a statement that failed, printed after
+	// its error (report), as the DuckDB shell orders them.
+	timerLine string
 	out            io.Writer // where results go: stdout or outFile
 	outFile        *os.File  // the file of .output or .once; nil: stdout
 	once           bool      // outFile is .once's: back to stdout after the next command
@@ -172,14 +175,19 @@ func (s *Session) RunScript(ctx context.Context, name, src string) (failures int
 	return s.failures - before
 }
 
-// report prints a failed statement's error and counts it.
+// report prints a failed statement's error and counts it, then the
+// statement's run time when the timer is on.
 func (s *Session) report(name string, line int, err error) {
 	s.failures++
 	if name == "" { // the REPL: the statement was just typed
 		fmt.Fprintf(s.stderr, "Error: %s\n", strings.TrimSpace(err.Error()))
-		return
+	} else {
+		fmt.Fprintf(s.stderr, "%s:%d: Error: %s\n", name, line, strings.TrimSpace(err.Error()))
 	}
-	fmt.Fprintf(s.stderr, "%s:%d: Error: %s\n", name, line, strings.TrimSpace(err.Error()))
+	if s.timerLine != "" {
+		fmt.Fprint(s.stdout, s.timerLine)
+		s.timerLine = ""
+	}
 }
 
 // Execute runs one statement or dot command of the script name and renders
@@ -213,9 +221,14 @@ func (s *Session) query(ctx context.Context, text string) error {
 	user, sys := cpuTimes()
 	err := s.render(ctx, text, true)
 	user1, sys1 := cpuTimes()
-	fmt.Fprintf(s.stdout, "Run Time (s): real %.3f user %f sys %f\n",
+	line := fmt.Sprintf("Run Time (s): real %.3f user %f sys %f\n",
 		time.Since(start).Seconds(), (user1 - user).Seconds(), (sys1 - sys).Seconds())
-	return err
+	if err != nil {
+		s.timerLine = line // after the error (report)
+		return err
+	}
+	fmt.Fprint(s.stdout, line)
+	return nil
 }
 
 // render runs a query with args and renders its rows in the current mode.

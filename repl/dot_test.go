@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -374,5 +375,29 @@ func TestDotQuit(t *testing.T) {
 	_, errOut, failures = run(t, "q.sql", ".quit now", nil)
 	if failures != 1 || errOut != "q.sql:1: Error: usage: .quit\n" {
 		t.Errorf(".quit now: failures=%d stderr=%q", failures, errOut)
+	}
+}
+
+// With the timer on, a failed statement's run time follows its error, as
+// in the DuckDB shell (both streams into one writer here).
+func TestDotTimerAfterError(t *testing.T) {
+	db := openDB(t)
+	var both strings.Builder
+	failures := RunScript(context.Background(), db, "t.sql", ".timer on\nSELECT nope;\nSELECT 1 AS a;\n", &both, &both, &Options{Mode: "csv"})
+	lines := strings.Split(strings.TrimSuffix(lf(both.String()), "\n"), "\n")
+	if failures != 1 || len(lines) < 5 {
+		t.Fatalf("failures=%d output:\n%s", failures, both.String())
+	}
+	timer := regexp.MustCompile(`^Run Time \(s\): real `)
+	// The error (several lines: DuckDB's caret), then its time, then the
+	// next statement's rows.
+	errAt := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "t.sql:2: Error: ") })
+	first := slices.IndexFunc(lines, timer.MatchString)
+	rowsAt := slices.Index(lines, "a")
+	if errAt < 0 || !(errAt < first && first < rowsAt) {
+		t.Errorf("want the error, its run time, then the next rows:\n%s", both.String())
+	}
+	if n := len(lines); lines[n-3] != "a" || lines[n-2] != "1" || !timer.MatchString(lines[n-1]) {
+		t.Errorf("the successful statement's rows, then its time:\n%s", both.String())
 	}
 }
