@@ -80,10 +80,10 @@ type Session struct {
 	// timerLine is the run time of a statement that failed, printed after
 	// its error (report), as the DuckDB shell orders them.
 	timerLine string
-	out            io.Writer // where results go: stdout or outFile
-	outFile        *os.File  // the file of .output or .once; nil: stdout
-	once           bool      // outFile is .once's: back to stdout after the next command
-	onceDepth      int       // the .read depth of that .once: commands deeper than it (in a .read after it) do not end it
+	out       io.Writer // where results go: stdout or outFile
+	outFile   *os.File  // the file of .output or .once; nil: stdout
+	once      bool      // outFile is .once's: back to stdout after the next command
+	onceDepth int       // the .read depth of that .once: commands deeper than it (in a .read after it) do not end it
 
 	failures int  // statements that failed, over the session's life
 	stopped  bool // bail or interruption: run nothing more
