@@ -142,7 +142,7 @@ func unreadColumns(fn string, schema *arrow.Schema, feats, excl *[]string) error
 	}
 	for _, name := range *feats {
 		if notRead(name) {
-			return dserr.Arg(fn, "features", "column %q has type %s, which cannot be a feature", name, schema.Field(features.ColumnIndex(schema, name)).Type)
+			return dserr.Arg(fn, "features", "column %q has type %s, which cannot be a feature", name, features.SQLType(schema.Field(features.ColumnIndex(schema, name)).Type))
 		}
 	}
 	*excl = slices.DeleteFunc(slices.Clone(*excl), notRead)
@@ -392,7 +392,7 @@ func readRows(ctx context.Context, fn string, q *udf.Query, labelIdx int, byIdx 
 		if dataset.Takeable(f.Type) {
 			keep, fields = append(keep, i), append(fields, f)
 		} else if i == labelIdx {
-			return nil, dserr.Arg(fn, "label", "column %q is of type %s, which no model predicts", f.Name, f.Type)
+			return nil, dserr.Arg(fn, "label", "column %q is of type %s, which no model predicts", f.Name, features.SQLType(f.Type))
 		}
 	}
 	md := schema.Metadata()

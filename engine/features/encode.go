@@ -65,9 +65,9 @@ func (e *Encoder) Bind(schema *arrow.Schema) (*Binding, error) {
 		if k := kindOf(fld.Type); k != c.Kind {
 			trained := c.Kind
 			if c.Type != "" {
-				trained += ", trained on " + c.Type
+				trained += ", trained on " + SQLTypeName(c.Type)
 			}
-			return nil, fmt.Errorf("column %q has type %s in the data, which cannot be encoded as the model's %s", c.Name, fld.Type, trained)
+			return nil, fmt.Errorf("column %q has type %s in the data, which cannot be encoded as the model's %s", c.Name, SQLType(fld.Type), trained)
 		}
 		bc := boundCol{name: c.Name, index: idx, typ: fld.Type, kind: c.Kind, off: c.Offset, width: c.Width}
 		switch c.Kind {

@@ -40,11 +40,11 @@ func TestBind(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 	wrong := arrow.NewSchema([]arrow.Field{{Name: "income", Type: str}, {Name: "plan", Type: str}, {Name: "signup", Type: arrow.FixedWidthTypes.Date32}}, nil)
-	if _, err := enc.Bind(wrong); err == nil || err.Error() != `column "income" has type utf8 in the data, which cannot be encoded as the model's numeric, trained on int64` {
+	if _, err := enc.Bind(wrong); err == nil || err.Error() != `column "income" has type VARCHAR in the data, which cannot be encoded as the model's numeric, trained on BIGINT` {
 		t.Errorf("wrong type: %v", err)
 	}
 	wrong = arrow.NewSchema([]arrow.Field{{Name: "income", Type: i32}, {Name: "plan", Type: i32}, {Name: "signup", Type: arrow.FixedWidthTypes.Date32}}, nil)
-	if _, err := enc.Bind(wrong); err == nil || !strings.Contains(err.Error(), `column "plan" has type int32 in the data, which cannot be encoded as the model's categorical, trained on utf8`) {
+	if _, err := enc.Bind(wrong); err == nil || !strings.Contains(err.Error(), `column "plan" has type INTEGER in the data, which cannot be encoded as the model's categorical, trained on VARCHAR`) {
 		t.Errorf("wrong type: %v", err)
 	}
 	// A damaged document is an error, not wrong numbers.

@@ -146,7 +146,7 @@ func NewFitter(schema *arrow.Schema, features []string, opts FitOptions) (*Fitte
 		switch c.kind {
 		case "":
 			if c.explicit {
-				return nil, fmt.Errorf("column %q has type %s, which cannot be a feature (supported: %s)", fld.Name, fld.Type, supportedTypes)
+				return nil, fmt.Errorf("column %q has type %s, which cannot be a feature (supported: %s)", fld.Name, SQLType(fld.Type), supportedTypes)
 			}
 			c.drop = "unsupported type " + fld.Type.String()
 		case kindNull:

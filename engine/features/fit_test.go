@@ -235,7 +235,7 @@ func TestDropped(t *testing.T) {
 	sameRows(t, encode(t, enc, rec, nil)[:2], [][]float64{{1, 0, -0.5 / math.Sqrt(1.0/3)}, {0, 1, 0.5 / math.Sqrt(1.0/3)}})
 
 	_, err := NewFitter(rec.Schema(), []string{"keep", "tags"}, FitOptions{Explicit: map[string]bool{"tags": true}})
-	if err == nil || err.Error() != `column "tags" has type list<item: int32, nullable>, which cannot be a feature (supported: integers, floats, decimals, BOOLEAN, VARCHAR, ENUM, DATE, TIMESTAMP)` {
+	if err == nil || err.Error() != `column "tags" has type INTEGER[], which cannot be a feature (supported: integers, floats, decimals, BOOLEAN, VARCHAR, ENUM, DATE, TIMESTAMP)` {
 		t.Fatalf("explicit unsupported: %v", err)
 	}
 

@@ -154,7 +154,7 @@ type LabelFitter struct {
 func NewLabelFitter(field arrow.Field, tk task.Task, positive *string) (*LabelFitter, error) {
 	fam := familyOf(field.Type)
 	if fam == famNone {
-		return nil, fmt.Errorf("column %q has type %s, which cannot be a label (supported: BOOLEAN, integers, floats, decimals, VARCHAR, ENUM)", field.Name, field.Type)
+		return nil, fmt.Errorf("column %q has type %s, which cannot be a label (supported: BOOLEAN, integers, floats, decimals, VARCHAR, ENUM)", field.Name, SQLType(field.Type))
 	}
 	if tk == task.None {
 		tk = task.Auto
@@ -163,7 +163,7 @@ func NewLabelFitter(field arrow.Field, tk task.Task, positive *string) (*LabelFi
 	case task.Auto, task.Binary, task.Multiclass:
 	case task.Regression:
 		if fam != famInt && fam != famFloat {
-			return nil, fmt.Errorf("column %q has type %s, which cannot be a regression target (it needs a number)", field.Name, field.Type)
+			return nil, fmt.Errorf("column %q has type %s, which cannot be a regression target (it needs a number)", field.Name, SQLType(field.Type))
 		}
 		if positive != nil {
 			return nil, errors.New("a positive class applies to binary classification, not regression")
@@ -591,7 +591,7 @@ func classList(levels []string) string {
 func (le *LabelEncoding) Compatible(t arrow.DataType) error {
 	got, want := familyOf(t), familyOfName(le.Type)
 	if got == famNone || want == famNone || (got != want && !(got.text() && want.text())) {
-		return fmt.Errorf("label %q has type %s in the data, but the model was trained on %s", le.Column, t, le.Type)
+		return fmt.Errorf("label %q has type %s in the data, but the model was trained on %s", le.Column, SQLType(t), SQLTypeName(le.Type))
 	}
 	return nil
 }

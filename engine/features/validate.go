@@ -74,7 +74,7 @@ func (le *LabelEncoding) Validate() error {
 		}
 		seen[l] = true
 		if !levelOfType(le.Type, l) {
-			return fmt.Errorf("class %q is not a value of the label's type %s", l, le.Type)
+			return fmt.Errorf("class %q is not a value of the label's type %s", l, SQLTypeName(le.Type))
 		}
 	}
 	return nil

@@ -192,7 +192,7 @@ func TestFileErrors(t *testing.T) {
 		}), dserr.InvalidArgument, "document: label: a binary label needs 2 classes and a positive class 0 or 1, got 3 classes and 1"},
 		{"boolean class", editFile(t, rec, func(_, d map[string]any) {
 			d["label"].(map[string]any)["levels"] = []any{"no", "yes"}
-		}), dserr.InvalidArgument, `document: label: class "no" is not a value of the label's type bool`},
+		}), dserr.InvalidArgument, `document: label: class "no" is not a value of the label's type BOOLEAN`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -235,7 +235,7 @@ func TestFileOtherTasks(t *testing.T) {
 	_ = json.Unmarshal(multi, &f)
 	f["document"].(map[string]any)["label"].(map[string]any)["levels"] = []any{"1", "2", "x"}
 	bad, _ := json.Marshal(f)
-	if _, err := UnmarshalFile(bad); err == nil || !strings.Contains(err.Error(), `class "x" is not a value of the label's type uint64`) {
+	if _, err := UnmarshalFile(bad); err == nil || !strings.Contains(err.Error(), `class "x" is not a value of the label's type UBIGINT`) {
 		t.Errorf("multiclass with class x: %v", err)
 	}
 	f["document"].(map[string]any)["label"].(map[string]any)["levels"] = []any{"1", "2"}
