@@ -284,3 +284,15 @@ func TestSessionCarriesOptionsAcrossScripts(t *testing.T) {
 		t.Errorf("stdout=%q mode=%q failures=%d", out.String(), s.Options().Mode, s.Failures())
 	}
 }
+
+// An unknown dot command names the nearest one when one is close.
+func TestUnknownDotSuggests(t *testing.T) {
+	_, errOut, failures := run(t, "s.sql", ".tabels\n.modl csv\n.frobnicate\n", nil)
+	want := `s.sql:1: Error: unknown dot command ".tabels" (did you mean .tables? see .help)
+s.sql:2: Error: unknown dot command ".modl" (did you mean .mode? see .help)
+s.sql:3: Error: unknown dot command ".frobnicate" (see .help)
+`
+	if failures != 3 || errOut != want {
+		t.Errorf("failures=%d stderr\n%s\nwant\n%s", failures, errOut, want)
+	}
+}

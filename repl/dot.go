@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/ducksight/ducksight/dserr"
 )
 
 // dotCommand is one row of the dot command table.
@@ -116,17 +118,30 @@ func lookupDot(name string) *dotCommand {
 	return nil
 }
 
+// unknownDot is the error of a dot command not in the table, naming the
+// nearest one when one is close (a typo: .tabels, .moddels).
+func unknownDot(name string) error {
+	names := make([]string, len(dotCommands))
+	for i, c := range dotCommands {
+		names[i] = c.name
+	}
+	if near, ok := dserr.Closest(name, names); ok {
+		return fmt.Errorf("%w %q (did you mean %s? see .help)", ErrUnknownDotCommand, name, near)
+	}
+	return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, name)
+}
+
 // dot runs the dot command line of the script named script.
 func (s *Session) dot(ctx context.Context, script, line string) error {
 	args := splitArgs(line)
 	if len(args) == 0 {
-		return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, line)
+		return unknownDot(line)
 	}
 	name := args[0]
 	args = args[1:]
 	c := lookupDot(name)
 	if c == nil {
-		return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, name)
+		return unknownDot(name)
 	}
 	if len(args) < c.nargs[0] || c.nargs[1] >= 0 && len(args) > c.nargs[1] {
 		return fmt.Errorf("%w: %s", ErrUsage, c.usage())
@@ -155,7 +170,7 @@ func dotHelp(_ context.Context, s *Session, d dotCall) error {
 		}
 		c := lookupDot(name)
 		if c == nil {
-			return fmt.Errorf("%w %q (see .help)", ErrUnknownDotCommand, name)
+			return unknownDot(name)
 		}
 		cmds = []dotCommand{*c}
 	}
