@@ -154,16 +154,7 @@ func TestPredictExplainMatchSQL(t *testing.T) {
 				t.Errorf("%s: a linear model's row without an approximation_error", tc.name)
 			}
 		}
-		if len(got) != len(want) || len(got) == 0 {
-			t.Errorf("%s: %d rows, want %d", tc.name, len(got), len(want))
-			continue
-		}
-		for i := range got {
-			if got[i] != want[i] {
-				t.Errorf("%s: row\n%s\nwant\n%s", tc.name, got[i], want[i])
-				break
-			}
-		}
+		sameOrderedRows(t, tc.name, got, want)
 	}
 }
 
@@ -231,4 +222,20 @@ func TestExplainErrors(t *testing.T) {
 		t.Errorf("cancelled explain: %v is not context.Canceled", rr.Err())
 	}
 	rr.Release()
+}
+
+// sameOrderedRows checks that got has want's rows, in order (and some):
+// the first difference is reported.
+func sameOrderedRows(t *testing.T, name string, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) || len(got) == 0 {
+		t.Errorf("%s: %d rows, want %d", name, len(got), len(want))
+		return
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("%s: row\n%s\nwant\n%s", name, got[i], want[i])
+			return
+		}
+	}
 }

@@ -76,16 +76,7 @@ func TestSplitMatchesSQL(t *testing.T) {
 		if f := gotSchema.Field(gotSchema.NumFields() - 1); f.Name != "split" || !arrow.TypeEqual(f.Type, arrow.PrimitiveTypes.Int32) {
 			t.Errorf("%s: last column %s %s, want split int32", tc.name, f.Name, f.Type)
 		}
-		if len(got) != len(want) || len(got) == 0 {
-			t.Errorf("%s: %d rows, want %d", tc.name, len(got), len(want))
-			continue
-		}
-		for i := range got {
-			if got[i] != want[i] {
-				t.Errorf("%s: row\n%s\nwant\n%s", tc.name, got[i], want[i])
-				break
-			}
-		}
+		sameOrderedRows(t, tc.name, got, want)
 	}
 }
 
