@@ -30,6 +30,37 @@ var (
 			{int32(9), 0.99, 1.1}, {int32(10), 1.0, 1.0},
 		},
 	}
+	kScoresResult = &lastResult{
+		cols: []Column{{"k", "INTEGER"}, {"inertia", "DOUBLE"}, {"silhouette", "DOUBLE"}},
+		rows: [][]any{
+			{int32(2), 39600.0, 0.515}, {int32(3), 27100.0, 0.548}, {int32(4), 19600.0, 0.491}, {int32(5), 16400.0, 0.475},
+			{int32(6), 13400.0, 0.433}, {int32(7), 11600.0, 0.435}, {int32(8), 10300.0, 0.415}, {int32(9), 9000.0, 0.419},
+			{int32(10), 8000.0, 0.403},
+		},
+	}
+	calibrationResult = &lastResult{
+		cols: []Column{{"bin", "INTEGER"}, {"mean_predicted", "DOUBLE"}, {"observed_rate", "DOUBLE"}, {"rows", "BIGINT"}},
+		rows: [][]any{
+			{int32(1), 0.05, 0.055, int64(1778)}, {int32(2), 0.14, 0.12, int64(809)}, {int32(3), 0.25, 0.25, int64(380)},
+			{int32(4), 0.35, 0.375, int64(280)}, {int32(5), 0.44, 0.45, int64(203)}, {int32(6), 0.55, 0.52, int64(161)},
+			{int32(7), 0.65, 0.69, int64(127)}, {int32(8), 0.75, 0.70, int64(90)}, {int32(9), 0.86, 0.88, int64(60)},
+			{int32(10), 0.95, nil, int64(0)},
+		},
+	}
+	trainingResult = &lastResult{
+		cols: []Column{{"epoch", "INTEGER"}, {"train_loss", "DOUBLE"}, {"valid_loss", "DOUBLE"}},
+		rows: [][]any{
+			{int32(1), 0.423, 0.399}, {int32(2), 0.390, 0.392}, {int32(3), 0.383, 0.384}, {int32(4), 0.378, 0.386},
+			{int32(5), 0.377, 0.385}, {int32(6), 0.374, 0.384}, {int32(7), 0.373, 0.381}, {int32(8), 0.372, 0.382},
+		},
+	}
+	negativeBarResult = &lastResult{
+		cols: []Column{{"feature", "VARCHAR"}, {"importance", "DOUBLE"}},
+		rows: [][]any{
+			{"days_since_last_purchase", 0.1377}, {"monthly_spend", 0.0443}, {"age", 0.0202},
+			{"gender", -0.0001}, {"income", -0.0013}, {"region", -0.0295},
+		},
+	}
 	barResult = &lastResult{
 		cols: []Column{{"feature", "VARCHAR"}, {"importance", "DOUBLE"}},
 		rows: [][]any{
@@ -52,6 +83,11 @@ func TestChartGolden(t *testing.T) {
 		{"lift", liftResult, 80},
 		{"bars", barResult, 80},
 		{"roc_narrow", rocResult, 40},
+		{"calibration", calibrationResult, 80},
+		{"segment_k_scores", kScoresResult, 80},
+		{"training_info", trainingResult, 80},
+		{"negative_bars", negativeBarResult, 80},
+		{"negative_bars_narrow", negativeBarResult, 50},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := newChart(tc.r)
@@ -96,8 +132,9 @@ func TestChartChoice(t *testing.T) {
 		x      string
 		series []string
 	}{
-		{"roc", rocResult, lineChart, "ROC curve", "fpr", []string{"tpr"}},
-		{"lift", liftResult, lineChart, "Lift", "bin", []string{"cumulative_gain", "lift"}},
+		{"roc", rocResult, lineChart, "ROC curve (AUC 0.892)", "fpr", []string{"tpr", "random"}},
+		{"lift", liftResult, lineChart, "Lift", "bin", []string{"cumulative_gain", "lift", "random", "random"}},
+		{"segment_k_scores", kScoresResult, lineChart, "Segment k scores", "k", []string{"inertia", "silhouette"}},
 		{"calibration", &lastResult{
 			cols: []Column{{"bin", "INTEGER"}, {"mean_predicted", "DOUBLE"}, {"observed_rate", "DOUBLE"}, {"count", "BIGINT"}},
 			rows: [][]any{{int32(1), 0.1, 0.12, int64(10)}, {int32(2), 0.5, 0.4, int64(10)}},
@@ -106,6 +143,10 @@ func TestChartChoice(t *testing.T) {
 			cols: []Column{{"epoch", "INTEGER"}, {"train_loss", "DOUBLE"}, {"valid_loss", "DOUBLE"}, {"valid_metric", "DOUBLE"}},
 			rows: [][]any{{int32(1), 0.9, nil, nil}, {int32(2), 0.5, nil, nil}},
 		}, lineChart, "Training loss", "epoch", []string{"train_loss", "valid_loss"}},
+		{"training_info, boosted trees", &lastResult{
+			cols: []Column{{"round", "INTEGER"}, {"train_loss", "DOUBLE"}, {"valid_loss", "DOUBLE"}},
+			rows: [][]any{{int32(1), 0.9, 0.95}, {int32(2), 0.5, 0.6}},
+		}, lineChart, "Training loss", "round", []string{"train_loss", "valid_loss"}},
 		{"feature_importance", barResult, barChart, "Feature importance", "importance", nil},
 		{"segments", &lastResult{
 			cols: []Column{{"segment", "INTEGER"}, {"size", "BIGINT"}, {"share", "DOUBLE"}},
@@ -244,14 +285,14 @@ SELECT * FROM (VALUES ('x', 3), ('y', 1)) t(label, n);
 	}
 	for _, want := range []string{
 		"t.sql:1: Error: no result to chart",
-		"t.sql:3: Error: cannot chart the last result: it has no numeric column",
+		"t.sql:3: Error: cannot chart the last result: it has no numeric column; .chart draws the results of roc_curve, lift, calibration, training_info, segment_k_scores, feature_importance, segment_profile; bars of",
 		`t.sql:8: Error: bad argument: "out.txt" (want a .png or .svg file)`,
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
 	}
-	if !strings.Contains(out, "ROC curve\n") || !strings.Contains(out, "⠁") && !strings.ContainsAny(out, "⠀⡀⢀⠄⠂") {
+	if !strings.Contains(out, "ROC curve (AUC 0.805)\n") || !strings.Contains(out, "⠁") && !strings.ContainsAny(out, "⠀⡀⢀⠄⠂") {
 		t.Errorf("no ROC chart in the output:\n%s", out)
 	}
 	f, err := os.Open(png1)
@@ -263,8 +304,15 @@ SELECT * FROM (VALUES ('x', 3), ('y', 1)) t(label, n);
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 400 {
-		t.Errorf("PNG is %dx%d, want 640x400", b.Dx(), b.Dy())
+	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 480 {
+		t.Errorf("PNG is %dx%d, want 640x480", b.Dx(), b.Dy())
+	}
+	fi, err := os.Stat(png1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "wrote " + png1 + " (640x480, " + byteSize(fi.Size()) + ")\n"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
 	}
 	svg, err := os.ReadFile(svg1)
 	if err != nil {
