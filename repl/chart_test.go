@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"math"
 	"math/big"
@@ -336,4 +337,100 @@ SELECT * FROM (VALUES ('x', 3), ('y', 1)) t(label, n);
 // decimal is the DECIMAL(4,1) value v/10 as duckdb-go scans it.
 func decimal(v int64, scale uint8) duckdb.Decimal {
 	return duckdb.Decimal{Width: 4, Scale: scale, Value: big.NewInt(v)}
+}
+
+func TestTrapezoidAUC(t *testing.T) {
+	for _, tc := range []struct {
+		x, y []float64
+		want float64
+	}{
+		// rocResult by hand: 0.05*(0.3+0.55)/2 + 0.05*(0.55+0.7)/2 + 0.1*(0.7+0.85)/2
+		// + 0.2*(0.85+0.93)/2 + 0.3*(0.93+0.98)/2 + 0.3*(0.98+1)/2.
+		{[]float64{1, 0.7, 0.4, 0.2, 0.1, 0.05, 0, 0}, []float64{1, 0.98, 0.93, 0.85, 0.7, 0.55, 0.3, 0}, 0.8915},
+		{[]float64{0.5}, []float64{0.5}, 0.5},       // closed at (0, 0) and (1, 1): the diagonal
+		{[]float64{0, 0, 1}, []float64{0, 1, 1}, 1}, // perfect, with a vertical step
+		{[]float64{0.5, math.NaN()}, []float64{1, 0}, 0.75},
+		{[]float64{math.NaN()}, []float64{1}, math.NaN()},
+	} {
+		got := trapezoidAUC(tc.x, tc.y)
+		if math.IsNaN(tc.want) != math.IsNaN(got) || !math.IsNaN(got) && math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("trapezoidAUC(%v, %v) = %v, want %v", tc.x, tc.y, got, tc.want)
+		}
+	}
+}
+
+// TestSplitScales: series whose largest absolute values differ by more
+// than a factor of 10 go to panels of their own; within 10 they share one.
+func TestSplitScales(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cols   []Column
+		rows   [][]any
+		panels string
+	}{
+		{"same scale", []Column{{"x", "INTEGER"}, {"a", "DOUBLE"}, {"b", "DOUBLE"}},
+			[][]any{{int32(1), 1.0, 5.0}, {int32(2), 2.0, 9.9}}, "[[0 1]]"},
+		{"factor 10 exactly", []Column{{"x", "INTEGER"}, {"a", "DOUBLE"}, {"b", "DOUBLE"}},
+			[][]any{{int32(1), 1.0, 5.0}, {int32(2), -1.0, 10.0}}, "[[0 1]]"},
+		{"factor 100", []Column{{"x", "INTEGER"}, {"a", "DOUBLE"}, {"b", "DOUBLE"}, {"c", "DOUBLE"}},
+			[][]any{{int32(1), 100.0, 0.5, 60.0}, {int32(2), 90.0, 1.0, 70.0}}, "[[0 2] [1]]"},
+		{"all zero stays", []Column{{"x", "INTEGER"}, {"a", "DOUBLE"}, {"b", "DOUBLE"}},
+			[][]any{{int32(1), 100.0, 0.0}, {int32(2), 90.0, 0.0}}, "[[0 1]]"},
+		{"segment_k_scores", kScoresResult.cols, kScoresResult.rows, "[[0] [1]]"},
+		{"lift", liftResult.cols, liftResult.rows, "[[0 2] [1 3]]"},
+	} {
+		c, err := newChart(&lastResult{cols: tc.cols, rows: tc.rows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(c.panels()); got != tc.panels {
+			t.Errorf("%s: panels %s, want %s", tc.name, got, tc.panels)
+		}
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		n      int
+		extend bool
+		want   string
+	}{
+		{0, 1, 6, true, "0 1 [0 0.2 0.4 0.6 0.8 1]"},
+		{0.363, 0.423, 5, true, "0.36 0.44 [0.36 0.38 0.4 0.42 0.44]"},
+		{8000, 39600, 4, true, "0 40000 [0 20000 40000]"},
+		{-0.0295, 0.1377, 4, false, "-0.0295 0.1377 [0 0.1]"},
+		{1, 10, 8, false, "1 10 [2 4 6 8 10]"},
+		{0.1, 0.3, 3, false, "0.1 0.3 [0.1 0.2 0.3]"},
+	} {
+		lo, hi, ticks := niceTicks(tc.lo, tc.hi, tc.n, tc.extend)
+		if got := fmt.Sprint(lo, " ", hi, " ", ticks); got != tc.want {
+			t.Errorf("niceTicks(%g, %g, %d, %v) = %s, want %s", tc.lo, tc.hi, tc.n, tc.extend, got, tc.want)
+		}
+	}
+}
+
+// TestChartRefusal: a result of no chart shape is refused with the shapes
+// .chart can draw.
+func TestChartRefusal(t *testing.T) {
+	_, err := newChart(&lastResult{
+		cols: []Column{{"accuracy", "DOUBLE"}, {"roc_auc", "DOUBLE"}, {"rows", "BIGINT"}},
+		rows: [][]any{{0.8, 0.83, int64(4000)}},
+	})
+	if err == nil {
+		t.Fatal("a one-row result of numbers was charted")
+	}
+	for _, want := range []string{"lines need at least 2 rows", "roc_curve", "lift", "calibration", "training_info", "segment_k_scores", "feature_importance", "bars of a text column"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	for n, want := range map[int64]string{812: "812 B", 1024: "1.0 KB", 23654: "23.1 KB", 3 << 20: "3.0 MB"} {
+		if got := byteSize(n); got != want {
+			t.Errorf("byteSize(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
