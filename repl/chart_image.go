@@ -303,7 +303,7 @@ func (c *chart) barPlot() (*plot.Plot, error) {
 		lo -= pad
 	}
 	hi += pad
-	bw := vg.Points(math.Max(2, math.Min(20, 300/float64(max(n, 1)))))
+	bw := vg.Points(math.Max(2, math.Min(28, 300/float64(max(n, 1)))))
 	grid := plotter.NewGrid()
 	grid.Horizontal.Width = 0
 	grid.Vertical.Color = color.Gray{Y: 225}
@@ -327,6 +327,9 @@ func (c *chart) barPlot() (*plot.Plot, error) {
 		p.Add(zero)
 	}
 	p.NominalY(labels...)
+	// Half a bar's spacing above the first bar and below the last, so that
+	// neither touches the frame.
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	p.X.Min, p.X.Max = lo, hi
 	p.X.Tick.Marker = constantTicks(ticks)
 	p.X.Label.Text = c.xName
