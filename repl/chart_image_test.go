@@ -199,4 +199,3 @@ func TestChartImageLegend(t *testing.T) {
 		t.Errorf("training legend top %v left %v, want the top right", l.Top, l.Left)
 	}
 }
-

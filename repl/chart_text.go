@@ -53,7 +53,6 @@ func (c *chart) lineText(b *strings.Builder, width int, color bool) {
 		lo, hi float64
 		ticks  []float64
 		labels []string
-		lw     int
 	}
 	axes := make([]yaxis, len(panels))
 	rows := chartPlotRows
