@@ -4,8 +4,9 @@ import "strings"
 
 // Closest returns the candidate nearest to name for a "did you mean"
 // hint: the one of least edit distance (case-insensitive; ties: the first),
-// when that distance is at most a third of name's length (at least 1) and
-// name is not a candidate itself. A candidate that differs from name only
+// when that distance is at most a third of name's length (rounded down:
+// a name of one or two letters, y, is not taken for another, x) and name
+// is not a candidate itself. A candidate that differs from name only
 // in case is at distance 0: it is the hint for a name that is matched
 // exactly (a model, a dot command). ok is false when no candidate is that
 // close.
@@ -15,7 +16,7 @@ import "strings"
 // typos (chrun, hiden, churnd, tabels) are each one edit away.
 func Closest(name string, candidates []string) (best string, ok bool) {
 	n := strings.ToLower(name)
-	limit := max(len([]rune(n))/3, 1)
+	limit := len([]rune(n)) / 3
 	bestD := limit + 1
 	for _, c := range candidates {
 		if c == name {

@@ -18,6 +18,8 @@ func TestClosest(t *testing.T) {
 		{".modl", ".mode", true},     // ties: the first of the nearest
 		{".chart2", "", false},       // nothing near enough
 		{".x", "", false},
+		{"y", "", false}, // one letter is not taken for another
+		{"CHURN", "churn", true},
 		{"tmier", "", false},     // ".timer": two edits on five letters, more than a third
 		{"tmier.", "", false},    // two swaps, two edits
 		{"chrun", "churn", true}, // a swap on five letters
