@@ -290,7 +290,10 @@ func TestAPIErrors(t *testing.T) {
 		want string
 	}{
 		{"no label", train("m", "c", engine.TrainOptions{}), dserr.InvalidArgument, "train_perceptron: label: required"},
-		{"label not in data", train("m", "c", engine.TrainOptions{Label: "churnd"}), dserr.InvalidArgument, `train_perceptron: label: column "churnd" not found in data (columns: customer_id, age,`},
+		{"label not in data", train("m", "c", engine.TrainOptions{Label: "churnd"}), dserr.InvalidArgument, `train_perceptron: label: column "churnd" not found in data (did you mean "churned"?)`},
+		{"label far from every column", train("m", "c", engine.TrainOptions{Label: "target"}), dserr.InvalidArgument, `train_perceptron: label: column "target" not found in data (columns: "customer_id", "age",`},
+		{"feature not in data", train("m", "c", engine.TrainOptions{Label: "churned", Features: []string{"age", "incme"}}), dserr.InvalidArgument, `train_perceptron: features: column "incme" not found in data (did you mean "income"?)`},
+		{"exclude not in data", train("m", "c", engine.TrainOptions{Label: "churned", Exclude: []string{"regoin"}}), dserr.InvalidArgument, `train_perceptron: exclude: column "regoin" not found in data (did you mean "region"?)`},
 		{"empty name", train(" ", "c", engine.TrainOptions{Label: "churned"}), dserr.InvalidArgument, "train_perceptron: model: must not be empty"},
 		{"batch size", train("m", "c", engine.TrainOptions{Label: "churned", BatchSize: -3}), dserr.InvalidArgument, "train_perceptron: batch_size: must be between 1 and 1000000, got -3"},
 		{"l2", train("m", "c", engine.TrainOptions{Label: "churned", L2: &neg}), dserr.InvalidArgument, "train_perceptron: l2: must be between 0 and 1000, got -1"},
@@ -303,6 +306,7 @@ func TestAPIErrors(t *testing.T) {
 		{"no table", train("m", "customers", engine.TrainOptions{Label: "churned"}), dserr.DataQuery, "train_perceptron: data: Catalog Error: Table with name customers does not exist!"},
 		{"no rows", train("m", "SELECT * FROM c LIMIT 0", engine.TrainOptions{Label: "churned"}), dserr.InvalidArgument, "train_perceptron: data: no rows"},
 		{"unknown model", predictErr(e, ctx, "nope", "c", engine.PredictOptions{}), dserr.NotFound, `predict: model: no model named "nope" (models() lists them)`},
+		{"unknown model, case", predictErr(e, ctx, "M", "c", engine.PredictOptions{}), dserr.NotFound, `predict: model: no model named "M" (did you mean "m"?)`},
 		{"unknown version", predictErr(e, ctx, "m", "c", engine.PredictOptions{Version: 9}), dserr.NotFound, `predict: version: model "m" has no version 9`},
 		{"negative version", predictErr(e, ctx, "m", "c", engine.PredictOptions{Version: -1}), dserr.InvalidArgument, "predict: version: must be at least 1, got -1"},
 		{"threshold", predictErr(e, ctx, "m", "c", engine.PredictOptions{Threshold: new(1.5)}), dserr.InvalidArgument, "predict: threshold: must be between 0 and 1, got 1.5"},

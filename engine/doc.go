@@ -22,4 +22,8 @@
 // Errors raised inside SQL functions reach Go as DuckDB errors whose text
 // starts with "function: argument: " (see package dserr and docs/sql.md);
 // typed Go calls return *dserr.Error values a caller tests with errors.Is.
+// DuckDB itself rejects a named argument a function does not declare,
+// before ducksight sees the call; QueryContext and ExecContext (DB()'s,
+// with errors through SQLError) say that error in the function's terms:
+// the argument meant and the function's named arguments.
 package engine

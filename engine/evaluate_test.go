@@ -366,6 +366,12 @@ func TestEvaluateSameAsSQL(t *testing.T) {
 			_, err := e.Fairness(ctx, "churn", "c", engine.FairnessOptions{By: "nope"})
 			return err
 		}, dserr.InvalidArgument, "fairness", "by"},
+		{"fairness('churn', 'c', by := 'gendr')", func() error {
+			_, err := e.Fairness(ctx, "churn", "c", engine.FairnessOptions{By: "gendr"})
+			return err
+		}, dserr.InvalidArgument, "fairness", "by"},
+		{"evaluate('chrun', 'c')", func() error { _, err := e.Evaluate(ctx, "chrun", "c", engine.EvaluateOptions{}); return err },
+			dserr.NotFound, "evaluate", "model"},
 		{"fairness('churn', 'c', min_group := -1)", func() error {
 			_, err := e.Fairness(ctx, "churn", "c", engine.FairnessOptions{MinGroup: new(-1)})
 			return err

@@ -95,7 +95,8 @@ func TestSplitErrors(t *testing.T) {
 	}{
 		{"t", engine.SplitOptions{Fractions: []float64{}}, dserr.InvalidArgument, "split: fractions: must list at least one share"},
 		{"t", engine.SplitOptions{Fractions: []float64{0.5, 0.6}}, dserr.InvalidArgument, "split: fractions: must sum to 1, got [0.5, 0.6] summing to 1.1"},
-		{"t", engine.SplitOptions{By: []string{"x"}}, dserr.InvalidArgument, `split: by: column "x" not found in data (columns: id, g)`},
+		{"t", engine.SplitOptions{By: []string{"x"}}, dserr.InvalidArgument, `split: by: column "x" not found in data (columns: "id", "g")`},
+		{"t", engine.SplitOptions{By: []string{"idd"}}, dserr.InvalidArgument, `split: by: column "idd" not found in data (did you mean "id"?)`},
 		{"t", engine.SplitOptions{By: []string{"g", "G"}}, dserr.InvalidArgument, `split: by: names column "g" twice`},
 		{"SELECT 1 AS split", engine.SplitOptions{}, dserr.InvalidArgument, `split: data: has a column named "split"`},
 		{"DROP TABLE t", engine.SplitOptions{}, dserr.Refused, "split: data: refused: only a read-only query"},

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/ducksight/ducksight/dserr"
 )
 
 // Options control how statements run and how results print. Dot commands
@@ -201,12 +203,25 @@ func (s *Session) Execute(ctx context.Context, name string, st Statement) error 
 	if st.Dot {
 		err = s.dot(ctx, name, st.Text)
 	} else {
-		err = s.query(ctx, st.Text)
+		err = dserr.UnknownNamedArg(s.query(ctx, st.Text), s.namedArgs)
 	}
 	if once && s.once && s.outFile == onceFile {
 		err = errors.Join(err, s.setOutput(""))
 	}
 	return err
+}
+
+// namedArgs returns the named arguments of ducksight's function fn (from
+// the Env's Functions) and whether fn is one of them: DuckDB rejects an
+// argument a function does not declare before ducksight sees the call, and
+// Execute rewrites that error into the function's own terms with them.
+func (s *Session) namedArgs(fn string) ([]string, bool) {
+	for _, f := range s.funcs {
+		if strings.EqualFold(f.Name, fn) {
+			return f.Named, true
+		}
+	}
+	return nil, false
 }
 
 // query runs one SQL statement and renders its rows. DDL, DML without

@@ -2,11 +2,14 @@ package repl
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ducksight/ducksight/dserr"
 )
 
 // run runs a script on a fresh in-memory database and returns what it wrote.
@@ -294,5 +297,55 @@ s.sql:3: Error: unknown dot command ".frobnicate" (see .help)
 `
 	if failures != 3 || errOut != want {
 		t.Errorf("failures=%d stderr\n%s\nwant\n%s", failures, errOut, want)
+	}
+}
+
+// DuckDB rejects a named argument a function does not declare before the
+// function sees the call; for ducksight's functions (the Env's Functions)
+// the shell and the batch runner say it in the function's terms. Here
+// read_csv and range stand for ducksight's functions: the rewrite reads
+// only DuckDB's text and the Functions.
+func TestUnknownNamedArgument(t *testing.T) {
+	funcs := []FunctionInfo{
+		{Name: "read_csv", Named: []string{"header", "delim", "columns"}},
+		{Name: "range"},
+	}
+	s, _, stderr := session(t, "", funcs, nil)
+	src := `SELECT * FROM read_csv('x.csv', hedaer := true);
+SELECT * FROM range(3, foo := 1);
+SELECT * FROM read_json('x.json', hedaer := true);
+`
+	if n := s.RunScript(context.Background(), "s.sql", src); n != 3 {
+		t.Errorf("failures = %d, want 3", n)
+	}
+	got := stderr.String()
+	for _, want := range []string{
+		`s.sql:1: Error: Binder Error: read_csv: unknown argument "hedaer" (did you mean header?); its named arguments: header, delim, columns
+
+LINE 1: SELECT * FROM read_csv('x.csv', hedaer := true)`,
+		`s.sql:2: Error: Binder Error: range: unknown argument "foo"; it takes no named arguments`,
+		// Not one of the Functions: DuckDB's own text.
+		`s.sql:3: Error: Binder Error: Invalid named parameter "hedaer" for function read_json
+Candidates:`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stderr lacks\n%s\nstderr:\n%s", want, got)
+		}
+	}
+	if rewritten, _, _ := strings.Cut(got, "s.sql:3:"); strings.Contains(rewritten, "Candidates:") {
+		t.Errorf("a rewritten error still lists DuckDB's candidates:\n%s", got)
+	}
+
+	// The interactive shell runs what was typed as a script without a name.
+	stderr.Reset()
+	s.RunScript(context.Background(), "", "SELECT * FROM read_csv('x.csv', delimm := ',');")
+	if want := `Error: Binder Error: read_csv: unknown argument "delimm" (did you mean delim?); its named arguments: header, delim, columns`; !strings.HasPrefix(stderr.String(), want) {
+		t.Errorf("interactive: stderr = %q, want it to start with %q", stderr.String(), want)
+	}
+
+	// Execute returns the rewritten error, which still wraps DuckDB's.
+	err := s.Execute(context.Background(), "", Statement{Text: "SELECT * FROM range(3, foo := 1)"})
+	if err == nil || !strings.HasPrefix(err.Error(), `Binder Error: range: unknown argument "foo"`) || !errors.Is(err, dserr.InvalidArgument) {
+		t.Errorf("Execute: %v", err)
 	}
 }

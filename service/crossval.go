@@ -154,13 +154,13 @@ func unreadColumns(fn string, schema *arrow.Schema, feats, excl *[]string) error
 func labelAndBy(fn string, schema *arrow.Schema, label string, by []string) (int, []int, error) {
 	labelIdx := features.ColumnIndex(schema, label)
 	if labelIdx < 0 {
-		return 0, nil, dserr.Arg(fn, "label", "column %q not found in data", label)
+		return 0, nil, dserr.UnknownColumn(fn, "label", label, features.ColumnNames(schema))
 	}
 	var byIdx []int
 	for _, b := range by {
 		i := features.ColumnIndex(schema, b)
 		if i < 0 {
-			return 0, nil, dserr.Arg(fn, "by", "column %q not found in data", b)
+			return 0, nil, dserr.UnknownColumn(fn, "by", b, features.ColumnNames(schema))
 		}
 		byIdx = append(byIdx, i)
 	}

@@ -185,17 +185,9 @@ func newQueryBinding(fn string, m Model, q *udf.Query, by string) (*evalBinding,
 }
 
 // columnList names the columns of schema for an error: quoted, comma
-// separated, the first 30 and how many more.
+// separated, the first 30 and how many more (dserr.ColumnList).
 func columnList(schema *arrow.Schema) string {
-	names := make([]string, 0, min(schema.NumFields(), 30))
-	for i, f := range schema.Fields() {
-		if i == 30 {
-			names = append(names, fmt.Sprintf("and %d more", schema.NumFields()-30))
-			break
-		}
-		names = append(names, fmt.Sprintf("%q", f.Name))
-	}
-	return strings.Join(names, ", ")
+	return dserr.ColumnList(features.ColumnNames(schema))
 }
 
 // newEvalBinding binds m to data src, which must hold the model's label
@@ -217,7 +209,7 @@ func newEvalBinding(fn string, m Model, src dataset.Source, by string) (*evalBin
 	byIdx := -1
 	if by != "" {
 		if byIdx = features.ColumnIndex(schema, by); byIdx < 0 {
-			return nil, dserr.Arg(fn, "by", "column %q not found in data (its columns: %s)", by, columnList(schema))
+			return nil, dserr.UnknownColumn(fn, "by", by, features.ColumnNames(schema))
 		}
 	}
 	return &evalBinding{fn: fn, model: m, src: src, bound: bound, labelIdx: labelIdx, byIdx: byIdx}, nil

@@ -121,7 +121,7 @@ func splitColumns(q *udf.Query, by []string) ([]int, error) {
 	for k, name := range by {
 		i := features.ColumnIndex(schema, name)
 		if i < 0 {
-			return nil, dserr.Arg(fnSplit, "by", "column %q not found in data (columns: %s)", name, columnNames(q))
+			return nil, dserr.UnknownColumn(fnSplit, "by", name, features.ColumnNames(schema))
 		}
 		for _, j := range cols[:k] {
 			if j == i {
@@ -131,20 +131,6 @@ func splitColumns(q *udf.Query, by []string) ([]int, error) {
 		cols[k] = i
 	}
 	return cols, nil
-}
-
-// columnNames lists q's columns for an error, the first 50 of them.
-func columnNames(q *udf.Query) string {
-	const most = 50
-	names := make([]string, 0, min(q.NumColumns(), most+1))
-	for i := 0; i < q.NumColumns(); i++ {
-		if i == most {
-			names = append(names, "...")
-			break
-		}
-		names = append(names, q.ColumnName(i))
-	}
-	return strings.Join(names, ", ")
 }
 
 // NumInputs is the number of data columns, which come first in the

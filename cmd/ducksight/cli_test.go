@@ -404,3 +404,14 @@ func TestQuickstartThroughBinary(t *testing.T) {
 		t.Errorf("quickstart through the binary differs from queries/quickstart.out\n--- got ---\n%s\n--- want ---\n%s", stdout, want)
 	}
 }
+
+// An unknown named argument of a ducksight function, which DuckDB rejects
+// before ducksight sees the call, is said in the function's terms, from
+// the registry main passes to the shell.
+func TestCLIUnknownNamedArgument(t *testing.T) {
+	code, _, errOut := cli(t, t.TempDir(), "", "-c", "SELECT * FROM train_perceptron('m', 'c', label := 'y', hiden := [8])")
+	want := `<command>:1: Error: Binder Error: train_perceptron: unknown argument "hiden" (did you mean hidden?); its named arguments: label, `
+	if code != 1 || !strings.HasPrefix(errOut, want) || !strings.Contains(errOut, ", hidden, ") || strings.Contains(errOut, "Candidates") {
+		t.Errorf("code=%d stderr=%q, want it to start with %q", code, errOut, want)
+	}
+}

@@ -160,7 +160,8 @@ func TestFitErrors(t *testing.T) {
 		{Options{K: -1}, "segment: k: must be between 2 and 1000 (or 0 to choose k automatically), got -1"},
 		{Options{K: 101}, "segment: k: 101 is more than the 100 usable rows"},
 		{Options{NInit: -2}, "segment: n_init: must be between 1 and 100, got -2"},
-		{Options{Features: []string{"zz"}}, `segment: features: column "zz" not found in data (columns: x, y, tier)`},
+		{Options{Features: []string{"zz"}}, `segment: features: column "zz" not found in data (columns: "x", "y", "tier")`},
+		{Options{Exclude: []string{"teir"}}, `segment: exclude: column "teir" not found in data (did you mean "tier"?)`},
 	} {
 		if _, err := Fit(context.Background(), src, c.o); err == nil || err.Error() != c.want {
 			t.Errorf("%+v: %v, want %s", c.o, err, c.want)

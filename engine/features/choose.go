@@ -22,6 +22,15 @@ func ColumnIndex(schema *arrow.Schema, name string) int {
 	return -1
 }
 
+// ColumnNames returns the names of schema's columns, in order.
+func ColumnNames(schema *arrow.Schema) []string {
+	names := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		names[i] = f.Name
+	}
+	return names
+}
+
 // Selection is what a model function's label, features and exclude
 // arguments ask for.
 type Selection struct {
@@ -39,7 +48,7 @@ type Selection struct {
 // own (dserr.Wrap).
 func (s Selection) Choose(schema *arrow.Schema) (label int, feats []string, explicit map[string]bool, err error) {
 	missing := func(arg, name string) error {
-		return dserr.Arg("", arg, "column %q not found in data (columns: %s)", name, columnList(schema))
+		return dserr.UnknownColumn("", arg, name, ColumnNames(schema))
 	}
 	label = -1
 	excluded := map[int]bool{}

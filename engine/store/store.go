@@ -329,7 +329,7 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 		return nil, err
 	}
 	if !ok {
-		return nil, notFound(name, version)
+		return nil, notFound(ctx, q, false, name, version)
 	}
 	var rec Record
 	var features []any
@@ -348,7 +348,7 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 		ORDER BY version DESC LIMIT 1`, name, version)
 	err = row.Scan(&rec.Name, &rec.Version, &rec.Kind, &tk, &label, &features, &options, &metrics, &rec.CreatedAt, &data, &format, &doc, &positive, &source)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound(name, version)
+		return nil, notFound(ctx, q, true, name, version)
 	}
 	if err != nil {
 		return nil, err
@@ -375,11 +375,41 @@ func Load(ctx context.Context, q Querier, name string, version int) (*Record, er
 	return &rec, nil
 }
 
-func notFound(name string, version int) error {
+// notFound is the error of a model or a version that is not stored. For
+// a model it names the nearest stored model when one is close (a typo:
+// chrun for churn, or CHURN: names are matched exactly), else points at
+// models(). stored says whether the models table exists; only then is q
+// read, for the stored names (a failure to read them leaves the hint out).
+func notFound(ctx context.Context, q Querier, stored bool, name string, version int) error {
 	if version > 0 {
 		return dserr.New(dserr.NotFound, "", "version", "model %q has no version %d", name, version)
 	}
+	if stored {
+		if names, err := modelNames(ctx, q); err == nil {
+			if near, ok := dserr.Closest(name, names); ok {
+				return dserr.New(dserr.NotFound, "", "model", "no model named %q (did you mean %q?)", name, near)
+			}
+		}
+	}
 	return dserr.New(dserr.NotFound, "", "model", "no model named %q (models() lists them)", name)
+}
+
+// modelNames returns the names of the stored models, in order.
+func modelNames(ctx context.Context, q Querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT name FROM ducksight.models ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
 }
 
 // Summary is one row of List.
@@ -463,7 +493,7 @@ func Drop(ctx context.Context, q Querier, name string, version int) ([]int, erro
 		return nil, err
 	}
 	if !ok {
-		return nil, notFound(name, version)
+		return nil, notFound(ctx, q, false, name, version)
 	}
 	rows, err := q.QueryContext(ctx, `DELETE FROM ducksight.models WHERE name = $1 AND ($2 = 0 OR version = $2) RETURNING version`, name, version)
 	if err != nil {
@@ -482,7 +512,7 @@ func Drop(ctx context.Context, q Querier, name string, version int) ([]int, erro
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, notFound(name, version)
+		return nil, notFound(ctx, q, true, name, version)
 	}
 	return out, nil
 }
