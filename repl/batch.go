@@ -29,13 +29,24 @@ type Options struct {
 	// otherwise results on a terminal show at most terminalMaxRows rows, as
 	// in the DuckDB shell, and results to pipes and files all rows.
 	MaxRowsSet bool
-	// MaxWidth, when positive, cuts wider cells in box, table and markdown.
+	// MaxWidth is the total width box and table fit a result to (.maxwidth,
+	// see RenderOptions.MaxWidth): wide columns are shortened first, then
+	// middle columns left out. 0: the terminal's width when results go to a
+	// terminal, no limit otherwise (results to pipes and files keep every
+	// cell whole); negative: no limit.
 	MaxWidth int
-	// Width is the width box and table fit a result to, leaving out middle
-	// columns that do not fit (see RenderOptions.Width). 0: the terminal's
-	// width when results go to a terminal, no limit otherwise; negative: no
-	// limit.
-	Width int
+	// ColumnWidths are the minimum column widths of column mode (.width;
+	// see RenderOptions.ColumnWidths).
+	ColumnWidths []int
+	// Columns draws box and table results column-wise (.columns; .rows
+	// turns it off).
+	Columns bool
+	// ColSeparator and RowSeparator are the separators of .separator
+	// (see RenderOptions.ColSeparator); "" is the mode's own. .mode resets
+	// both.
+	ColSeparator, RowSeparator string
+	// Table is the table of insert mode (.mode insert TABLE); "" is "table".
+	Table string
 	// NullValue, when not nil, is how NULL prints in the text modes
 	// (.nullvalue; see RenderOptions.NullValue).
 	NullValue *string
@@ -51,7 +62,7 @@ const terminalMaxRows = 40
 // renderOptions are the options of the next result, which goes to s.out.
 func (s *Session) renderOptions() RenderOptions {
 	o := &s.opts
-	width := o.Width
+	width := o.MaxWidth
 	if width == 0 {
 		width = TerminalWidth(s.out)
 	}
@@ -59,7 +70,10 @@ func (s *Session) renderOptions() RenderOptions {
 	if rows == 0 && !o.MaxRowsSet && width > 0 {
 		rows = terminalMaxRows // a terminal, and no -maxrows or .maxrows
 	}
-	return RenderOptions{NoHeader: o.NoHeader, MaxRows: rows, MaxWidth: o.MaxWidth, Width: max(width, 0), NullValue: o.NullValue}
+	return RenderOptions{
+		NoHeader: o.NoHeader, MaxRows: rows, MaxWidth: max(width, 0), ColumnWidths: o.ColumnWidths, Columns: o.Columns,
+		ColSeparator: o.ColSeparator, RowSeparator: o.RowSeparator, Table: o.Table, NullValue: o.NullValue,
+	}
 }
 
 // Session runs statements on one dedicated connection, so SET, USE, TEMP
