@@ -110,6 +110,10 @@ type Session struct {
 	progressLine *progressLine
 
 	last *lastResult // the last result rendered, for .chart
+
+	// keywords are DuckDB's keywords, which insert mode quotes; loaded
+	// with the first result in insert mode.
+	keywords map[string]bool
 }
 
 // maxReadDepth bounds .read nesting, which would otherwise recurse forever
@@ -249,6 +253,10 @@ func (s *Session) query(ctx context.Context, text string) error {
 // With status set, a result that is only the status of a statement without
 // rows of its own prints nothing (see query).
 func (s *Session) render(ctx context.Context, text string, status bool, args ...any) error {
+	var keywords map[string]bool
+	if s.opts.Mode == "insert" {
+		keywords = s.loadKeywords(ctx) // before the query takes the connection
+	}
 	if s.progress != nil {
 		ctx = s.progress(ctx, s.progressLine.report)
 		defer s.progressLine.clear()
@@ -276,7 +284,9 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 		}
 		return rows.Err()
 	}
-	r, err := NewRenderer(s.out, s.opts.Mode, cols, s.renderOptions())
+	ro := s.renderOptions()
+	ro.keywords = keywords
+	r, err := NewRenderer(s.out, s.opts.Mode, cols, ro)
 	if err != nil {
 		return err
 	}
@@ -300,6 +310,32 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 	}
 	s.last = last
 	return r.End()
+}
+
+// loadKeywords returns DuckDB's keywords (duckdb_keywords()), which insert
+// mode quotes as identifiers, reading them once. It returns nil when they
+// cannot be read.
+func (s *Session) loadKeywords(ctx context.Context) map[string]bool {
+	if s.keywords != nil {
+		return s.keywords
+	}
+	rows, err := s.conn.QueryContext(ctx, "SELECT keyword_name FROM duckdb_keywords()")
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	kw := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if rows.Scan(&k) == nil {
+			kw[strings.ToLower(k)] = true
+		}
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	s.keywords = kw
+	return kw
 }
 
 // isStatus recognizes the result DuckDB gives statements that return no

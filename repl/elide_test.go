@@ -164,8 +164,8 @@ func TestNullValue(t *testing.T) {
 		{"tabs", &dash, "a\tb\n-\tx\n1\t-\n"},
 		{"list", nil, "a|b\n|x\n1|\n"},
 		{"list", &dash, "a|b\n-|x\n1|-\n"},
-		{"line", nil, "a = NULL\nb = x\n\na = 1\nb = NULL\n"},
-		{"line", &empty, "a = \nb = x\n\na = 1\nb = \n"},
+		{"line", nil, "    a = NULL\n    b = x\n\n    a = 1\n    b = NULL\n"},
+		{"line", &empty, "    a = \n    b = x\n\n    a = 1\n    b = \n"},
 		{"markdown", &dash, "| a   | b   |\n|----:|-----|\n|   - | x   |\n|   1 | -   |\n"},
 		{"json", &dash, "[{\"a\":null,\"b\":\"x\"},\n{\"a\":1,\"b\":null}]\n"},
 	} {

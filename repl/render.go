@@ -54,6 +54,9 @@ type RenderOptions struct {
 	// as an SQL identifier when it must be; "" is "table", as in the DuckDB
 	// shell.
 	Table string
+	// keywords are DuckDB's keywords, in lower case, which insert mode
+	// quotes as identifiers; nil knows only "table".
+	keywords map[string]bool
 	// NullValue, when not nil, is how NULL prints in the text modes (box,
 	// table, markdown, line, csv, tabs, list). nil keeps each mode's default:
 	// "NULL" in box, table, markdown and line, an empty field in csv, tabs
@@ -93,15 +96,22 @@ type modeSpec struct {
 // modes is the one table of output modes: .mode, the command-line flags
 // and .help are all derived from it.
 var modes = []modeSpec{
+	{Mode{"ascii", "columns and rows separated by 0x1F and 0x1E"}, separated("\x1f", "\x1e", sepRaw)},
 	{Mode{"box", "tables drawn with Unicode box characters, with column types (default)"}, newBox},
+	{Mode{"column", "columns padded to a common width (see .width)"}, newColumn},
 	{Mode{"csv", "comma-separated values (RFC 4180)"}, newCSV},
+	{Mode{"html", "HTML table rows"}, newHTML},
+	{Mode{"insert", "SQL INSERT statements into TABLE (.mode insert TABLE; default \"table\")"}, newInsert},
 	{Mode{"json", "one JSON array of objects per result"}, newJSON},
 	{Mode{"jsonlines", "one JSON object per line"}, newJSONLines},
+	{Mode{"latex", "LaTeX tabular environment"}, newLatex},
 	{Mode{"line", "one value per line: column = value"}, newLine},
-	{Mode{"list", "values separated by |"}, func(w *bufio.Writer, c []column, o RenderOptions) Renderer { return newSeparated(w, c, o, "|") }},
+	{Mode{"list", "values separated by |"}, separated("|", "\n", sepEscaped)},
 	{Mode{"markdown", "Markdown table"}, newMarkdown},
+	{Mode{"quote", "values as SQL literals, separated by commas"}, newQuote},
 	{Mode{"table", "ASCII-art table"}, newTable},
-	{Mode{"tabs", "tab-separated values"}, func(w *bufio.Writer, c []column, o RenderOptions) Renderer { return newSeparated(w, c, o, "\t") }},
+	{Mode{"tabs", "tab-separated values"}, separated("\t", "\n", sepEscaped)},
+	{Mode{"trash", "no output (the query still runs)"}, newTrash},
 }
 
 // Modes lists the output modes in name order.
@@ -156,7 +166,7 @@ func NewRenderer(w io.Writer, mode string, cols []Column, opts RenderOptions) (R
 		cs[i] = column{name: c.Name, typ: t, numeric: t.isNumeric()}
 	}
 	bw := bufio.NewWriter(w)
-	if (spec.Name == "box" || spec.Name == "table") && isExplain(cols) {
+	if (spec.Name == "box" || spec.Name == "table") && isExplain(cols) && !opts.Columns {
 		return &explainRenderer{w: bw}, nil
 	}
 	return spec.new(bw, cs, opts), nil
@@ -694,52 +704,79 @@ func (r *markdownRenderer) End() error {
 
 // ---- csv, tabs, list ----
 
-// separatedRenderer writes one line per row. With "," it is RFC 4180 CSV:
-// fields holding a comma, quote, CR or LF, or with blanks at either end, are
-// quoted with "" for a quote inside; an empty string is "" while NULL is
-// empty. Otherwise control characters in values are escaped (\t, \n), so a
-// row stays one line.
+// separatedRenderer writes one record per row, fields separated by sep
+// and records ended by eol (RenderOptions.ColSeparator and RowSeparator,
+// or the mode's own). In csv mode it is RFC 4180 CSV: fields holding the
+// separator, a quote, CR or LF, or with blanks at either end, are quoted
+// with "" for a quote inside; an empty string is "" while NULL is empty.
+// In list and tabs mode control characters in values are escaped (\t,
+// \n), so a row stays one line; ascii mode, whose separators are not
+// text, writes values as they are.
 type separatedRenderer struct {
 	w    *bufio.Writer
 	cols []column
 	sep  string
 	null string // NULL's field text (RenderOptions.NullValue), "" by default
-	eol  string // "\r\n" for csv (RFC 4180), "\n" for tabs and list
+	eol  string
+	kind sepKind
 }
+
+// sepKind is how a mode of separated values writes a field.
+type sepKind int
+
+const (
+	sepEscaped sepKind = iota // control characters escaped (list, tabs)
+	sepCSV                    // quoted as RFC 4180 says (csv)
+	sepRaw                    // as it is (ascii)
+)
 
 func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-	return newSeparated(w, cols, opts, ",")
+	// CRLF: RFC 4180, and the DuckDB shell's csv mode.
+	return separated(",", "\r\n", sepCSV)(w, cols, opts)
 }
 
-func newSeparated(w *bufio.Writer, cols []column, opts RenderOptions, sep string) Renderer {
-	r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null(""), eol: "\n"}
-	if sep == "," {
-		r.eol = "\r\n" // RFC 4180 (and the DuckDB shell's csv mode)
-	}
-	if !opts.NoHeader && len(cols) > 0 {
-		for i, c := range cols {
-			if i > 0 {
-				w.WriteString(sep)
-			}
-			w.WriteString(r.field(c.name, false))
+// separated makes the renderer of a mode of separated values with the
+// field and record separators sep and eol unless RenderOptions set them.
+func separated(sep, eol string, kind sepKind) func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
+	return func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
+		r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null(""), eol: eol, kind: kind}
+		if opts.ColSeparator != "" {
+			r.sep = opts.ColSeparator
 		}
-		w.WriteString(r.eol)
+		if opts.RowSeparator != "" {
+			r.eol = opts.RowSeparator
+		}
+		if !opts.NoHeader && len(cols) > 0 {
+			for i, c := range cols {
+				if i > 0 {
+					w.WriteString(r.sep)
+				}
+				w.WriteString(r.field(c.name, false))
+			}
+			w.WriteString(r.eol)
+		}
+		return r
 	}
-	return r
 }
 
 func (r *separatedRenderer) field(s string, null bool) string {
 	if null {
-		if r.sep == "," && r.null != "" {
+		if r.kind == sepCSV && r.null != "" {
 			return r.field(r.null, false)
 		}
-		return escapeControl(r.null)
+		s = r.null
 	}
-	if r.sep != "," {
+	switch r.kind {
+	case sepRaw:
+		return s
+	case sepEscaped:
 		return escapeControl(s)
 	}
+	if null {
+		return "" // csv: NULL is an empty field, "" an empty string
+	}
 	switch {
-	case s == "", strings.ContainsAny(s, ",\"\r\n"), isSpaceRune(rune(s[0])), isSpaceRune(rune(s[len(s)-1])):
+	case s == "", strings.ContainsAny(s, "\"\r\n"), strings.Contains(s, r.sep), isSpaceRune(rune(s[0])), isSpaceRune(rune(s[len(s)-1])):
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
@@ -822,18 +859,24 @@ func (r *jsonRenderer) End() error {
 // ---- line ----
 
 // lineRenderer writes each row as "name = value" lines, names aligned
-// right, with a blank line between rows. Control characters in values are
-// escaped (\n), so that each value stays on its line.
+// right to the widest name (at least 5 columns, as in the DuckDB shell),
+// with a blank line between rows. Lines end with RenderOptions.RowSeparator
+// ("\n" by default). Control characters in values are escaped (\n), so
+// that each value stays on its line.
 type lineRenderer struct {
 	w     *bufio.Writer
 	cols  []column
 	width int
 	rows  int
 	null  string
+	eol   string
 }
 
 func newLine(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL")}
+	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL"), width: 5, eol: "\n"}
+	if opts.RowSeparator != "" {
+		r.eol = opts.RowSeparator
+	}
 	for _, c := range cols {
 		r.width = max(r.width, Width(c.name))
 	}
@@ -842,7 +885,7 @@ func newLine(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 
 func (r *lineRenderer) Row(values []any) error {
 	if r.rows > 0 {
-		r.w.WriteString("\n")
+		r.w.WriteString(r.eol)
 	}
 	r.rows++
 	for i, c := range r.cols {
@@ -850,7 +893,7 @@ func (r *lineRenderer) Row(values []any) error {
 		if values[i] != nil {
 			text = cellText(values[i], c)
 		}
-		r.w.WriteString(strings.Repeat(" ", r.width-Width(c.name)) + c.name + " = " + escapeControl(text) + "\n")
+		r.w.WriteString(strings.Repeat(" ", r.width-Width(c.name)) + c.name + " = " + escapeControl(text) + r.eol)
 	}
 	return nil
 }

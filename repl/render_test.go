@@ -227,7 +227,7 @@ func TestJSONMode(t *testing.T) {
 
 func TestUnknownMode(t *testing.T) {
 	_, err := NewRenderer(new(strings.Builder), "fancy", nil, RenderOptions{})
-	if !errors.Is(err, ErrUnknownMode) || !strings.Contains(err.Error(), "box, csv") {
+	if !errors.Is(err, ErrUnknownMode) || !strings.Contains(err.Error(), "box, column, csv") {
 		t.Errorf("NewRenderer(fancy) = %v, want ErrUnknownMode listing the modes", err)
 	}
 	if _, err := NewRenderer(new(strings.Builder), "duckbox", nil, RenderOptions{}); err != nil {
