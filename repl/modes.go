@@ -256,7 +256,8 @@ func (r *quoteRenderer) Row(values []any) error {
 
 func (r *quoteRenderer) End() error { return r.w.Flush() }
 
-// sqlString quotes s as an SQL string literal: 'it”s'.
+// sqlString quotes s as an SQL string literal, in single quotes with a
+// single quote inside doubled.
 func sqlString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
