@@ -108,7 +108,7 @@ func init() {
 			return nil
 		}},
 		{".models", "", "list the stored models: SELECT name, version, task, positive, label, metric, valid_metric, created_at FROM models()", [2]int{0, 0}, dotModels},
-		{".nullvalue", "TEXT", "print NULL as TEXT in the text modes (default: NULL in tables and line, empty in csv, tabs and list)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+		{".nullvalue", "TEXT", "print NULL as TEXT in the text modes (default: NULL in tables, line, column, html and latex, empty in csv, tabs, list and ascii; quote and insert always write NULL)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			text := d.args[0]
 			s.opts.NullValue = &text
 			return nil

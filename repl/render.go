@@ -58,10 +58,11 @@ type RenderOptions struct {
 	// quotes as identifiers; nil knows only "table".
 	keywords map[string]bool
 	// NullValue, when not nil, is how NULL prints in the text modes (box,
-	// table, markdown, line, csv, tabs, list). nil keeps each mode's default:
-	// "NULL" in box, table, markdown and line, an empty field in csv, tabs
-	// and list. JSON always writes null. NULLs inside a LIST, STRUCT or MAP
-	// print as NULL, as DuckDB casts them.
+	// table, markdown, line, column, html, latex, csv, tabs, list, ascii).
+	// nil keeps each mode's default: "NULL" in box, table, markdown, line,
+	// column, html and latex, an empty field in csv, tabs, list and ascii.
+	// JSON always writes null, quote and insert NULL. NULLs inside a LIST,
+	// STRUCT or MAP print as NULL, as DuckDB casts them.
 	NullValue *string
 }
 
