@@ -16,9 +16,9 @@ func TestREPLWideCell(t *testing.T) {
 	// 1 + (5+3) + (w+3) + (5+3) = 120: w = 100, 99 x and "…".
 	at := tm.send(q)
 	at = tm.waitFor(at, `│ +1 │ x{99}… │ +2 │`, 10*time.Second)
-	at = tm.waitFor(at, promptRe, 5*time.Second)
+	tm.waitFor(at, promptRe, 5*time.Second)
 	at = tm.send(".maxwidth 80\r")
-	at = tm.waitFor(at, promptRe, 5*time.Second)
+	tm.waitFor(at, promptRe, 5*time.Second)
 	at = tm.send(q)
 	at = tm.waitFor(at, `│ +1 │ x{59}… │ +2 │`, 10*time.Second)
 	tm.waitFor(at, promptRe, 5*time.Second)
