@@ -31,13 +31,24 @@ type Options struct {
 	// otherwise results on a terminal show at most terminalMaxRows rows, as
 	// in the DuckDB shell, and results to pipes and files all rows.
 	MaxRowsSet bool
-	// MaxWidth, when positive, cuts wider cells in box, table and markdown.
+	// MaxWidth is the total width box and table fit a result to (.maxwidth,
+	// see RenderOptions.MaxWidth): wide columns are shortened first, then
+	// middle columns left out. 0: the terminal's width when results go to a
+	// terminal, no limit otherwise (results to pipes and files keep every
+	// cell whole); negative: no limit.
 	MaxWidth int
-	// Width is the width box and table fit a result to, leaving out middle
-	// columns that do not fit (see RenderOptions.Width). 0: the terminal's
-	// width when results go to a terminal, no limit otherwise; negative: no
-	// limit.
-	Width int
+	// ColumnWidths are the minimum column widths of column mode (.width;
+	// see RenderOptions.ColumnWidths).
+	ColumnWidths []int
+	// Columns draws box and table results column-wise (.columns; .rows
+	// turns it off).
+	Columns bool
+	// ColSeparator and RowSeparator are the separators of .separator
+	// (see RenderOptions.ColSeparator); "" is the mode's own. .mode resets
+	// both.
+	ColSeparator, RowSeparator string
+	// Table is the table of insert mode (.mode insert TABLE); "" is "table".
+	Table string
 	// NullValue, when not nil, is how NULL prints in the text modes
 	// (.nullvalue; see RenderOptions.NullValue).
 	NullValue *string
@@ -53,7 +64,7 @@ const terminalMaxRows = 40
 // renderOptions are the options of the next result, which goes to s.out.
 func (s *Session) renderOptions() RenderOptions {
 	o := &s.opts
-	width := o.Width
+	width := o.MaxWidth
 	if width == 0 {
 		width = TerminalWidth(s.out)
 	}
@@ -61,7 +72,10 @@ func (s *Session) renderOptions() RenderOptions {
 	if rows == 0 && !o.MaxRowsSet && width > 0 {
 		rows = terminalMaxRows // a terminal, and no -maxrows or .maxrows
 	}
-	return RenderOptions{NoHeader: o.NoHeader, MaxRows: rows, MaxWidth: o.MaxWidth, Width: max(width, 0), NullValue: o.NullValue}
+	return RenderOptions{
+		NoHeader: o.NoHeader, MaxRows: rows, MaxWidth: max(width, 0), ColumnWidths: o.ColumnWidths, Columns: o.Columns,
+		ColSeparator: o.ColSeparator, RowSeparator: o.RowSeparator, Table: o.Table, NullValue: o.NullValue,
+	}
 }
 
 // Session runs statements on one dedicated connection, so SET, USE, TEMP
@@ -98,6 +112,10 @@ type Session struct {
 	progressLine *progressLine
 
 	last *lastResult // the last result rendered, for .chart
+
+	// keywords are DuckDB's keywords, which insert mode quotes; loaded
+	// with the first result in insert mode.
+	keywords map[string]bool
 }
 
 // maxReadDepth bounds .read nesting, which would otherwise recurse forever
@@ -250,6 +268,10 @@ func (s *Session) query(ctx context.Context, text string) error {
 // With status set, a result that is only the status of a statement without
 // rows of its own prints nothing (see query).
 func (s *Session) render(ctx context.Context, text string, status bool, args ...any) error {
+	var keywords map[string]bool
+	if s.opts.Mode == "insert" {
+		keywords = s.loadKeywords(ctx) // before the query takes the connection
+	}
 	if s.progress != nil {
 		ctx = s.progress(ctx, s.progressLine.report)
 		defer s.progressLine.clear()
@@ -277,7 +299,9 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 		}
 		return rows.Err()
 	}
-	r, err := NewRenderer(s.out, s.opts.Mode, cols, s.renderOptions())
+	ro := s.renderOptions()
+	ro.keywords = keywords
+	r, err := NewRenderer(s.out, s.opts.Mode, cols, ro)
 	if err != nil {
 		return err
 	}
@@ -301,6 +325,32 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 	}
 	s.last = last
 	return r.End()
+}
+
+// loadKeywords returns DuckDB's keywords (duckdb_keywords()), which insert
+// mode quotes as identifiers, reading them once. It returns nil when they
+// cannot be read.
+func (s *Session) loadKeywords(ctx context.Context) map[string]bool {
+	if s.keywords != nil {
+		return s.keywords
+	}
+	rows, err := s.conn.QueryContext(ctx, "SELECT keyword_name FROM duckdb_keywords()")
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	kw := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if rows.Scan(&k) == nil {
+			kw[strings.ToLower(k)] = true
+		}
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	s.keywords = kw
+	return kw
 }
 
 // isStatus recognizes the result DuckDB gives statements that return no

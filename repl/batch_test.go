@@ -147,10 +147,10 @@ a,b
 2
 [{"a":3}]
 [{"a":4}]
-a = 5
+    a = 5
 hello quoted  words single
 SELECT 6 AS a;
-a = 6
+    a = 6
 .echo off
 ┌──────────────────┐
 │        i         │
@@ -168,8 +168,8 @@ a = 6
 	if out != want {
 		t.Errorf("stdout\n%s\nwant\n%s", out, want)
 	}
-	wantErr := `d.sql:21: Error: unknown output mode "fancy" (modes: box, csv, json, jsonlines, line, list, markdown, table, tabs)
-d.sql:22: Error: usage: .mode [MODE]
+	wantErr := `d.sql:21: Error: unknown output mode "fancy" (modes: ascii, box, column, csv, html, insert, json, jsonlines, latex, line, list, markdown, quote, table, tabs, trash)
+d.sql:22: Error: usage: TABLE can only be used with .mode insert
 d.sql:23: Error: bad argument: "maybe" (want on or off)
 `
 	if errOut != wantErr || failures != 3 {
@@ -191,7 +191,7 @@ func TestRunScriptHelp(t *testing.T) {
 			t.Errorf(".help line %q does not describe %s", lines[i], c.name)
 		}
 	}
-	if !strings.HasPrefix(lines[len(lines)-1], ".mode [MODE]  set the output mode (box, csv,") {
+	if !strings.HasPrefix(lines[len(lines)-1], ".mode [MODE [TABLE]]  set the output mode (ascii, box, column,") {
 		t.Errorf(".help mode = %q", lines[len(lines)-1])
 	}
 }

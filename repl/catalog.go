@@ -82,7 +82,7 @@ func dotTables(ctx context.Context, s *Session, d dotCall) error {
 		}
 	}
 	sort.Strings(names)
-	width := s.renderOptions().Width
+	width := s.renderOptions().MaxWidth
 	if width <= 0 {
 		width = 80
 	}

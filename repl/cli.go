@@ -106,9 +106,18 @@ func Main(ctx context.Context, args []string, env Env) int {
 	for _, m := range modes {
 		fs.BoolFunc(m.Name, "output mode "+m.Name+": "+m.Help, func(string) error {
 			opts.Mode = m.Name
+			opts.ColSeparator, opts.RowSeparator = "", "" // as .mode does
 			return nil
 		})
 	}
+	fs.Func("separator", "separate fields with `SEP` in list, tabs, csv, quote and ascii mode (as .separator; after the mode flag)", func(v string) error {
+		opts.ColSeparator = v
+		return nil
+	})
+	fs.Func("nullvalue", "print NULL as `TEXT` in the text modes (as .nullvalue)", func(v string) error {
+		opts.NullValue = &v
+		return nil
+	})
 	fs.BoolFunc("header", "show column names (default)", func(v string) error {
 		on, err := strconv.ParseBool(v)
 		opts.NoHeader = !on

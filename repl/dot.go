@@ -43,6 +43,10 @@ func init() {
 			return setBool(&s.opts.Bail, d.args[0])
 		}},
 		{".chart", "[FILE.png|FILE.svg]", "draw the last result as a line or bar chart, on the output or to a PNG or SVG file", [2]int{0, 1}, dotChart},
+		{".columns", "", "draw box and table results column-wise: one row per column with its name, type and values", [2]int{0, 0}, func(_ context.Context, s *Session, _ dotCall) error {
+			s.opts.Columns = true
+			return nil
+		}},
 		{".echo", "on|off", "print each statement before running it", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Echo, d.args[0])
 		}},
@@ -65,7 +69,19 @@ func init() {
 			s.opts.MaxRows, s.opts.MaxRowsSet = n, true
 			return nil
 		}},
-		{".mode", "[MODE]", "set the output mode (" + modeNames() + "), or show it", [2]int{0, 1}, func(_ context.Context, s *Session, d dotCall) error {
+		{".maxwidth", "[N]", "fit box and table results to N columns, shortening wide columns before leaving any out (0: the terminal's width), or show it", [2]int{0, 1}, func(_ context.Context, s *Session, d dotCall) error {
+			if len(d.args) == 0 {
+				_, err := fmt.Fprintf(s.out, "current max width: %d\n", max(s.opts.MaxWidth, 0))
+				return err
+			}
+			n, err := strconv.Atoi(d.args[0])
+			if err != nil || n < 0 {
+				return fmt.Errorf("%w: %q (want a width in columns, 0 for the terminal's)", ErrBadArgument, d.args[0])
+			}
+			s.opts.MaxWidth = n
+			return nil
+		}},
+		{".mode", "[MODE [TABLE]]", "set the output mode (" + modeNames() + "; TABLE for insert), or show it", [2]int{0, 2}, func(_ context.Context, s *Session, d dotCall) error {
 			if len(d.args) == 0 {
 				mode := s.opts.Mode
 				if mode == "" {
@@ -78,11 +94,21 @@ func init() {
 			if !ok {
 				return fmt.Errorf("%w %q (modes: %s)", ErrUnknownMode, d.args[0], modeNames())
 			}
+			if len(d.args) == 2 && spec.Name != "insert" {
+				return fmt.Errorf("%w: TABLE can only be used with .mode insert", ErrUsage)
+			}
 			s.opts.Mode = spec.Name
+			s.opts.ColSeparator, s.opts.RowSeparator = "", ""
+			if spec.Name == "insert" {
+				s.opts.Table = ""
+				if len(d.args) == 2 {
+					s.opts.Table = d.args[1]
+				}
+			}
 			return nil
 		}},
 		{".models", "", "list the stored models: SELECT name, version, task, positive, label, metric, valid_metric, created_at FROM models()", [2]int{0, 0}, dotModels},
-		{".nullvalue", "TEXT", "print NULL as TEXT in the text modes (default: NULL in tables and line, empty in csv, tabs and list)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
+		{".nullvalue", "TEXT", "print NULL as TEXT in the text modes (default: NULL in tables, line, column, html and latex, empty in csv, tabs, list and ascii; quote and insert always write NULL)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			text := d.args[0]
 			s.opts.NullValue = &text
 			return nil
@@ -96,10 +122,34 @@ func init() {
 		}},
 		{".quit", "", "end the session: run nothing more (not an error)", [2]int{0, 0}, dotQuit},
 		{".read", "FILE", "run the script in FILE (relative to the current script's directory)", [2]int{1, 1}, dotRead},
+		{".rows", "", "draw box and table results row-wise (default; see .columns)", [2]int{0, 0}, func(_ context.Context, s *Session, _ dotCall) error {
+			s.opts.Columns = false
+			return nil
+		}},
 		{".schema", "[PATTERN]", "print the CREATE statements of tables, views and indexes (of the tables matching the LIKE PATTERN)", [2]int{0, 1}, dotSchema},
+		{".separator", "COL [ROW]", "separate fields with COL and records with ROW in list, tabs, csv, quote and ascii mode (ROW: also line mode); .mode resets both", [2]int{1, 2}, func(_ context.Context, s *Session, d dotCall) error {
+			s.opts.ColSeparator = d.args[0]
+			if len(d.args) == 2 {
+				s.opts.RowSeparator = d.args[1]
+			}
+			return nil
+		}},
+		{".show", "", "show the current settings", [2]int{0, 0}, dotShow},
 		{".tables", "[PATTERN]", "list the tables and views (matching the LIKE PATTERN), without ducksight's own schema", [2]int{0, 1}, dotTables},
 		{".timer", "on|off", "print the run time of each SQL statement", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Timer, d.args[0])
+		}},
+		{".width", "[N...]", "set the minimum widths of the columns of column mode, in order (negative: right-aligned); none: clear them", [2]int{0, -1}, func(_ context.Context, s *Session, d dotCall) error {
+			widths := make([]int, len(d.args))
+			for i, a := range d.args {
+				n, err := strconv.Atoi(a)
+				if err != nil {
+					return fmt.Errorf("%w: %q (want a column width)", ErrBadArgument, a)
+				}
+				widths[i] = n
+			}
+			s.opts.ColumnWidths = widths
+			return nil
 		}},
 	}
 }
@@ -248,4 +298,103 @@ func splitArgs(line string) []string {
 		}
 		args = append(args, b.String())
 	}
+}
+
+// dotShow prints the current settings as the DuckDB shell's .show does:
+// names right-aligned to 12 columns, strings in C-style quotes.
+func dotShow(_ context.Context, s *Session, _ dotCall) error {
+	o := s.opts
+	mode := o.Mode
+	if mode == "" {
+		mode = "box"
+	}
+	onOff := func(b bool) string {
+		if b {
+			return "on"
+		}
+		return "off"
+	}
+	col, row := o.ColSeparator, o.RowSeparator
+	switch mode {
+	case "csv":
+		col, row = or(col, ","), or(row, "\r\n")
+	case "tabs":
+		col, row = or(col, "\t"), or(row, "\n")
+	case "quote":
+		col, row = or(col, ","), or(row, "\n")
+	case "ascii":
+		col, row = or(col, "\x1f"), or(row, "\x1e")
+	default:
+		col, row = or(col, "|"), or(row, "\n")
+	}
+	null := "NULL"
+	switch {
+	case o.NullValue != nil:
+		null = *o.NullValue
+	case mode == "csv" || mode == "tabs" || mode == "list" || mode == "ascii":
+		null = ""
+	}
+	output := "stdout"
+	if s.outFile != nil {
+		output = s.outFile.Name()
+	}
+	filename := s.path
+	if filename == "" {
+		filename = ":memory:"
+	}
+	var widths strings.Builder
+	for _, w := range o.ColumnWidths {
+		fmt.Fprintf(&widths, "%d ", w)
+	}
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"echo", onOff(o.Echo)},
+		{"headers", onOff(!o.NoHeader)},
+		{"mode", mode},
+		{"nullvalue", cString(null)},
+		{"output", output},
+		{"colseparator", cString(col)},
+		{"rowseparator", cString(row)},
+		{"width", widths.String()},
+		{"filename", filename},
+	} {
+		fmt.Fprintf(&b, "%12.12s: %s\n", kv[0], kv[1])
+	}
+	_, err := fmt.Fprint(s.out, b.String())
+	return err
+}
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// cString quotes s as the DuckDB shell's .show does: in double quotes, with
+// \\, \", \t, \n, \r and other unprintable bytes (as \ooo) escaped.
+func cString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == '"':
+			b.WriteString(`\"`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\%03o`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

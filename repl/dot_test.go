@@ -337,7 +337,7 @@ SELECT NULL AS a;
 SELECT NULL AS a;
 .nullvalue
 `, nil)
-	want := "a,b\n,\"[1, NULL]\"\na,b\n(null),\"[1, NULL]\"\na = (null)\na = \n"
+	want := "a,b\n,\"[1, NULL]\"\na,b\n(null),\"[1, NULL]\"\n    a = (null)\n    a = \n"
 	if out != want {
 		t.Errorf("stdout = %q, want %q", out, want)
 	}

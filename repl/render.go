@@ -26,19 +26,43 @@ type RenderOptions struct {
 	// last rows of longer results, with a "·" marker between them and a
 	// footer with the total row count.
 	MaxRows int
-	// MaxWidth, when positive, cuts box, table and markdown cells wider than
-	// this many columns, ending them with "…".
+	// MaxWidth, when positive, is the total width in terminal columns that
+	// box and table results fit in (the DuckDB shell's .maxwidth): a wider
+	// result first has its columns wider than maxColWidth shortened, their
+	// cells ending with "…", and when that is not enough, columns from the
+	// middle are replaced by a single "…" column, keeping the first and
+	// the last, and the footer says so ("3 rows  12 columns (5 shown)").
+	// 0 never shortens or leaves out a column.
 	MaxWidth int
-	// Width, when positive, is the width of the terminal in columns: box and
-	// table results wider than that keep columns from both ends, replace
-	// the middle ones with a single "…" column and say so in the footer
-	// ("3 rows  12 columns (5 shown)"). 0 never leaves a column out.
-	Width int
+	// MaxCellWidth, when positive, cuts box, table and markdown cells wider
+	// than this many columns, ending them with "…", whatever MaxWidth.
+	MaxCellWidth int
+	// ColumnWidths are the minimum widths of the columns of column mode, in
+	// order (the DuckDB shell's .width); a negative width right-aligns its
+	// column. Columns past the end of the slice get 0.
+	ColumnWidths []int
+	// Columns draws box and table results column-wise (.columns): each
+	// result column is a row that holds its name, its type and its values.
+	Columns bool
+	// ColSeparator and RowSeparator separate fields and records in list,
+	// tabs, csv, quote and ascii mode, and RowSeparator the records of line
+	// mode (.separator); "" is the mode's own: | and a newline in list, a
+	// tab in tabs, a comma and CRLF in csv, a comma in quote, 0x1F and 0x1E
+	// in ascii.
+	ColSeparator, RowSeparator string
+	// Table is the table the statements of insert mode insert into, quoted
+	// as an SQL identifier when it must be; "" is "table", as in the DuckDB
+	// shell.
+	Table string
+	// keywords are DuckDB's keywords, in lower case, which insert mode
+	// quotes as identifiers; nil knows only "table".
+	keywords map[string]bool
 	// NullValue, when not nil, is how NULL prints in the text modes (box,
-	// table, markdown, line, csv, tabs, list). nil keeps each mode's default:
-	// "NULL" in box, table, markdown and line, an empty field in csv, tabs
-	// and list. JSON always writes null. NULLs inside a LIST, STRUCT or MAP
-	// print as NULL, as DuckDB casts them.
+	// table, markdown, line, column, html, latex, csv, tabs, list, ascii).
+	// nil keeps each mode's default: "NULL" in box, table, markdown, line,
+	// column, html and latex, an empty field in csv, tabs, list and ascii.
+	// JSON always writes null, quote and insert NULL. NULLs inside a LIST,
+	// STRUCT or MAP print as NULL, as DuckDB casts them.
 	NullValue *string
 }
 
@@ -73,15 +97,22 @@ type modeSpec struct {
 // modes is the one table of output modes: .mode, the command-line flags
 // and .help are all derived from it.
 var modes = []modeSpec{
+	{Mode{"ascii", "columns and rows separated by 0x1F and 0x1E"}, separated("\x1f", "\x1e", sepRaw)},
 	{Mode{"box", "tables drawn with Unicode box characters, with column types (default)"}, newBox},
+	{Mode{"column", "columns padded to a common width (see .width)"}, newColumn},
 	{Mode{"csv", "comma-separated values (RFC 4180)"}, newCSV},
+	{Mode{"html", "HTML table rows"}, newHTML},
+	{Mode{"insert", "SQL INSERT statements into TABLE (.mode insert TABLE; default \"table\")"}, newInsert},
 	{Mode{"json", "one JSON array of objects per result"}, newJSON},
 	{Mode{"jsonlines", "one JSON object per line"}, newJSONLines},
+	{Mode{"latex", "LaTeX tabular environment"}, newLatex},
 	{Mode{"line", "one value per line: column = value"}, newLine},
-	{Mode{"list", "values separated by |"}, func(w *bufio.Writer, c []column, o RenderOptions) Renderer { return newSeparated(w, c, o, "|") }},
+	{Mode{"list", "values separated by |"}, separated("|", "\n", sepEscaped)},
 	{Mode{"markdown", "Markdown table"}, newMarkdown},
+	{Mode{"quote", "values as SQL literals, separated by commas"}, newQuote},
 	{Mode{"table", "ASCII-art table"}, newTable},
-	{Mode{"tabs", "tab-separated values"}, func(w *bufio.Writer, c []column, o RenderOptions) Renderer { return newSeparated(w, c, o, "\t") }},
+	{Mode{"tabs", "tab-separated values"}, separated("\t", "\n", sepEscaped)},
+	{Mode{"trash", "no output (the query still runs)"}, newTrash},
 }
 
 // Modes lists the output modes in name order.
@@ -136,7 +167,7 @@ func NewRenderer(w io.Writer, mode string, cols []Column, opts RenderOptions) (R
 		cs[i] = column{name: c.Name, typ: t, numeric: t.isNumeric()}
 	}
 	bw := bufio.NewWriter(w)
-	if (spec.Name == "box" || spec.Name == "table") && isExplain(cols) {
+	if (spec.Name == "box" || spec.Name == "table") && isExplain(cols) && !opts.Columns {
 		return &explainRenderer{w: bw}, nil
 	}
 	return spec.new(bw, cs, opts), nil
@@ -211,9 +242,9 @@ func (r *tableRenderer) Row(values []any) error {
 	row := make([]cell, len(r.cols))
 	for i, c := range r.cols {
 		if values[i] == nil {
-			row[i] = cell{truncate(escapeControl(r.opts.null("NULL")), r.opts.MaxWidth), true}
+			row[i] = cell{truncate(escapeControl(r.opts.null("NULL")), r.opts.MaxCellWidth), true}
 		} else {
-			row[i] = cell{text: truncate(escapeControl(cellText(values[i], c)), r.opts.MaxWidth)}
+			row[i] = cell{text: truncate(escapeControl(cellText(values[i], c)), r.opts.MaxCellWidth)}
 		}
 	}
 	r.total++
@@ -236,22 +267,27 @@ func (r *tableRenderer) End() error {
 	}
 	tail := append(r.tail[r.next:len(r.tail):len(r.tail)], r.tail[:r.next]...)
 	elided := r.total > len(r.head)+len(tail)
+	cols, head, types := r.cols, r.head, r.frame.types
+	if r.opts.Columns && r.total > 0 {
+		cols, head = r.pivot(tail)
+		tail, types = nil, false
+	}
 
-	names := make([]string, len(r.cols))
-	types := make([]string, len(r.cols))
-	widths := make([]int, len(r.cols))
-	for i, c := range r.cols {
-		names[i] = truncate(escapeControl(c.name), r.opts.MaxWidth)
-		types[i] = truncate(c.typ.display(), r.opts.MaxWidth)
+	names := make([]string, len(cols))
+	typeNames := make([]string, len(cols))
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		names[i] = truncate(escapeControl(c.name), r.opts.MaxCellWidth)
+		typeNames[i] = truncate(c.typ.display(), r.opts.MaxCellWidth)
 		if !r.opts.NoHeader {
 			widths[i] = Width(names[i])
-			if r.frame.types {
-				widths[i] = max(widths[i], Width(types[i]))
+			if types {
+				widths[i] = max(widths[i], Width(typeNames[i]))
 			}
 		}
 		widths[i] = max(widths[i], 1)
 	}
-	for _, rows := range [][][]cell{r.head, tail} {
+	for _, rows := range [][][]cell{head, tail} {
 		for _, row := range rows {
 			for i, c := range row {
 				widths[i] = max(widths[i], Width(c.text))
@@ -259,35 +295,24 @@ func (r *tableRenderer) End() error {
 		}
 	}
 
-	// Columns that do not fit the terminal give way to a "…" column.
-	shown, cut := fitColumns(widths, r.opts.Width)
+	// Columns that do not fit the width are shortened, then give way to a
+	// "…" column.
+	shown, sw := layoutColumns(widths, r.opts.MaxWidth)
 	hidden := 0
 	if slices.Contains(shown, -1) {
-		hidden = len(r.cols) - (len(shown) - 1)
+		hidden = len(cols) - (len(shown) - 1)
 	}
 	var footer, colsNote string
 	switch {
 	case elided:
-		footer = fmt.Sprintf("%d rows (%d shown)", r.total, len(r.head)+len(tail))
+		footer = fmt.Sprintf("%d rows (%d shown)", r.total, len(r.head)+len(r.tail))
 	case r.total == 0 && r.opts.NoHeader && hidden == 0:
 		return r.w.Flush()
 	case r.total == 0 || hidden > 0:
 		footer = plural(r.total, "row")
 	}
 	if hidden > 0 {
-		colsNote = fmt.Sprintf("%d columns (%d shown)", len(r.cols), len(r.cols)-hidden)
-	}
-	text := func(s string) string { return truncate(s, cut) }
-	sw := make([]int, len(shown))
-	for k, i := range shown {
-		switch {
-		case i < 0:
-			sw[k] = 1
-		case cut > 0:
-			sw[k] = min(widths[i], cut)
-		default:
-			sw[k] = widths[i]
-		}
+		colsNote = fmt.Sprintf("%d columns (%d shown)", len(cols), len(cols)-hidden)
 	}
 	inner := func() int {
 		n := len(sw) - 1
@@ -298,7 +323,7 @@ func (r *tableRenderer) End() error {
 	}
 	var footers []string // lines of the footer
 	switch {
-	case colsNote != "" && max(inner(), Width(footer)+2+Width(colsNote)+2)+2 > r.opts.Width:
+	case colsNote != "" && max(inner(), Width(footer)+2+Width(colsNote)+2)+2 > r.opts.MaxWidth:
 		// Both on one line would make the table too wide.
 		footers = []string{footer, colsNote}
 	case colsNote != "":
@@ -312,6 +337,7 @@ func (r *tableRenderer) End() error {
 			sw[len(sw)-1] += need
 		}
 	}
+	numeric := func(i int) bool { return cols[i].numeric }
 
 	f := r.frame
 	r.rule(sw, f.tl, f.tj, f.tr)
@@ -320,14 +346,14 @@ func (r *tableRenderer) End() error {
 			if shown[k] < 0 {
 				return center("…", sw[k])
 			}
-			return center(text(names[shown[k]]), sw[k])
+			return center(truncate(names[shown[k]], sw[k]), sw[k])
 		})
-		if f.types {
+		if types {
 			r.line(sw, func(k int) string {
 				if shown[k] < 0 {
 					return pad("", sw[k])
 				}
-				return center(text(types[shown[k]]), sw[k])
+				return center(truncate(typeNames[shown[k]], sw[k]), sw[k])
 			})
 		}
 		r.rule(sw, f.ml, f.mj, f.mr)
@@ -337,19 +363,19 @@ func (r *tableRenderer) End() error {
 			if shown[k] < 0 {
 				return center("…", sw[k])
 			}
-			return r.align(text(row[shown[k]].text), shown[k], sw[k])
+			return align(truncate(row[shown[k]].text, sw[k]), numeric(shown[k]), sw[k])
 		})
 	}
-	for _, row := range r.head {
+	for _, row := range head {
 		data(row)
 	}
-	if elided {
+	if elided && !r.opts.Columns {
 		for range 3 {
 			r.line(sw, func(k int) string {
 				if shown[k] < 0 {
 					return center("·", sw[k])
 				}
-				return r.align("·", shown[k], sw[k])
+				return align("·", numeric(shown[k]), sw[k])
 			})
 		}
 	}
@@ -371,53 +397,168 @@ func (r *tableRenderer) End() error {
 	return r.w.Flush()
 }
 
-// fitColumns chooses the columns of a table whose columns are widths wide
-// that fit in limit terminal columns (0: no limit). It returns the indexes
-// of the columns to draw, with -1 for a "…" column that stands in for the
-// ones left out: columns are taken alternately from the left and the right
-// end while they fit. The first column is always kept; when even it does not
-// fit, cut is the width its cells are cut to (else 0).
-func fitColumns(widths []int, limit int) (shown []int, cut int) {
+// pivot turns the shown rows (head, then tail) column-wise, as the DuckDB
+// shell's .columns draws them: one row per result column with its name,
+// its type and its values, under the header Column, Type, Row 1, Row 2,
+// ... (the rows' numbers in the result).
+func (r *tableRenderer) pivot(tail [][]cell) ([]column, [][]cell) {
+	varchar := parseType("VARCHAR")
+	cols := []column{{name: "Column", typ: varchar}, {name: "Type", typ: varchar}}
+	for i := range r.head {
+		cols = append(cols, column{name: fmt.Sprintf("Row %d", i+1), typ: varchar})
+	}
+	for i := range tail {
+		cols = append(cols, column{name: fmt.Sprintf("Row %d", r.total-len(tail)+i+1), typ: varchar})
+	}
+	rows := make([][]cell, len(r.cols))
+	for c, col := range r.cols {
+		row := []cell{{text: truncate(escapeControl(col.name), r.opts.MaxCellWidth)}, {text: col.typ.display()}}
+		for _, src := range [][][]cell{r.head, tail} {
+			for _, v := range src {
+				row = append(row, v[c])
+			}
+		}
+		rows[c] = row
+	}
+	return cols, rows
+}
+
+// maxColWidth is the width that box and table shorten wide columns to
+// before they leave any column out (the DuckDB shell's max_col_width).
+const maxColWidth = 20
+
+// layoutColumns fits the columns of a table, widths wide, into limit
+// terminal columns (0: no limit), as the DuckDB shell's box renderer does.
+// It returns the indexes of the columns to draw, with -1 for a "…" column
+// that stands in for the ones left out, and the width of each.
+//
+// A table wider than limit first has its columns wider than maxColWidth
+// shortened: the widest are narrowed to a common width until the table
+// fits, but none below maxColWidth. When that is not enough, those columns
+// are maxColWidth wide and columns are left out from the middle (the
+// middle one, then its left and right neighbours in turn) until the table
+// fits; the first column always stays. Room left over goes back to the
+// shortened columns that are shown, left to right.
+func layoutColumns(widths []int, limit int) (shown, sw []int) {
+	w := slices.Clone(widths)
 	total := 1 // the left edge; each column adds its width, 2 blanks and a rule
-	for _, w := range widths {
-		total += w + 3
+	for _, x := range w {
+		total += x + 3
 	}
-	if limit <= 0 || total <= limit {
-		shown = make([]int, len(widths))
-		for i := range shown {
-			shown[i] = i
+	pruned := make([]bool, len(w))
+	if limit > 0 && total > limit {
+		orig := slices.Clone(w)
+		need, avail := total-limit, 0
+		for _, x := range w {
+			avail += max(x-maxColWidth, 0)
 		}
-		return shown, 0
+		if avail >= need {
+			shortenWidest(w, need)
+			total = limit
+		} else {
+			for i, x := range w {
+				if x > maxColWidth {
+					total -= x - maxColWidth
+					w[i] = maxColWidth
+				}
+			}
+			total += 3 + 1 // the "…" column
+			kept, offset := len(w), 0
+			for total > limit && kept > 1 {
+				c := len(w)/2 + offset
+				if offset >= 0 {
+					offset = -offset - 1
+				} else {
+					offset = -offset
+				}
+				if c <= 0 || c >= len(w) || pruned[c] {
+					continue
+				}
+				total -= w[c] + 3
+				pruned[c] = true
+				kept--
+			}
+			if total > limit { // the first column alone is too wide
+				cut := min(total-limit, w[0]-1)
+				w[0] -= cut
+				total -= cut
+			}
+			space := limit - total
+			for c := 0; c < len(w) && space > 0; c++ {
+				if pruned[c] || w[c] >= orig[c] {
+					continue
+				}
+				inc := min(space, orig[c]-w[c])
+				w[c] += inc
+				space -= inc
+			}
+		}
 	}
-	budget := limit - 1 - 4 // the left edge and the "…" column
-	var left, right []int
-	for l, r := 0, len(widths)-1; l <= r; {
-		i := l
-		if len(right) < len(left) {
-			i = r
+	split := false
+	for c := range w {
+		switch {
+		case !pruned[c]:
+			shown = append(shown, c)
+			sw = append(sw, w[c])
+		case !split:
+			shown = append(shown, -1)
+			sw = append(sw, 1)
+			split = true
 		}
-		if widths[i]+3 > budget {
+	}
+	return shown, sw
+}
+
+// shortenWidest narrows the columns of widths wider than maxColWidth by
+// need columns in all, the widest first: the widest are narrowed to the
+// width of the next widest, then both together, and so on, as the DuckDB
+// shell does; when a group cannot all lose the same amount, the columns
+// listed last in it lose one more.
+func shortenWidest(widths []int, need int) {
+	groups := map[int][]int{} // how much a column can lose -> the columns
+	var keys []int
+	for i, x := range widths {
+		s := max(x-maxColWidth, 0)
+		if _, ok := groups[s]; !ok {
+			keys = append(keys, s)
+		}
+		groups[s] = append(groups[s], i)
+	}
+	slices.Sort(keys)
+	cut := make([]int, len(widths))
+	for need > 0 {
+		k := len(keys) - 1
+		largest, list := keys[k], groups[keys[k]]
+		second := 0
+		if k > 0 {
+			second = keys[k-1]
+		}
+		step := largest - second
+		if step*len(list) >= need {
+			per := need / len(list)
+			for _, c := range list {
+				cut[c] += per
+			}
+			need -= per * len(list)
+			for i := len(list); i > 0 && need > 0; i-- {
+				cut[list[i-1]]++
+				need--
+			}
 			break
 		}
-		budget -= widths[i] + 3
-		if i == l {
-			left = append(left, i)
-			l++
-		} else {
-			right = append(right, i)
-			r--
+		for _, c := range list {
+			cut[c] += step
 		}
+		need -= step * len(list)
+		if k == 0 {
+			break // not reached: the caller made sure there is enough to cut
+		}
+		groups[second] = append(groups[second], list...)
+		keys = keys[:k]
 	}
-	if len(left) == 0 {
-		left = []int{0}
-		cut = max(budget-3, 1)
-		right = nil
+	for i := range widths {
+		widths[i] -= cut[i]
 	}
-	shown = append(left, -1)
-	for i := len(right) - 1; i >= 0; i-- {
-		shown = append(shown, right[i])
-	}
-	return shown, cut
 }
 
 // plural spells n things: "1 row", "0 rows".
@@ -428,8 +569,9 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-func (r *tableRenderer) align(s string, i, w int) string {
-	if r.cols[i].numeric {
+// align pads s to w columns, on the left for numbers.
+func align(s string, numeric bool, w int) string {
+	if numeric {
 		return strings.Repeat(" ", w-Width(s)) + s
 	}
 	return pad(s, w)
@@ -508,7 +650,7 @@ func (r *markdownRenderer) Row(values []any) error {
 		if values[i] != nil {
 			text = cellText(values[i], c)
 		}
-		row[i] = markdownCell(text, r.opts.MaxWidth)
+		row[i] = markdownCell(text, r.opts.MaxCellWidth)
 	}
 	r.rows = append(r.rows, row)
 	return nil
@@ -525,7 +667,7 @@ func (r *markdownRenderer) End() error {
 	names := make([]string, len(r.cols))
 	widths := make([]int, len(r.cols))
 	for i, c := range r.cols {
-		names[i] = markdownCell(c.name, r.opts.MaxWidth)
+		names[i] = markdownCell(c.name, r.opts.MaxCellWidth)
 		widths[i] = max(Width(names[i]), 3)
 	}
 	for _, row := range r.rows {
@@ -563,52 +705,79 @@ func (r *markdownRenderer) End() error {
 
 // ---- csv, tabs, list ----
 
-// separatedRenderer writes one line per row. With "," it is RFC 4180 CSV:
-// fields holding a comma, quote, CR or LF, or with blanks at either end, are
-// quoted with "" for a quote inside; an empty string is "" while NULL is
-// empty. Otherwise control characters in values are escaped (\t, \n), so a
-// row stays one line.
+// separatedRenderer writes one record per row, fields separated by sep
+// and records ended by eol (RenderOptions.ColSeparator and RowSeparator,
+// or the mode's own). In csv mode it is RFC 4180 CSV: fields holding the
+// separator, a quote, CR or LF, or with blanks at either end, are quoted
+// with "" for a quote inside; an empty string is "" while NULL is empty.
+// In list and tabs mode control characters in values are escaped (\t,
+// \n), so a row stays one line; ascii mode, whose separators are not
+// text, writes values as they are.
 type separatedRenderer struct {
 	w    *bufio.Writer
 	cols []column
 	sep  string
 	null string // NULL's field text (RenderOptions.NullValue), "" by default
-	eol  string // "\r\n" for csv (RFC 4180), "\n" for tabs and list
+	eol  string
+	kind sepKind
 }
+
+// sepKind is how a mode of separated values writes a field.
+type sepKind int
+
+const (
+	sepEscaped sepKind = iota // control characters escaped (list, tabs)
+	sepCSV                    // quoted as RFC 4180 says (csv)
+	sepRaw                    // as it is (ascii)
+)
 
 func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-	return newSeparated(w, cols, opts, ",")
+	// CRLF: RFC 4180, and the DuckDB shell's csv mode.
+	return separated(",", "\r\n", sepCSV)(w, cols, opts)
 }
 
-func newSeparated(w *bufio.Writer, cols []column, opts RenderOptions, sep string) Renderer {
-	r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null(""), eol: "\n"}
-	if sep == "," {
-		r.eol = "\r\n" // RFC 4180 (and the DuckDB shell's csv mode)
-	}
-	if !opts.NoHeader && len(cols) > 0 {
-		for i, c := range cols {
-			if i > 0 {
-				w.WriteString(sep)
-			}
-			w.WriteString(r.field(c.name, false))
+// separated makes the renderer of a mode of separated values with the
+// field and record separators sep and eol unless RenderOptions set them.
+func separated(sep, eol string, kind sepKind) func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
+	return func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
+		r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null(""), eol: eol, kind: kind}
+		if opts.ColSeparator != "" {
+			r.sep = opts.ColSeparator
 		}
-		w.WriteString(r.eol)
+		if opts.RowSeparator != "" {
+			r.eol = opts.RowSeparator
+		}
+		if !opts.NoHeader && len(cols) > 0 {
+			for i, c := range cols {
+				if i > 0 {
+					w.WriteString(r.sep)
+				}
+				w.WriteString(r.field(c.name, false))
+			}
+			w.WriteString(r.eol)
+		}
+		return r
 	}
-	return r
 }
 
 func (r *separatedRenderer) field(s string, null bool) string {
 	if null {
-		if r.sep == "," && r.null != "" {
+		if r.kind == sepCSV && r.null != "" {
 			return r.field(r.null, false)
 		}
-		return escapeControl(r.null)
+		s = r.null
 	}
-	if r.sep != "," {
+	switch r.kind {
+	case sepRaw:
+		return s
+	case sepEscaped:
 		return escapeControl(s)
 	}
+	if null {
+		return "" // csv: NULL is an empty field, "" an empty string
+	}
 	switch {
-	case s == "", strings.ContainsAny(s, ",\"\r\n"), isSpaceRune(rune(s[0])), isSpaceRune(rune(s[len(s)-1])):
+	case s == "", strings.ContainsAny(s, "\"\r\n"), strings.Contains(s, r.sep), isSpaceRune(rune(s[0])), isSpaceRune(rune(s[len(s)-1])):
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
@@ -691,18 +860,24 @@ func (r *jsonRenderer) End() error {
 // ---- line ----
 
 // lineRenderer writes each row as "name = value" lines, names aligned
-// right, with a blank line between rows. Control characters in values are
-// escaped (\n), so that each value stays on its line.
+// right to the widest name (at least 5 columns, as in the DuckDB shell),
+// with a blank line between rows. Lines end with RenderOptions.RowSeparator
+// ("\n" by default). Control characters in values are escaped (\n), so
+// that each value stays on its line.
 type lineRenderer struct {
 	w     *bufio.Writer
 	cols  []column
 	width int
 	rows  int
 	null  string
+	eol   string
 }
 
 func newLine(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL")}
+	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL"), width: 5, eol: "\n"}
+	if opts.RowSeparator != "" {
+		r.eol = opts.RowSeparator
+	}
 	for _, c := range cols {
 		r.width = max(r.width, Width(c.name))
 	}
@@ -711,7 +886,7 @@ func newLine(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 
 func (r *lineRenderer) Row(values []any) error {
 	if r.rows > 0 {
-		r.w.WriteString("\n")
+		r.w.WriteString(r.eol)
 	}
 	r.rows++
 	for i, c := range r.cols {
@@ -719,7 +894,7 @@ func (r *lineRenderer) Row(values []any) error {
 		if values[i] != nil {
 			text = cellText(values[i], c)
 		}
-		r.w.WriteString(strings.Repeat(" ", r.width-Width(c.name)) + c.name + " = " + escapeControl(text) + "\n")
+		r.w.WriteString(strings.Repeat(" ", r.width-Width(c.name)) + c.name + " = " + escapeControl(text) + r.eol)
 	}
 	return nil
 }

@@ -160,11 +160,11 @@ func TestBoxEdgeCases(t *testing.T) {
 		t.Errorf("empty box without header: got %q", got)
 	}
 	one := Result{Columns: []Column{{"x", "INTEGER"}, {"y", "VARCHAR"}}, Rows: [][]any{{int32(7), "abcdefgh"}}}
-	if got, want := render(t, "box", one, RenderOptions{NoHeader: true, MaxWidth: 4}), `┌───┬──────┐
+	if got, want := render(t, "box", one, RenderOptions{NoHeader: true, MaxCellWidth: 4}), `┌───┬──────┐
 │ 7 │ abc… │
 └───┴──────┘
 `; got != want {
-		t.Errorf("box without header, MaxWidth 4: got\n%s\nwant\n%s", got, want)
+		t.Errorf("box without header, MaxCellWidth 4: got\n%s\nwant\n%s", got, want)
 	}
 	explain := Result{Columns: []Column{{"explain_key", "VARCHAR"}, {"explain_value", "VARCHAR"}},
 		Rows: [][]any{{"physical_plan", "┌───┐\n│ P │\n└───┘\n"}}}
@@ -227,7 +227,7 @@ func TestJSONMode(t *testing.T) {
 
 func TestUnknownMode(t *testing.T) {
 	_, err := NewRenderer(new(strings.Builder), "fancy", nil, RenderOptions{})
-	if !errors.Is(err, ErrUnknownMode) || !strings.Contains(err.Error(), "box, csv") {
+	if !errors.Is(err, ErrUnknownMode) || !strings.Contains(err.Error(), "box, column, csv") {
 		t.Errorf("NewRenderer(fancy) = %v, want ErrUnknownMode listing the modes", err)
 	}
 	if _, err := NewRenderer(new(strings.Builder), "duckbox", nil, RenderOptions{}); err != nil {

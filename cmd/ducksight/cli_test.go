@@ -119,23 +119,23 @@ func TestCLIOutputModes(t *testing.T) {
 |   1 | a,b | NULL |  2.50 | [1, 2] | {'k': 'v "q"'} | 2024-01-02 | {x=1.5} |
 |   2 |     | x    | -1.00 | []     | NULL           | NULL       | NULL    |
 `},
-		{[]string{"-line"}, ` i = 1
- s = a,b
- n = NULL
- d = 2.50
- l = [1, 2]
-st = {'k': 'v "q"'}
-dt = 2024-01-02
- m = {x=1.5}
+		{[]string{"-line"}, `    i = 1
+    s = a,b
+    n = NULL
+    d = 2.50
+    l = [1, 2]
+   st = {'k': 'v "q"'}
+   dt = 2024-01-02
+    m = {x=1.5}
 
- i = 2
- s = 
- n = x
- d = -1.00
- l = []
-st = NULL
-dt = NULL
- m = NULL
+    i = 2
+    s = 
+    n = x
+    d = -1.00
+    l = []
+   st = NULL
+   dt = NULL
+    m = NULL
 `},
 		{[]string{"-list"}, "i|s|n|d|l|st|dt|m\n1|a,b||2.50|[1, 2]|{'k': 'v \"q\"'}|2024-01-02|{x=1.5}\n2||x|-1.00|[]|||\n"},
 		{[]string{"-tabs"}, "i\ts\tn\td\tl\tst\tdt\tm\n1\ta,b\t\t2.50\t[1, 2]\t{'k': 'v \"q\"'}\t2024-01-02\t{x=1.5}\n2\t\tx\t-1.00\t[]\t\t\t\n"},
