@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -218,7 +219,13 @@ func Main(ctx context.Context, args []string, env Env) int {
 	// The start-up file: the one of -init, or ~/.ducksightrc before the
 	// interactive shell only (see startupFile).
 	if rc := startupFile(initFile, noInit, interactive); rc != "" {
-		if !s.runStartup(ctx, rc) && s.opts.Bail {
+		// As in the DuckDB shell, the command line's options win over the
+		// file's: it runs with the defaults, and the options given on the
+		// command line are set again after it.
+		s.opts = Options{}
+		ok := s.runStartup(ctx, rc)
+		overlayOptions(&s.opts, opts)
+		if !ok && s.opts.Bail {
 			fmt.Fprintf(env.Stderr, "%s: Error: errors in the start-up file %s; exiting\n", program, rc)
 			s.finish(env)
 			return 1
@@ -266,6 +273,17 @@ func versionLine(version string) string {
 		}
 	}
 	return line
+}
+
+// overlayOptions sets the fields of dst that src sets (those that are not
+// their zero value).
+func overlayOptions(dst *Options, src Options) {
+	d, v := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src)
+	for i := 0; i < v.NumField(); i++ {
+		if !v.Field(i).IsZero() {
+			d.Field(i).Set(v.Field(i))
+		}
+	}
 }
 
 // rcName is the start-up file the interactive shell runs from the home

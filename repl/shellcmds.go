@@ -124,8 +124,8 @@ func dotCd(_ context.Context, _ *Session, d dotCall) error {
 }
 
 // databasesQuery is what .databases shows: the attached databases and
-// their files ("" in memory).
-const databasesQuery = `SELECT database_name AS name, coalesce(path, '') AS file
+// their files (NULL in memory).
+const databasesQuery = `SELECT database_name AS name, path AS file
 FROM duckdb_databases() WHERE NOT internal ORDER BY database_oid`
 
 func dotDatabases(ctx context.Context, s *Session, _ dotCall) error {
