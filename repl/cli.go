@@ -65,7 +65,8 @@ const usageText = `Usage: ducksight [OPTIONS] [DBFILE [SQL]]
 Runs SQL on the DuckDB database DBFILE (in memory when absent or ":memory:"):
 the SQL of -cmd first, then the scripts of -f and the SQL of -c in the order
 given, then SQL; with none of them, the script on standard input, or the
-interactive shell when standard input is a terminal. Errors print as
+interactive shell when standard input is a terminal (which runs
+~/.ducksightrc first; -init FILE runs FILE in any run). Errors print as
 FILE:LINE: Error: ... Exit status: 0 when every statement succeeded, 1 when
 one failed or the database could not be opened, 2 for a bad command line.
 Type .help in a script or the shell for the dot commands.

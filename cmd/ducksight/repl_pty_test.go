@@ -258,8 +258,8 @@ func TestREPLCmdAndQuit(t *testing.T) {
 func TestREPLHistoryAfterKill(t *testing.T) {
 	home := t.TempDir()
 	tm := startTermIn(t, home)
-	at := tm.waitFor(0, promptRe, 30*time.Second)
-	at = tm.send("SELECT 'kept' AS word;\r")
+	tm.waitFor(0, promptRe, 30*time.Second)
+	at := tm.send("SELECT 'kept' AS word;\r")
 	at = tm.waitFor(at, `│ kept +│`, 10*time.Second)
 	tm.waitFor(at, promptRe, 5*time.Second)
 	at = tm.send(".mode csv\r")
@@ -274,7 +274,7 @@ func TestREPLHistoryAfterKill(t *testing.T) {
 	}
 	// The next shell has it: Up brings it back.
 	tm = startTermIn(t, home)
-	at = tm.waitFor(0, promptRe, 30*time.Second)
+	tm.waitFor(0, promptRe, 30*time.Second)
 	at = tm.send("\x1b[A\x1b[A\r")
 	tm.waitFor(at, `│ kept +│`, 10*time.Second)
 }
@@ -286,8 +286,8 @@ func TestREPLStartupFile(t *testing.T) {
 	home := t.TempDir()
 	writeFile(t, filepath.Join(home, ".ducksightrc"), ".prompt 'rc> '\nCREATE TABLE from_rc AS SELECT 5 AS five;\n")
 	tm := startTermIn(t, home)
-	at := tm.waitFor(0, `(?m)rc> $`, 30*time.Second)
-	at = tm.send("SELECT five * 2 AS ten FROM from_rc;\r")
+	tm.waitFor(0, `(?m)rc> $`, 30*time.Second)
+	at := tm.send("SELECT five * 2 AS ten FROM from_rc;\r")
 	at = tm.waitFor(at, `│ +10 │`, 10*time.Second)
 	tm.waitFor(at, `(?m)rc> $`, 5*time.Second)
 
@@ -295,7 +295,7 @@ func TestREPLStartupFile(t *testing.T) {
 	writeFile(t, init, "CREATE TABLE a(x INTEGER);\n\nSELECT nope;\n")
 	tm = startTermIn(t, home, "-init", init)
 	at = tm.waitFor(0, regexp.QuoteMeta(init)+`:3: Error: Binder Error`, 30*time.Second)
-	at = tm.waitFor(at, promptRe, 10*time.Second)
+	tm.waitFor(at, promptRe, 10*time.Second)
 	at = tm.send("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'from_rc';\r")
 	tm.waitFor(at, `│ +0 │`, 10*time.Second)
 }
@@ -306,11 +306,11 @@ func TestREPLImportAndDataCompletion(t *testing.T) {
 	home := t.TempDir()
 	writeFile(t, filepath.Join(home, "tel.csv"), "id,plan\n1,basic\n2,pro\n3,pro\n")
 	tm := startTermIn(t, home)
-	at := tm.waitFor(0, promptRe, 30*time.Second)
-	at = tm.send(".import tel.csv telecom\r")
-	at = tm.waitFor(at, promptRe, 10*time.Second)
+	tm.waitFor(0, promptRe, 30*time.Second)
+	at := tm.send(".import tel.csv telecom\r")
+	tm.waitFor(at, promptRe, 10*time.Second)
 	at = tm.send("SELECT count(*) AS n FROM profile('tele\t")
-	at = tm.waitFor(at, `profile\('telecom'`, 10*time.Second)
+	tm.waitFor(at, `profile\('telecom'`, 10*time.Second)
 	at = tm.send(");\r")
 	tm.waitFor(at, `│ +2 │`, 10*time.Second)
 }
