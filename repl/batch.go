@@ -105,6 +105,9 @@ type Session struct {
 	stopped  bool // bail or interruption: run nothing more
 	quit     bool // .quit or .exit: run nothing more, and the REPL ends
 	depth    int  // .read nesting
+	// stopFirst stops the script at its first error whatever bail says:
+	// the start-up file (runStartup).
+	stopFirst bool
 
 	// progress, when set, makes statements report long work (training) to
 	// progressLine, drawn on stderr (a terminal).
@@ -116,6 +119,14 @@ type Session struct {
 	// keywords are DuckDB's keywords, which insert mode quotes; loaded
 	// with the first result in insert mode.
 	keywords map[string]bool
+
+	// .changes: print the rows a statement changed, and the total so far.
+	showChanges               bool
+	changed                   bool // the last statement reported changed rows
+	lastChanges, totalChanges int64
+
+	// prompts of the REPL (.prompt); "" until set: the defaults.
+	mainPrompt, contPrompt string
 }
 
 // maxReadDepth bounds .read nesting, which would otherwise recurse forever
@@ -187,7 +198,7 @@ func (s *Session) RunScript(ctx context.Context, name, src string) (failures int
 				s.stopped = true
 			}
 			s.report(name, st.Line, err)
-			if s.opts.Bail {
+			if s.opts.Bail || s.stopFirst {
 				s.stopped = true
 			}
 		}
@@ -247,8 +258,9 @@ func (s *Session) namedArgs(fn string) ([]string, bool) {
 // "Success" column; like the DuckDB CLI, that status is not printed. With
 // the timer on, it prints the statement's run time on stdout.
 func (s *Session) query(ctx context.Context, text string) error {
+	s.changed = false
 	if !s.opts.Timer {
-		return s.render(ctx, text, true)
+		return s.printChanges(s.render(ctx, text, true))
 	}
 	start := time.Now()
 	user, sys := cpuTimes()
@@ -261,7 +273,7 @@ func (s *Session) query(ctx context.Context, text string) error {
 		return err
 	}
 	fmt.Fprint(s.stdout, line)
-	return nil
+	return s.printChanges(nil)
 }
 
 // render runs a query with args and renders its rows in the current mode.
@@ -295,9 +307,22 @@ func (s *Session) render(ctx context.Context, text string, status bool, args ...
 		cols[i] = Column{Name: ct.Name(), Type: ct.DatabaseTypeName()}
 	}
 	if len(cols) == 0 || status && isStatus(cols) && !returnsRows(text) {
+		var n int64
+		changed := false
 		for rows.Next() {
+			if len(cols) == 1 && cols[0].Name == "Count" && rows.Scan(&n) == nil {
+				changed = true
+			}
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if changed {
+			s.lastChanges = n
+			s.totalChanges += n
+			s.changed = true
+		}
+		return nil
 	}
 	ro := s.renderOptions()
 	ro.keywords = keywords

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -62,7 +65,8 @@ const usageText = `Usage: ducksight [OPTIONS] [DBFILE [SQL]]
 Runs SQL on the DuckDB database DBFILE (in memory when absent or ":memory:"):
 the SQL of -cmd first, then the scripts of -f and the SQL of -c in the order
 given, then SQL; with none of them, the script on standard input, or the
-interactive shell when standard input is a terminal. Errors print as
+interactive shell when standard input is a terminal (which runs
+~/.ducksightrc first; -init FILE runs FILE in any run). Errors print as
 FILE:LINE: Error: ... Exit status: 0 when every statement succeeded, 1 when
 one failed or the database could not be opened, 2 for a bad command line.
 Type .help in a script or the shell for the dot commands.
@@ -83,6 +87,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 		cmds     []source
 		version  bool
 		readOnly bool
+		initFile string // -init
+		noInit   bool   // -no-init
+		noStdin  bool   // -no-stdin
+		batch    bool   // -batch
+		forceInt bool   // -interactive
 	)
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -98,11 +107,20 @@ func Main(ctx context.Context, args []string, env Env) int {
 		sources = append(sources, source{sql: v})
 		return nil
 	})
+	fs.Func("s", "run `SQL` (repeatable; the same as -c)", func(v string) error {
+		sources = append(sources, source{sql: v})
+		return nil
+	})
 	fs.Func("cmd", "run `SQL` or a dot command before the scripts or the interactive shell (repeatable)", func(v string) error {
 		cmds = append(cmds, source{sql: v, name: "<cmd>"})
 		return nil
 	})
 	fs.BoolVar(&readOnly, "readonly", false, "open DBFILE read-only")
+	fs.StringVar(&initFile, "init", "", "run the script in `FILE` first, instead of ~/.ducksightrc (which only the interactive shell runs)")
+	fs.BoolVar(&noInit, "no-init", false, "run no start-up file")
+	fs.BoolVar(&noStdin, "no-stdin", false, "after -cmd, read no script on standard input and start no interactive shell")
+	fs.BoolVar(&batch, "batch", false, "read the script on standard input even when it is a terminal (no interactive shell)")
+	fs.BoolVar(&forceInt, "interactive", false, "start the interactive shell even when standard input is not a terminal")
 	for _, m := range modes {
 		fs.BoolFunc(m.Name, "output mode "+m.Name+": "+m.Help, func(string) error {
 			opts.Mode = m.Name
@@ -159,7 +177,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		rest = left[1:]
 	}
 	if version {
-		fmt.Fprintf(env.Stdout, "%s %s\n", program, env.Version)
+		fmt.Fprintln(env.Stdout, versionLine(env.Version))
 		return 0
 	}
 	if len(positional) > 2 {
@@ -187,8 +205,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		sources = append(sources, source{sql: positional[1]})
 	}
 	interactive := false
-	if len(sources) == 0 {
-		if isTerminal(env.Stdin) {
+	if len(sources) == 0 && !noStdin {
+		if forceInt || !batch && isTerminal(env.Stdin) {
 			interactive = true
 		} else {
 			src, err := io.ReadAll(env.Stdin)
@@ -207,6 +225,21 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	if env.Progress != nil && isTerminal(env.Stderr) {
 		s.progress, s.progressLine = env.Progress, &progressLine{w: env.Stderr}
+	}
+	// The start-up file: the one of -init, or ~/.ducksightrc before the
+	// interactive shell only (see startupFile).
+	if rc := startupFile(initFile, noInit, interactive); rc != "" {
+		// As in the DuckDB shell, the command line's options win over the
+		// file's: it runs with the defaults, and the options given on the
+		// command line are set again after it.
+		s.opts = Options{}
+		ok := s.runStartup(ctx, rc)
+		overlayOptions(&s.opts, opts)
+		if !ok && s.opts.Bail {
+			fmt.Fprintf(env.Stderr, "%s: Error: errors in the start-up file %s; exiting\n", program, rc)
+			s.finish(env)
+			return 1
+		}
 	}
 	if interactive {
 		runSources(ctx, s, cmds)
@@ -232,6 +265,86 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	runSources(ctx, s, append(cmds, sources...))
 	return s.finish(env)
+}
+
+// versionLine is what -version prints, in the DuckDB shell's form
+// "VERSION (NAME) SOURCE_ID": v0.1.0 (ducksight) 0123456789ab, without the
+// source id when the binary does not record the commit it was built from.
+func versionLine(version string) string {
+	if !strings.HasPrefix(version, "v") {
+		version = "v" + version
+	}
+	line := version + " (" + program + ")"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, kv := range info.Settings {
+			if kv.Key == "vcs.revision" && kv.Value != "" {
+				line += " " + kv.Value[:min(len(kv.Value), 12)]
+			}
+		}
+	}
+	return line
+}
+
+// overlayOptions sets the fields of dst that src sets (those that are not
+// their zero value).
+func overlayOptions(dst *Options, src Options) {
+	d, v := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src)
+	for i := 0; i < v.NumField(); i++ {
+		if !v.Field(i).IsZero() {
+			d.Field(i).Set(v.Field(i))
+		}
+	}
+}
+
+// rcName is the start-up file the interactive shell runs from the home
+// directory, as the DuckDB shell runs ~/.duckdbrc.
+const rcName = ".ducksightrc"
+
+// startupFile is the start-up file to run, or "" for none: the file of
+// -init, whenever it is given (unless -no-init); otherwise
+// $HOME/.ducksightrc, when it exists, before the interactive shell only:
+// runs of -c, -s, -f, the SQL argument, a script on standard input and
+// -batch skip it, so that a script does the same whoever runs it.
+func startupFile(initFile string, noInit, interactive bool) string {
+	switch {
+	case noInit:
+		return ""
+	case initFile != "":
+		return initFile
+	case !interactive:
+		return ""
+	}
+	home := os.Getenv("HOME")
+	if home == "" {
+		return ""
+	}
+	path := filepath.Join(home, rcName)
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	return path
+}
+
+// runStartup runs the start-up file path in the session and reports
+// whether it ran without error. As in the DuckDB shell, it stops at the
+// file's first error, printed as PATH:LINE: Error: ...; the session goes on
+// (unless bail is on). A start-up file that cannot be read is an error.
+func (s *Session) runStartup(ctx context.Context, path string) bool {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		fmt.Fprintf(s.stderr, "%s: Error: cannot read start-up file: %s\n", path, err)
+		s.failures++
+		return false
+	}
+	s.stopFirst = true
+	failed := s.RunScript(ctx, path, string(src)) > 0
+	s.stopFirst = false
+	s.stopped = false
+	return !failed
 }
 
 // finish closes the session and returns the exit status: 0 when every

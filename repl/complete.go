@@ -15,6 +15,9 @@ import (
 //   - a file argument of .read, .open, .output or .once: file paths;
 //   - the string that is the first argument of a ducksight function taking a
 //     model (predict('ch|): the stored model names;
+//   - the string that is the data argument of a ducksight function
+//     (evaluate('churn', 'te|): the tables and views (not inside other
+//     string literals);
 //   - a new argument of a ducksight function (..., ep|): its named arguments,
 //     completed as `epochs := `;
 //   - anywhere else: DuckDB's own autocomplete extension (sql_auto_complete,
@@ -102,6 +105,18 @@ func (c *completer) complete(line string, pos int) (head string, cands []string,
 				return head, cands, tail
 			}
 		}
+		// A table or view: the data argument of a ducksight call.
+		if f := c.function(ctx.fn); f != nil && ctx.arg < len(f.Args) && f.Args[ctx.arg].Name == "data" && ctx.start >= len(pending) {
+			head = before[:ctx.start-len(pending)]
+			for _, t := range c.tables() {
+				if strings.HasPrefix(strings.ToLower(t), strings.ToLower(ctx.text)) {
+					cands = append(cands, strings.ReplaceAll(t, "'", "''")+"'")
+				}
+			}
+			if len(cands) > 0 {
+				return head, cands, tail
+			}
+		}
 		return before, nil, tail
 	}
 	word := trailingWord(before)
@@ -145,6 +160,26 @@ func (c *completer) models() []string {
 			out = append(out, n)
 		}
 	}
+	return out
+}
+
+// tables lists the tables and views .tables lists, sorted.
+func (c *completer) tables() []string {
+	ctx, cancel := context.WithTimeout(context.Background(), completeTimeout)
+	defer cancel()
+	objs, err := c.s.catalog(ctx, "")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, o := range objs {
+		if o.kind <= 2 && !seen[o.label] {
+			seen[o.label] = true
+			out = append(out, o.label)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -22,6 +22,7 @@ type dotCommand struct {
 
 // dotCall is one invocation of a dot command.
 type dotCall struct {
+	name   string   // the command's name, with the dot
 	script string   // name of the script it appears in
 	args   []string // arguments, unquoted
 }
@@ -42,11 +43,15 @@ func init() {
 		{".bail", "on|off", "stop at the first error", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Bail, d.args[0])
 		}},
+		{".cd", "DIR", "change the working directory to DIR", [2]int{1, 1}, dotCd},
+		{".changes", "on|off", "after each statement that changes rows, print how many it changed and the total so far", [2]int{1, 1}, dotChanges},
 		{".chart", "[FILE.png|FILE.svg]", "draw the last result as a line or bar chart, on the output or to a PNG or SVG file", [2]int{0, 1}, dotChart},
 		{".columns", "", "draw box and table results column-wise: one row per column with its name, type and values", [2]int{0, 0}, func(_ context.Context, s *Session, _ dotCall) error {
 			s.opts.Columns = true
 			return nil
 		}},
+		{".databases", "", "list the names and files of the attached databases", [2]int{0, 0}, dotDatabases},
+		{".dump", "[TABLE...]", "print SQL that recreates the tables (matching the LIKE patterns TABLE), their rows, views and indexes, and the stored models", [2]int{0, -1}, dotDump},
 		{".echo", "on|off", "print each statement before running it", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Echo, d.args[0])
 		}},
@@ -61,6 +66,7 @@ func init() {
 			return nil
 		}},
 		{".help", "[COMMAND]", "list dot commands, or show one", [2]int{0, 1}, dotHelp},
+		{".import", "FILE TABLE", "read the CSV file FILE (read_csv, its types and dialect detected) into TABLE, created when it does not exist", [2]int{2, 2}, dotImport},
 		{".maxrows", "N", "show only the first and last rows of results longer than N in box and table mode (0: all; default 40 on a terminal)", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			n, err := strconv.Atoi(d.args[0])
 			if err != nil || n < 0 {
@@ -120,6 +126,7 @@ func init() {
 			_, err := fmt.Fprintln(s.out, strings.Join(d.args, " "))
 			return err
 		}},
+		{".prompt", "MAIN [CONTINUE]", "set the interactive shell's prompt and continuation prompt", [2]int{1, 2}, dotPrompt},
 		{".quit", "", "end the session: run nothing more (not an error)", [2]int{0, 0}, dotQuit},
 		{".read", "FILE", "run the script in FILE (relative to the current script's directory)", [2]int{1, 1}, dotRead},
 		{".rows", "", "draw box and table results row-wise (default; see .columns)", [2]int{0, 0}, func(_ context.Context, s *Session, _ dotCall) error {
@@ -134,7 +141,9 @@ func init() {
 			}
 			return nil
 		}},
+		{".shell", "CMD ARGS...", "run CMD ARGS... with /bin/sh", [2]int{1, -1}, dotShell},
 		{".show", "", "show the current settings", [2]int{0, 0}, dotShow},
+		{".system", "CMD ARGS...", "run CMD ARGS... with /bin/sh (same as .shell)", [2]int{1, -1}, dotShell},
 		{".tables", "[PATTERN]", "list the tables and views (matching the LIKE PATTERN), without ducksight's own schema", [2]int{0, 1}, dotTables},
 		{".timer", "on|off", "print the run time of each SQL statement", [2]int{1, 1}, func(_ context.Context, s *Session, d dotCall) error {
 			return setBool(&s.opts.Timer, d.args[0])
@@ -196,7 +205,7 @@ func (s *Session) dot(ctx context.Context, script, line string) error {
 	if len(args) < c.nargs[0] || c.nargs[1] >= 0 && len(args) > c.nargs[1] {
 		return fmt.Errorf("%w: %s", ErrUsage, c.usage())
 	}
-	return c.run(ctx, s, dotCall{script: script, args: args})
+	return c.run(ctx, s, dotCall{name: name, script: script, args: args})
 }
 
 func setBool(dst *bool, arg string) error {

@@ -67,9 +67,9 @@ func (s *Session) interactive(ctx context.Context, env Env) int {
 
 	fmt.Fprintf(s.stdout, "%s %s\nEnter \".help\" for usage hints.\n", program, env.Version)
 	for !s.Quit() {
-		p := prompt
+		p, cont := s.prompts()
 		if pending.Len() > 0 {
-			p = continuePrompt
+			p = cont
 		}
 		line, err := ln.Prompt(p)
 		switch {
@@ -110,10 +110,29 @@ func (s *Session) interactive(ctx context.Context, env Env) int {
 		}
 		text := pending.String()
 		pending.Reset()
-		ln.AppendHistory(strings.TrimRight(text, "\n"))
+		entry := strings.TrimRight(text, "\n")
+		ln.AppendHistory(entry)
+		appendHistory(hist, entry)
 		s.runInteractive(ctx, env, text)
 	}
 	return s.failures
+}
+
+// appendHistory adds entry to the history file path at once, before the
+// statement runs, so that the history keeps it whatever happens to the
+// process next (a crash, kill -9); the clean exit rewrites the file with
+// liner's (bounded) history.
+func appendHistory(path, entry string) {
+	if path == "" {
+		return
+	}
+	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return
+	}
+	_, _ = f.WriteString(entry + "\n")
+	_ = f.Close()
 }
 
 // openComment reports whether src ends inside a /* */ comment.

@@ -415,3 +415,56 @@ func TestCLIUnknownNamedArgument(t *testing.T) {
 		t.Errorf("code=%d stderr=%q, want it to start with %q", code, errOut, want)
 	}
 }
+
+// TestCLIDumpModels checks that .dump carries the stored models: the dump
+// of a database with a trained model, run on an empty database, gives a
+// model that predicts the same numbers.
+func TestCLIDumpModels(t *testing.T) {
+	dir := t.TempDir()
+	const train = `CREATE TABLE customers AS SELECT * FROM demo_customers(400, seed := 3);
+SELECT count(*) FROM train_boosted_trees('churn', 'customers', label := 'churned', trees := 5,
+       exclude := ['purchased_next_30d', 'spend_next_90d', 'true_segment']);
+`
+	const scores = `.mode csv
+SELECT customer_id, probability, prediction FROM predict('churn', 'customers') ORDER BY customer_id;
+SELECT name, version, task, label FROM models();
+`
+	writeFile(t, filepath.Join(dir, "train.sql"), train)
+	if code, _, errOut := cli(t, dir, "", "-f", "train.sql", "a.db"); code != 0 {
+		t.Fatalf("training: %d %s", code, errOut)
+	}
+	code, want, errOut := cli(t, dir, scores, "a.db")
+	if code != 0 || strings.Count(want, "\n") != 403 {
+		t.Fatalf("predict: %d %s\n%s", code, errOut, want)
+	}
+	code, dump, errOut := cli(t, dir, "", "a.db", ".dump")
+	if code != 0 || !strings.Contains(dump, "CREATE SCHEMA IF NOT EXISTS \"ducksight\";\n") ||
+		!strings.Contains(dump, `INSERT INTO "ducksight"."models" VALUES('churn',1,`) {
+		t.Fatalf(".dump: %d %s\n%.2000s", code, errOut, dump)
+	}
+	writeFile(t, filepath.Join(dir, "dump.sql"), dump)
+	if code, _, errOut := cli(t, dir, "", "-f", "dump.sql", "b.db"); code != 0 {
+		t.Fatalf("running the dump: %d %s", code, errOut)
+	}
+	code, got, errOut := cli(t, dir, scores, "b.db")
+	if code != 0 || got != want {
+		t.Errorf("predict after the dump: %d %s\n%.500s\nwant\n%.500s", code, errOut, got, want)
+	}
+}
+
+// TestCLIShellFlags checks -version's form, -s, and that scripts do not run
+// ~/.ducksightrc.
+func TestCLIShellFlags(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := cli(t, dir, "", "-version")
+	if code != 0 || !regexp.MustCompile(`^v\d+\.\d+\.\d+\S* \(ducksight\)( [0-9a-f]{12})?\n$`).MatchString(out) {
+		t.Errorf("-version: %d %q, want the DuckDB shell's form v1.2.3 (NAME) SOURCE_ID", code, out)
+	}
+	writeFile(t, filepath.Join(dir, ".ducksightrc"), ".mode json\n")
+	cmd := exec.Command(ducksightBinary(t), "-s", "SELECT 1 AS a")
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	b, err := cmd.Output()
+	if err != nil || !strings.HasPrefix(string(b), "┌") {
+		t.Errorf("-s with a ~/.ducksightrc: %v %q", err, b)
+	}
+}

@@ -31,8 +31,14 @@ type term struct {
 
 func startTerm(t *testing.T, args ...string) *term {
 	t.Helper()
+	return startTermIn(t, t.TempDir(), args...)
+}
+
+// startTermIn starts ducksight on a pseudo-terminal with home as its HOME
+// and working directory.
+func startTermIn(t *testing.T, home string, args ...string) *term {
+	t.Helper()
 	cmd := exec.Command(ducksightBinary(t), args...)
-	home := t.TempDir()
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_STATE_HOME=", "TERM=xterm")
 	cmd.Dir = home
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
@@ -244,5 +250,84 @@ func TestREPLCmdAndQuit(t *testing.T) {
 	}
 	if err := tm.cmd.Wait(); err != nil {
 		t.Errorf("exit after .quit: %v, want status 0", err)
+	}
+}
+
+// TestREPLHistoryAfterKill checks that the history file has each statement
+// as soon as it ran: a kill -9 of the shell does not lose it.
+func TestREPLHistoryAfterKill(t *testing.T) {
+	home := t.TempDir()
+	tm := startTermIn(t, home)
+	tm.waitFor(0, promptRe, 30*time.Second)
+	at := tm.send("SELECT 'kept' AS word;\r")
+	at = tm.waitFor(at, `│ kept +│`, 10*time.Second)
+	tm.waitFor(at, promptRe, 5*time.Second)
+	at = tm.send(".mode csv\r")
+	tm.waitFor(at, promptRe, 5*time.Second)
+	if err := tm.cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	<-tm.eof
+	hist := readFile(t, filepath.Join(home, ".ducksight_history"))
+	if hist != "SELECT 'kept' AS word;\n.mode csv\n" {
+		t.Errorf("history after kill -9: %q", hist)
+	}
+	// The next shell has it: Up brings it back.
+	tm = startTermIn(t, home)
+	tm.waitFor(0, promptRe, 30*time.Second)
+	at = tm.send("\x1b[A\x1b[A\r")
+	tm.waitFor(at, `│ kept +│`, 10*time.Second)
+}
+
+// TestREPLStartupFile checks that ~/.ducksightrc runs before the first
+// prompt, that -init FILE replaces it, and that its errors name it and the
+// line.
+func TestREPLStartupFile(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".ducksightrc"), ".prompt 'rc> '\nCREATE TABLE from_rc AS SELECT 5 AS five;\n")
+	tm := startTermIn(t, home)
+	tm.waitFor(0, `(?m)rc> $`, 30*time.Second)
+	at := tm.send("SELECT five * 2 AS ten FROM from_rc;\r")
+	at = tm.waitFor(at, `│ +10 │`, 10*time.Second)
+	tm.waitFor(at, `(?m)rc> $`, 5*time.Second)
+
+	init := filepath.Join(home, "init.sql")
+	writeFile(t, init, "CREATE TABLE a(x INTEGER);\n\nSELECT nope;\n")
+	tm = startTermIn(t, home, "-init", init)
+	at = tm.waitFor(0, regexp.QuoteMeta(init)+`:3: Error: Binder Error`, 30*time.Second)
+	tm.waitFor(at, promptRe, 10*time.Second)
+	at = tm.send("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'from_rc';\r")
+	tm.waitFor(at, `│ +0 │`, 10*time.Second)
+}
+
+// TestREPLImportAndDataCompletion imports a CSV file in the shell and
+// completes its table's name inside a ducksight call's data argument.
+func TestREPLImportAndDataCompletion(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, "tel.csv"), "id,plan\n1,basic\n2,pro\n3,pro\n")
+	tm := startTermIn(t, home)
+	tm.waitFor(0, promptRe, 30*time.Second)
+	at := tm.send(".import tel.csv telecom\r")
+	tm.waitFor(at, promptRe, 10*time.Second)
+	at = tm.send("SELECT count(*) AS n FROM profile('tele\t")
+	tm.waitFor(at, `profile\('telecom'`, 10*time.Second)
+	at = tm.send(");\r")
+	tm.waitFor(at, `│ +2 │`, 10*time.Second)
+}
+
+// TestREPLInteractiveFlag checks that -interactive starts the shell on a
+// standard input that is no terminal, and -batch runs a terminal's input as
+// a script.
+func TestREPLInteractiveFlag(t *testing.T) {
+	code, out, errOut := cli(t, t.TempDir(), "SELECT 6 * 7 AS answer;\n", "-interactive", "-csv")
+	if code != 0 || !strings.Contains(out, `Enter ".help" for usage hints.`) || !strings.Contains(out, "answer\n42\n") {
+		t.Errorf("-interactive on a pipe: code=%d stdout=%q stderr=%q", code, out, errOut)
+	}
+	tm := startTerm(t, "-batch", "-csv")
+	tm.send("SELECT 6 * 7 AS answer;\r\x04")
+	tm.waitFor(0, `answer\r*\n42`, 30*time.Second)
+	<-tm.eof
+	if strings.Contains(tm.screen(), "Enter \".help\"") {
+		t.Errorf("-batch on a terminal started the shell:\n%s", tm.screen())
 	}
 }
