@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // These tests run the real ducksight binary, built once per test run, as a
@@ -389,19 +390,28 @@ $`)
 	}
 }
 
-// queries/quickstart.sql through the built binary gives its reviewed
-// output, as TestQueries checks in-process.
-func TestQuickstartThroughBinary(t *testing.T) {
-	abs, err := filepath.Abs("../../queries/quickstart.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := cli(t, t.TempDir(), "", "-f", abs)
-	if code != 0 || stderr != "" {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
-	}
-	if want := readFile(t, strings.TrimSuffix(abs, ".sql")+".out"); stdout != want {
-		t.Errorf("quickstart through the binary differs from queries/quickstart.out\n--- got ---\n%s\n--- want ---\n%s", stdout, want)
+// queries/tour.sql (README's run command) and queries/quickstart.sql
+// through the built binary give their reviewed output, as TestQueries
+// checks in-process. The run time is logged, not asserted (README states
+// it as measured).
+func TestScriptsThroughBinary(t *testing.T) {
+	for _, name := range []string{"tour", "quickstart"} {
+		t.Run(name, func(t *testing.T) {
+			abs, err := filepath.Abs("../../queries/" + name + ".sql")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ducksightBinary(t) // built before the clock starts
+			start := time.Now()
+			code, stdout, stderr := cli(t, t.TempDir(), "", "-f", abs)
+			t.Logf("%s.sql: %.1fs", name, time.Since(start).Seconds())
+			if code != 0 || stderr != "" {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			if want := readFile(t, strings.TrimSuffix(abs, ".sql")+".out"); stdout != want {
+				t.Errorf("%s through the binary differs from queries/%s.out\n--- got ---\n%s\n--- want ---\n%s", name, name, stdout, want)
+			}
+		})
 	}
 }
 
