@@ -110,7 +110,7 @@ func isWordByte(c byte) bool {
 // `time_budget` runs with docsBudget.
 var timeBudgetArg = regexp.MustCompile(`time_budget\s*:=\s*[0-9.]+`)
 
-// TestDocsExamples runs every ```sql block of README.md and docs/sql.md, in
+// TestDocsExamples runs every ```sql block of README.md and docs/*.md, in
 // document order, on a fresh in-memory database per document (in a
 // temporary working directory, for the files examples write), through the
 // shell's Session as `ducksight -f` runs them. A block fails on any error,
@@ -130,7 +130,13 @@ func TestDocsExamples(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains models: not in -short")
 	}
-	for _, doc := range []string{"README.md", "docs/sql.md"} {
+	docs, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append([]string{"README.md"}, docs...)
+	for _, doc := range docs {
+		doc = strings.TrimPrefix(doc, "../../")
 		t.Run(strings.ReplaceAll(doc, "/", "_"), func(t *testing.T) {
 			path, err := filepath.Abs(filepath.Join("../..", doc))
 			if err != nil {
@@ -142,7 +148,13 @@ func TestDocsExamples(t *testing.T) {
 			}
 			blocks := sqlBlocks(t, path)
 			if len(blocks) == 0 {
-				t.Fatalf("%s has no ```sql block", doc)
+				if doc == "README.md" || doc == "docs/sql.md" {
+					t.Fatalf("%s has no ```sql block", doc)
+				}
+				if n := len(docsMarker.FindAllString(string(raw), -1)); n > 0 {
+					t.Errorf("%s: %d docs-test markers, and no ```sql block", doc, n)
+				}
+				return
 			}
 			t.Chdir(t.TempDir())
 			ctx := context.Background()
