@@ -37,8 +37,8 @@ SELECT rows, round(accuracy, 3) AS accuracy, round(precision, 3) AS precision, r
 FROM evaluate('churn', 'holdout');
 
 .print 4. The five held-out customers most likely to churn, and why (contributions in log-odds)
-SELECT customer_id, round(probability, 3) AS churn_probability,
-       [format('{} = {} ({:+.2f})', r.feature, r.value, r.contribution) FOR r IN reasons] AS top_reasons
+SELECT customer_id, round(probability, 3) AS p_churn,
+       array_to_string([format('{}={} ({:+.1f})', r.feature, r.value, r.contribution) FOR r IN reasons], ', ') AS reasons
 FROM explain('churn', 'holdout', top_k := 3)
 ORDER BY probability DESC, customer_id LIMIT 5;
 
