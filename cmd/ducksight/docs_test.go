@@ -127,9 +127,6 @@ var timeBudgetArg = regexp.MustCompile(`time_budget\s*:=\s*[0-9.]+`)
 // Every marker in a document is counted and logged, and an unknown one
 // fails, so a marker cannot silently disable a block.
 func TestDocsExamples(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains models: not in -short")
-	}
 	docs, err := filepath.Glob("../../docs/*.md")
 	if err != nil {
 		t.Fatal(err)
