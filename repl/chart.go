@@ -250,8 +250,9 @@ func (c *chart) xOf(s series) []float64 {
 	return c.x
 }
 
-// xRange returns the least and greatest finite x value of the chart and
-// of its series with x values of their own.
+// xRange is the range of the x values of the chart and of its series
+// with x values of their own, taking in 0..1 for a chart on the unit
+// square, and widened when it is one value: the x axis's range.
 func (c *chart) xRange() (lo, hi float64) {
 	lo, hi = finiteRange(c.x)
 	for _, s := range c.series {
@@ -260,7 +261,25 @@ func (c *chart) xRange() (lo, hi float64) {
 			lo, hi = math.Min(lo, l), math.Max(hi, h)
 		}
 	}
-	return lo, hi
+	if c.unit {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 1)
+	}
+	return widen(lo, hi)
+}
+
+// yRange is the range of the y values of the series ids, taking in 0..1
+// for a chart on the unit square, and widened when it is one value: the
+// range a panel of them shows.
+func (c *chart) yRange(ids []int) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, i := range ids {
+		l, h := finiteRange(c.series[i].y)
+		lo, hi = math.Min(lo, l), math.Max(hi, h)
+	}
+	if c.unit {
+		lo, hi = math.Min(lo, 0), math.Max(hi, 1)
+	}
+	return widen(lo, hi)
 }
 
 // scaleFactor is how much larger one series' values may be than another's

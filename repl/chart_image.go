@@ -96,17 +96,7 @@ func constantTicks(values []float64) plot.ConstantTicks {
 func (c *chart) linePlot(ids []int, last bool) (*plot.Plot, error) {
 	p := plot.New()
 	xmin, xmax := c.xRange()
-	ymin, ymax := math.Inf(1), math.Inf(-1)
-	for _, i := range ids {
-		lo, hi := finiteRange(c.series[i].y)
-		ymin, ymax = math.Min(ymin, lo), math.Max(ymax, hi)
-	}
-	if c.unit {
-		xmin, xmax = math.Min(xmin, 0), math.Max(xmax, 1)
-		ymin, ymax = math.Min(ymin, 0), math.Max(ymax, 1)
-	}
-	xmin, xmax = widen(xmin, xmax)
-	ymin, ymax = widen(ymin, ymax)
+	ymin, ymax := c.yRange(ids)
 	ymin, ymax, yticks := niceTicks(ymin, ymax, 6, true)
 	_, _, xticks := niceTicks(xmin, xmax, 8, c.unit)
 	if integral(c.x) {

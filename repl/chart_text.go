@@ -44,10 +44,6 @@ func seriesKey(i int) byte {
 // axis when series are on different scales, each with its own y axis.
 func (c *chart) lineText(b *strings.Builder, width int, color bool) {
 	xmin, xmax := c.xRange()
-	if c.unit {
-		xmin, xmax = math.Min(xmin, 0), math.Max(xmax, 1)
-	}
-	xmin, xmax = widen(xmin, xmax)
 	panels := c.panels()
 	type yaxis struct {
 		lo, hi float64
@@ -61,15 +57,7 @@ func (c *chart) lineText(b *strings.Builder, width int, color bool) {
 	}
 	lw := 0
 	for pi, ids := range panels {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, i := range ids {
-			l, h := finiteRange(c.series[i].y)
-			lo, hi = math.Min(lo, l), math.Max(hi, h)
-		}
-		if c.unit {
-			lo, hi = math.Min(lo, 0), math.Max(hi, 1)
-		}
-		lo, hi = widen(lo, hi)
+		lo, hi := c.yRange(ids)
 		a := yaxis{}
 		a.lo, a.hi, a.ticks = niceTicks(lo, hi, max(rows/3, 2), true)
 		for _, t := range a.ticks {

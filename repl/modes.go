@@ -178,7 +178,7 @@ func newQuote(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 			if i > 0 {
 				w.WriteString(r.colSep())
 			}
-			w.WriteString(sqlString(c.name))
+			w.WriteString(quoteString(c.name))
 		}
 		w.WriteString(r.rowSep())
 	}
@@ -240,9 +240,9 @@ func (r *quoteRenderer) Row(values []any) error {
 		case c.numeric, !r.insert && c.typ.id == "BOOLEAN":
 			r.w.WriteString(cellText(values[i], c))
 		case r.insert:
-			r.w.WriteString(sqlStringConcat(cellText(values[i], c)))
+			r.w.WriteString(stringLiteral(cellText(values[i], c)))
 		default:
-			r.w.WriteString(sqlString(cellText(values[i], c)))
+			r.w.WriteString(quoteString(cellText(values[i], c)))
 		}
 	}
 	var err error
@@ -255,40 +255,6 @@ func (r *quoteRenderer) Row(values []any) error {
 }
 
 func (r *quoteRenderer) End() error { return r.w.Flush() }
-
-// sqlString quotes s as an SQL string literal, in single quotes with a
-// single quote inside doubled.
-func sqlString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// sqlStringConcat quotes s as insert mode does: as an SQL string literal,
-// with newlines, carriage returns and NUL bytes written as chr(10), chr(13)
-// and chr(0) inside a concat(...), so that each statement stays on one
-// line.
-func sqlStringConcat(s string) string {
-	if !strings.ContainsAny(s, "\n\r\x00") {
-		return sqlString(s)
-	}
-	var b strings.Builder
-	b.WriteString("concat('")
-	for _, c := range []byte(s) {
-		switch c {
-		case '\n':
-			b.WriteString("', chr(10), '")
-		case '\r':
-			b.WriteString("', chr(13), '")
-		case 0:
-			b.WriteString("', chr(0), '")
-		case '\'':
-			b.WriteString("''")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteString("')")
-	return b.String()
-}
 
 // sqlIdent quotes name as an SQL identifier when it must be, as DuckDB
 // does: unless it is lower-case letters, digits (not first) and
@@ -303,7 +269,7 @@ func sqlIdent(name string, keywords map[string]bool) string {
 	if plain && !keywords[name] && !(keywords == nil && name == "table") {
 		return name
 	}
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	return quoteIdent(name)
 }
 
 // ---- trash ----

@@ -28,16 +28,6 @@ func dotChanges(_ context.Context, s *Session, d dotCall) error {
 	return setBool(&s.showChanges, d.args[0])
 }
 
-// quoteIdent quotes name as a SQL identifier: "name", with " doubled.
-func quoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-// quoteString quotes s as a SQL string literal: 's', with ' doubled.
-func quoteString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
 // tableExists is the query .import asks whether TABLE exists: a table of
 // the current database and schema (or TEMP) named $1, compared as DuckDB
 // compares identifiers (case-insensitively).

@@ -230,5 +230,5 @@ func displayFieldName(name string) string {
 	if plain {
 		return name
 	}
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	return quoteIdent(name)
 }
