@@ -323,26 +323,9 @@ func dotShow(_ context.Context, s *Session, _ dotCall) error {
 		}
 		return "off"
 	}
-	col, row := o.ColSeparator, o.RowSeparator
-	switch mode {
-	case "csv":
-		col, row = or(col, ","), or(row, "\r\n")
-	case "tabs":
-		col, row = or(col, "\t"), or(row, "\n")
-	case "quote":
-		col, row = or(col, ","), or(row, "\n")
-	case "ascii":
-		col, row = or(col, "\x1f"), or(row, "\x1e")
-	default:
-		col, row = or(col, "|"), or(row, "\n")
-	}
-	null := "NULL"
-	switch {
-	case o.NullValue != nil:
-		null = *o.NullValue
-	case mode == "csv" || mode == "tabs" || mode == "list" || mode == "ascii":
-		null = ""
-	}
+	spec, _ := lookupMode(mode)
+	ro := spec.options(RenderOptions{ColSeparator: o.ColSeparator, RowSeparator: o.RowSeparator, NullValue: o.NullValue})
+	col, row, null := ro.ColSeparator, ro.RowSeparator, *ro.NullValue
 	output := "stdout"
 	if s.outFile != nil {
 		output = s.outFile.Name()
@@ -371,14 +354,6 @@ func dotShow(_ context.Context, s *Session, _ dotCall) error {
 	}
 	_, err := fmt.Fprint(s.out, b.String())
 	return err
-}
-
-// or returns s, or def when s is empty.
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // cString quotes s as the DuckDB shell's .show does: in double quotes, with

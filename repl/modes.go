@@ -176,11 +176,11 @@ func newQuote(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 	if !opts.NoHeader && len(cols) > 0 {
 		for i, c := range cols {
 			if i > 0 {
-				w.WriteString(r.colSep())
+				w.WriteString(r.opts.ColSeparator)
 			}
 			w.WriteString(quoteString(c.name))
 		}
-		w.WriteString(r.rowSep())
+		w.WriteString(r.opts.RowSeparator)
 	}
 	return r
 }
@@ -208,20 +208,6 @@ func newInsert(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 	return r
 }
 
-func (r *quoteRenderer) colSep() string {
-	if r.opts.ColSeparator != "" {
-		return r.opts.ColSeparator
-	}
-	return ","
-}
-
-func (r *quoteRenderer) rowSep() string {
-	if r.opts.RowSeparator != "" {
-		return r.opts.RowSeparator
-	}
-	return "\n"
-}
-
 func (r *quoteRenderer) Row(values []any) error {
 	if r.insert {
 		r.w.WriteString(r.prefix)
@@ -231,7 +217,7 @@ func (r *quoteRenderer) Row(values []any) error {
 			if r.insert {
 				r.w.WriteString(",")
 			} else {
-				r.w.WriteString(r.colSep())
+				r.w.WriteString(r.opts.ColSeparator)
 			}
 		}
 		switch {
@@ -249,7 +235,7 @@ func (r *quoteRenderer) Row(values []any) error {
 	if r.insert {
 		_, err = r.w.WriteString(");\n")
 	} else {
-		_, err = r.w.WriteString(r.rowSep())
+		_, err = r.w.WriteString(r.opts.RowSeparator)
 	}
 	return err
 }

@@ -91,28 +91,49 @@ type Mode struct {
 
 type modeSpec struct {
 	Mode
-	new func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer
+	// sep and eol are the mode's field and record separators unless
+	// RenderOptions set them (DuckDB's "|" and "\n" where the mode has
+	// none, as .show reports them); null is how NULL prints unless
+	// RenderOptions.NullValue says.
+	sep, eol, null string
+	new            func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer
+}
+
+// options returns opts with the mode's separators and NULL text where
+// opts leave them unset.
+func (m modeSpec) options(opts RenderOptions) RenderOptions {
+	if opts.ColSeparator == "" {
+		opts.ColSeparator = m.sep
+	}
+	if opts.RowSeparator == "" {
+		opts.RowSeparator = m.eol
+	}
+	if opts.NullValue == nil {
+		null := m.null
+		opts.NullValue = &null
+	}
+	return opts
 }
 
 // modes is the one table of output modes: .mode, the command-line flags
 // and .help are all derived from it.
 var modes = []modeSpec{
-	{Mode{"ascii", "columns and rows separated by 0x1F and 0x1E"}, separated("\x1f", "\x1e", sepRaw)},
-	{Mode{"box", "tables drawn with Unicode box characters, with column types (default)"}, newBox},
-	{Mode{"column", "columns padded to a common width (see .width)"}, newColumn},
-	{Mode{"csv", "comma-separated values (RFC 4180)"}, newCSV},
-	{Mode{"html", "HTML table rows"}, newHTML},
-	{Mode{"insert", "SQL INSERT statements into TABLE (.mode insert TABLE; default \"table\")"}, newInsert},
-	{Mode{"json", "one JSON array of objects per result"}, newJSON},
-	{Mode{"jsonlines", "one JSON object per line"}, newJSONLines},
-	{Mode{"latex", "LaTeX tabular environment"}, newLatex},
-	{Mode{"line", "one value per line: column = value"}, newLine},
-	{Mode{"list", "values separated by |"}, separated("|", "\n", sepEscaped)},
-	{Mode{"markdown", "Markdown table"}, newMarkdown},
-	{Mode{"quote", "values as SQL literals, separated by commas"}, newQuote},
-	{Mode{"table", "ASCII-art table"}, newTable},
-	{Mode{"tabs", "tab-separated values"}, separated("\t", "\n", sepEscaped)},
-	{Mode{"trash", "no output (the query still runs)"}, newTrash},
+	{Mode{"ascii", "columns and rows separated by 0x1F and 0x1E"}, "\x1f", "\x1e", "", separated(sepRaw)},
+	{Mode{"box", "tables drawn with Unicode box characters, with column types (default)"}, "|", "\n", "NULL", newBox},
+	{Mode{"column", "columns padded to a common width (see .width)"}, "|", "\n", "NULL", newColumn},
+	{Mode{"csv", "comma-separated values (RFC 4180)"}, ",", "\r\n", "", separated(sepCSV)},
+	{Mode{"html", "HTML table rows"}, "|", "\n", "NULL", newHTML},
+	{Mode{"insert", "SQL INSERT statements into TABLE (.mode insert TABLE; default \"table\")"}, "|", "\n", "NULL", newInsert},
+	{Mode{"json", "one JSON array of objects per result"}, "|", "\n", "NULL", newJSON},
+	{Mode{"jsonlines", "one JSON object per line"}, "|", "\n", "NULL", newJSONLines},
+	{Mode{"latex", "LaTeX tabular environment"}, "|", "\n", "NULL", newLatex},
+	{Mode{"line", "one value per line: column = value"}, "|", "\n", "NULL", newLine},
+	{Mode{"list", "values separated by |"}, "|", "\n", "", separated(sepEscaped)},
+	{Mode{"markdown", "Markdown table"}, "|", "\n", "NULL", newMarkdown},
+	{Mode{"quote", "values as SQL literals, separated by commas"}, ",", "\n", "NULL", newQuote},
+	{Mode{"table", "ASCII-art table"}, "|", "\n", "NULL", newTable},
+	{Mode{"tabs", "tab-separated values"}, "\t", "\n", "", separated(sepEscaped)},
+	{Mode{"trash", "no output (the query still runs)"}, "|", "\n", "NULL", newTrash},
 }
 
 // Modes lists the output modes in name order.
@@ -170,7 +191,7 @@ func NewRenderer(w io.Writer, mode string, cols []Column, opts RenderOptions) (R
 	if (spec.Name == "box" || spec.Name == "table") && isExplain(cols) && !opts.Columns {
 		return &explainRenderer{w: bw}, nil
 	}
-	return spec.new(bw, cs, opts), nil
+	return spec.new(bw, cs, spec.options(opts)), nil
 }
 
 // Result is a whole result set, for Render.
@@ -731,22 +752,11 @@ const (
 	sepRaw                    // as it is (ascii)
 )
 
-func newCSV(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-	// CRLF: RFC 4180, and the DuckDB shell's csv mode.
-	return separated(",", "\r\n", sepCSV)(w, cols, opts)
-}
-
-// separated makes the renderer of a mode of separated values with the
-// field and record separators sep and eol unless RenderOptions set them.
-func separated(sep, eol string, kind sepKind) func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
+// separated makes the renderer of a mode of separated values of the given
+// kind, with RenderOptions' separators.
+func separated(kind sepKind) func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
 	return func(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-		r := &separatedRenderer{w: w, cols: cols, sep: sep, null: opts.null(""), eol: eol, kind: kind}
-		if opts.ColSeparator != "" {
-			r.sep = opts.ColSeparator
-		}
-		if opts.RowSeparator != "" {
-			r.eol = opts.RowSeparator
-		}
+		r := &separatedRenderer{w: w, cols: cols, sep: opts.ColSeparator, null: opts.null(""), eol: opts.RowSeparator, kind: kind}
 		if !opts.NoHeader && len(cols) > 0 {
 			for i, c := range cols {
 				if i > 0 {
@@ -874,10 +884,7 @@ type lineRenderer struct {
 }
 
 func newLine(w *bufio.Writer, cols []column, opts RenderOptions) Renderer {
-	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL"), width: 5, eol: "\n"}
-	if opts.RowSeparator != "" {
-		r.eol = opts.RowSeparator
-	}
+	r := &lineRenderer{w: w, cols: cols, null: opts.null("NULL"), width: 5, eol: opts.RowSeparator}
 	for _, c := range cols {
 		r.width = max(r.width, Width(c.name))
 	}
