@@ -79,6 +79,7 @@ var registry = []*Function{
 	thresholdFn,
 	featureImportanceFn,
 	explainFn,
+	driftFn,
 	modelsFn,
 	trainingInfoFn,
 	treeRulesFn,
