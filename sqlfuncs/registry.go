@@ -79,6 +79,7 @@ var registry = []*Function{
 	thresholdFn,
 	featureImportanceFn,
 	explainFn,
+	whatIfFn,
 	modelsFn,
 	trainingInfoFn,
 	treeRulesFn,
