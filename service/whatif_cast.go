@@ -304,8 +304,14 @@ func castNumber(typ string, x number) (float64, string) {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return 0, "not a finite number"
 		}
-		d, err := decimal128.FromFloat64(f, p, s)
-		if err != nil || !d.FitsInPrecision(p) {
+		// As DuckDB: the value times 10^s, rounded half away from zero,
+		// is the decimal's unscaled integer.
+		u := math.Round(f * math.Pow10(int(s)))
+		if p > 38 || math.Abs(u) >= math.Pow10(int(p)) {
+			return 0, "out of range"
+		}
+		d, err := decimal128.FromFloat64(u, 38, 0)
+		if err != nil {
 			return 0, "out of range"
 		}
 		return d.ToFloat64(s), ""
