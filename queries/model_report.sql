@@ -41,3 +41,9 @@ SELECT customer_id, round(probability, 3) AS p_churn,
        list_transform(reasons, r -> r.feature || '=' || r.value) AS reasons
 FROM explain('churn', $$SELECT * FROM holdout WHERE customer_id IN (40001, 40002, 40003)$$, top_k := 3)
 ORDER BY customer_id;
+
+.print What would the premium plan do? Basic-plan holdout customers at risk, as they are and on premium:
+SELECT count(*) AS customers, round(avg(probability), 3) AS p_churn_now, round(avg(probability_what_if), 3) AS p_churn_premium,
+       round(avg(change), 3) AS mean_change, count(*) FILTER (prediction AND NOT prediction_what_if) AS no_longer_flagged
+FROM what_if('churn', $$SELECT * FROM holdout WHERE plan = 'basic'$$, set := {'plan': 'premium'})
+WHERE probability > 0.3;
