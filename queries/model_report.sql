@@ -51,3 +51,9 @@ FROM drift('churn', 'holdout');
 SELECT column_name, round(psi, 3) AS psi, round(unseen_share, 3) AS unseen, status
 FROM drift('churn', $$SELECT * REPLACE (income * 3 AS income, upper(plan) AS plan) FROM holdout$$)
 WHERE status <> 'ok';
+
+.print What would the premium plan do? Basic-plan holdout customers at risk, as they are and on premium:
+SELECT count(*) AS customers, round(avg(probability), 3) AS p_churn_now, round(avg(probability_what_if), 3) AS p_churn_premium,
+       round(avg(change), 3) AS mean_change, count(*) FILTER (prediction AND NOT prediction_what_if) AS no_longer_flagged
+FROM what_if('churn', $$SELECT * FROM holdout WHERE plan = 'basic'$$, set := {'plan': 'premium'})
+WHERE probability > 0.3;

@@ -80,6 +80,7 @@ var registry = []*Function{
 	featureImportanceFn,
 	explainFn,
 	driftFn,
+	whatIfFn,
 	modelsFn,
 	trainingInfoFn,
 	treeRulesFn,
