@@ -882,7 +882,7 @@ func TestTrainingInfoAndProfile(t *testing.T) {
 	_, err = e.TrainingInfo(ctx, "s", engine.TrainingInfoOptions{})
 	wantError(t, "TrainingInfo of a segment model", err, dserr.Incompatible, `training_info: model: model "s" is of kind kmeans`)
 
-	cols, err := e.Profile(ctx, "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c")
+	cols, err := e.Profile(ctx, "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c", engine.ProfileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -898,8 +898,8 @@ func TestTrainingInfoAndProfile(t *testing.T) {
 	if cols[1].Rows != 1000 || math.IsNaN(cols[1].Mean) || !math.IsNaN(cols[2].Mean) || !math.IsNaN(cols[4].Mean) {
 		t.Errorf("Profile: age %+v, plan %+v, joined %+v", cols[1], cols[2], cols[4])
 	}
-	_, err = e.Profile(ctx, "customers")
+	_, err = e.Profile(ctx, "customers", engine.ProfileOptions{})
 	wantError(t, "Profile of a missing table", err, dserr.DataQuery, "profile: data: Catalog Error: Table with name customers does not exist!")
-	_, err = e.Profile(ctx, "DELETE FROM c")
+	_, err = e.Profile(ctx, "DELETE FROM c", engine.ProfileOptions{})
 	wantError(t, "Profile of a statement", err, dserr.Refused, "profile: data: refused")
 }
