@@ -695,8 +695,10 @@ func (q *edgeSample) quantiles(ps []float64) []float64 {
 		frac := at - float64(i)
 		v := q.val[i]
 		if frac > 0 {
+			// quantile_cont's formula, so that exact quartiles agree
+			// with DuckDB's to the bit.
 			a, b := q.val[i], q.val[i+1]
-			v = min(max(a+(b-a)*frac, a), b)
+			v = min(max(a*(1-frac)+b*frac, a), b)
 		}
 		out[k] = v
 	}
