@@ -308,3 +308,22 @@ func TestSummarizerPearson(t *testing.T) {
 		t.Errorf("r %v, want %v", got[0].Association, want)
 	}
 }
+
+// Equal rows (here every row of a level is the same row) are split
+// between the halves by their position: a text copy of a label with five
+// values scores |r| = 1, every level being seen in both halves.
+func TestSummarizerDuplicateRowsSplit(t *testing.T) {
+	alloc := checked(t)
+	var ys, txt []any
+	for i := 0; i < 1000; i++ {
+		v := int(fmix64(uint64(i)) % 5)
+		ys = append(ys, v)
+		txt = append(txt, string(rune('a'+v)))
+	}
+	rec := record([]string{"y", "t"}, column(alloc, arrow.PrimitiveTypes.Int32, ys...), column(alloc, arrow.BinaryTypes.String, txt...))
+	defer rec.Release()
+	got := summarize(t, 0, rec)
+	if a := got[1].Association; math.Abs(a-1) > 1e-12 || !got[1].Leakage {
+		t.Errorf("text copy of the label: %v (leakage %v), want 1", a, got[1].Leakage)
+	}
+}

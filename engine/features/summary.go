@@ -19,17 +19,17 @@ const (
 	ExactDistinct = 1 << 14
 	// AssociationRows is how many rows the label association of numeric
 	// columns with a binary label is computed from: every row up to it,
-	// beyond it the rows whose hash falls below a threshold halved until
-	// at most that many remain (a sample that depends on the rows' values
-	// only, never on their order).
+	// beyond it the rows whose position's hash falls below a threshold
+	// halved until at most that many remain.
 	AssociationRows = 1 << 16
 )
 
 // hllBits is the HyperLogLog precision: 2^hllBits one-byte registers.
 const hllBits = 14
 
-// halfSeed seeds the row hash that splits the rows in two halves for the
-// cross-fitted association and draws the association sample.
+// halfSeed keys the hash of a row's position that splits the rows in two
+// halves for the cross-fitted association and draws the association
+// sample.
 const halfSeed = 0x7f4a7c159e3779b9
 
 // ColumnSummary is what a Summarizer reports of one column: profile's
@@ -79,8 +79,9 @@ type ColumnSummary struct {
 //     the column alone. A numeric, DATE or TIMESTAMP column scores each row
 //     by its value (NumericAUC, over at most AssociationRows rows); a
 //     VARCHAR, ENUM or BOOLEAN column by its level's label rate,
-//     cross-fitted on two halves of the rows drawn by a hash of the row's
-//     values (CrossFittedAUC), NULL a level of its own;
+//     cross-fitted on two halves of the rows drawn by a fixed hash of the
+//     row's position in the stream (CrossFittedAUC), NULL a level of its
+//     own;
 //   - numeric label (numbers, DATE, TIMESTAMP): |Pearson r| of a numeric
 //     column's value with the label over the rows where both are present,
 //     and of a categorical column's cross-fitted level means
@@ -96,6 +97,8 @@ type Summarizer struct {
 	label  int // -1 without
 	cols   []*colSummary
 	rows   int64
+
+	position int64 // of the next row in the stream
 
 	// The label.
 	labelKind string   // KindNumeric for a numeric label, KindCategorical for classes
@@ -195,7 +198,6 @@ func (s *Summarizer) Observe(rec arrow.RecordBatch) error {
 	s.rows += int64(n)
 	s.colHash = grow(s.colHash, n)
 	s.rowHash = grow(s.rowHash, n)
-	clear(s.rowHash)
 	withLabel := s.label >= 0 && !s.multi
 	if withLabel {
 		s.observeLabel(rec.Column(s.label), n)
@@ -205,19 +207,20 @@ func (s *Summarizer) Observe(rec arrow.RecordBatch) error {
 		a := rec.Column(i)
 		clear(s.colHash)
 		hashColumn(a, 0, s.colHash, nil)
-		if withLabel {
-			for r, h := range s.colHash {
-				s.rowHash[r] = fold(s.rowHash[r], h)
-			}
-		}
 		s.observeColumn(c, a)
 	}
 	if !withLabel {
+		s.position += int64(n)
 		return nil
 	}
+	// The halves and the sample come from a hash of the row's position:
+	// a hash of its values would put equal rows, common in data with few
+	// columns, in the same half, which would leave many levels without
+	// rows in the other half.
 	for r := range s.rowHash {
-		s.rowHash[r] = fmix64(s.rowHash[r] ^ halfSeed)
+		s.rowHash[r] = fmix64(uint64(s.position+int64(r)) ^ halfSeed)
 	}
+	s.position += int64(n)
 	for i, c := range s.cols {
 		if i == s.label {
 			continue
