@@ -310,8 +310,8 @@ func TestSummarizerPearson(t *testing.T) {
 }
 
 // Equal rows (here every row of a level is the same row) are split
-// between the halves by their position: a text copy of a label with five
-// values scores |r| = 1, every level being seen in both halves.
+// between the halves by their position: a text copy of a numeric label
+// with five values scores |r| = 1, every level being seen in both halves.
 func TestSummarizerDuplicateRowsSplit(t *testing.T) {
 	alloc := checked(t)
 	var ys, txt []any
@@ -320,10 +320,163 @@ func TestSummarizerDuplicateRowsSplit(t *testing.T) {
 		ys = append(ys, v)
 		txt = append(txt, string(rune('a'+v)))
 	}
-	rec := record([]string{"y", "t"}, column(alloc, arrow.PrimitiveTypes.Int32, ys...), column(alloc, arrow.BinaryTypes.String, txt...))
+	rec := record([]string{"y", "t"}, column(alloc, arrow.PrimitiveTypes.Float64, ys...), column(alloc, arrow.BinaryTypes.String, txt...))
 	defer rec.Release()
 	got := summarize(t, 0, rec)
 	if a := got[1].Association; math.Abs(a-1) > 1e-12 || !got[1].Leakage {
 		t.Errorf("text copy of the label: %v (leakage %v), want 1", a, got[1].Leakage)
 	}
+}
+
+// labelled summarises columns x (numeric, with NULLs), t (text levels
+// related to the label) and b (BOOLEAN) with label y of type dt, split
+// in two batches; y[i] is given as an int and mapped by conv.
+func labelled(t *testing.T, dt arrow.DataType, ys []int, conv func(int) any) []ColumnSummary {
+	t.Helper()
+	alloc := checked(t)
+	var xs, ts, bs, yv []any
+	for i, y := range ys {
+		h := fmix64(uint64(i) + 7)
+		x := any(float64(h%50) + 3*float64(y))
+		if h%11 == 0 {
+			x = nil
+		}
+		xs = append(xs, x)
+		ts = append(ts, string(rune('a'+(int(h>>8%4)+y)%6)))
+		bs = append(bs, (h>>16)%3 == 0 || y == 0)
+		yv = append(yv, conv(y))
+	}
+	cut := len(ys) / 3
+	var recs []arrow.RecordBatch
+	for _, r := range [][2]int{{0, cut}, {cut, len(ys)}} {
+		recs = append(recs, record([]string{"x", "t", "b", "y"},
+			column(alloc, arrow.PrimitiveTypes.Float64, xs[r[0]:r[1]]...),
+			column(alloc, arrow.BinaryTypes.String, ts[r[0]:r[1]]...),
+			column(alloc, arrow.FixedWidthTypes.Boolean, bs[r[0]:r[1]]...),
+			column(alloc, dt, yv[r[0]:r[1]]...)))
+	}
+	s, err := NewSummarizer(recs[0].Schema(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		if err := s.Observe(rec); err != nil {
+			t.Fatal(err)
+		}
+		rec.Release()
+	}
+	return s.Finish()
+}
+
+// labels draws n labels in [0, k), the first one first.
+func labels(n, k, first int) []int {
+	ys := make([]int, n)
+	ys[0] = first
+	for i := 1; i < n; i++ {
+		ys[i] = int(fmix64(uint64(i)*31) % uint64(k))
+	}
+	return ys
+}
+
+func same(a, b []ColumnSummary) bool {
+	for i := range a {
+		if a[i].Association != b[i].Association && !(math.IsNaN(a[i].Association) && math.IsNaN(b[i].Association)) {
+			return false
+		}
+	}
+	return true
+}
+
+func associations(s []ColumnSummary) []float64 {
+	out := make([]float64, len(s))
+	for i := range s {
+		out[i] = s[i].Association
+	}
+	return out
+}
+
+// An integer label's kind follows training's task := 'auto': two values
+// are binary (the same bits as the BOOLEAN label, whichever class comes
+// first), 3 to MaxAutoIntClasses values multiclass (no association), more
+// numeric (the same bits as the label as DOUBLE).
+func TestSummarizerIntegerLabelKinds(t *testing.T) {
+	asInt := func(y int) any { return y }
+	asBool := func(y int) any { return y == 1 }
+	asFloat := func(y int) any { return float64(y) }
+	for _, first := range []int{0, 1} {
+		ys := labels(3000, 2, first)
+		for _, dt := range []arrow.DataType{arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int8, arrow.PrimitiveTypes.Uint64} {
+			got := labelled(t, dt, ys, asInt)
+			want := labelled(t, arrow.FixedWidthTypes.Boolean, ys, asBool)
+			if !same(got, want) {
+				t.Errorf("0/1 %s label, first %d: %v; as BOOLEAN %v", dt, first, associations(got), associations(want))
+			}
+			for i := 0; i < 3; i++ {
+				if a := got[i].Association; !(a > 0.5 && a <= 1) {
+					t.Errorf("0/1 %s label: column %d association %v, want an AUC above 0.5", dt, i, a)
+				}
+			}
+		}
+	}
+	// Two values that are not 0/1: the positive class is the less
+	// frequent (3 here: y = 3 on about a third of the rows).
+	ys := labels(3000, 3, 2)
+	for i, y := range ys {
+		ys[i] = map[int]int{0: 7, 1: 7, 2: 3}[y]
+	}
+	got := labelled(t, arrow.PrimitiveTypes.Int64, ys, asInt)
+	want := labelled(t, arrow.FixedWidthTypes.Boolean, ys, func(y int) any { return y == 3 })
+	if !same(got, want) {
+		t.Errorf("3/7 label: %v; as BOOLEAN y = 3: %v", associations(got), associations(want))
+	}
+	for _, k := range []int{3, MaxAutoIntClasses} {
+		for i, s := range labelled(t, arrow.PrimitiveTypes.Int32, labels(3000, k, 0), asInt) {
+			if !math.IsNaN(s.Association) {
+				t.Errorf("%d-class integer label: column %d association %v, want NaN", k, i, s.Association)
+			}
+		}
+	}
+	for _, k := range []int{MaxAutoIntClasses + 1, 25} {
+		ys := labels(3000, k, 0)
+		got := labelled(t, arrow.PrimitiveTypes.Int32, ys, asInt)
+		want := labelled(t, arrow.PrimitiveTypes.Float64, ys, asFloat)
+		if !same(got, want) {
+			t.Errorf("%d-value integer label: %v; as DOUBLE %v", k, associations(got), associations(want))
+		}
+		if a := got[0].Association; !(a > 0.1 && a <= 1) {
+			t.Errorf("%d-value integer label: x association %v, want |r| well above 0", k, a)
+		}
+	}
+	// A float label with two values is numeric, as in training.
+	ys = labels(3000, 2, 0)
+	gotF := labelled(t, arrow.PrimitiveTypes.Float64, ys, asFloat)
+	var xs, yf []float64
+	for i, y := range ys {
+		h := fmix64(uint64(i) + 7)
+		if h%11 != 0 {
+			xs = append(xs, float64(h%50)+3*float64(y))
+			yf = append(yf, float64(y))
+		}
+	}
+	if r := pearson(xs, yf); math.Abs(gotF[0].Association-math.Abs(r)) > 1e-12 {
+		t.Errorf("0/1 DOUBLE label: x association %v, want |r| = %v", gotF[0].Association, math.Abs(r))
+	}
+}
+
+// pearson is the textbook correlation.
+func pearson(x, y []float64) float64 {
+	var mx, my float64
+	for i := range x {
+		mx += x[i]
+		my += y[i]
+	}
+	mx /= float64(len(x))
+	my /= float64(len(y))
+	var sxy, sxx, syy float64
+	for i := range x {
+		sxy += (x[i] - mx) * (y[i] - my)
+		sxx += (x[i] - mx) * (x[i] - mx)
+		syy += (y[i] - my) * (y[i] - my)
+	}
+	return sxy / math.Sqrt(sxx*syy)
 }

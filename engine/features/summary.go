@@ -5,10 +5,13 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ducksight/ducksight/engine/task"
 )
 
 // Bounds of a Summarizer's memory.
@@ -75,18 +78,29 @@ type ColumnSummary struct {
 // profile reports beyond the moments, and with a label column the label
 // association of every other column:
 //
-//   - binary label (BOOLEAN, or VARCHAR/ENUM with two values): the AUC of
-//     the column alone. A numeric, DATE or TIMESTAMP column scores each row
+// The label's kind follows training's task := 'auto' (LabelFitter): a
+// BOOLEAN, VARCHAR or ENUM label, or an integer label with at most
+// MaxAutoIntClasses distinct values, has classes (binary with two, else
+// multiclass); a float or DECIMAL label, an integer one with more
+// distinct values, and a DATE or TIMESTAMP label are numeric. An integer
+// label keeps both the binary and the numeric accumulators while it has
+// at most two values (the binary ones are bounded: a sample of
+// AssociationRows rows and per-level counts), and Finish picks by the
+// count. The association is:
+//
+//   - binary label: the AUC of the column alone, its positive class
+//     training's (LabelEncoding.Positive: true, 1 for a 0/1 label, else
+//     the less frequent class). A numeric, DATE or TIMESTAMP column scores each row
 //     by its value (NumericAUC, over at most AssociationRows rows); a
 //     VARCHAR, ENUM or BOOLEAN column by its level's label rate,
 //     cross-fitted on two halves of the rows drawn by a fixed hash of the
 //     row's position in the stream (CrossFittedAUC), NULL a level of its
 //     own;
-//   - numeric label (numbers, DATE, TIMESTAMP): |Pearson r| of a numeric
+//   - numeric label: |Pearson r| of a numeric
 //     column's value with the label over the rows where both are present,
 //     and of a categorical column's cross-fitted level means
 //     (CrossFittedPearson);
-//   - NaN for a label with more than two classes or a single one, for the
+//   - NaN for a multiclass label or one with a single class, for the
 //     label column itself, for identifier-like columns and for other types.
 //
 // Rows with a NULL (or NaN, ±Inf) label take no part in the association.
@@ -101,10 +115,14 @@ type Summarizer struct {
 	position int64 // of the next row in the stream
 
 	// The label.
-	labelKind string   // KindNumeric for a numeric label, KindCategorical for classes
-	classes   []string // binary: the classes in order of first sight
-	multi     bool     // more than two classes: no association
-	yMom      Moments  // numeric label: the labels' moments
+	labelFit  *LabelFitter // training's task rule; nil for a DATE or TIMESTAMP label
+	binary    bool         // the binary accumulators are kept: at most two classes so far
+	numeric   bool         // the numeric accumulators are kept
+	intLabel  bool         // an integer label: classes by value
+	classes   []string     // binary: the classes in order of first sight, as LabelEncoding.Levels spells them
+	classKeys []uint64     // integer label: the values of classes
+	yMom      Moments      // numeric: the labels' moments
+	flip      bool         // binary: the positive class is classes[0] (set by Finish)
 
 	// The association sample (binary label, numeric columns).
 	sampleLevel uint
@@ -115,7 +133,9 @@ type Summarizer struct {
 	// Per-batch scratch.
 	colHash []uint64
 	rowHash []uint64
-	y       []float64 // label per row: NaN when not used
+	y       []float64 // numeric: the label per row, NaN when not used
+	yb      []float64 // binary: the class per row (0 or 1), NaN when not used
+	skip    []bool    // rows labelFit leaves out
 	floats  []float64
 }
 
@@ -145,7 +165,8 @@ type colSummary struct {
 type levelCount struct {
 	text string
 	n    int64
-	half [2]HalfStats
+	half [2]HalfStats // binary label: Sum counts the rows of class 1
+	num  [2]HalfStats // numeric label: Sum adds the labels
 }
 
 // NewSummarizer summarises the columns of schema; label is the index of
@@ -154,15 +175,28 @@ type levelCount struct {
 func NewSummarizer(schema *arrow.Schema, label int) (*Summarizer, error) {
 	s := &Summarizer{schema: schema, label: label}
 	if label >= 0 {
-		switch k := kindOf(schema.Field(label).Type); k {
-		case KindNumeric, KindDate, KindTimestamp:
-			s.labelKind = KindNumeric
-		case KindBoolean:
-			s.labelKind, s.classes = KindCategorical, []string{"false", "true"}
-		case KindCategorical:
-			s.labelKind = KindCategorical
+		f := schema.Field(label)
+		switch k := kindOf(f.Type); k {
+		case KindDate, KindTimestamp:
+			s.numeric = true
+		case KindNumeric, KindBoolean, KindCategorical:
+			lf, err := NewLabelFitter(f, task.Auto, nil)
+			if err != nil {
+				return nil, err
+			}
+			s.labelFit = lf
+			switch familyOf(f.Type) {
+			case famFloat:
+				s.numeric = true
+			case famInt:
+				s.intLabel, s.binary, s.numeric = true, true, true
+			case famBool:
+				s.binary, s.classes = true, []string{"false", "true"}
+			default:
+				s.binary = true
+			}
 		default:
-			return nil, fmt.Errorf("column %q has type %s; a label must be a number, BOOLEAN, VARCHAR, ENUM, DATE or TIMESTAMP", schema.Field(label).Name, SQLType(schema.Field(label).Type))
+			return nil, fmt.Errorf("column %q has type %s; a label must be a number, BOOLEAN, VARCHAR, ENUM, DATE or TIMESTAMP", f.Name, SQLType(f.Type))
 		}
 	}
 	s.sampleVals = make([][]float64, schema.NumFields())
@@ -198,10 +232,10 @@ func (s *Summarizer) Observe(rec arrow.RecordBatch) error {
 	s.rows += int64(n)
 	s.colHash = grow(s.colHash, n)
 	s.rowHash = grow(s.rowHash, n)
-	withLabel := s.label >= 0 && !s.multi
+	withLabel := s.label >= 0 && (s.binary || s.numeric)
 	if withLabel {
 		s.observeLabel(rec.Column(s.label), n)
-		withLabel = !s.multi
+		withLabel = s.binary || s.numeric
 	}
 	for i, c := range s.cols {
 		a := rec.Column(i)
@@ -227,7 +261,7 @@ func (s *Summarizer) Observe(rec arrow.RecordBatch) error {
 		}
 		s.associate(c, rec.Column(i))
 	}
-	if s.labelKind == KindCategorical {
+	if s.binary {
 		s.sampleRows(rec)
 	}
 	return nil
@@ -241,12 +275,18 @@ func grow[T any](buf []T, n int) []T {
 	return buf[:n]
 }
 
-// observeLabel sets s.y from the label column: the value of a numeric
-// label, 0/1 for a binary one, NaN for rows that take no part.
+// observeLabel feeds the label column to labelFit and sets s.y (the
+// value of a numeric label) and s.yb (the 0/1 class of a binary one):
+// NaN for rows that take no part.
 func (s *Summarizer) observeLabel(a arrow.Array, n int) {
-	s.y = grow(s.y, n)
+	if s.labelFit != nil {
+		s.skip = grow(s.skip, n)
+		clear(s.skip)
+		s.labelFit.Observe(a, s.skip)
+	}
 	bm, off := validity(a)
-	if s.labelKind == KindNumeric {
+	if s.numeric {
+		s.y = grow(s.y, n)
 		toFloats(a, s.y)
 		for i, v := range s.y {
 			if !isValid(bm, off, i) || !finite(v) {
@@ -255,20 +295,50 @@ func (s *Summarizer) observeLabel(a arrow.Array, n int) {
 			}
 			s.yMom.Merge(Moments{Count: 1, Mean: v, Min: v, Max: v})
 		}
-		return
 	}
+	if s.binary {
+		s.observeClasses(a, n, bm, off)
+	}
+}
+
+// observeClasses sets s.yb to the class of each row (its index in
+// s.classes), dropping the binary accumulators at a third class.
+func (s *Summarizer) observeClasses(a arrow.Array, n int, bm []byte, off int) {
+	s.yb = grow(s.yb, n)
 	if b, ok := a.(*array.Boolean); ok {
-		for i := range s.y {
-			s.y[i] = math.NaN()
+		for i := range s.yb {
+			s.yb[i] = math.NaN()
 			if isValid(bm, off, i) {
-				s.y[i] = float64(b2i(b.Value(i)))
+				s.yb[i] = float64(b2i(b.Value(i)))
 			}
 		}
 		return
 	}
+	if s.intLabel {
+		key, text := intKeyAt(a)
+		for i := range s.yb {
+			s.yb[i] = math.NaN()
+			if !isValid(bm, off, i) {
+				continue
+			}
+			v := key(i)
+			k := slices.Index(s.classKeys, v)
+			if k < 0 {
+				if len(s.classKeys) == 2 {
+					s.dropBinary()
+					return
+				}
+				s.classKeys = append(s.classKeys, v)
+				s.classes = append(s.classes, text(v))
+				k = len(s.classKeys) - 1
+			}
+			s.yb[i] = float64(k)
+		}
+		return
+	}
 	text := textAt(a)
-	for i := range s.y {
-		s.y[i] = math.NaN()
+	for i := range s.yb {
+		s.yb[i] = math.NaN()
 		if !isValid(bm, off, i) {
 			continue
 		}
@@ -276,20 +346,49 @@ func (s *Summarizer) observeLabel(a arrow.Array, n int) {
 		k := slices.Index(s.classes, t)
 		if k < 0 {
 			if len(s.classes) == 2 {
-				s.multi = true
-				s.dropAssociation()
+				s.dropBinary()
 				return
 			}
 			s.classes = append(s.classes, strings.Clone(t))
 			k = len(s.classes) - 1
 		}
-		s.y[i] = float64(k)
+		s.yb[i] = float64(k)
 	}
 }
 
-// dropAssociation frees what the association needed: a third class was
-// seen.
-func (s *Summarizer) dropAssociation() {
+// intKeyAt returns the value of row i of an integer array as the bits of
+// a uint64, and the text of such a value as LabelEncoding.Levels spells
+// it.
+func intKeyAt(a arrow.Array) (key func(i int) uint64, text func(uint64) string) {
+	text = func(k uint64) string { return strconv.FormatInt(int64(k), 10) }
+	switch v := a.(type) {
+	case *array.Int8:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Int16:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Int32:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Int64:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Uint8:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Uint16:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Uint32:
+		key = func(i int) uint64 { return uint64(v.Value(i)) }
+	case *array.Uint64:
+		key = v.Value
+		text = func(k uint64) string { return strconv.FormatUint(k, 10) }
+	default:
+		key = func(int) uint64 { return 0 }
+	}
+	return key, text
+}
+
+// dropBinary frees what the association with a binary label needed: a
+// third class was seen.
+func (s *Summarizer) dropBinary() {
+	s.binary = false
 	s.sampleHash, s.samplePos, s.sampleVals = nil, nil, nil
 	for _, c := range s.cols {
 		for k := range c.levels {
@@ -428,16 +527,18 @@ func (s *Summarizer) associate(c *colSummary, a arrow.Array) {
 	switch c.kind {
 	case KindCategorical, KindBoolean:
 		for r, k := range c.codes {
-			y := s.y[r]
-			if math.IsNaN(y) {
-				continue
+			l, h := c.level(k), s.rowHash[r]>>63
+			if s.binary && !math.IsNaN(s.yb[r]) {
+				l.half[h].N++
+				l.half[h].Sum += s.yb[r]
 			}
-			h := &c.level(k).half[s.rowHash[r]>>63]
-			h.N++
-			h.Sum += y
+			if s.numeric && !math.IsNaN(s.y[r]) {
+				l.num[h].N++
+				l.num[h].Sum += s.y[r]
+			}
 		}
 	case KindNumeric, KindDate, KindTimestamp:
-		if s.labelKind != KindNumeric {
+		if !s.numeric {
 			return // the sample (sampleRows) serves a binary label
 		}
 		bm, off := validity(a)
@@ -476,11 +577,11 @@ func (s *Summarizer) sampleRows(rec arrow.RecordBatch) {
 		valid[j], offs[j] = validity(a)
 	}
 	for r, h := range s.rowHash {
-		if math.IsNaN(s.y[r]) || !s.keeps(h) {
+		if math.IsNaN(s.yb[r]) || !s.keeps(h) {
 			continue
 		}
 		s.sampleHash = append(s.sampleHash, h)
-		s.samplePos = append(s.samplePos, s.y[r] == 1)
+		s.samplePos = append(s.samplePos, s.yb[r] == 1)
 		for j, i := range numeric {
 			v := vals[j][r]
 			if !isValid(valid[j], offs[j], r) || !finite(v) {
@@ -524,7 +625,12 @@ func (s *Summarizer) raiseSample(numeric []int) {
 // may be called once.
 func (s *Summarizer) Finish() []ColumnSummary {
 	out := make([]ColumnSummary, len(s.cols))
-	association := s.label >= 0 && !s.multi && (s.labelKind == KindNumeric || len(s.classes) == 2)
+	association := s.labelTask()
+	if association == task.Binary && s.flip {
+		for k := range s.samplePos {
+			s.samplePos[k] = !s.samplePos[k]
+		}
+	}
 	for i, c := range s.cols {
 		cs := ColumnSummary{Column: c.name, Kind: c.kind, Rows: s.rows, Nulls: c.nulls,
 			Q25: math.NaN(), Q50: math.NaN(), Q75: math.NaN(), TopShare: math.NaN(), Association: math.NaN()}
@@ -560,8 +666,8 @@ func (s *Summarizer) Finish() []ColumnSummary {
 				cs.TopLevel, cs.TopShare = c.levels[best].text, float64(c.levels[best].n)/float64(nonNull)
 			}
 		}
-		if association && i != s.label && !cs.IdentifierLike {
-			cs.Association = s.association(i, c)
+		if association != task.None && i != s.label && !cs.IdentifierLike {
+			cs.Association = s.association(association, i, c)
 			cs.Leakage = cs.Association > LeakageThreshold
 		}
 		out[i] = cs
@@ -569,21 +675,62 @@ func (s *Summarizer) Finish() []ColumnSummary {
 	return out
 }
 
-// association is column i's label association (see Summarizer).
-func (s *Summarizer) association(i int, c *colSummary) float64 {
+// labelTask is how Finish treats the label: task.Binary, task.Regression
+// (numeric) or task.None (no association); for a binary label it sets
+// s.flip when the positive class is the one coded 0.
+func (s *Summarizer) labelTask() task.Task {
+	if s.label < 0 {
+		return task.None
+	}
+	if s.labelFit == nil { // DATE, TIMESTAMP
+		return task.Regression
+	}
+	// Finish's errors (every label NULL, a single class, too many
+	// classes, a constant or too large numeric label) leave no
+	// association.
+	le, err := s.labelFit.Finish()
+	if err != nil {
+		return task.None
+	}
+	switch {
+	case le.Task == task.Binary && s.binary && len(s.classes) == 2:
+		pos, _ := le.PositiveClass()
+		s.flip = pos == s.classes[0]
+		return task.Binary
+	case le.Task == task.Regression && s.numeric:
+		return task.Regression
+	}
+	return task.None
+}
+
+// association is column i's label association for a label treated as tk
+// (see Summarizer).
+func (s *Summarizer) association(tk task.Task, i int, c *colSummary) float64 {
 	switch c.kind {
 	case KindCategorical, KindBoolean:
 		levels := make([][2]HalfStats, 0, len(c.levels)+2)
-		for _, l := range c.levels {
-			levels = append(levels, l.half)
+		half := func(l *levelCount) [2]HalfStats {
+			if tk == task.Regression {
+				return l.num
+			}
+			h := l.half
+			if s.flip {
+				for j := range h {
+					h[j].Sum = float64(h[j].N) - h[j].Sum
+				}
+			}
+			return h
 		}
-		levels = append(levels, c.overflow.half, c.null.half)
-		if s.labelKind == KindNumeric {
+		for k := range c.levels {
+			levels = append(levels, half(&c.levels[k]))
+		}
+		levels = append(levels, half(&c.overflow), half(&c.null))
+		if tk == task.Regression {
 			return CrossFittedPearson(levels, s.yMom.Mean, s.yMom.M2)
 		}
 		return CrossFittedAUC(levels)
 	case KindNumeric, KindDate, KindTimestamp:
-		if s.labelKind == KindNumeric {
+		if tk == task.Regression {
 			return c.bi.r()
 		}
 		return NumericAUC(s.sampleVals[i], s.samplePos)
