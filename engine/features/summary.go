@@ -76,30 +76,28 @@ type ColumnSummary struct {
 
 // Summarizer computes, in one streaming pass, the per-column summary that
 // profile reports beyond the moments, and with a label column the label
-// association of every other column:
+// association of every other column.
 //
-// The label's kind follows training's task := 'auto' (LabelFitter): a
-// BOOLEAN, VARCHAR or ENUM label, or an integer label with at most
-// MaxAutoIntClasses distinct values, has classes (binary with two, else
-// multiclass); a float or DECIMAL label, an integer one with more
-// distinct values, and a DATE or TIMESTAMP label are numeric. An integer
-// label keeps both the binary and the numeric accumulators while it has
-// at most two values (the binary ones are bounded: a sample of
-// AssociationRows rows and per-level counts), and Finish picks by the
-// count. The association is:
+// The label's kind is the one training's task 'auto' gives it (the
+// Summarizer runs a LabelFitter on the label): a BOOLEAN, VARCHAR or ENUM
+// label, or an integer label with at most MaxAutoIntClasses distinct
+// values, has classes (binary with two, else multiclass); a float or
+// DECIMAL label, an integer one with more distinct values, and a DATE or
+// TIMESTAMP label are numeric. Until Finish knows an integer label's
+// count it keeps both the binary accumulators (dropped at a third value)
+// and the numeric ones. The association is:
 //
-//   - binary label: the AUC of the column alone, its positive class
-//     training's (LabelEncoding.Positive: true, 1 for a 0/1 label, else
-//     the less frequent class). A numeric, DATE or TIMESTAMP column scores each row
-//     by its value (NumericAUC, over at most AssociationRows rows); a
-//     VARCHAR, ENUM or BOOLEAN column by its level's label rate,
+//   - binary label: the AUC of the column alone, for training's positive
+//     class (LabelEncoding.Positive: true, 1 for a 0/1 label, else the
+//     less frequent class). A numeric, DATE or TIMESTAMP column scores
+//     each row by its value (NumericAUC, over at most AssociationRows
+//     rows); a VARCHAR, ENUM or BOOLEAN column by its level's label rate,
 //     cross-fitted on two halves of the rows drawn by a fixed hash of the
 //     row's position in the stream (CrossFittedAUC), NULL a level of its
 //     own;
-//   - numeric label: |Pearson r| of a numeric
-//     column's value with the label over the rows where both are present,
-//     and of a categorical column's cross-fitted level means
-//     (CrossFittedPearson);
+//   - numeric label: |Pearson r| of a numeric column's value with the
+//     label over the rows where both are present, and of a categorical
+//     column's cross-fitted level means (CrossFittedPearson);
 //   - NaN for a multiclass label or one with a single class, for the
 //     label column itself, for identifier-like columns and for other types.
 //
