@@ -32,8 +32,8 @@ func TestExplainBars(t *testing.T) {
 	mustExec(t, ctx, db, `SELECT * FROM train_perceptron('mlp', 'c', label := 'churned', `+feats+`, hidden := [16])`)
 	mustExec(t, ctx, db, `SELECT * FROM train_perceptron('logit', 'c', label := 'churned', `+feats+`, hidden := [])`)
 	for _, tc := range []struct {
-		model             string
-		maxErr            float64 // mean approximation_error / mean |raw score - baseline|
+		model            string
+		maxErr           float64 // mean approximation_error / mean |raw score - baseline|
 		minTop1, minTop3 float64 // shares of the rows past 90 days
 	}{
 		{model: "mlp", maxErr: 0.01, minTop1: 0.80},
