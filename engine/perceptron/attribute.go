@@ -56,7 +56,7 @@ type Attributor struct {
 	p0, p1 []float64
 	s      Scratch
 	deltas [][]float64
-	z, d   []float64
+	d      []float64
 	gbar   []float64
 }
 
@@ -89,7 +89,7 @@ func NewAttributor(m *Model, ref []float64) (*Attributor, error) {
 	}
 	k := m.Outputs()
 	a.p1 = make([]float64, attributeBlock*h0)
-	a.z, a.d = make([]float64, v*k), make([]float64, v*k)
+	a.d = make([]float64, v*k)
 	a.gbar = make([]float64, attributeBlock*h0)
 	return a, nil
 }
@@ -162,8 +162,7 @@ func (a *Attributor) block(x []float64, rows int, cls []int, r0 int, attr []floa
 			}
 		}
 	}
-	z := a.z[:v*k]
-	m.forwardHidden(v, &a.s, z)
+	m.forwardHidden(v, &a.s, nil)
 	// The gradient of the explained output, weighted by the point's
 	// trapezoid weight (the backward pass is linear in it), back to the
 	// first layer's pre-activations.

@@ -10,7 +10,7 @@ import (
 
 // randomNet is an untrained network with random biases too (New leaves
 // them at zero), so hidden units switch along a path.
-func randomNet(t *testing.T, tk task.Task, in int, hidden []int, classes int, act string, seed uint64) *Model {
+func randomNet(t testing.TB, tk task.Task, in int, hidden []int, classes int, act string, seed uint64) *Model {
 	t.Helper()
 	m, err := New(Config{Task: tk, Inputs: in, Hidden: hidden, Classes: classes, Activation: act, LearningRate: 0.01, Seed: seed})
 	if err != nil {
@@ -260,9 +260,8 @@ func BenchmarkAttribute(b *testing.B) {
 			name = "mlp16"
 		}
 		b.Run(name, func(b *testing.B) {
-			t := &testing.T{}
 			const in, n = 30, 2048
-			m := randomNet(t, task.Binary, in, hidden, 0, ReLU, 1)
+			m := randomNet(b, task.Binary, in, hidden, 0, ReLU, 1)
 			rng := rand.New(rand.NewPCG(1, 1))
 			a, err := NewAttributor(m, randomRows(rng, 1, in))
 			if err != nil {

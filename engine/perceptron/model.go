@@ -201,7 +201,9 @@ func (m *Model) forward(x []float64, n int, s *Scratch, z []float64) {
 // forwardHidden is forward from the first hidden layer's pre-activations
 // of n rows, which s.buf(0) holds (n x Layers[0].Out): it activates them
 // in place and computes the later layers, the output layer's
-// pre-activations into z. The network has hidden layers.
+// pre-activations into z (skipped when z is nil: a backward pass from a
+// given output gradient needs the hidden activations only). The network
+// has hidden layers.
 func (m *Model) forwardHidden(n int, s *Scratch, z []float64) {
 	last := len(m.Layers) - 1
 	var a []float64
@@ -214,6 +216,9 @@ func (m *Model) forwardHidden(n int, s *Scratch, z []float64) {
 		}
 		activate(m.Config.Activation, h)
 		a, in = h, l.Out
+	}
+	if z == nil {
+		return
 	}
 	l := &m.Layers[last]
 	affine(a, n, in, l.W, l.B, l.Out, z)
