@@ -152,13 +152,18 @@ func (a *Attributor) block(x []float64, rows int, cls []int, r0 int, attr []floa
 	p1 := a.p1[:rows*h]
 	affine(x, rows, in, l0.W, l0.B, h, p1)
 	pre := a.s.buf(0, v*h)
+	p0 := a.p0[:h]
 	for r := range rows {
-		pr := p1[r*h : (r+1)*h]
+		// p1 becomes the step p1 - p0.
+		dp := p1[r*h : (r+1)*h][:h]
+		for j, e := range p0 {
+			dp[j] -= e
+		}
 		for s := range pts {
 			alpha := float64(s) / IGSteps
-			dst := pre[(r*pts+s)*h : (r*pts+s+1)*h]
-			for j, e := range pr {
-				dst[j] = a.p0[j] + alpha*(e-a.p0[j])
+			dst := pre[(r*pts+s)*h : (r*pts+s+1)*h][:h]
+			for j, e := range p0 {
+				dst[j] = e + alpha*dp[j]
 			}
 		}
 	}
@@ -190,7 +195,9 @@ func (a *Attributor) block(x []float64, rows int, cls []int, r0 int, attr []floa
 	for r := range rows {
 		gr := gbar[r*h : (r+1)*h]
 		for s := range pts {
-			for j, e := range g[(r*pts+s)*h : (r*pts+s+1)*h] {
+			gs := g[(r*pts+s)*h : (r*pts+s+1)*h]
+			gs = gs[:len(gr)]
+			for j, e := range gs {
 				gr[j] += e
 			}
 		}
