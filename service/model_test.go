@@ -215,13 +215,6 @@ func TestPerceptronRowsExplain(t *testing.T) {
 	}
 }
 
-func boolFloat(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // Permute moves a column's values between rows as a permutation of the
 // encoded inputs would, Restore puts them back (the raw scores again to
 // the bit), and Append skips the rows skip marks.
