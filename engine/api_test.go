@@ -882,7 +882,7 @@ func TestTrainingInfoAndProfile(t *testing.T) {
 	_, err = e.TrainingInfo(ctx, "s", engine.TrainingInfoOptions{})
 	wantError(t, "TrainingInfo of a segment model", err, dserr.Incompatible, `training_info: model: model "s" is of kind kmeans`)
 
-	cols, err := e.Profile(ctx, "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c")
+	cols, err := e.Profile(ctx, "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c", engine.ProfileOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -891,15 +891,43 @@ func TestTrainingInfoAndProfile(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s", c.Column, c.Type, c.Rows, c.Nulls,
 			nullable(c.NullShare), nullable(c.Mean), nullable(c.Std), nullable(c.Min), nullable(c.Max)))
 	}
-	want := mustQueryStrings(t, ctx, db, `SELECT * FROM profile($$SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c$$)`)
+	want := mustQueryStrings(t, ctx, db, `SELECT column_name, column_type, rows, nulls, null_share, mean, std, min, max FROM profile($$SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c$$)`)
 	if len(got) != 5 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Profile:\n%s\nprofile():\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if cols[1].Rows != 1000 || math.IsNaN(cols[1].Mean) || !math.IsNaN(cols[2].Mean) || !math.IsNaN(cols[4].Mean) {
 		t.Errorf("Profile: age %+v, plan %+v, joined %+v", cols[1], cols[2], cols[4])
 	}
-	_, err = e.Profile(ctx, "customers")
+	// With a label: the columns after max, as profile(..., label := ...)
+	// gives them.
+	const data = "SELECT customer_id, age, plan, churned, DATE '2024-01-01' + age::INTEGER AS joined FROM c"
+	cols, err = e.Profile(ctx, data, engine.ProfileOptions{Label: "Churned"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, c := range cols {
+		top, leak := any(c.TopLevel), any(c.Leakage)
+		if math.IsNaN(c.TopShare) {
+			top = nil
+		}
+		if math.IsNaN(c.LabelAssociation) {
+			leak = nil
+		}
+		got = append(got, fmt.Sprintf("%s\t%d\t%s\t%v\t%s\t%v\t%v\t%s\t%v", c.Column, c.ApproxUnique, nullable(c.Q50), top,
+			nullable(c.TopShare), c.IdentifierLike, c.Constant, nullable(c.LabelAssociation), leak))
+	}
+	want = mustQueryStrings(t, ctx, db, `SELECT column_name, approx_unique, q50, top_level, top_share, identifier_like, constant, label_association, leakage FROM profile($$`+data+`$$, label := 'Churned')`)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Profile with a label:\n%s\nprofile():\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !cols[0].IdentifierLike || !math.IsNaN(cols[0].LabelAssociation) || !math.IsNaN(cols[3].LabelAssociation) || !(cols[1].LabelAssociation > 0.5) {
+		t.Errorf("Profile with a label: customer_id %+v, age %+v, churned %+v", cols[0], cols[1], cols[3])
+	}
+	_, err = e.Profile(ctx, data, engine.ProfileOptions{Label: "churnd"})
+	wantError(t, "Profile with a missing label", err, dserr.InvalidArgument, `profile: label: column "churnd" not found in data (did you mean "churned"?)`)
+	_, err = e.Profile(ctx, "customers", engine.ProfileOptions{})
 	wantError(t, "Profile of a missing table", err, dserr.DataQuery, "profile: data: Catalog Error: Table with name customers does not exist!")
-	_, err = e.Profile(ctx, "DELETE FROM c")
+	_, err = e.Profile(ctx, "DELETE FROM c", engine.ProfileOptions{})
 	wantError(t, "Profile of a statement", err, dserr.Refused, "profile: data: refused")
 }

@@ -139,6 +139,18 @@ func (r *scoredReader) build(o service.Output, sc *service.Scores, n int) (arrow
 			}
 		}
 		return floats(r.mem, vals, null), nil
+	case service.OutPredictionWhatIf:
+		w := r.run.WhatIf()
+		if r.p.Task() == task.Regression {
+			return floats(r.mem, w.Value[:n], w.Null[:n]), nil
+		}
+		return r.classes(w.Class[:n], w.Null[:n]), nil
+	case service.OutProbabilityWhatIf:
+		w := r.run.WhatIf()
+		return floats(r.mem, w.Prob[:n], w.ProbNull[:n]), nil
+	case service.OutChange:
+		w := r.run.WhatIf()
+		return floats(r.mem, w.Change[:n], w.ChangeNull[:n]), nil
 	}
 	return nil, dserr.New(dserr.Internal, r.fn, "", "unknown output %v", o)
 }

@@ -118,6 +118,21 @@ func TestPredictExplainMatchSQL(t *testing.T) {
 		{"explain regression", func() (array.RecordReader, error) {
 			return e.Explain(ctx, "reg", "c", engine.ExplainOptions{TopK: 100})
 		}, `SELECT * FROM explain('reg', 'c', top_k := 100)`},
+		{"what_if binary", func() (array.RecordReader, error) {
+			return e.WhatIf(ctx, "bin", "c", engine.WhatIfOptions{Set: []engine.Setting{{Column: "plan", Value: "premium"}, {Column: "Age", Value: 50}}})
+		}, `SELECT * FROM what_if('bin', 'c', set := {'plan': 'premium', 'Age': 50})`},
+		{"what_if multiclass", func() (array.RecordReader, error) {
+			return e.WhatIf(ctx, "multi", "c", engine.WhatIfOptions{Set: []engine.Setting{{Column: "region", Value: "north"}}, Version: 1})
+		}, `SELECT * FROM what_if('multi', 'c', set := {'region': 'north'}, version := 1)`},
+		{"what_if regression", func() (array.RecordReader, error) {
+			return e.WhatIf(ctx, "reg", "c", engine.WhatIfOptions{Set: []engine.Setting{{Column: "income", Value: nil}}})
+		}, `SELECT * FROM what_if('reg', 'c', set := {'income': NULL})`},
+		{"what_if NaN rows", func() (array.RecordReader, error) {
+			return e.WhatIf(ctx, "multi", nanData, engine.WhatIfOptions{Set: []engine.Setting{{Column: "tenure_months", Value: float32(12)}}})
+		}, `SELECT * FROM what_if('multi', $$` + nanData + `$$, set := {'tenure_months': 12})`},
+		{"what_if NaN set", func() (array.RecordReader, error) {
+			return e.WhatIf(ctx, "bin", "c", engine.WhatIfOptions{Set: []engine.Setting{{Column: "income", Value: "NaN"}}})
+		}, `SELECT * FROM what_if('bin', 'c', set := {'income': 'NaN'})`},
 	} {
 		rr, err := tc.call()
 		if err != nil {

@@ -41,3 +41,19 @@ SELECT customer_id, round(probability, 3) AS p_churn,
        list_transform(reasons, r -> r.feature || '=' || r.value) AS reasons
 FROM explain('churn', $$SELECT * FROM holdout WHERE customer_id IN (40001, 40002, 40003)$$, top_k := 3)
 ORDER BY customer_id;
+
+.print Does new data still look like the training data? Drift of the holdout against the training statistics:
+SELECT column_name, kind, round(null_share_now, 3) AS nulls, round(mean_train, 2) AS mean_train, round(mean_now, 2) AS mean_now,
+       round(psi, 4) AS psi, round(unseen_share, 3) AS unseen, status
+FROM drift('churn', 'holdout');
+
+.print The same rows with income tripled and the plans re-capitalised (new levels):
+SELECT column_name, round(psi, 3) AS psi, round(unseen_share, 3) AS unseen, status
+FROM drift('churn', $$SELECT * REPLACE (income * 3 AS income, upper(plan) AS plan) FROM holdout$$)
+WHERE status <> 'ok';
+
+.print What would the premium plan do? Basic-plan holdout customers at risk, as they are and on premium:
+SELECT count(*) AS customers, round(avg(probability), 3) AS p_churn_now, round(avg(probability_what_if), 3) AS p_churn_premium,
+       round(avg(change), 3) AS mean_change, count(*) FILTER (prediction AND NOT prediction_what_if) AS no_longer_flagged
+FROM what_if('churn', $$SELECT * FROM holdout WHERE plan = 'basic'$$, set := {'plan': 'premium'})
+WHERE probability > 0.3;

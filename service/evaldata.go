@@ -197,7 +197,11 @@ func newEvalBinding(fn string, m Model, src dataset.Source, by string) (*evalBin
 	le := m.Label()
 	labelIdx := features.ColumnIndex(schema, le.Column)
 	if labelIdx < 0 {
-		return nil, dserr.Arg(fn, "data", "has no label column %q (the model was trained to predict it; evaluation compares with it)", le.Column)
+		hint := ""
+		if near, ok := dserr.Closest(le.Column, features.ColumnNames(schema)); ok {
+			hint = fmt.Sprintf("; did you mean %q?", near)
+		}
+		return nil, dserr.Arg(fn, "data", "has no label column %q (the model was trained to predict it; evaluation compares with it%s)", le.Column, hint)
 	}
 	if err := le.Compatible(schema.Field(labelIdx).Type); err != nil {
 		return nil, dserr.Arg(fn, "data", "%v", err)

@@ -40,6 +40,9 @@ type Predictor struct {
 
 	// explain (see explain.go).
 	ex *explanation
+
+	// what_if (see whatif.go).
+	wi *whatIf
 }
 
 // BindPredict binds predict(model, data, ...): it checks o (a threshold
@@ -269,7 +272,7 @@ var ReasonsType = udf.List(udf.Struct(
 
 func (p *Predictor) outputType(o Output) udf.Type {
 	switch o {
-	case OutPrediction:
+	case OutPrediction, OutPredictionWhatIf:
 		return p.labelType
 	case OutProbabilities:
 		return udf.Map(udf.Varchar, udf.Double)
@@ -307,7 +310,7 @@ var ArrowProbabilitiesType = arrow.MapOf(arrow.BinaryTypes.String, arrow.Primiti
 
 func (p *Predictor) arrowType(o Output) arrow.DataType {
 	switch o {
-	case OutPrediction:
+	case OutPrediction, OutPredictionWhatIf:
 		if p.labelType == udf.Double {
 			return arrow.PrimitiveTypes.Float64
 		}
@@ -333,6 +336,9 @@ func (p *Predictor) Close() {
 	if p.ownsQuery {
 		p.q.Close()
 	}
+	if p.wi != nil {
+		p.wi.release()
+	}
 }
 
 // Start runs the data query and returns the run that scores its batches.
@@ -354,6 +360,9 @@ func (p *Predictor) Start(ctx context.Context) (*Run, error) {
 	run.buf = p.scorer.NewBuffer()
 	if p.ex != nil {
 		run.startExplain()
+	}
+	if p.wi != nil {
+		run.startWhatIf()
 	}
 	return run, nil
 }
@@ -378,13 +387,18 @@ type Run struct {
 	dist []float64
 
 	ex *explainRun
+
+	// what_if: the what-if rows' buffer and scores (see WhatIf).
+	wiBuf      *ScoreBuffer
+	wis        WhatIfScores
+	whatIfDone bool
 }
 
 // Next returns the next data batch, or (nil, nil) at the end of the data.
 // The caller releases the batch, after reading its Score and Reasons.
 // The data query's errors (cancellation included) come from here.
 func (r *Run) Next() (*udf.Batch, error) {
-	r.b, r.scored, r.explained = nil, false, false
+	r.b, r.scored, r.explained, r.whatIfDone = nil, false, false, false
 	b, err := r.r.Next()
 	if err != nil || b == nil {
 		return nil, err

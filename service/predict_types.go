@@ -30,6 +30,24 @@ type ExplainOptions struct {
 	Version int
 }
 
+// WhatIfOptions are what_if's arguments after model and data. A zero
+// Version means the latest.
+type WhatIfOptions struct {
+	// Set are the model input columns to replace and the value each gets
+	// in every row, in order; at least one. A value is cast to the
+	// column's training type (see BindWhatIf); nil is NULL.
+	Set []Setting
+	// Version is the model version to score with; 0 is the latest.
+	Version int
+}
+
+// Setting is one column of WhatIfOptions.Set and its value: nil (NULL),
+// a bool, an integer or float of any Go type, a string or a time.Time.
+type Setting struct {
+	Column string
+	Value  any
+}
+
 // ScoreOptions are the optional arguments of score and score_label. A
 // zero value means the documented default.
 type ScoreOptions struct {
@@ -68,6 +86,19 @@ const (
 	// |baseline + sum of the contributions - raw score| (DOUBLE,
 	// ReasonList.Error), NULL for a non-additive explanation.
 	OutApproximationError
+	// OutPredictionWhatIf is what_if's prediction of the row with the set
+	// columns replaced, of OutPrediction's type (WhatIfScores.Class or
+	// Value).
+	OutPredictionWhatIf
+	// OutProbabilityWhatIf is what_if's classifier probability of the
+	// row with the set columns replaced (DOUBLE, WhatIfScores.Prob):
+	// binary P(positive class), multiclass P(the class predicted as the
+	// row is).
+	OutProbabilityWhatIf
+	// OutChange is what_if's change column (DOUBLE, WhatIfScores.Change):
+	// OutProbabilityWhatIf - OutProbability for a classifier, the
+	// difference of the predictions for regression.
+	OutChange
 )
 
 // String is the output's column name.
@@ -89,6 +120,12 @@ func (o Output) String() string {
 		return "baseline"
 	case OutApproximationError:
 		return "approximation_error"
+	case OutPredictionWhatIf:
+		return "prediction_what_if"
+	case OutProbabilityWhatIf:
+		return "probability_what_if"
+	case OutChange:
+		return "change"
 	}
 	return "output"
 }
@@ -117,6 +154,34 @@ type Scores struct {
 	Value []float64
 	// Segment is a kmeans row's segment, 1..k.
 	Segment []int32
+}
+
+// WhatIfScores are what_if's scores of one batch of rows with the set
+// columns replaced. The slices have one entry per row of the batch and
+// belong to the run that returned them: they are valid until its next
+// call to Next.
+type WhatIfScores struct {
+	// Null marks the rows without a what-if prediction (the model's
+	// output is NaN), whose prediction_what_if, probability_what_if and
+	// change are NULL.
+	Null []bool
+	// Class is a classifier's predicted class, an index into the model's
+	// levels (Predictor.Levels).
+	Class []int
+	// Value is a regression model's prediction in the label's units.
+	Value []float64
+	// Prob is a classifier's probability: binary P(positive class),
+	// multiclass P(the class the row is predicted as it is).
+	Prob []float64
+	// ProbNull marks the rows whose Prob is NULL: Null, and for a
+	// multiclass model also the rows without a prediction as they are.
+	ProbNull []bool
+	// Change is Prob minus the row's probability as it is (regression:
+	// Value minus the prediction as it is).
+	Change []float64
+	// ChangeNull marks the rows whose change is NULL: no prediction as
+	// the row is or with the columns replaced.
+	ChangeNull []bool
 }
 
 // ReasonList holds explain's reasons of one batch of rows: K reasons per

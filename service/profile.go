@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -19,16 +20,31 @@ const fnProfile = "profile"
 // the SQL function holds between DuckDB's bind and its execution. The
 // caller closes it.
 type ProfileJob struct {
-	q *udf.Query
+	q     *udf.Query
+	label int // index of the label column, -1 without
 }
 
-// BindProfile prepares profile's data query, never running it.
-func BindProfile(ctx context.Context, env Env, data string) (*ProfileJob, error) {
+// BindProfile prepares profile's data query, never running it, and finds
+// the label column among its columns (a missing one is an error of the
+// argument label).
+func BindProfile(ctx context.Context, env Env, data string, o ProfileOptions) (*ProfileJob, error) {
 	q, err := env.Prepare(ctx, fnProfile, "data", data)
 	if err != nil {
 		return nil, err
 	}
-	return &ProfileJob{q: q}, nil
+	p := &ProfileJob{q: q, label: -1}
+	if o.Label != "" {
+		schema := q.Schema()
+		if p.label = features.ColumnIndex(schema, o.Label); p.label < 0 {
+			q.Close()
+			return nil, dserr.UnknownColumn(fnProfile, "label", o.Label, features.ColumnNames(schema))
+		}
+		if _, err := features.NewSummarizer(schema, p.label); err != nil {
+			q.Close()
+			return nil, dserr.Arg(fnProfile, "label", "%v", err)
+		}
+	}
+	return p, nil
 }
 
 // Close releases the prepared data query.
@@ -38,16 +54,28 @@ func (p *ProfileJob) Close() { p.q.Close() }
 // profile per column, in the data's column order.
 func (p *ProfileJob) Run(ctx context.Context) ([]ColumnProfile, error) {
 	stats := make([]features.Moments, p.q.NumColumns())
+	sum, err := features.NewSummarizer(p.q.Schema(), p.label)
+	if err != nil {
+		return nil, dserr.Arg(fnProfile, "label", "%v", err)
+	}
 	var rows int64
-	err := eachBatch(ctx, p.q, func(b *udf.Batch) {
+	var bad error
+	err = eachBatch(ctx, p.q, func(b *udf.Batch) {
 		rows += int64(b.Len())
 		for i, c := range b.Record.Columns() {
 			stats[i].Merge(features.Observe(c))
 		}
+		if bad == nil {
+			bad = sum.Observe(b.Record)
+		}
 	})
+	if err == nil {
+		err = bad
+	}
 	if err != nil {
 		return nil, err
 	}
+	more := sum.Finish()
 	schema := p.q.Schema()
 	out := make([]ColumnProfile, len(stats))
 	for i, s := range stats {
@@ -59,6 +87,11 @@ func (p *ProfileJob) Run(ctx context.Context) ([]ColumnProfile, error) {
 		if profiled(schema.Field(i).Type) && s.Count > 0 {
 			c.Mean, c.Std, c.Min, c.Max = s.Mean, s.Std(), s.Min, s.Max
 		}
+		m := &more[i]
+		c.ApproxUnique, c.Q25, c.Q50, c.Q75 = m.Distinct, m.Q25, m.Q50, m.Q75
+		c.TopLevel, c.TopShare = m.TopLevel, m.TopShare
+		c.IdentifierLike, c.Constant = m.IdentifierLike, m.Constant
+		c.LabelAssociation, c.Leakage = m.Association, m.Leakage
 		out[i] = c
 	}
 	return out, nil
@@ -74,10 +107,10 @@ func profiled(t arrow.DataType) bool {
 	return features.Numeric(t)
 }
 
-// Profile is profile(data) for Go callers: one profile per column of
+// Profile is profile(data, ...) for Go callers: one profile per column of
 // data, from one streaming pass.
-func Profile(ctx context.Context, env Env, data string) ([]ColumnProfile, error) {
-	p, err := BindProfile(ctx, env, data)
+func Profile(ctx context.Context, env Env, data string, o ProfileOptions) ([]ColumnProfile, error) {
+	p, err := BindProfile(ctx, env, data, o)
 	if err != nil {
 		return nil, Err(ctx, fnProfile, err)
 	}

@@ -152,6 +152,8 @@ func fillScored(out *udf.Output, p *service.Predictor, run *service.Run) error {
 				return err
 			}
 			writeExplained(out, col, o, rl, n)
+		case service.OutPredictionWhatIf, service.OutProbabilityWhatIf, service.OutChange:
+			writeWhatIf(out, col, p, o, run.WhatIf(), n)
 		}
 	}
 	out.SetLen(n)

@@ -10,9 +10,10 @@ import (
 	"github.com/ducksight/ducksight/udf"
 )
 
-// profile(data): one row per column of data with its type, row and NULL
-// counts and, for numeric and BOOLEAN columns, mean, standard deviation,
-// min and max. One streaming pass, bounded memory.
+// profile(data, label := NULL): one row per column of data with its type,
+// row and NULL counts, moments, distinct count, quartiles, most frequent
+// level, identifier-like and constant flags and, with a label, each
+// column's association with it. One streaming pass, bounded memory.
 
 // profileColumns are profile's result columns.
 var profileColumns = []ColumnDoc{
@@ -25,17 +26,30 @@ var profileColumns = []ColumnDoc{
 	{"std", "DOUBLE", "sample standard deviation (n-1); NULL below two values"},
 	{"min", "DOUBLE", "smallest value"},
 	{"max", "DOUBLE", "largest value"},
+	{"approx_unique", "BIGINT", "distinct non-NULL values: exact up to 16384, a HyperLogLog estimate beyond (standard error about 0.8%); NULL for UNION columns"},
+	{"q25", "DOUBLE", "first quartile of the finite values (quantile_cont): numeric, DATE (days since 1970-01-01) and TIMESTAMP (seconds since the epoch) columns; exact up to 16384 values, from a fixed stratified sample beyond"},
+	{"q50", "DOUBLE", "median, as q25"},
+	{"q75", "DOUBLE", "third quartile, as q25"},
+	{"top_level", "VARCHAR", "most frequent value of a VARCHAR, ENUM or BOOLEAN column (ties: the smaller text)"},
+	{"top_share", "DOUBLE", "its share of the non-NULL values"},
+	{"identifier_like", "BOOLEAN", "an integer or text column unique on every row with no NULLs (training drops it)"},
+	{"constant", "BOOLEAN", "fewer than two distinct values, NULL counting as a value"},
+	{"label_association", "DOUBLE", "with label: the column's association with the label (see below); NULL without label, for the label itself, identifier-like columns and a multiclass label"},
+	{"leakage", "BOOLEAN", "label_association > 0.98: the column nearly gives the label away; NULL where label_association is"},
 }
 
 var profileFn = &Function{
 	Name:    "profile",
-	Summary: "per-column statistics of a table or query: rows, NULLs, mean, std, min, max",
-	Example: "SELECT * FROM profile('customers');",
+	Summary: "per-column statistics of a table or query: NULLs, moments, distinct values, quartiles, top level, label association",
+	Example: "SELECT * FROM profile('customers', label := 'churned');",
 	Columns: profileColumns,
 	Table: &udf.TableFunc{
 		Name: "profile",
 		Bind: bindProfile,
 		Args: []udf.Param{dataParam},
+		Named: []udf.Param{
+			{Name: "label", Type: udf.Varchar, Doc: "a column of data: report every other column's association with it", DefaultDoc: "NULL (none)"},
+		},
 	},
 }
 
@@ -45,12 +59,20 @@ func bindProfile(b *udf.BindContext) (udf.Bound, error) {
 	if err != nil {
 		return nil, err
 	}
-	job, err := service.BindProfile(b.Ctx, envOf(b), data)
+	var o service.ProfileOptions
+	if v, typ, ok, err := a.lookup("label"); err != nil {
+		return nil, err
+	} else if ok && v != nil {
+		if o.Label, err = toString(a.fn, "label", v, typ); err != nil {
+			return nil, err
+		}
+	}
+	job, err := service.BindProfile(b.Ctx, envOf(b), data, o)
 	if err != nil {
 		return nil, err
 	}
 	cols := make([]udf.Column, len(profileColumns))
-	types := map[string]udf.Type{"VARCHAR": udf.Varchar, "BIGINT": udf.BigInt, "DOUBLE": udf.Double}
+	types := map[string]udf.Type{"VARCHAR": udf.Varchar, "BIGINT": udf.BigInt, "DOUBLE": udf.Double, "BOOLEAN": udf.Boolean}
 	for i, c := range profileColumns {
 		cols[i] = udf.Column{Name: c.Name, Type: types[c.Type]}
 	}
@@ -94,12 +116,30 @@ func (e *profileExec) Fill(ctx context.Context, out *udf.Output) error {
 	name, hasName := out.Strings(0)
 	typ, hasType := out.Strings(1)
 	rows, nulls := out.Int64s(2), out.Int64s(3)
-	floats := [5][]float64{out.Float64s(4), out.Float64s(5), out.Float64s(6), out.Float64s(7), out.Float64s(8)}
-	var masks [5]udf.Validity
-	for k := range floats {
-		if floats[k] != nil {
-			masks[k] = out.Validity(4 + k)
+	// The DOUBLE columns, NULL where NaN: null_share .. max, q25 .. q75,
+	// top_share, label_association.
+	floatCols := [...]int{4, 5, 6, 7, 8, 10, 11, 12, 14, 17}
+	var floats [len(floatCols)][]float64
+	var masks [len(floatCols)]udf.Validity
+	for k, col := range floatCols {
+		if floats[k] = out.Float64s(col); floats[k] != nil {
+			masks[k] = out.Validity(col)
 		}
+	}
+	unique := out.Int64s(9)
+	var uniqueMask udf.Validity
+	if unique != nil {
+		uniqueMask = out.Validity(9)
+	}
+	top, hasTop := out.Strings(13)
+	var topMask udf.Validity
+	if hasTop {
+		topMask = out.Validity(13)
+	}
+	ident, constant, leak := out.Bools(15), out.Bools(16), out.Bools(18)
+	var leakMask udf.Validity
+	if leak != nil {
+		leakMask = out.Validity(18)
 	}
 	for j := 0; j < m; j++ {
 		c := &e.cols[e.next+j]
@@ -115,7 +155,34 @@ func (e *profileExec) Fill(ctx context.Context, out *udf.Output) error {
 		if nulls != nil {
 			nulls[j] = c.Nulls
 		}
-		vals := [5]float64{c.NullShare, c.Mean, c.Std, c.Min, c.Max}
+		vals := [len(floatCols)]float64{c.NullShare, c.Mean, c.Std, c.Min, c.Max, c.Q25, c.Q50, c.Q75, c.TopShare, c.LabelAssociation}
+		if unique != nil {
+			if c.ApproxUnique < 0 {
+				uniqueMask.SetNull(j)
+				unique[j] = 0
+			} else {
+				unique[j] = c.ApproxUnique
+			}
+		}
+		if hasTop {
+			if math.IsNaN(c.TopShare) {
+				topMask.SetNull(j)
+			} else {
+				top.Set(j, c.TopLevel)
+			}
+		}
+		if ident != nil {
+			ident[j] = c.IdentifierLike
+		}
+		if constant != nil {
+			constant[j] = c.Constant
+		}
+		if leak != nil {
+			leak[j] = c.Leakage
+			if math.IsNaN(c.LabelAssociation) {
+				leakMask.SetNull(j)
+			}
+		}
 		for k, v := range vals {
 			if floats[k] == nil {
 				continue

@@ -79,6 +79,8 @@ var registry = []*Function{
 	thresholdFn,
 	featureImportanceFn,
 	explainFn,
+	driftFn,
+	whatIfFn,
 	modelsFn,
 	trainingInfoFn,
 	treeRulesFn,

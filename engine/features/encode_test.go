@@ -36,7 +36,7 @@ func TestBind(t *testing.T) {
 	sameRows(t, encode(t, enc, pred, nil), want)
 
 	missing := arrow.NewSchema([]arrow.Field{{Name: "plan", Type: str}, {Name: "signup", Type: arrow.FixedWidthTypes.Timestamp_us}}, nil)
-	if _, err := enc.Bind(missing); err == nil || err.Error() != `column "income" not found in data (columns: plan, signup)` {
+	if _, err := enc.Bind(missing); err == nil || err.Error() != `column "income" not found in data (columns: "plan", "signup")` {
 		t.Errorf("missing column: %v", err)
 	}
 	wrong := arrow.NewSchema([]arrow.Field{{Name: "income", Type: str}, {Name: "plan", Type: str}, {Name: "signup", Type: arrow.FixedWidthTypes.Date32}}, nil)

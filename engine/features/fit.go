@@ -10,6 +10,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/ducksight/ducksight/dserr"
 )
 
 // Defaults of FitOptions.
@@ -759,25 +760,7 @@ func findColumn(schema *arrow.Schema, name string) (int, error) {
 		}
 	}
 	if found < 0 {
-		return 0, fmt.Errorf("column %q not found in data (columns: %s)", name, columnList(schema))
+		return 0, dserr.UnknownColumn("", "", name, ColumnNames(schema))
 	}
 	return found, nil
-}
-
-// columnList names the columns of schema for an error message, the first
-// 50 of them.
-func columnList(schema *arrow.Schema) string {
-	const most = 50
-	var b strings.Builder
-	for i, fld := range schema.Fields() {
-		if i == most {
-			fmt.Fprintf(&b, ", ... (%d more)", schema.NumFields()-most)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(fld.Name)
-	}
-	return b.String()
 }

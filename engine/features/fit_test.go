@@ -293,7 +293,7 @@ func TestNewFitterErrors(t *testing.T) {
 		features []string
 		want     string
 	}{
-		{[]string{"income"}, `column "income" not found in data (columns: Age, plan, PLAN)`},
+		{[]string{"income"}, `column "income" not found in data (columns: "Age", "plan", "PLAN")`},
 		{[]string{"age", "AGE"}, `column "Age" is listed twice`},
 		{[]string{"Plan"}, `column "Plan" is ambiguous: the data has columns "plan" and "PLAN"`},
 		{nil, "no feature columns"},
