@@ -62,6 +62,13 @@ func TestModelsWithoutStatistics(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("kmeans:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// A perceptron's explanations are measured from its training-mean
+	// input, which comes from the statistics: explain says to retrain.
+	_, err := db.QueryContext(ctx, `SELECT * FROM explain('c', 't')`)
+	const msg = `explain: model: model "c" version 1 was trained before ducksight stored training statistics; retrain it to get explanations measured from the training means`
+	if err == nil || !strings.Contains(err.Error(), msg) {
+		t.Errorf("explain of a model without statistics: %v, want %s", err, msg)
+	}
 }
 
 // storedDocument is the document of the latest version of model name.

@@ -12,7 +12,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/ducksight/ducksight/dserr"
-	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/udf"
 )
@@ -24,9 +23,11 @@ import (
 // score|. The raw score is the log-odds of a binary classifier, the
 // predicted class's logit of a multiclass one, the prediction of a
 // regression model in the label's units. The model kind explains (see
-// Rows.Explain): a perceptron without hidden layers exactly (additive:
-// the error is rounding), one with hidden layers by occlusion (not
-// additive: the error is NULL).
+// Rows.Explain), every kind additively: a perceptron from its
+// training-mean input (exactly without hidden layers, by integrated
+// gradients with them: the error is the integration's), boosted trees by
+// TreeSHAP from the expected value over the training data (the error is
+// rounding).
 
 // explanation is what a Predictor of explain adds to predict's.
 type explanation struct {
@@ -56,9 +57,19 @@ func BindExplain(ctx context.Context, env Env, model, data string, o ExplainOpti
 	if o.Version < 0 {
 		return nil, dserr.AtLeast(fn, "version", 1, o.Version)
 	}
-	m, err := env.Scoring(ctx, fn, model, o.Version)
+	rec, m, err := env.scoringRecord(ctx, fn, model, o.Version)
 	if err != nil {
 		return nil, err
+	}
+	if pm, ok := m.(perceptronModel); ok {
+		// A perceptron is explained from its training-mean input, which
+		// comes from the statistics block.
+		if _, err := needStatistics(fn, rec, pm.doc, "explanations measured from the training means"); err != nil {
+			return nil, err
+		}
+		if _, err := pm.doc.Encoder.Expected(pm.doc.Statistics); err != nil {
+			return nil, dserr.New(dserr.Internal, fn, "model", "model %q version %d: %v", rec.Name, rec.Version, err)
+		}
 	}
 	return withData(ctx, env, fn, data, func(q *udf.Query) (*Predictor, error) {
 		p, err := newModelPredictor(fn, m, q, DefaultThreshold)
@@ -103,30 +114,6 @@ func dataColumn(q *udf.Query, name string) int {
 		}
 	}
 	return -1
-}
-
-// baseline is the encoded training baseline row an MLP's column is reset
-// to: the mean (standardised 0) of a numeric, date or timestamp column, the
-// training fraction of true of a boolean one, NULL indicators 0, and the
-// most frequent training level of a categorical column (Levels[0]: the
-// levels are kept most frequent first).
-func baseline(enc *features.Encoder) []float64 {
-	base := make([]float64, enc.Width)
-	for _, c := range enc.Columns {
-		switch c.Kind {
-		case features.KindBoolean:
-			base[c.Offset] = c.Mean
-		case features.KindCategorical:
-			if len(c.Levels) > 0 {
-				s := c.Scale
-				if s == 0 {
-					s = 1
-				}
-				base[c.Offset] = s
-			}
-		}
-	}
-	return base
 }
 
 // explainRun is a Run's scratch for the reasons.

@@ -4,6 +4,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -96,8 +97,10 @@ type Rows interface {
 	// into contrib and the raw score the contributions are measured
 	// from into base[i]; raw holds the rows' raw scores (Raw's). It
 	// reports whether the explanation is additive: base[i] plus the
-	// row's contributions is its raw score (up to rounding). A long
-	// explanation stops with ctx.
+	// row's contributions is its raw score, up to rounding or an
+	// approximation's error (explain reports the difference as
+	// approximation_error; NULL when not additive). A long explanation
+	// stops with ctx.
 	Explain(ctx context.Context, raw []float64, cls []int, contrib, base []float64) (additive bool, err error)
 }
 
@@ -234,10 +237,11 @@ type perceptronRows struct {
 	x       []float64 // n x w encoded inputs
 	z       []float64 // the network's outputs of the last Raw (standardised for regression)
 
-	saved  int       // the feature whose original inputs keep holds (-1: none)
-	keep   []float64 // n x its width
-	xb, ob []float64 // occlusion: modified rows and their outputs
-	zb     []float64 // the outputs of the baseline row (nil until needed)
+	saved int       // the feature whose original inputs keep holds (-1: none)
+	keep  []float64 // n x its width
+
+	at   *perceptron.Attributor // explain's (nil until needed)
+	attr []float64              // explainChunk x w attributions
 }
 
 func (r *perceptronRows) Len() int { return len(r.x) / r.w }
@@ -303,16 +307,57 @@ func (r *perceptronRows) Restore(f int) {
 	r.saved = -1
 }
 
-// Explain explains a network without hidden layers exactly (linear) and
-// one with hidden layers by occlusion (occlude), which is not additive.
-// Raw must have run on the same rows.
+// Explain measures every row from the training-mean input (the
+// reference: features.Encoder.Expected of the document's statistics) with
+// a perceptron.Attributor: a network without hidden layers exactly, w·(x -
+// E[x]) per input, one with hidden layers by integrated gradients; a
+// column's contribution is the sum over its inputs (times the label's
+// standard deviation for regression), and the baseline is the raw score
+// at the reference. Both add up to the raw score: exactly (to rounding)
+// without hidden layers, within the integration's error with them, which
+// approximation_error reports. Raw must have run on the same rows.
 func (r *perceptronRows) Explain(ctx context.Context, raw []float64, cls []int, contrib, base []float64) (bool, error) {
-	if len(r.doc.Network.Layers) == 1 {
-		r.linear(cls, contrib, base)
-		return true, nil
+	if r.at == nil {
+		ref, err := r.doc.Encoder.Expected(r.doc.Statistics)
+		if err != nil {
+			return false, fmt.Errorf("explain: model document: %v", err)
+		}
+		if r.at, err = perceptron.NewAttributor(&r.doc.Network, ref); err != nil {
+			return false, fmt.Errorf("explain: model document: %v", err)
+		}
 	}
-	return false, r.occlude(ctx, cls, contrib, base)
+	w, n := r.w, r.Len()
+	cols := r.doc.Encoder.Columns
+	c := len(cols)
+	scale, mean := r.scale()
+	if len(r.attr) < explainChunk*w {
+		r.attr = make([]float64, explainChunk*w)
+	}
+	for r0 := 0; r0 < n; r0 += explainChunk {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		rows := min(explainChunk, n-r0)
+		r.at.Attribute(r.x[r0*w:(r0+rows)*w], rows, cls[r0:r0+rows], r.attr)
+		for i := range rows {
+			in := r.attr[i*w : (i+1)*w]
+			out := contrib[(r0+i)*c : (r0+i+1)*c]
+			for ci := range cols {
+				s := 0.0
+				for _, v := range in[cols[ci].Offset : cols[ci].Offset+cols[ci].Width] {
+					s += v
+				}
+				out[ci] = s * scale
+			}
+			base[r0+i] = r.at.Reference(cls[r0+i])*scale + mean
+		}
+	}
+	return true, nil
 }
+
+// explainChunk is the number of rows Explain attributes between two looks
+// at its context.
+const explainChunk = 256
 
 // scale is the factor from the network's output to the raw score's
 // units, and the raw score of output 0: the label's standard deviation
@@ -323,82 +368,4 @@ func (r *perceptronRows) scale() (std, mean float64) {
 		return std, mean
 	}
 	return 1, 0
-}
-
-// linear writes the exact contributions of a network without hidden
-// layers: per column, the sum of its inputs times their weights to the
-// explained output (times the label's standard deviation for
-// regression); the baseline is the output's bias (for regression in the
-// label's units: bias*std + mean), so baseline plus contributions is the
-// raw score.
-func (r *perceptronRows) linear(cls []int, contrib, base []float64) {
-	l := &r.doc.Network.Layers[0]
-	w, k := r.w, l.Out
-	cols := r.doc.Encoder.Columns
-	c := len(cols)
-	scale, mean := r.scale()
-	for row := range r.Len() {
-		in, cl := r.x[row*w:(row+1)*w], cls[row]
-		for ci := range cols {
-			s := 0.0
-			for j := cols[ci].Offset; j < cols[ci].Offset+cols[ci].Width; j++ {
-				s += l.W[j*k+cl] * in[j]
-			}
-			contrib[row*c+ci] = s * scale
-		}
-		base[row] = l.B[cl]*scale + mean
-	}
-}
-
-// occlusionBudget bounds the modified rows an MLP batch is explained with
-// at once, in float64 inputs.
-const occlusionBudget = 1 << 22
-
-// occlude writes the occlusion contributions of a network with hidden
-// layers: per column, the raw score minus the raw score of the row with
-// that column's inputs at the training baseline (see baseline), all
-// modified rows of a block of rows scored in one PredictRaw call; the
-// baseline is the raw score of the row whose every column is at the
-// training baseline.
-func (r *perceptronRows) occlude(ctx context.Context, cls []int, contrib, base []float64) error {
-	w, k, n := r.w, r.k, r.Len()
-	cols := r.doc.Encoder.Columns
-	c := len(cols)
-	net := &r.doc.Network
-	scale, mean := r.scale()
-	baseRow := baseline(&r.doc.Encoder)
-	if r.zb == nil {
-		r.zb = make([]float64, k)
-		net.PredictRaw(baseRow, 1, r.zb)
-	}
-	block := max(1, min(n, occlusionBudget/(c*w)))
-	if len(r.xb) < block*c*w {
-		r.xb, r.ob = make([]float64, block*c*w), make([]float64, block*c*k)
-	}
-	for r0 := 0; r0 < n; r0 += block {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rows := min(block, n-r0)
-		for i := 0; i < rows; i++ {
-			in := r.x[(r0+i)*w : (r0+i+1)*w]
-			for ci := range cols {
-				dst := r.xb[(i*c+ci)*w : (i*c+ci+1)*w]
-				copy(dst, in)
-				lo, hi := cols[ci].Offset, cols[ci].Offset+cols[ci].Width
-				copy(dst[lo:hi], baseRow[lo:hi])
-			}
-		}
-		m := rows * c
-		net.PredictRaw(r.xb[:m*w], m, r.ob[:m*k])
-		for i := 0; i < rows; i++ {
-			cl := cls[r0+i]
-			s := r.z[(r0+i)*k+cl] * scale
-			for ci := range cols {
-				contrib[(r0+i)*c+ci] = s - r.ob[(i*c+ci)*k+cl]*scale
-			}
-			base[r0+i] = r.zb[cl]*scale + mean
-		}
-	}
-	return nil
 }

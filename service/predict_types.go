@@ -209,10 +209,11 @@ type ReasonList struct {
 	Baseline []float64
 	// Error is each row's approximation error: |Baseline + the sum of
 	// every feature's contribution (not only the K reasons) - the raw
-	// score|; rounding only when Additive.
+	// score|: rounding for an exact explanation, the integration's error
+	// for integrated gradients.
 	Error []float64
-	// Additive tells whether the explanation is additive (Error is
-	// rounding): false for an approximation such as occlusion, whose
-	// approximation_error is NULL.
+	// Additive tells whether the contributions are meant to add up to
+	// the raw score's distance from the baseline (every kind's do); when
+	// false approximation_error is NULL.
 	Additive bool
 }

@@ -22,8 +22,8 @@ var explainFn = &Function{
 		{"probability", "DOUBLE", "as predict: binary P(positive class); multiclass P(predicted class); absent for regression"},
 		{"probabilities", "MAP(VARCHAR, DOUBLE)", "as predict: multiclass only, every class (as text) and its probability"},
 		{"reasons", "STRUCT(feature VARCHAR, value VARCHAR, contribution DOUBLE)[]", "the top_k feature columns by |contribution|, largest first (ties by name): the column, the row's value as text ('NULL' for NULL) and its contribution to the row's raw score (binary: log-odds; multiclass: the predicted class's logit; regression: the prediction, in the label's units)"},
-		{"baseline", "DOUBLE", "the raw score the contributions are measured from: boosted trees' expected raw score (TreeSHAP), a single-layer perceptron's bias (regression: in the label's units); for a perceptron with hidden layers, the raw score of the training baseline row that occlusion resets columns to"},
-		{"approximation_error", "DOUBLE", "|baseline + the sum of every feature's contribution - the raw score|: rounding (about 1e-12) for an exact explanation (boosted trees, single-layer perceptron); NULL for an approximate one (occlusion of a perceptron with hidden layers), whose contributions do not add up"},
+		{"baseline", "DOUBLE", "the raw score the contributions are measured from, the model's score at a stated reference (see the table below): a perceptron's raw score at the training-mean input (regression: in the label's units); boosted trees' expected raw score over the training rows (TreeSHAP)"},
+		{"approximation_error", "DOUBLE", "|baseline + the sum of every feature's contribution - the raw score|: rounding (about 1e-12 of the score) for a single-layer perceptron and boosted trees; the integration's error for a perceptron with hidden layers (integrated gradients)"},
 	},
 	Table: &udf.TableFunc{
 		Name: "explain",

@@ -189,17 +189,95 @@ func (m *Model) PredictScratch(x []float64, n int, out []float64, s *Scratch) {
 // forward computes the output layer's pre-activations (logits) of n rows
 // into z (n x Outputs), leaving hidden layer l's activations in s.buf(l).
 func (m *Model) forward(x []float64, n int, s *Scratch, z []float64) {
-	a, in := x, m.Config.Inputs
+	l := &m.Layers[0]
+	if len(m.Layers) == 1 {
+		affine(x, n, l.In, l.W, l.B, l.Out, z)
+		return
+	}
+	affine(x, n, l.In, l.W, l.B, l.Out, s.buf(0, n*l.Out))
+	m.forwardHidden(n, s, z)
+}
+
+// forwardHidden is forward from the first hidden layer's pre-activations
+// of n rows, which s.buf(0) holds (n x Layers[0].Out): it activates them
+// in place and computes the later layers, the output layer's
+// pre-activations into z (skipped when z is nil: a backward pass from a
+// given output gradient needs the hidden activations only). The network
+// has hidden layers.
+func (m *Model) forwardHidden(n int, s *Scratch, z []float64) {
 	last := len(m.Layers) - 1
+	var a []float64
+	in := 0
 	for i := range m.Layers[:last] {
 		l := &m.Layers[i]
 		h := s.buf(i, n*l.Out)
-		affine(a, n, in, l.W, l.B, l.Out, h)
+		if i > 0 {
+			affine(a, n, in, l.W, l.B, l.Out, h)
+		}
 		activate(m.Config.Activation, h)
 		a, in = h, l.Out
 	}
+	if z == nil {
+		return
+	}
 	l := &m.Layers[last]
 	affine(a, n, in, l.W, l.B, l.Out, z)
+}
+
+// backward is the backward pass of n rows through the forward pass that
+// left its hidden activations in s: d (n x Outputs) is the gradient of an
+// objective with respect to the output layer's pre-activations, and
+// backward returns the gradient with respect to the first layer's
+// pre-activations (d itself without hidden layers; else deltas[0], n x
+// Layers[0].Out). deltas has room for n rows of each hidden layer. When
+// grad is not nil, the gradient with respect to every weight and bias (the
+// layout of Trainer's: W and B of each layer in turn) is added to it; x
+// (n x Inputs), the rows' inputs, is read only then.
+func (m *Model) backward(x []float64, n int, s *Scratch, deltas [][]float64, d, grad []float64) []float64 {
+	off := len(grad)
+	for li := len(m.Layers) - 1; li >= 0; li-- {
+		l := &m.Layers[li]
+		in, out := l.In, l.Out
+		if grad != nil {
+			off -= len(l.W) + len(l.B)
+			gW := grad[off : off+len(l.W)]
+			gB := grad[off+len(l.W) : off+len(l.W)+len(l.B)]
+			a := x
+			if li > 0 {
+				a = s.bufs[li-1][:n*in]
+			}
+			// gW += a^T d, gB += column sums of d.
+			gemmTN(a, n, in, d, out, gW)
+			colSums(d, n, out, gB)
+		}
+		if li == 0 {
+			break
+		}
+		// Gradient with respect to the layer's input: d W^T, times the
+		// activation's derivative.
+		a := s.bufs[li-1][:n*in]
+		prev := deltas[li-1][:n*in]
+		if out == 1 {
+			wv := l.W[:in]
+			for r, dr := range d[:n] {
+				pr := prev[r*in : r*in+in]
+				for i, wi := range wv {
+					pr[i] = dr * wi
+				}
+			}
+		} else {
+			for r := 0; r < n; r++ {
+				dr := d[r*out : r*out+out]
+				pr := prev[r*in : r*in+in]
+				for i := range pr {
+					pr[i] = dot(dr, l.W[i*out:i*out+out])
+				}
+			}
+		}
+		activationGrad(m.Config.Activation, a, prev)
+		d = prev
+	}
+	return d
 }
 
 // link turns the logits of n rows into predictions in place.

@@ -217,50 +217,7 @@ func (t *Trainer) shard(ws *workspace, x, y, w []float64, n int, grad []float64)
 	z := ws.z[:n*m.Outputs()]
 	m.forward(x, n, &ws.s, z)
 	sum := m.rowLoss(z, n, y, w)
-
-	// Backward: d holds the gradient with respect to layer l's
-	// pre-activations, rows x out.
-	d := z
-	off := len(grad)
-	for li := len(m.Layers) - 1; li >= 0; li-- {
-		l := &m.Layers[li]
-		in, out := l.In, l.Out
-		off -= len(l.W) + len(l.B)
-		gW := grad[off : off+len(l.W)]
-		gB := grad[off+len(l.W) : off+len(l.W)+len(l.B)]
-		a := x
-		if li > 0 {
-			a = ws.s.bufs[li-1][:n*in]
-		}
-		// gW += a^T d, gB += column sums of d.
-		gemmTN(a, n, in, d, out, gW)
-		colSums(d, n, out, gB)
-		if li == 0 {
-			break
-		}
-		// Gradient with respect to the layer's input: d W^T, times the
-		// activation's derivative.
-		prev := ws.deltas[li-1][:n*in]
-		if out == 1 {
-			wv := l.W[:in]
-			for r, dr := range d[:n] {
-				pr := prev[r*in : r*in+in]
-				for i, wi := range wv {
-					pr[i] = dr * wi
-				}
-			}
-		} else {
-			for r := 0; r < n; r++ {
-				dr := d[r*out : r*out+out]
-				pr := prev[r*in : r*in+in]
-				for i := range pr {
-					pr[i] = dot(dr, l.W[i*out:i*out+out])
-				}
-			}
-		}
-		activationGrad(m.Config.Activation, a, prev)
-		d = prev
-	}
+	m.backward(x, n, &ws.s, ws.deltas, z, grad)
 	return sum
 }
 
