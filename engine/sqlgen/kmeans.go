@@ -36,16 +36,16 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 		terms[c] = t
 	}
 	dist := p.sums("ds__d", nil, terms, false)
-	p.add(stage{{"ds__dmin", d.least(dist)}})
+	dmin := p.add(stage{{"ds__dmin", d.least(dist)}})[0]
 	seg := "CASE"
 	for c, dc := range dist {
-		seg += " WHEN " + dc + " = ds__dmin THEN " + strconv.Itoa(c+1)
+		seg += " WHEN " + dc + " = " + dmin + " THEN " + strconv.Itoa(c+1)
 	}
 	seg += " END"
 	// A row whose distances are not finite (a NaN or infinite value)
 	// has no nearest centroid in predict either.
-	p.scored = d.finite("ds__dmin")
+	p.scored = d.finite(dmin)
 	p.output("segment", seg)
-	p.output("distance", "sqrt(ds__dmin)")
+	p.output("distance", "sqrt("+dmin+")")
 	return p.text(), nil
 }
