@@ -17,13 +17,19 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 	if m.K < 1 || len(m.Centroids) != m.K*m.Dim {
 		return "", fmt.Errorf("kmeans model with k %d and %d centroid values of %d columns", m.K, len(m.Centroids), m.Dim)
 	}
+	if err := doc.Encoder.Validate(); err != nil {
+		return "", fmt.Errorf("preprocessing: %v", err)
+	}
+	if doc.Encoder.Width != m.Dim {
+		return "", fmt.Errorf("kmeans model of %d columns, the preprocessing has %d", m.Dim, doc.Encoder.Width)
+	}
+	if d == ClickHouse {
+		return chKMeans(source, doc), nil
+	}
 	p := newProgram(d, source)
 	x, err := p.inputs(&doc.Encoder)
 	if err != nil {
 		return "", err
-	}
-	if len(x) != m.Dim {
-		return "", fmt.Errorf("kmeans model of %d columns, the preprocessing has %d", m.Dim, len(x))
 	}
 	// Squared distances summed in column order from 0, as the kernel.
 	terms := make([][]string, m.K)

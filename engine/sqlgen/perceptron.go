@@ -18,13 +18,19 @@ func Perceptron(d Dialect, source string, doc *training.Document) (string, error
 	if err := doc.Network.Check(); err != nil {
 		return "", err
 	}
+	if err := doc.Encoder.Validate(); err != nil {
+		return "", fmt.Errorf("preprocessing: %v", err)
+	}
+	if doc.Network.Config.Inputs != doc.Encoder.Width {
+		return "", fmt.Errorf("network has %d inputs, the preprocessing %d", doc.Network.Config.Inputs, doc.Encoder.Width)
+	}
+	if d == ClickHouse {
+		return chPerceptron(source, doc)
+	}
 	p := newProgram(d, source)
 	x, err := p.inputs(&doc.Encoder)
 	if err != nil {
 		return "", err
-	}
-	if doc.Network.Config.Inputs != len(x) {
-		return "", fmt.Errorf("network has %d inputs, the preprocessing %d", doc.Network.Config.Inputs, len(x))
 	}
 	net := &doc.Network
 	act := net.Config.Activation

@@ -5,14 +5,15 @@ import (
 	"strings"
 )
 
-// A program is a statement under construction: stages of named
+// A program is a statement of the duckdb or postgres dialect under
+// construction (clickhouse.go writes the other): stages of named
 // expressions, stage 0 reading the source row's columns and every later
 // stage the names of earlier ones, then the output columns.
 type program struct {
 	d      Dialect
 	source string // the table, unquoted
 	stages []stage
-	refs   map[string]string // a stage's name -> how later stages refer to it
+	refs   map[string]string // a stage's name -> how later stages refer to it (its name)
 	outs   []named
 	// scored is the condition under which a row has a score, as predict
 	// decides (a probability that is not NaN, a finite prediction or
@@ -24,12 +25,6 @@ type program struct {
 type named struct{ name, expr string }
 
 type stage []named
-
-// A name of a stage is referred to by later stages and the outputs through
-// what add returns (ref): the name itself in the duckdb and postgres
-// dialects, where each stage is a common table expression; in the
-// clickhouse dialect, where each stage is an array bound to a lambda
-// parameter (see text), the parameter's element, ds__s3[2].
 
 // srcAlias is the source table's alias in the duckdb and postgres
 // dialects, and rowAlias the name of the source row carried through the
@@ -56,28 +51,17 @@ func (p *program) add(s stage) []string {
 	if len(s) == 0 {
 		return nil
 	}
-	k := len(p.stages)
 	p.stages = append(p.stages, s)
 	refs := make([]string, len(s))
 	for i, nm := range s {
 		refs[i] = nm.name
-		if p.d == ClickHouse {
-			refs[i] = stageParam(k) + "[" + strconv.Itoa(i+1) + "]"
-		}
 		p.refs[nm.name] = refs[i]
 	}
 	return refs
 }
 
-// stageParam is the lambda parameter stage k is bound to in the
-// clickhouse dialect.
-func stageParam(k int) string { return "ds__s" + strconv.Itoa(k) }
-
 // col refers to a column of the source row, in stage 0.
 func (p *program) col(name string) string {
-	if p.d == ClickHouse {
-		return p.d.Ident(name)
-	}
 	return srcAlias + "." + p.d.Ident(name)
 }
 
@@ -245,9 +229,6 @@ func (p *program) text() string {
 	d := p.d
 	src := d.Table(p.source)
 	var b strings.Builder
-	if d == ClickHouse {
-		return p.clickhouse(src)
-	}
 	// The source row travels through the stages as one composite value
 	// (a STRUCT in DuckDB, the table's row type in PostgreSQL), so the
 	// result's columns are exactly the source's and the outputs.
@@ -289,44 +270,5 @@ func (p *program) text() string {
 		b.WriteString(",\n  " + o.expr + " AS " + d.Ident(o.name))
 	}
 	b.WriteString("\nFROM ds__l" + strconv.Itoa(len(p.stages)-1) + "\n")
-	return b.String()
-}
-
-// clickhouse renders the statement in the clickhouse dialect. ClickHouse
-// 18.16 has no common table expressions, and it expands every reference to
-// a SELECT-level alias into a copy of the aliased expression, so a chain of
-// aliases (a layer's units each used by every unit of the next) grows
-// exponentially. Each stage is instead an array bound once to a lambda
-// parameter, let-style, arrayElement(arrayMap(ds__s0 -> <the rest>,
-// [[<stage 0>]]), 1), nested stage in stage, down to the tuple of the
-// outputs, which one ARRAY JOIN of a one-element array binds to ds__o for
-// the SELECT list (SELECT * does not include it):
-//
-//	SELECT *, tupleElement(ds__o, 1) AS prediction, ...
-//	FROM source
-//	ARRAY JOIN [arrayElement(arrayMap(ds__s0 -> ..., [[...]]), 1)] AS ds__o
-//
-// The stages read bottom-up: a stage's array follows the lambda that uses
-// it.
-func (p *program) clickhouse(src string) string {
-	d := p.d
-	outs := make([]string, len(p.outs))
-	for i, o := range p.outs {
-		outs[i] = o.expr
-	}
-	body := "tuple(" + strings.Join(outs, ",\n  ") + ")"
-	for k := len(p.stages) - 1; k >= 0; k-- {
-		vals := make([]string, len(p.stages[k]))
-		for i, nm := range p.stages[k] {
-			vals[i] = nm.expr
-		}
-		body = "arrayElement(arrayMap(" + stageParam(k) + " ->\n" + body + ",\n[[" + strings.Join(vals, ",\n  ") + "]]), 1)"
-	}
-	var b strings.Builder
-	b.WriteString("SELECT *")
-	for i, o := range p.outs {
-		b.WriteString(",\n  tupleElement(ds__o, " + strconv.Itoa(i+1) + ") AS " + d.Ident(o.name))
-	}
-	b.WriteString("\nFROM " + src + "\nARRAY JOIN [" + body + "] AS ds__o\n")
 	return b.String()
 }

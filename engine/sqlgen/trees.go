@@ -27,6 +27,9 @@ func Trees(d Dialect, source string, doc *training.TreesDocument) (string, error
 	if err := doc.Encoder.Validate(); err != nil {
 		return "", fmt.Errorf("preprocessing: %v", err)
 	}
+	if d == ClickHouse {
+		return chTrees(source, doc)
+	}
 	p := newProgram(d, source)
 	x := p.rawColumns(&doc.Encoder)
 	init := make([]string, m.K)
