@@ -6,18 +6,18 @@
 // boosted ensemble's trees as nested CASE expressions, k-means' nearest
 // centroid), then the link (sigmoid, softmax) and the decision.
 //
-// The statement is a sequence of stages, each a list of named expressions
-// over the source row (stage 0) or earlier stages' names: every input,
-// hidden unit, tree sum and centroid distance is written once and referred
-// to by name afterwards, so the text grows linearly with the model. In the
-// duckdb and postgres dialects every stage is a common table expression
-// that carries the source row as one composite value (MATERIALIZED in
-// PostgreSQL, whose planner would otherwise copy each reference's
-// expression into the next stage). ClickHouse 18.16 has no CTE subqueries
-// and copies every reference to a SELECT-level alias the same way, so in
-// the clickhouse dialect each stage is an array bound once to a lambda
-// parameter, and one ARRAY JOIN binds the tuple of outputs for the SELECT
-// list (see program.clickhouse).
+// In the duckdb and postgres dialects the statement is a sequence of
+// stages, each a list of named expressions over the source row (stage 0)
+// or earlier stages' names: every input, hidden unit, tree sum and
+// centroid distance is written once and referred to by name afterwards,
+// so the text grows linearly with the model. Every stage is a common table
+// expression that carries the source row as one composite value
+// (MATERIALIZED in PostgreSQL, whose planner would otherwise copy each
+// reference's expression into the next stage). ClickHouse 18.16 copies
+// aliased expressions the same way and analyses a query in time quadratic
+// in its number of expressions, so the clickhouse dialect computes with
+// arrays instead: a few expressions per model, its numbers in array
+// literals (see clickhouse.go).
 //
 // Every number is written as a DOUBLE literal that reads back to the same
 // bits (Dialect.Float), and sums are written in the order the Go kernels
