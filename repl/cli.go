@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -92,7 +91,15 @@ func Main(ctx context.Context, args []string, env Env) int {
 		noStdin  bool   // -no-stdin
 		batch    bool   // -batch
 		forceInt bool   // -interactive
+		// set are the command line's option settings in order, applied to
+		// opts as they are parsed and again after a start-up file, so
+		// that the command line's options win over the file's.
+		set []func(*Options)
 	)
+	option := func(f func(*Options)) {
+		f(&opts)
+		set = append(set, f)
+	}
 	fs := flag.NewFlagSet(program, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
@@ -123,33 +130,41 @@ func Main(ctx context.Context, args []string, env Env) int {
 	fs.BoolVar(&forceInt, "interactive", false, "start the interactive shell even when standard input is not a terminal")
 	for _, m := range modes {
 		fs.BoolFunc(m.Name, "output mode "+m.Name+": "+m.Help, func(string) error {
-			opts.Mode = m.Name
-			opts.ColSeparator, opts.RowSeparator = "", "" // as .mode does
+			option(func(o *Options) {
+				o.Mode = m.Name
+				o.ColSeparator, o.RowSeparator = "", "" // as .mode does
+			})
 			return nil
 		})
 	}
 	fs.Func("separator", "separate fields with `SEP` in list, tabs, csv, quote and ascii mode (as .separator; after the mode flag)", func(v string) error {
-		opts.ColSeparator = v
+		option(func(o *Options) { o.ColSeparator = v })
 		return nil
 	})
 	fs.Func("nullvalue", "print NULL as `TEXT` in the text modes (as .nullvalue)", func(v string) error {
-		opts.NullValue = &v
+		option(func(o *Options) { o.NullValue = &v })
 		return nil
 	})
-	fs.BoolFunc("header", "show column names (default)", func(v string) error {
-		on, err := strconv.ParseBool(v)
-		opts.NoHeader = !on
-		return err
-	})
-	fs.BoolVar(&opts.NoHeader, "noheader", false, "hide column names")
-	fs.BoolVar(&opts.Bail, "bail", false, "stop at the first error")
-	fs.BoolVar(&opts.Echo, "echo", false, "print each statement before running it")
+	// boolOption is a boolean flag that sets an option: -bail, -bail=false.
+	boolOption := func(name, usage string, f func(o *Options, on bool)) {
+		fs.BoolFunc(name, usage, func(v string) error {
+			on, err := strconv.ParseBool(v)
+			if err == nil {
+				option(func(o *Options) { f(o, on) })
+			}
+			return err
+		})
+	}
+	boolOption("header", "show column names (default)", func(o *Options, on bool) { o.NoHeader = !on })
+	boolOption("noheader", "hide column names", func(o *Options, on bool) { o.NoHeader = on })
+	boolOption("bail", "stop at the first error", func(o *Options, on bool) { o.Bail = on })
+	boolOption("echo", "print each statement before running it", func(o *Options, on bool) { o.Echo = on })
 	fs.Func("maxrows", "show only the first and last rows of results longer than `N` in box and table mode (0: all; default 40 on a terminal, all otherwise)", func(v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			return fmt.Errorf("want a row count, got %q", v)
 		}
-		opts.MaxRows, opts.MaxRowsSet = n, true
+		option(func(o *Options) { o.MaxRows, o.MaxRowsSet = n, true })
 		return nil
 	})
 	fs.BoolVar(&version, "version", false, "print the version and exit")
@@ -234,7 +249,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 		// command line are set again after it.
 		s.opts = Options{}
 		ok := s.runStartup(ctx, rc)
-		overlayOptions(&s.opts, opts)
+		for _, f := range set {
+			f(&s.opts)
+		}
 		if !ok && s.opts.Bail {
 			fmt.Fprintf(env.Stderr, "%s: Error: errors in the start-up file %s; exiting\n", program, rc)
 			s.finish(env)
@@ -283,17 +300,6 @@ func versionLine(version string) string {
 		}
 	}
 	return line
-}
-
-// overlayOptions sets the fields of dst that src sets (those that are not
-// their zero value).
-func overlayOptions(dst *Options, src Options) {
-	d, v := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src)
-	for i := 0; i < v.NumField(); i++ {
-		if !v.Field(i).IsZero() {
-			d.Field(i).Set(v.Field(i))
-		}
-	}
 }
 
 // rcName is the start-up file the interactive shell runs from the home

@@ -300,6 +300,14 @@ func TestMainInit(t *testing.T) {
 	if code != 0 || out != "[{\"x\":42}]\n" {
 		t.Errorf("-init then -json: code=%d stdout=%q", code, out)
 	}
+	// A flag whose value is its zero value wins too: the file's .headers
+	// off gives way to -header, its .bail on to -bail=false.
+	hdr := filepath.Join(dir, "headers.sql")
+	write(t, hdr, ".headers off\n.bail on\n")
+	code, out, _ = runMain(t, "", "-init", hdr, "-header", "-bail=false", "-csv", "-c", "SELECT nope", "-c", "SELECT 1 AS a")
+	if code != 1 || out != "a\n1\n" {
+		t.Errorf("-init then -header -bail=false: code=%d stdout=%q, want the header and the second statement", code, out)
+	}
 	// An error in it is reported with its name and line, and stops it; the
 	// run goes on (and fails).
 	write(t, init, "CREATE TABLE before_error(x INTEGER);\n\nSELECT nope;\nCREATE TABLE after_error(x INTEGER);\n")
