@@ -26,7 +26,6 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 		return "", fmt.Errorf("kmeans model of %d columns, the preprocessing has %d", m.Dim, len(x))
 	}
 	// Squared distances summed in column order from 0, as the kernel.
-	init := make([]string, m.K)
 	terms := make([][]string, m.K)
 	for c := range m.K {
 		t := make([]string, m.Dim)
@@ -36,13 +35,17 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 		}
 		terms[c] = t
 	}
-	dist := p.sums("ds__d", init, terms, false)
-	p.add(stage{{"ds__dmin", p.least(dist)}})
+	dist := p.sums("ds__d", nil, terms, false)
+	p.add(stage{{"ds__dmin", d.least(dist)}})
 	seg := "CASE"
 	for c, dc := range dist {
 		seg += " WHEN " + dc + " = ds__dmin THEN " + strconv.Itoa(c+1)
 	}
 	seg += " END"
-	p.outs = []named{{"segment", seg}, {"distance", "sqrt(ds__dmin)"}}
+	// A row whose distances are not finite (a NaN or infinite value)
+	// has no nearest centroid in predict either.
+	p.scored = d.finite("ds__dmin")
+	p.output("segment", seg)
+	p.output("distance", "sqrt(ds__dmin)")
 	return p.text(), nil
 }

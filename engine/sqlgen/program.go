@@ -6,23 +6,43 @@ import (
 )
 
 // A program is a statement under construction: stages of named
-// expressions, each reading the source row's columns (stage 0 only) or
-// the names of earlier stages, then the output columns.
+// expressions, stage 0 reading the source row's columns and every later
+// stage the names of earlier ones, then the output columns.
 type program struct {
 	d      Dialect
 	source string // the table, unquoted
 	stages []stage
 	outs   []named
+	// scored is the condition under which a row has a score, as predict
+	// decides (a probability that is not NaN, a finite prediction or
+	// distance); every output is NULL where it is false. NaN and ±Inf
+	// values of the data reach it through the arithmetic, as in predict.
+	scored string
 }
 
 type named struct{ name, expr string }
 
 type stage []named
 
+// srcAlias is the source table's alias in the duckdb and postgres
+// dialects, and rowAlias the name of the source row carried through the
+// stages as one composite value.
+const (
+	srcAlias = "ds__src"
+	rowAlias = "ds__row"
+)
+
 // chunk is the most terms a stage adds to one running sum: DuckDB refuses
 // expressions nested more than 1000 deep, and a+b+c+... nests one level
 // per term.
 const chunk = 200
+
+func newProgram(d Dialect, source string) *program {
+	if source == "" {
+		source = Placeholder
+	}
+	return &program{d: d, source: source}
+}
 
 // add appends a stage.
 func (p *program) add(s stage) {
@@ -36,16 +56,20 @@ func (p *program) col(name string) string {
 	if p.d == ClickHouse {
 		return p.d.Ident(name)
 	}
-	return "s." + p.d.Ident(name)
+	return srcAlias + "." + p.d.Ident(name)
 }
 
-// sums computes, for each i, init[i] + (terms[i][0] + terms[i][1] + ...)
-// added left to right, as the Go kernels add (inner: the terms are summed
-// first and init added to their sum; else init is the first addend), in
-// as many stages as the longest list needs, and returns the names of the
-// results (prefix + i). An empty init means no addend before the terms.
+// sums computes, for each i, init[i] + terms[i][0] + terms[i][1] + ...
+// added left to right as the Go kernels add (inner: the terms are summed
+// first and init added to their sum, init + (t0 + t1 + ...)), in as many
+// stages as the longest list needs, and returns the names of the results
+// (prefix + i). An empty init[i] (or a nil init) means no addend before
+// the terms; an empty list of terms with no init is 0.
 func (p *program) sums(prefix string, init []string, terms [][]string, inner bool) []string {
 	n := len(terms)
+	if init == nil {
+		init = make([]string, n)
+	}
 	names := make([]string, n)
 	for i := range names {
 		names[i] = prefix + strconv.Itoa(i)
@@ -55,13 +79,12 @@ func (p *program) sums(prefix string, init []string, terms [][]string, inner boo
 		longest = max(longest, len(t))
 	}
 	acc := make([]string, n) // the running sum's name so far, "" before the first stage
-	for lo := 0; lo < longest || lo == 0; lo += chunk {
+	for lo := 0; lo == 0 || lo < longest; lo += chunk {
 		last := lo+chunk >= longest
 		var s stage
-		for i := range terms {
-			t := terms[i]
-			if lo >= len(t) && !(lo == 0 && len(t) == 0) {
-				continue
+		for i, t := range terms {
+			if lo > 0 && lo >= len(t) {
+				continue // done in an earlier stage
 			}
 			var parts []string
 			if acc[i] != "" {
@@ -87,79 +110,118 @@ func (p *program) sums(prefix string, init []string, terms [][]string, inner boo
 		}
 		p.add(s)
 	}
-	// A sum that ended in an earlier stage than the longest is renamed
-	// by a pass-through in the last stage.
-	var fix stage
+	// A sum that ended in an earlier stage than the longest takes its
+	// name in a last stage.
+	var rename stage
 	for i := range names {
 		if acc[i] != names[i] {
-			fix = append(fix, named{names[i], acc[i]})
+			rename = append(rename, named{names[i], acc[i]})
 		}
 	}
-	if len(fix) > 0 {
-		p.add(fix)
-	}
+	p.add(rename)
 	return names
 }
 
-// greatest is the largest of xs, the first of equal ones (nested
-// two-argument calls: ClickHouse 18.16's greatest takes two).
-func (p *program) greatest(xs []string) string {
-	g := xs[0]
-	for _, x := range xs[1:] {
-		g = "greatest(" + g + ", " + x + ")"
+// exps adds the stage of e_i = exp(x_i) for each expression x_i (each
+// at most 0, or NaN) and returns the names prefix + i.
+func (p *program) exps(prefix string, xs []string) []string {
+	names := make([]string, len(xs))
+	var s stage
+	for i, x := range xs {
+		names[i] = prefix + strconv.Itoa(i)
+		s = append(s, named{names[i], p.d.exp(x)})
 	}
-	return g
+	p.add(s)
+	return names
 }
 
-// least is the smallest of xs.
-func (p *program) least(xs []string) string {
-	g := xs[0]
-	for _, x := range xs[1:] {
-		g = "least(" + g + ", " + x + ")"
+// sigmoid adds the stages of the logistic function of the columns zs,
+// computed as the Go kernel does (e = exp(-|z|), then 1/(1+e) for z >= 0
+// and e/(1+e) else), and returns the names prefix + i.
+func (p *program) sigmoid(prefix string, zs []string) []string {
+	d := p.d
+	xs := make([]string, len(zs))
+	for i, z := range zs {
+		xs[i] = "-abs(" + z + ")"
 	}
-	return g
+	es := p.exps(prefix+"e", xs)
+	names := make([]string, len(zs))
+	var s stage
+	for i, z := range zs {
+		names[i] = prefix + strconv.Itoa(i)
+		s = append(s, named{names[i], "CASE WHEN " + z + " >= " + d.Float(0) + " THEN " + d.Float(1) + " ELSE " + es[i] + " END / (" +
+			d.Float(1) + " + " + es[i] + ")"})
+	}
+	p.add(s)
+	return names
 }
 
-// sigmoid is the logistic function of the column z, written as the Go
-// kernel computes it: e = exp(-|z|), 1/(1+e) for z >= 0, e/(1+e) else.
-func (p *program) sigmoid(z string) string {
+// tanh adds the stages of the hyperbolic tangent of the columns zs
+// through exp, sign(z)·(1-e)/(1+e) with e = exp(-2|z|), and returns the
+// names prefix + i.
+func (p *program) tanh(prefix string, zs []string) []string {
 	d := p.d
-	e := d.exp("-abs(" + z + ")")
-	return "CASE WHEN " + z + " >= " + d.Float(0) + " THEN " + d.Float(1) + " / (" + d.Float(1) + " + " + e + ") ELSE " +
-		e + " / (" + d.Float(1) + " + " + e + ") END"
+	xs := make([]string, len(zs))
+	for i, z := range zs {
+		xs[i] = d.Float(-2) + " * abs(" + z + ")"
+	}
+	es := p.exps(prefix+"e", xs)
+	names := make([]string, len(zs))
+	var s stage
+	for i, z := range zs {
+		names[i] = prefix + strconv.Itoa(i)
+		t := "(" + d.Float(1) + " - " + es[i] + ") / (" + d.Float(1) + " + " + es[i] + ")"
+		s = append(s, named{names[i], "CASE WHEN " + z + " < " + d.Float(0) + " THEN -" + t + " ELSE " + t + " END"})
+	}
+	p.add(s)
+	return names
 }
 
-// tanh is the hyperbolic tangent of the column z through exp:
-// sign(z)·(1-e)/(1+e) with e = exp(-2|z|).
-func (p *program) tanh(z string) string {
+// relu adds the stage of max(z, 0) of the columns zs (NaN stays NaN, -0
+// becomes 0, as the Go kernel computes it) and returns the names prefix
+// + i.
+func (p *program) relu(prefix string, zs []string) []string {
 	d := p.d
-	e := d.exp(d.Float(-2) + " * abs(" + z + ")")
-	t := "(" + d.Float(1) + " - " + e + ") / (" + d.Float(1) + " + " + e + ")"
-	return "CASE WHEN " + z + " < " + d.Float(0) + " THEN -(" + t + ") ELSE " + t + " END"
+	names := make([]string, len(zs))
+	var s stage
+	for i, z := range zs {
+		names[i] = prefix + strconv.Itoa(i)
+		s = append(s, named{names[i], "CASE WHEN " + z + " <= " + d.Float(0) + " THEN " + d.Float(0) + " ELSE " + z + " END"})
+	}
+	p.add(s)
+	return names
 }
 
 // softmax adds the stages that turn the logits zs into probabilities as
 // the Go kernel does (m the largest, e_c = exp(z_c - m), p_c = e_c · (1/Σe))
-// and returns the probabilities' names.
+// and returns the probabilities' names. A NaN logit, or an infinite one
+// (z - m is then NaN), makes every probability NaN, as in Go.
 func (p *program) softmax(zs []string) []string {
 	d := p.d
-	p.add(stage{{"ds__m", p.greatest(zs)}})
-	var es stage
-	names := make([]string, len(zs))
+	p.add(stage{{"ds__m", d.greatest(zs)}})
+	xs := make([]string, len(zs))
 	for c, z := range zs {
-		names[c] = "ds__e" + strconv.Itoa(c)
-		es = append(es, named{names[c], d.exp(z + " - ds__m")})
+		xs[c] = z + " - ds__m"
 	}
-	p.add(es)
-	s := p.sums("ds__s", []string{""}, [][]string{names}, false)[0]
+	es := p.exps("ds__e", xs)
+	s := p.sums("ds__s", nil, [][]string{es}, false)[0]
 	var ps stage
 	probs := make([]string, len(zs))
 	for c := range zs {
 		probs[c] = "ds__prob" + strconv.Itoa(c)
-		ps = append(ps, named{probs[c], names[c] + " * (" + d.Float(1) + " / " + s + ")"})
+		ps = append(ps, named{probs[c], es[c] + " * (" + d.Float(1) + " / " + s + ")"})
 	}
 	p.add(ps)
 	return probs
+}
+
+// output appends an output column, NULL where the row has no score (see
+// scored).
+func (p *program) output(name, expr string) {
+	if p.scored != "" {
+		expr = "CASE WHEN " + p.scored + " THEN " + expr + " END"
+	}
+	p.outs = append(p.outs, named{name, expr})
 }
 
 // text renders the statement.
@@ -170,7 +232,9 @@ func (p *program) text() string {
 	if d == ClickHouse {
 		// Every stage's names are aliases defined inside the first
 		// output's expression (a tuple whose last element is the
-		// output), so SELECT * with the outputs is the result.
+		// output), so that SELECT * and the outputs are the result: the
+		// aliases are visible to the whole SELECT, and ClickHouse 18.16
+		// has no common table expressions.
 		b.WriteString("SELECT *")
 		for i, o := range p.outs {
 			expr := o.expr
@@ -187,9 +251,12 @@ func (p *program) text() string {
 			}
 			b.WriteString(",\n  " + expr + " AS " + d.Ident(o.name))
 		}
-		b.WriteString("\nFROM " + src)
+		b.WriteString("\nFROM " + src + "\n")
 		return b.String()
 	}
+	// The source row travels through the stages as one composite value
+	// (a STRUCT in DuckDB, the table's row type in PostgreSQL), so the
+	// result's columns are exactly the source's and the outputs.
 	b.WriteString("WITH")
 	for i, s := range p.stages {
 		if i > 0 {
@@ -197,7 +264,7 @@ func (p *program) text() string {
 		}
 		b.WriteString("\nds__l" + strconv.Itoa(i) + " AS (\n  SELECT ")
 		if i == 0 {
-			b.WriteString("s AS ds__row")
+			b.WriteString(srcAlias + " AS " + rowAlias)
 		} else {
 			b.WriteString("*")
 		}
@@ -205,16 +272,16 @@ func (p *program) text() string {
 			b.WriteString(",\n    " + nm.expr + " AS " + nm.name)
 		}
 		if i == 0 {
-			b.WriteString("\n  FROM " + src + " AS s\n)")
+			b.WriteString("\n  FROM " + src + " AS " + srcAlias + "\n)")
 		} else {
 			b.WriteString("\n  FROM ds__l" + strconv.Itoa(i-1) + "\n)")
 		}
 	}
 	b.WriteString("\nSELECT ")
 	if d == Postgres {
-		b.WriteString("(ds__row).*")
+		b.WriteString("(" + rowAlias + ").*")
 	} else {
-		b.WriteString("ds__row.*")
+		b.WriteString(rowAlias + ".*")
 	}
 	for _, o := range p.outs {
 		b.WriteString(",\n  " + o.expr + " AS " + d.Ident(o.name))
