@@ -18,6 +18,9 @@ type program struct {
 	// distance); every output is NULL where it is false. NaN and ±Inf
 	// values of the data reach it through the arithmetic, as in predict.
 	scored string
+	// flat programs are rendered as expressions over the table's own
+	// columns (see flat.go): a column is its quoted name.
+	flat bool
 }
 
 type named struct{ name, expr string }
@@ -53,7 +56,7 @@ func (p *program) add(s stage) {
 
 // col refers to a column of the source row, in stage 0.
 func (p *program) col(name string) string {
-	if p.d == ClickHouse {
+	if p.d == ClickHouse || p.flat {
 		return p.d.Ident(name)
 	}
 	return srcAlias + "." + p.d.Ident(name)
