@@ -236,6 +236,19 @@ func (p *Plan) Sample(ctx context.Context, f *Fit, seed int64) ([]float64, int, 
 	return out, len(all), nil
 }
 
+// joinQuery is SELECT cols FROM table join WHERE cond tail: the table
+// read directly, join (an Assignment's) after it.
+func (p *Plan) joinQuery(cols []string, join, cond, tail string) string {
+	if join == "" {
+		return p.query(cols, cond, tail)
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.from + " " + join + " WHERE " + cond
+	if tail != "" {
+		q += " " + tail
+	}
+	return q
+}
+
 // exactSums are the per-segment exact sums of one Lloyd or profile query.
 type exactSums struct {
 	counts []int64
@@ -251,7 +264,7 @@ func (p *Plan) groupQuery(ctx context.Context, what string, a *sqlgen.Assignment
 	for i, e := range exprs {
 		cols = append(cols, d.ExactSum(e, scales[i]))
 	}
-	rows, err := p.run(ctx, "data", what, p.query(cols, p.base, "GROUP BY ds__segment"))
+	rows, err := p.run(ctx, "data", what, p.joinQuery(cols, a.Join, p.base, "GROUP BY ds__segment"))
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +503,7 @@ func (p *Plan) farRows(ctx context.Context, a *sqlgen.Assignment, k, w int) ([]f
 		cols = append(cols, in+" AS "+name)
 		order = append(order, name)
 	}
-	rows, err := p.run(ctx, "data", "fetching the rows farthest from their centroids", p.query(cols, p.base+" AND "+a.Distance2+" > 0",
+	rows, err := p.run(ctx, "data", "fetching the rows farthest from their centroids", p.joinQuery(cols, a.Join, p.base+" AND "+a.Distance2+" > 0",
 		"ORDER BY "+strings.Join(order, ", ")+" LIMIT "+strconv.Itoa(k)))
 	if err != nil {
 		return nil, err
@@ -588,7 +601,7 @@ func (p *Plan) profilePass(ctx context.Context, f *Fit, m *kmeans.Model) (*profi
 			continue
 		}
 		q := d.Ident(c.Name)
-		rows, err := p.run(ctx, "data", "profiling the levels of "+c.Name, p.query([]string{a.Segment + " AS ds__segment", d.Text(q) + " AS ds__level", "count(*)"},
+		rows, err := p.run(ctx, "data", "profiling the levels of "+c.Name, p.joinQuery([]string{a.Segment + " AS ds__segment", d.Text(q) + " AS ds__level", "count(*)"}, a.Join,
 			p.base+" AND "+q+" IS NOT NULL", "GROUP BY ds__segment, "+q))
 		if err != nil {
 			return nil, nil, err

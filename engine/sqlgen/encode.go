@@ -26,7 +26,7 @@ func (p *program) value(c *features.ColumnEncoding, micro bool) string {
 }
 
 // inputs adds the stage of the encoder's inputs (named ds__x0, ds__x1,
-// ...) as engine/features encodes them, and returns their names. A NaN
+// ...) as engine/features encodes them, and returns their references. A NaN
 // or infinite value is standardised like any other, into NaN or ±Inf, and
 // flows through the model as it does in predict (see output).
 func (p *program) inputs(e *features.Encoder) ([]string, error) {
@@ -65,6 +65,9 @@ func (p *program) inputs(e *features.Encoder) ([]string, error) {
 		}
 	}
 	p.add(s)
+	for i, n := range names {
+		names[i] = p.refs[n]
+	}
 	return names, nil
 }
 

@@ -8,24 +8,8 @@ import (
 	"github.com/ducksight/ducksight/engine/kmeans"
 )
 
-func TestRename(t *testing.T) {
-	ref := map[string]string{"ds__x0": "ds__l0[1]", "ds__d1": "ds__l1[2]"}
-	for _, c := range []struct{ in, want string }{
-		{"ds__x0 + ds__x01 - ds__d1", "ds__l0[1] + ds__x01 - ds__l1[2]"},
-		// A column or a level spelled like a name stays as it is.
-		{`CASE WHEN "ds__x0" = 'ds__x0' THEN ds__x0 END`, `CASE WHEN "ds__x0" = 'ds__x0' THEN ds__l0[1] END`},
-		{`'it''s ds__x0' || "a""ds__d1" || ds__d1`, `'it''s ds__x0' || "a""ds__d1" || ds__l1[2]`},
-		{"1e-01 * ds__x0", "1e-01 * ds__l0[1]"},
-		{"'unterminated ds__x0", "'unterminated ds__x0"},
-	} {
-		if got := rename(c.in, ref); got != c.want {
-			t.Errorf("rename(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 // The flat assignment reads the table's columns only: no SELECT, no
-// common table expression, and in DuckDB no name left unbound.
+// common table expression, every stage bound by a lambda once.
 func TestNearestCentroidFlat(t *testing.T) {
 	enc := &features.Encoder{Distance: true, Width: 4, Columns: []features.ColumnEncoding{
 		{Name: "a", Kind: features.KindNumeric, Mean: 1, Std: 2, Offset: 0, Width: 1},
@@ -37,18 +21,27 @@ func TestNearestCentroidFlat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all := a.Segment + " " + a.Distance2 + " " + strings.Join(a.Inputs, " ")
+		all := a.Join + " " + a.Segment + " " + a.Distance2 + " " + strings.Join(a.Inputs, " ")
 		if strings.Contains(strings.ToUpper(all), "SELECT") || strings.Contains(all, "WITH ") || len(a.Inputs) != 4 {
 			t.Errorf("%s: not flat: %s", d, all)
 		}
-		if d == DuckDB {
-			// Every name of a stage became a lambda's element.
-			bare := rename(all, map[string]string{"ds__x0": "!", "ds__x1": "!", "ds__x2": "!", "ds__x3": "!", "ds__d0": "!", "ds__d1": "!", "ds__dmin": "!"})
-			if strings.Contains(bare, "!") || !strings.Contains(a.Segment, "lambda ds__l0:") {
-				t.Errorf("duckdb: a name is left unbound: %s", a.Segment)
+		// The inputs, the distances and the smallest: three stages, each
+		// bound once.
+		for k, param := range []string{"ds__s0", "ds__s1", "ds__s2"} {
+			binds := strings.Count(all, "lambda "+param+":") + strings.Count(all, param+" ->")
+			want := 1
+			if d == DuckDB {
+				want = 2 // Segment and Distance2
 			}
-		} else if !strings.Contains(a.Segment, ") AS ds__x0") || a.Inputs[0] != "ds__x0" || a.Distance2 != "ds__dmin" {
+			if binds != want || strings.Contains(all, "ds__s3") {
+				t.Errorf("%s: stage %d bound %d times: %s", d, k, binds, all)
+			}
+		}
+		if d == ClickHouse && (!strings.HasPrefix(a.Join, "ARRAY JOIN [arrayElement(arrayMap(ds__s0 -> ") || a.Segment != "tupleElement(ds__a, 1)" || a.Inputs[3] != "tupleElement(ds__a, 6)") {
 			t.Errorf("clickhouse: %+v", a)
+		}
+		if d == DuckDB && (a.Join != "" || !strings.HasPrefix(a.Segment, "list_transform([[CASE WHEN (\"a\") IS NULL")) {
+			t.Errorf("duckdb: %+v", a)
 		}
 	}
 	if _, err := NearestCentroid(Postgres, enc, m); err == nil {

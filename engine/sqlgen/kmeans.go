@@ -16,7 +16,7 @@ import (
 // encoded space), as predict does.
 func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) {
 	p := newProgram(d, source)
-	seg, dmin, err := p.nearest(&doc.Encoder, &doc.Model)
+	seg, dmin, _, err := p.nearest(&doc.Encoder, &doc.Model)
 	if err != nil {
 		return "", err
 	}
@@ -32,19 +32,18 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 // encoded by enc: the inputs, the squared distance to each centroid, the
 // smallest of them (named ds__dmin); it returns the expression of the
 // nearest centroid's number (1 for the first, the lower number of equally
-// near ones), over the stages' names, and the name of the smallest squared
-// distance. KMeans (model_sql) and the flat assignment of a pushed-down
+// near ones) and the references to the smallest squared distance and to
+// the inputs. KMeans (model_sql) and the flat assignment of a pushed-down
 // segmentation (NearestCentroid) both write the assignment with it.
-func (p *program) nearest(enc *features.Encoder, m *kmeans.Model) (seg, dmin string, err error) {
+func (p *program) nearest(enc *features.Encoder, m *kmeans.Model) (seg, dmin string, x []string, err error) {
 	if m.K < 1 || len(m.Centroids) != m.K*m.Dim {
-		return "", "", fmt.Errorf("kmeans model with k %d and %d centroid values of %d columns", m.K, len(m.Centroids), m.Dim)
+		return "", "", nil, fmt.Errorf("kmeans model with k %d and %d centroid values of %d columns", m.K, len(m.Centroids), m.Dim)
 	}
-	x, err := p.inputs(enc)
-	if err != nil {
-		return "", "", err
+	if x, err = p.inputs(enc); err != nil {
+		return "", "", nil, err
 	}
 	if len(x) != m.Dim {
-		return "", "", fmt.Errorf("kmeans model of %d columns, the preprocessing has %d", m.Dim, len(x))
+		return "", "", nil, fmt.Errorf("kmeans model of %d columns, the preprocessing has %d", m.Dim, len(x))
 	}
 	d := p.d
 	// Squared distances summed in column order from 0, as the kernel.
@@ -58,12 +57,11 @@ func (p *program) nearest(enc *features.Encoder, m *kmeans.Model) (seg, dmin str
 		terms[c] = t
 	}
 	dist := p.sums("ds__d", nil, terms, false)
-	dmin = "ds__dmin"
-	p.add(stage{{dmin, d.least(dist)}})
+	dmin = p.add(stage{{"ds__dmin", d.least(dist)}})[0]
 	seg = "CASE"
 	for c, dc := range dist {
 		seg += " WHEN " + dc + " = " + dmin + " THEN " + strconv.Itoa(c+1)
 	}
 	seg += " END"
-	return seg, dmin, nil
+	return seg, dmin, x, nil
 }

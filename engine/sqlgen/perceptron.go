@@ -79,9 +79,9 @@ const threshold = 0.5
 // regression sets the output of a regression model from its prediction:
 // NULL where it is NaN or infinite, as predict leaves it.
 func (p *program) regression(pred string) {
-	p.add(stage{{"ds__pred", pred}})
-	p.scored = p.d.finite("ds__pred")
-	p.output("prediction", "ds__pred")
+	r := p.add(stage{{"ds__pred", pred}})[0]
+	p.scored = p.d.finite(r)
+	p.output("prediction", r)
 }
 
 // classify sets the outputs of a classifier from its raw scores (one
@@ -104,16 +104,16 @@ func (p *program) classify(tk task.Task, raw []string, levels []string, positive
 			return fmt.Errorf("multiclass model with %d classes and %d outputs", len(levels), len(raw))
 		}
 		probs := p.softmax(raw)
-		p.add(stage{{"ds__best", d.greatest(probs)}})
-		p.scored = "NOT (" + d.isNaN("ds__best") + ")"
+		best := p.add(stage{{"ds__best", d.greatest(probs)}})[0]
+		p.scored = "NOT (" + d.isNaN(best) + ")"
 		// The first class of the largest probability, as predict's
 		// argmax.
 		pred := "CASE"
 		for c, pc := range probs {
-			pred += " WHEN " + pc + " = ds__best THEN " + d.label(levels[c], labelType)
+			pred += " WHEN " + pc + " = " + best + " THEN " + d.label(levels[c], labelType)
 		}
 		p.output("prediction", pred+" END")
-		p.output("probability", "ds__best")
+		p.output("probability", best)
 		for c, pc := range probs {
 			p.output("probability_"+levels[c], pc)
 		}

@@ -53,7 +53,7 @@ func Trees(d Dialect, source string, doc *training.TreesDocument) (string, error
 // rawColumns adds the stage of the columns as the trees read them
 // (features.Binding.Raw: numbers unstandardised, DATE as days, TIMESTAMP
 // as microseconds, BOOLEAN 0/1, a categorical column's level code, NULL
-// for a missing value) and returns their names.
+// for a missing value) and returns their references.
 func (p *program) rawColumns(e *features.Encoder) []string {
 	d := p.d
 	names := make([]string, len(e.Columns))
@@ -88,8 +88,7 @@ func (p *program) rawColumns(e *features.Encoder) []string {
 		}
 		s = append(s, named{names[j], v})
 	}
-	p.add(s)
-	return names
+	return p.add(s)
 }
 
 // treeCase is node i of t as an expression of the columns x.
