@@ -81,7 +81,7 @@ func openClickHouse(ctx context.Context, engine string) (pushdown.Runner, func()
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, nil, dserr.Cancel(training.Fn, "", cerr)
 		}
-		return nil, nil, dserr.Arg(training.Fn, "engine", "cannot reach %s: %v", engine, err)
+		return nil, nil, dserr.Arg(training.Fn, "engine", "cannot connect to %s: %v", engine, err)
 	}
 	return clickHouseRunner{conn}, func() { conn.Close() }, nil
 }

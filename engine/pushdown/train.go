@@ -91,16 +91,23 @@ func (t *rowTerms) query(cols []string, cond, tail string) string {
 	return q
 }
 
+// lossBound bounds a row's log loss at parameters w: |z| + ln 2, |z| at
+// most the bias plus the weights times their inputs' bounds.
+func (p *Plan) lossBound(f *Fit, w []float64) float64 {
+	zb := math.Abs(w[len(w)-1]) + 1
+	for j, b := range f.bound {
+		zb += math.Abs(w[j]) * b
+	}
+	return zb
+}
+
 // LossGradSQL is the one aggregate query of an evaluation at parameters w
 // over the rows of cond: the log-loss sum, then the gradient sums of each
 // input's weight and of the bias, and the scales of the exact sums.
 func (p *Plan) LossGradSQL(f *Fit, w []float64, cond string, rows int64) (string, []int, error) {
 	d := p.d
 	t := p.terms()
-	zb := math.Abs(w[len(w)-1]) + 1
-	for j, b := range f.bound {
-		zb += math.Abs(w[j]) * b
-	}
+	zb := p.lossBound(f, w)
 	scales := make([]int, 0, len(f.inputs)+2)
 	sum := func(expr string, bound float64) (string, error) {
 		if !p.s.Exact {
@@ -163,11 +170,23 @@ func (p *Plan) sums(ctx context.Context, f *Fit) perceptron.Sums {
 func (p *Plan) Validate(ctx context.Context, f *Fit, w []float64) (loss, auc float64, err error) {
 	d := p.d
 	t := p.terms()
-	rows, err := p.run(ctx, "validation", "of the validation loss", t.query([]string{d.FloatSum(t.loss(f, w))}, p.validCond(), ""))
+	// The loss sum is exact as the training's are (the same scale rule),
+	// so that it too does not depend on the shards.
+	scale, exact := Scale(f.ValidRows, p.lossBound(f, w))
+	exact = exact && p.s.Exact
+	rowLoss := t.loss(f, w) // once: the first use of a term defines it
+	sum := d.FloatSum(rowLoss)
+	if exact {
+		sum = d.ExactSum(rowLoss, scale)
+	}
+	rows, err := p.run(ctx, "validation", "of the validation loss", t.query([]string{sum}, p.validCond(), ""))
 	if err != nil {
 		return 0, 0, err
 	}
-	ls, _ := d.ParseSum(rows[0][0], 0, false)
+	ls, err := d.ParseSum(rows[0][0], scale, exact)
+	if err != nil {
+		return 0, 0, dserr.Wrap(dserr.Internal, Fn, "", err)
+	}
 	t = p.terms()
 	bin := fmt.Sprintf("least(%d, floor(%d / (1 + exp(-%s))))", AUCBins-1, AUCBins, t.z(f, w))
 	rows, err = p.run(ctx, "validation", "of the validation AUC", t.query([]string{d.Text(bin) + " AS ducksight_score_bin", "count(*)", "sum(" + t.y() + ")"}, p.validCond(), "GROUP BY ducksight_score_bin"))
