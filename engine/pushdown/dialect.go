@@ -58,6 +58,34 @@ func (d Dialect) Ln(expr string) string {
 	return "ln(" + expr + ")"
 }
 
+// The encoded inputs' building blocks, as each engine computes them
+// fastest (ClickHouse evaluates every branch of a CASE).
+
+// zeroIfNull is the double expr, 0 where it is NULL.
+func (d Dialect) zeroIfNull(expr string) string {
+	if d == ClickHouse {
+		return "ifNull(" + expr + ", 0)"
+	}
+	return "coalesce(" + expr + ", 0)"
+}
+
+// flag is 1 where the condition cond holds, 0 where it does not or is
+// NULL.
+func (d Dialect) flag(cond string) string {
+	if d == ClickHouse {
+		return "ifNull(" + cond + ", 0)"
+	}
+	return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"
+}
+
+// isNull is 1 where expr is NULL, else 0.
+func (d Dialect) isNull(expr string) string {
+	if d == ClickHouse {
+		return "isNull(" + expr + ")"
+	}
+	return "CASE WHEN " + expr + " IS NULL THEN 1 ELSE 0 END"
+}
+
 // MaxScale is the largest scale of an exact sum: 18 decimal digits after
 // the point, finer than a double's relative precision on terms of order 1.
 const MaxScale = 18

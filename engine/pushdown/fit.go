@@ -267,7 +267,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			m, s := mean[i], std[i]
 			cs.Mean, cs.Std, cs.Edges = &m, &s, edges[i]
 			inv := 1 / std[i]
-			inputs = append(inputs, "CASE WHEN "+q+" IS NULL THEN 0 ELSE ("+d.Double(q)+" - "+d.Float(mean[i])+") * "+d.Float(inv)+" END")
+			inputs = append(inputs, d.zeroIfNull("("+d.Double(q)+" - "+d.Float(mean[i])+") * "+d.Float(inv)))
 			bound = append(bound, math.Max(math.Abs(lo[i]-mean[i]), math.Abs(hi[i]-mean[i]))*inv)
 		case features.KindBoolean:
 			switch {
@@ -319,7 +319,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				ce.Levels = append(ce.Levels, x.l)
 				kept += x.n
 				lits = append(lits, d.Str(x.l))
-				inputs = append(inputs, "CASE WHEN "+q+" = "+d.Str(x.l)+" THEN 1 ELSE 0 END")
+				inputs = append(inputs, d.flag(q+" = "+d.Str(x.l)))
 				bound = append(bound, 1)
 				cs.Levels = append(cs.Levels, features.LevelShare{Level: x.l, Share: float64(x.n) / rowsF})
 			}
@@ -333,7 +333,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				slices.Sort(ce.OtherLevels)
 			}
 			if ce.Other {
-				inputs = append(inputs, "CASE WHEN "+q+" IS NOT NULL AND "+q+" NOT IN ("+strings.Join(lits, ", ")+") THEN 1 ELSE 0 END")
+				inputs = append(inputs, d.flag(q+" NOT IN ("+strings.Join(lits, ", ")+")"))
 				bound = append(bound, 1)
 			}
 			cs.Levels = append(cs.Levels, features.LevelShare{Other: true, Share: float64(nonNull[i]-kept) / rowsF})
@@ -341,7 +341,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			ce.Scale = 1
 		}
 		if c.kind != features.KindCategorical && ce.Indicator || c.kind == features.KindCategorical && ce.NullLevel {
-			inputs = append(inputs, "CASE WHEN "+q+" IS NULL THEN 1 ELSE 0 END")
+			inputs = append(inputs, d.isNull(q))
 			bound = append(bound, 1)
 		}
 		if c.kind == features.KindCategorical {

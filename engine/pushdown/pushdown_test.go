@@ -153,10 +153,14 @@ func planQueries(t *testing.T, d Dialect, tbl string, cols [][2]string, feats []
 
 var testColumns = [][2]string{{"id", "Int64"}, {"a", "Nullable(Float64)"}, {"b", "Int32"}, {"c", "Nullable(String)"}, {"d", "UInt8"}, {"y", "UInt8"}, {"holdout", "UInt8"}}
 
+// aliasDef finds a ClickHouse expression alias's definition.
+var aliasDef = regexp.MustCompile(`\) AS (ducksight_\w+)\)`)
+
 // Every query the plan sends to ClickHouse aggregates over the table
 // itself: SELECT ... FROM <table> WHERE ..., no subquery anywhere, so a
 // Distributed table's shards aggregate their own rows and only aggregates
-// reach the initiator. The one other query lists the table's columns.
+// reach the initiator; each per-row term is defined once. The one other
+// query lists the table's columns.
 func TestClickHouseQueriesAreFlat(t *testing.T) {
 	queries := planQueries(t, ClickHouse, "analytics.events_dist", testColumns, []string{"a", "b", "c", "d"})
 	from := " FROM `analytics`.`events_dist` WHERE "
@@ -169,6 +173,12 @@ func TestClickHouseQueriesAreFlat(t *testing.T) {
 		sql := outside(q)
 		if !strings.HasPrefix(sql, "SELECT ") || strings.Count(sql, " FROM ") != 1 || !strings.Contains(q, from) || strings.Count(sql, "SELECT") != 1 {
 			t.Errorf("not one aggregate over the table:\n%s", q)
+		}
+		defs := map[string]int{}
+		for _, m := range aliasDef.FindAllStringSubmatch(q, -1) {
+			if defs[m[1]]++; defs[m[1]] == 2 {
+				t.Errorf("%s defined twice:\n%s", m[1], q)
+			}
 		}
 		if strings.Contains(q, "ducksight_x1") {
 			kinds["terms"]++

@@ -74,8 +74,15 @@ func (t *rowTerms) z(f *Fit, w []float64) string {
 
 // loss is the log loss of a row, max(z, 0) - z*y + ln(1 + exp(-|z|)).
 func (t *rowTerms) loss(f *Fit, w []float64) string {
-	z := t.z(f, w)
-	return "(greatest(" + z + ", 0) - " + z + " * " + t.y() + " + " + t.p.d.Ln("1 + exp(-abs("+z+"))") + ")"
+	// Each use asks for the term: the first defines it (ClickHouse).
+	s := "(greatest(" + t.z(f, w) + ", 0) - "
+	s += t.z(f, w) + " * " + t.y() + " + "
+	return s + t.p.d.Ln("1 + exp(-abs("+t.z(f, w)+"))") + ")"
+}
+
+// r is sigmoid(z) - y, the gradient of a row's loss with respect to z.
+func (t *rowTerms) r(f *Fit, w []float64) string {
+	return t.ref("ducksight_r", "1 / (1 + exp(-"+t.z(f, w)+")) - "+t.y())
 }
 
 // query is the aggregate query of cols over the rows of cond, the terms
@@ -127,15 +134,13 @@ func (p *Plan) LossGradSQL(f *Fit, w []float64, cond string, rows int64) (string
 		return "", nil, err
 	}
 	cols = append(cols, c)
-	// sigmoid(z) - y, the gradient of the loss with respect to z.
-	r := t.ref("ducksight_r", "1 / (1 + exp(-"+t.z(f, w)+")) - "+t.y())
 	for j := range f.inputs {
-		if c, err = sum(r+" * "+t.input(f, j), f.bound[j]); err != nil {
+		if c, err = sum(t.r(f, w)+" * "+t.input(f, j), f.bound[j]); err != nil {
 			return "", nil, err
 		}
 		cols = append(cols, c)
 	}
-	if c, err = sum(r, 1); err != nil {
+	if c, err = sum(t.r(f, w), 1); err != nil {
 		return "", nil, err
 	}
 	cols = append(cols, c)
