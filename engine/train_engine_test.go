@@ -186,6 +186,8 @@ func TestTrainEngineErrors(t *testing.T) {
 		{o(func(o *engine.TrainOptions) { o.ValidationFraction = new(0.2) }), "t", "train_perceptron: validation_fraction: not with engine"},
 		{o(func(o *engine.TrainOptions) { o.Engine = "postgres://x" }), "t", "train_perceptron: engine: unknown engine"},
 		{o(func(o *engine.TrainOptions) { o.Engine = "clickhouse://u:secret@h:9000/db" }), "t", "train_perceptron: engine: holds a password"},
+		{o(func(o *engine.TrainOptions) { o.Engine = "clickhouse://127.0.0.1:1/db" }), "t", "train_perceptron: engine: cannot connect to clickhouse://127.0.0.1:1/db"},
+		{o(func(o *engine.TrainOptions) { o.Engine = "clickhouse://127.0.0.1/db" }), "t", "train_perceptron: engine: 'clickhouse://127.0.0.1/db' names no host:port"},
 		{o(func(o *engine.TrainOptions) { o.Where = "a > 1; DROP TABLE t" }), "t", "train_perceptron: where: may not contain ';'"},
 		{o(func(o *engine.TrainOptions) { o.Validation = "holdout; SELECT 1" }), "t", "train_perceptron: validation: may not contain ';'"},
 		{o(func(o *engine.TrainOptions) { o.Where = "no_such_column > 1" }), "t", "train_perceptron: where: the engine refused the query counting the rows"},

@@ -58,6 +58,34 @@ func (d Dialect) Ln(expr string) string {
 	return "ln(" + expr + ")"
 }
 
+// The encoded inputs' building blocks, as each engine computes them
+// fastest (ClickHouse evaluates every branch of a CASE).
+
+// zeroIfNull is the double expr, 0 where it is NULL.
+func (d Dialect) zeroIfNull(expr string) string {
+	if d == ClickHouse {
+		return "ifNull(" + expr + ", 0)"
+	}
+	return "coalesce(" + expr + ", 0)"
+}
+
+// flag is 1 where the condition cond holds, 0 where it does not or is
+// NULL.
+func (d Dialect) flag(cond string) string {
+	if d == ClickHouse {
+		return "ifNull(" + cond + ", 0)"
+	}
+	return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"
+}
+
+// isNull is 1 where expr is NULL, else 0.
+func (d Dialect) isNull(expr string) string {
+	if d == ClickHouse {
+		return "isNull(" + expr + ")"
+	}
+	return "CASE WHEN " + expr + " IS NULL THEN 1 ELSE 0 END"
+}
+
 // MaxScale is the largest scale of an exact sum: 18 decimal digits after
 // the point, finer than a double's relative precision on terms of order 1.
 const MaxScale = 18
@@ -82,15 +110,18 @@ func Scale(rows int64, bound float64) (int, bool) {
 	return min(s, MaxScale), true
 }
 
-// ExactSum is the exact sum of the double expr, every term rounded to
-// scale digits after the point (see Scale), as text that ParseSum reads:
-// in DuckDB the sum of the terms times 10^scale as HUGEINT, in ClickHouse
-// a Decimal128(scale) sum.
+// ExactSum is the exact sum of the double expr, every term cut to scale
+// digits after the point (see Scale), as text that ParseSum reads: in
+// DuckDB the sum of the terms times 10^scale as HUGEINT, in ClickHouse a
+// Decimal128(scale) sum. A term is the integer part of the double
+// product term * 10^scale, which is what ClickHouse's toDecimal128 of a
+// Float64 takes (truncation toward zero), so both engines sum the same
+// integers for the same terms.
 func (d Dialect) ExactSum(expr string, scale int) string {
 	if d == ClickHouse {
 		return fmt.Sprintf("toString(sum(toDecimal128(%s, %d)))", expr, scale)
 	}
-	return fmt.Sprintf("CAST(sum(CAST(round((%s) * 1e%d) AS HUGEINT)) AS VARCHAR)", expr, scale)
+	return fmt.Sprintf("CAST(sum(CAST(trunc((%s) * 1e%d) AS HUGEINT)) AS VARCHAR)", expr, scale)
 }
 
 // FloatSum is the plain double sum of expr (exact := false): faster, and
@@ -184,7 +215,9 @@ func (d Dialect) ColumnsSQL(table string) string {
 		if len(parts) > 1 {
 			db = d.Str(strings.Join(parts[:len(parts)-1], "."))
 		}
-		return "SELECT name, type FROM system.columns WHERE database = " + db + " AND table = " + d.Str(name) + " ORDER BY position"
+		// In the table's order: 18.16's system.columns lists a table's
+		// columns in order, and has no position column to sort by.
+		return "SELECT name, type FROM system.columns WHERE database = " + db + " AND table = " + d.Str(name)
 	}
 	where := "table_name = " + d.Str(name)
 	switch len(parts) {
@@ -206,9 +239,12 @@ func (d Dialect) ColumnsSQL(table string) string {
 // column's and the label's type).
 func (d Dialect) typeOf(typ string) (kind string, float bool, arrowName string) {
 	t := strings.TrimSpace(typ)
-	for _, w := range []string{"Nullable(", "LowCardinality("} {
-		for strings.HasPrefix(t, w) && strings.HasSuffix(t, ")") {
-			t = t[len(w) : len(t)-1]
+	for unwrapped := true; unwrapped; {
+		unwrapped = false
+		for _, w := range []string{"Nullable(", "LowCardinality("} {
+			if strings.HasPrefix(t, w) && strings.HasSuffix(t, ")") {
+				t, unwrapped = t[len(w):len(t)-1], true
+			}
 		}
 	}
 	u := strings.ToUpper(t)

@@ -181,11 +181,13 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 	// The encoder and the statistics.
 	enc := &features.Encoder{Distance: p.s.Distance}
 	rowsF := float64(f.Rows)
-	// A set one-hot input: 1, or 1/√2 for a distance (features.Encoder).
-	one, oneScale := "1", 1.0
+	// A one-hot input where cond holds: 1, or 1/√2 for a distance
+	// (features.Encoder).
+	oneScale := 1.0
+	oneHot := d.flag
 	if p.s.Distance {
 		oneScale = math.Sqrt2 / 2
-		one = d.Float(oneScale)
+		oneHot = func(cond string) string { return d.flag(cond) + " * " + d.Float(oneScale) }
 	}
 	for i, c := range p.feats {
 		ce := features.ColumnEncoding{Name: c.name, Kind: c.kind, Type: c.arrow}
@@ -210,7 +212,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			m, s := mean[i], std[i]
 			cs.Mean, cs.Std, cs.Edges = &m, &s, edges[i]
 			inv := 1 / std[i]
-			inputs = append(inputs, "CASE WHEN "+q+" IS NULL THEN 0 ELSE ("+d.Double(q)+" - "+d.Float(mean[i])+") * "+d.Float(inv)+" END")
+			inputs = append(inputs, d.zeroIfNull("("+d.Double(q)+" - "+d.Float(mean[i])+") * "+d.Float(inv)))
 			bound = append(bound, math.Max(math.Abs(lo[i]-mean[i]), math.Abs(hi[i]-mean[i]))*inv)
 		case features.KindBoolean:
 			switch {
@@ -262,7 +264,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				ce.Levels = append(ce.Levels, x.l)
 				kept += x.n
 				lits = append(lits, d.Str(x.l))
-				inputs = append(inputs, "CASE WHEN "+q+" = "+d.Str(x.l)+" THEN "+one+" ELSE 0 END")
+				inputs = append(inputs, oneHot(q+" = "+d.Str(x.l)))
 				bound = append(bound, 1)
 				cs.Levels = append(cs.Levels, features.LevelShare{Level: x.l, Share: float64(x.n) / rowsF})
 			}
@@ -276,7 +278,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				slices.Sort(ce.OtherLevels)
 			}
 			if ce.Other {
-				inputs = append(inputs, "CASE WHEN "+q+" IS NOT NULL AND "+q+" NOT IN ("+strings.Join(lits, ", ")+") THEN "+one+" ELSE 0 END")
+				inputs = append(inputs, oneHot(q+" NOT IN ("+strings.Join(lits, ", ")+")"))
 				bound = append(bound, 1)
 			}
 			cs.Levels = append(cs.Levels, features.LevelShare{Other: true, Share: float64(nonNull[i]-kept) / rowsF})
@@ -285,10 +287,14 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 		}
 		switch {
 		case c.kind == features.KindCategorical && ce.NullLevel:
-			inputs = append(inputs, "CASE WHEN "+q+" IS NULL THEN "+one+" ELSE 0 END")
+			in := d.isNull(q)
+			if p.s.Distance {
+				in += " * " + d.Float(oneScale)
+			}
+			inputs = append(inputs, in)
 			bound = append(bound, 1)
 		case c.kind != features.KindCategorical && ce.Indicator:
-			inputs = append(inputs, "CASE WHEN "+q+" IS NULL THEN 1 ELSE 0 END")
+			inputs = append(inputs, d.isNull(q))
 			bound = append(bound, 1)
 		}
 		if c.kind == features.KindCategorical {

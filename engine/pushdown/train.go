@@ -18,17 +18,94 @@ import (
 // AUCBins is the number of score bins of the engine-side AUC.
 const AUCBins = 65536
 
-// z is the logit at flat parameters w (Inputs weights, then the bias).
-func (p *Plan) z(f *Fit, w []float64) string {
-	var b strings.Builder
-	b.WriteString(p.d.Float(w[len(w)-1]))
-	for j, in := range f.inputs {
-		if w[j] == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, " + %s * (%s)", p.d.Float(w[j]), in)
+// rowTerms names the per-row terms of one aggregate query (the encoded
+// inputs, the logit, the 0/1 label) so that each is written once and the
+// query's text stays linear in the number of inputs (an engine's planner
+// is slow on, and ClickHouse's max_query_size refuses, text that repeats
+// the logit in every gradient column). ClickHouse defines each term at
+// its first use with an expression alias ((expr) AS name), which the
+// whole query may use (18.16 too), and the query stays one aggregate over
+// the table: on a Distributed table a subquery around it would bring every
+// row to the initiator. DuckDB computes the terms in a projection of the
+// table's rows that the aggregates read (FROM (SELECT terms FROM table
+// WHERE ...)): one process, where a projection moves nothing; a term may
+// use the ones before it (DuckDB's lateral column aliases).
+type rowTerms struct {
+	p     *Plan
+	defs  []string // DuckDB: the projection's columns
+	named map[string]bool
+}
+
+func (p *Plan) terms() *rowTerms { return &rowTerms{p: p, named: map[string]bool{}} }
+
+// ref is a reference to the term name of expression expr.
+func (t *rowTerms) ref(name, expr string) string {
+	if t.named[name] {
+		return name
 	}
-	return "(" + b.String() + ")"
+	t.named[name] = true
+	if t.p.d == ClickHouse {
+		return "((" + expr + ") AS " + name + ")"
+	}
+	t.defs = append(t.defs, expr+" AS "+name)
+	return name
+}
+
+// input is the encoded input j.
+func (t *rowTerms) input(f *Fit, j int) string {
+	return t.ref(fmt.Sprintf("ducksight_x%d", j+1), f.inputs[j])
+}
+
+// y is the label as 0/1 (1: the positive class).
+func (t *rowTerms) y() string { return t.ref("ducksight_y", t.p.y) }
+
+// z is the logit at flat parameters w (Inputs weights, then the bias).
+func (t *rowTerms) z(f *Fit, w []float64) string {
+	d := t.p.d
+	var b strings.Builder
+	b.WriteString(d.Float(w[len(w)-1]))
+	for j := range f.inputs {
+		if w[j] != 0 {
+			fmt.Fprintf(&b, " + %s * %s", d.Float(w[j]), t.input(f, j))
+		}
+	}
+	return t.ref("ducksight_z", b.String())
+}
+
+// loss is the log loss of a row, max(z, 0) - z*y + ln(1 + exp(-|z|)).
+func (t *rowTerms) loss(f *Fit, w []float64) string {
+	// Each use asks for the term: the first defines it (ClickHouse).
+	s := "(greatest(" + t.z(f, w) + ", 0) - "
+	s += t.z(f, w) + " * " + t.y() + " + "
+	return s + t.p.d.Ln("1 + exp(-abs("+t.z(f, w)+"))") + ")"
+}
+
+// r is sigmoid(z) - y, the gradient of a row's loss with respect to z.
+func (t *rowTerms) r(f *Fit, w []float64) string {
+	return t.ref("ducksight_r", "1 / (1 + exp(-"+t.z(f, w)+")) - "+t.y())
+}
+
+// query is the aggregate query of cols over the rows of cond, the terms
+// defined (see rowTerms), with tail (GROUP BY ...) after it.
+func (t *rowTerms) query(cols []string, cond, tail string) string {
+	if t.p.d == ClickHouse || len(t.defs) == 0 {
+		return t.p.query(cols, cond, tail)
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM (SELECT " + strings.Join(t.defs, ", ") + " FROM " + t.p.from + " WHERE " + cond + ") AS ducksight_rows"
+	if tail != "" {
+		q += " " + tail
+	}
+	return q
+}
+
+// lossBound bounds a row's log loss at parameters w: |z| + ln 2, |z| at
+// most the bias plus the weights times their inputs' bounds.
+func (p *Plan) lossBound(f *Fit, w []float64) float64 {
+	zb := math.Abs(w[len(w)-1]) + 1
+	for j, b := range f.bound {
+		zb += math.Abs(w[j]) * b
+	}
+	return zb
 }
 
 // LossGradSQL is the one aggregate query of an evaluation at parameters w
@@ -36,15 +113,8 @@ func (p *Plan) z(f *Fit, w []float64) string {
 // input's weight and of the bias, and the scales of the exact sums.
 func (p *Plan) LossGradSQL(f *Fit, w []float64, cond string, rows int64) (string, []int, error) {
 	d := p.d
-	z := p.z(f, w)
-	y := "(" + p.y + ")"
-	// sigmoid(z) - y, and max(z, 0) - z*y + ln(1 + exp(-|z|)).
-	r := "(1 / (1 + exp(-" + z + ")) - " + y + ")"
-	loss := "(greatest(" + z + ", 0) - " + z + " * " + y + " + " + d.Ln("1 + exp(-abs("+z+"))") + ")"
-	zb := math.Abs(w[len(w)-1]) + 1
-	for j, b := range f.bound {
-		zb += math.Abs(w[j]) * b
-	}
+	t := p.terms()
+	zb := p.lossBound(f, w)
 	scales := make([]int, 0, len(f.inputs)+2)
 	sum := func(expr string, bound float64) (string, error) {
 		if !p.s.Exact {
@@ -59,22 +129,22 @@ func (p *Plan) LossGradSQL(f *Fit, w []float64, cond string, rows int64) (string
 		return d.ExactSum(expr, s), nil
 	}
 	cols := make([]string, 0, len(f.inputs)+2)
-	c, err := sum(loss, zb)
+	c, err := sum(t.loss(f, w), zb)
 	if err != nil {
 		return "", nil, err
 	}
 	cols = append(cols, c)
-	for j, in := range f.inputs {
-		if c, err = sum(r+" * ("+in+")", f.bound[j]); err != nil {
+	for j := range f.inputs {
+		if c, err = sum(t.r(f, w)+" * "+t.input(f, j), f.bound[j]); err != nil {
 			return "", nil, err
 		}
 		cols = append(cols, c)
 	}
-	if c, err = sum(r, 1); err != nil {
+	if c, err = sum(t.r(f, w), 1); err != nil {
 		return "", nil, err
 	}
 	cols = append(cols, c)
-	return p.query(cols, cond, ""), scales, nil
+	return t.query(cols, cond, ""), scales, nil
 }
 
 // sums runs LossGradSQL over the training rows: perceptron.Sums.
@@ -104,16 +174,27 @@ func (p *Plan) sums(ctx context.Context, f *Fit) perceptron.Sums {
 // pairs within one bin count one half), both computed in the engine.
 func (p *Plan) Validate(ctx context.Context, f *Fit, w []float64) (loss, auc float64, err error) {
 	d := p.d
-	z := p.z(f, w)
-	y := "(" + p.y + ")"
-	bin := fmt.Sprintf("least(%d, floor(%d / (1 + exp(-%s))))", AUCBins-1, AUCBins, z)
-	loss2 := "(greatest(" + z + ", 0) - " + z + " * " + y + " + " + d.Ln("1 + exp(-abs("+z+"))") + ")"
-	rows, err := p.run(ctx, "validation", "of the validation loss", p.query([]string{d.FloatSum(loss2)}, p.validCond(), ""))
+	t := p.terms()
+	// The loss sum is exact as the training's are (the same scale rule),
+	// so that it too does not depend on the shards.
+	scale, exact := Scale(f.ValidRows, p.lossBound(f, w))
+	exact = exact && p.s.Exact
+	rowLoss := t.loss(f, w) // once: the first use of a term defines it
+	sum := d.FloatSum(rowLoss)
+	if exact {
+		sum = d.ExactSum(rowLoss, scale)
+	}
+	rows, err := p.run(ctx, "validation", "of the validation loss", t.query([]string{sum}, p.validCond(), ""))
 	if err != nil {
 		return 0, 0, err
 	}
-	ls, _ := d.ParseSum(rows[0][0], 0, false)
-	rows, err = p.run(ctx, "validation", "of the validation AUC", p.query([]string{d.Text(bin) + " AS ducksight_score_bin", "count(*)", "sum" + "(" + y + ")"}, p.validCond(), "GROUP BY ducksight_score_bin"))
+	ls, err := d.ParseSum(rows[0][0], scale, exact)
+	if err != nil {
+		return 0, 0, dserr.Wrap(dserr.Internal, Fn, "", err)
+	}
+	t = p.terms()
+	bin := fmt.Sprintf("least(%d, floor(%d / (1 + exp(-%s))))", AUCBins-1, AUCBins, t.z(f, w))
+	rows, err = p.run(ctx, "validation", "of the validation AUC", t.query([]string{d.Text(bin) + " AS ducksight_score_bin", "count(*)", "sum(" + t.y() + ")"}, p.validCond(), "GROUP BY ducksight_score_bin"))
 	if err != nil {
 		return 0, 0, err
 	}
