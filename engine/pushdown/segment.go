@@ -70,7 +70,7 @@ func Segment(ctx context.Context, p *Plan, o clustering.Options) (*SegmentResult
 		notes = append(notes, fmt.Sprintf("dropped %s: %s", dr.Column, dr.Reason))
 	}
 
-	x, n, err := p.Sample(ctx, f, *o.Seed)
+	x, n, err := p.Sample(ctx, f, *o.Seed, clustering.SampleRows)
 	if err != nil {
 		return nil, err
 	}
@@ -169,12 +169,11 @@ func (f *Fit) Unstandardize() {
 }
 
 // Sample fetches the encoded rows (f's encoder) of a deterministic sample
-// of about clustering.SampleRows rows (every row when there are no
-// more): the rows whose SampleHash (seeded with seed) is below a
+// of about size rows (every row when there are no more): the rows whose SampleHash (seeded with seed) is below a
 // threshold, ordered by hash and then by their values, so that the sample
 // and its order depend on the rows alone, not on the engine, its threads
 // or its shards. It returns them (row-major) and their number.
-func (p *Plan) Sample(ctx context.Context, f *Fit, seed int64) ([]float64, int, error) {
+func (p *Plan) Sample(ctx context.Context, f *Fit, seed int64, size int) ([]float64, int, error) {
 	d := p.d
 	enc, bound, rows := f.Encoder, f.bound, f.Rows
 	ins, err := sqlgen.EncodedInputs(d.Dialect, enc)
@@ -193,8 +192,8 @@ func (p *Plan) Sample(ctx context.Context, f *Fit, seed int64) ([]float64, int, 
 	}
 	h := d.SampleHash(refs, bound, seed)
 	cond := p.base
-	if rows > clustering.SampleRows {
-		limit := int64(float64(hashPrime)*float64(clustering.SampleRows)/float64(rows)) + 1
+	if rows > int64(size) {
+		limit := int64(float64(hashPrime)*float64(size)/float64(rows)) + 1
 		cond += " AND " + h + " < " + strconv.FormatInt(limit, 10)
 	}
 	res, err := p.run(ctx, "data", "fetching the sample", p.query(append(cols, h+" AS ds__hash"), cond, ""))
