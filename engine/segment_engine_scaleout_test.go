@@ -89,51 +89,59 @@ func TestScaleOutSegmentShards(t *testing.T) {
 	}
 }
 
-// chRunner runs the plan's queries on a ClickHouse server of the test
-// servers and records them.
+// chRunner runs the plan's queries on ClickHouse server 1 of the test
+// servers (one connection, closed when the test ends) and records them.
 type chRunner struct {
-	s       *servertest.Servers
-	t       *testing.T
+	query   func(ctx context.Context, q string) ([][]*string, error)
 	queries []string
+}
+
+func newCHRunner(tb testing.TB, s *servertest.Servers) *chRunner {
+	conn := s.Open(tb, 0)
+	r := &chRunner{}
+	r.query = func(ctx context.Context, q string) ([][]*string, error) {
+		rows, err := conn.Query(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		types := rows.ColumnTypes()
+		var out [][]*string
+		for rows.Next() {
+			ptrs := make([]any, len(types))
+			for i, ty := range types {
+				ptrs[i] = reflect.New(ty.ScanType()).Interface()
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return nil, err
+			}
+			row := make([]*string, len(ptrs))
+			for i, p := range ptrs {
+				v := reflect.ValueOf(p).Elem()
+				for v.Kind() == reflect.Pointer && !v.IsNil() {
+					v = v.Elem()
+				}
+				if v.Kind() == reflect.Pointer {
+					continue
+				}
+				var text string
+				if f, ok := v.Interface().(float64); ok {
+					text = strconv.FormatFloat(f, 'g', -1, 64)
+				} else {
+					text = fmt.Sprint(v.Interface())
+				}
+				row[i] = &text
+			}
+			out = append(out, row)
+		}
+		return out, rows.Err()
+	}
+	return r
 }
 
 func (r *chRunner) Query(ctx context.Context, q string) ([][]*string, error) {
 	r.queries = append(r.queries, q)
-	rows, err := r.s.Open(r.t, 0).Query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	types := rows.ColumnTypes()
-	var out [][]*string
-	for rows.Next() {
-		ptrs := make([]any, len(types))
-		for i, ty := range types {
-			ptrs[i] = reflect.New(ty.ScanType()).Interface()
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		row := make([]*string, len(ptrs))
-		for i, p := range ptrs {
-			v := reflect.ValueOf(p).Elem()
-			for v.Kind() == reflect.Pointer && !v.IsNil() {
-				v = v.Elem()
-			}
-			if v.Kind() == reflect.Pointer {
-				continue
-			}
-			var text string
-			if f, ok := v.Interface().(float64); ok {
-				text = strconv.FormatFloat(f, 'g', -1, 64)
-			} else {
-				text = fmt.Sprint(v.Interface())
-			}
-			row[i] = &text
-		}
-		out = append(out, row)
-	}
-	return out, rows.Err()
+	return r.query(ctx, q)
 }
 
 // The sample is the same rows in the same order in DuckDB and ClickHouse,
@@ -147,7 +155,7 @@ func TestScaleOutSegmentSample(t *testing.T) {
 		return pushdown.Spec{Fn: "segment", Dialect: d, Table: table, Where: "test = 0", Features: []string{"a", "b", "c", "d", "e"}, Exact: true, Distance: true}
 	}
 	duck := &planRunner{db: e.DB()}
-	ch := &chRunner{s: s, t: t}
+	ch := newCHRunner(t, s)
 	var samples []string
 	for _, c := range []struct {
 		r     pushdown.Runner

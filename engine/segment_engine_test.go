@@ -199,9 +199,11 @@ func (r *planRunner) Query(ctx context.Context, q string) ([][]*string, error) {
 	return out, rows.Err()
 }
 
-// flatQuery is a query of the pushed-down plan over table "t": it reads
-// the table directly, never a subquery or common table expression.
-var flatQuery = regexp.MustCompile(`^SELECT .* FROM "t" WHERE `)
+// readsTable: a query of the pushed-down plan over table "t" reads it
+// once, filtered where it is read (the ClickHouse queries read it
+// directly, no subquery at all: the scaleout tests; DuckDB's may compute
+// the assignment's stages in projections of its rows).
+var readsTable = regexp.MustCompile(`FROM "t" WHERE `)
 
 func checkFlat(t *testing.T, queries []string) {
 	t.Helper()
@@ -209,8 +211,8 @@ func checkFlat(t *testing.T, queries []string) {
 		if strings.Contains(q, "information_schema") {
 			continue
 		}
-		if !flatQuery.MatchString(q) || strings.Count(q, " FROM ") != 1 || strings.Contains(q, "(SELECT") || strings.Contains(q, "WITH ") {
-			t.Errorf("a query does not aggregate over the table directly: %.300s", q)
+		if !strings.HasPrefix(q, "SELECT ") || len(readsTable.FindAllString(q, -1)) != 1 || strings.Count(q, `"t"`) != 1 || strings.Contains(q, "WITH ") {
+			t.Errorf("a query does not read the table once: %.300s", q)
 		}
 	}
 }

@@ -20,12 +20,14 @@ import (
 
 var segmentFn = &Function{
 	Name:    "segment",
-	Summary: "segment data with k-means (k chosen automatically when omitted), save the model, and return every row with its segment",
+	Summary: "segment data with k-means (k chosen automatically when omitted), save the model, and return every row with its segment (with engine := one row per segment)",
 	Example: "SELECT * FROM segment('rfm', $$SELECT customer_id, days_since_last_purchase, orders_12m, revenue_12m FROM customers$$, k := 5, exclude := ['customer_id']);",
 	Columns: []ColumnDoc{
 		{"segment", "INTEGER", "the row's segment, 1..k, numbered by size (1 is the largest); NULL for a row with a NaN or infinite feature"},
 		{"distance", "DOUBLE", "Euclidean distance to the segment's centroid, in standardised units"},
 	},
+	// With engine :=, segment_profile's columns of every feature follow.
+	EngineColumns: append(slices.Clip(segmentEngineColumns), segmentProfileFn.Columns[3:]...),
 	Table: &udf.TableFunc{
 		Name: "segment",
 		Bind: bindSegment,
@@ -201,9 +203,10 @@ func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 	return nil
 }
 
-// segmentEngineColumns are segment's result columns with engine :=, one
-// row per segment: these, then segment_profile's columns of every feature
-// column (NULL for a feature the fit dropped) and the description.
+// segmentEngineColumns are segment's first result columns with engine
+// :=, one row per segment: these, then segment_profile's columns of every
+// feature column (NULL for a feature the fit dropped) and the
+// description.
 var segmentEngineColumns = []ColumnDoc{
 	{"segment", "INTEGER", "segment number, 1..k, numbered by size (1 is the largest)"},
 	{"size", "BIGINT", "rows of the segment"},

@@ -235,13 +235,11 @@ func (p *Plan) Sample(ctx context.Context, f *Fit, seed int64, size int) ([]floa
 	return out, len(all), nil
 }
 
-// joinQuery is SELECT cols FROM table join WHERE cond tail: the table
-// read directly, join (an Assignment's) after it.
-func (p *Plan) joinQuery(cols []string, join, cond, tail string) string {
-	if join == "" {
-		return p.query(cols, cond, tail)
-	}
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + p.from + " " + join + " WHERE " + cond
+// assignQuery is SELECT cols over the usable rows (cond) and the
+// segments of assignment a, the rows for which after holds when it is not
+// empty, with tail (GROUP BY ...) after it.
+func (p *Plan) assignQuery(cols []string, a *sqlgen.Assignment, cond, after, tail string) string {
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + a.From(p.from, cond, after)
 	if tail != "" {
 		q += " " + tail
 	}
@@ -263,7 +261,7 @@ func (p *Plan) groupQuery(ctx context.Context, what string, a *sqlgen.Assignment
 	for i, e := range exprs {
 		cols = append(cols, d.ExactSum(e, scales[i]))
 	}
-	rows, err := p.run(ctx, "data", what, p.joinQuery(cols, a.Join, p.base, "GROUP BY ds__segment"))
+	rows, err := p.run(ctx, "data", what, p.assignQuery(cols, a, p.base, "", "GROUP BY ds__segment"))
 	if err != nil {
 		return nil, err
 	}
@@ -502,7 +500,7 @@ func (p *Plan) farRows(ctx context.Context, a *sqlgen.Assignment, k, w int) ([]f
 		cols = append(cols, in+" AS "+name)
 		order = append(order, name)
 	}
-	rows, err := p.run(ctx, "data", "fetching the rows farthest from their centroids", p.joinQuery(cols, a.Join, p.base+" AND "+a.Distance2+" > 0",
+	rows, err := p.run(ctx, "data", "fetching the rows farthest from their centroids", p.assignQuery(cols, a, p.base, a.Distance2+" > 0",
 		"ORDER BY "+strings.Join(order, ", ")+" LIMIT "+strconv.Itoa(k)))
 	if err != nil {
 		return nil, err
@@ -600,8 +598,8 @@ func (p *Plan) profilePass(ctx context.Context, f *Fit, m *kmeans.Model) (*profi
 			continue
 		}
 		q := d.Ident(c.Name)
-		rows, err := p.run(ctx, "data", "profiling the levels of "+c.Name, p.joinQuery([]string{a.Segment + " AS ds__segment", d.Text(q) + " AS ds__level", "count(*)"}, a.Join,
-			p.base+" AND "+q+" IS NOT NULL", "GROUP BY ds__segment, "+q))
+		rows, err := p.run(ctx, "data", "profiling the levels of "+c.Name, p.assignQuery([]string{a.Segment + " AS ds__segment", d.Text(q) + " AS ds__level", "count(*)"}, a,
+			p.base+" AND "+q+" IS NOT NULL", "", "GROUP BY ds__segment, "+q))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -10,27 +10,22 @@ import (
 )
 
 // Assignment is the nearest-centroid assignment of the rows of one table
-// to the centroids of a k-means model, written as expressions over the
-// table's own columns, for a query that reads the table directly:
+// to the centroids of a k-means model, for a query that aggregates over
+// the table: KMeans' (model_sql's) assignment, the same encoding,
+// distances summed in the same order, the same nearest centroid.
 //
 //	SELECT <Segment> AS s, count(*), sum(<Inputs[0]>), ..., sum(<Distance2>)
-//	FROM table <Join> WHERE ... GROUP BY s
+//	FROM <From(table, condition)> GROUP BY s
 //
-// No subquery and no common table expression wraps the table (on a
-// distributed table a wrapper would move every row to the initiator).
-// The assignment is KMeans' (model_sql's): the same encoding, distances
-// summed in the same order, the same nearest centroid.
-//
-// As in KMeans' clickhouse dialect, the stages (the inputs, the
-// distances, the smallest) are arrays bound once each to a lambda
-// parameter, let-style, so that the text stays linear in the model: in
-// ClickHouse, Join is an ARRAY JOIN of a one-element array that binds the
-// tuple of the segment, the distance and the inputs once per row, and the
-// other fields read its elements; in DuckDB (list_transform's lambdas)
-// Join is empty and Segment and Distance2 each stand on their own.
+// In ClickHouse the query reads the table directly, no subquery wrapping
+// it (on a Distributed table a wrapper would move every row to the
+// initiator): the stages (the inputs, the distances, the smallest) are
+// arrays bound once each to a lambda parameter, as KMeans' clickhouse
+// dialect binds them, and one ARRAY JOIN of a one-element array binds the
+// tuple of the segment, the distance and the inputs once per row. In
+// DuckDB, one process, the stages are projections of the table's rows, one
+// inside the other, as KMeans' common table expressions are.
 type Assignment struct {
-	// Join follows the table in the FROM clause ("" in DuckDB).
-	Join string
 	// Segment is the nearest centroid's number: 1 for the first, the
 	// lower number of equally near ones.
 	Segment string
@@ -38,18 +33,22 @@ type Assignment struct {
 	Distance2 string
 	// Inputs are the encoded inputs, in the encoder's order.
 	Inputs []string
+	p      *program
+	seg    string
+	dmin   string
+	inputs []string
 }
 
 // flatDialect checks that d writes flat expressions (duckdb, clickhouse).
 func flatDialect(d Dialect) error {
 	if d != DuckDB && d != ClickHouse {
-		return fmt.Errorf("flat expressions are written in the duckdb and clickhouse dialects, not %s", d)
+		return fmt.Errorf("pushed-down queries are written in the duckdb and clickhouse dialects, not %s", d)
 	}
 	return nil
 }
 
-// flatProgram is a program whose columns are the table's own and whose
-// stages are bound by lambdas (see let).
+// flatProgram is a program whose columns are the table's own, each by its
+// quoted name.
 func flatProgram(d Dialect) *program {
 	p := newProgram(d, "")
 	p.flat = true
@@ -67,21 +66,49 @@ func NearestCentroid(d Dialect, enc *features.Encoder, m *kmeans.Model) (*Assign
 	if err != nil {
 		return nil, err
 	}
-	a := &Assignment{}
+	a := &Assignment{p: p, seg: seg, dmin: dmin, inputs: x}
 	if d == ClickHouse {
-		a.Join = "ARRAY JOIN [" + p.let("tuple("+seg+", "+dmin+", "+strings.Join(x, ", ")+")") + "] AS ds__a"
 		a.Segment, a.Distance2 = "tupleElement(ds__a, 1)", "tupleElement(ds__a, 2)"
 		for j := range x {
 			a.Inputs = append(a.Inputs, "tupleElement(ds__a, "+strconv.Itoa(j+3)+")")
 		}
 		return a, nil
 	}
-	a.Segment = p.let(seg)
-	a.Distance2 = p.let(dmin)
-	for _, nm := range p.stages[0] {
-		a.Inputs = append(a.Inputs, nm.expr)
-	}
+	a.Segment, a.Distance2, a.Inputs = "ds__segment", dmin, x
 	return a, nil
+}
+
+// From is the FROM clause (without the keyword) of a query over the rows
+// of table (quoted) for which cond holds, the WHERE clause included, and
+// then, when it is not empty, the condition after, which may use Segment,
+// Distance2 and Inputs:
+//
+//	clickhouse: table ARRAY JOIN [<the stages>] AS ds__a WHERE cond [AND after]
+//	duckdb:     (SELECT *, <segment> AS ds__segment FROM (... (SELECT *, <inputs> FROM table WHERE cond) ...)) AS ds__rows [WHERE after]
+//
+// The DuckDB projections keep the table's columns (SELECT *).
+func (a *Assignment) From(table, cond, after string) string {
+	p := a.p
+	if p.d == ClickHouse {
+		from := table + " ARRAY JOIN [" + p.let("tuple("+a.seg+", "+a.dmin+", "+strings.Join(a.inputs, ", ")+")") + "] AS ds__a WHERE " + cond
+		if after != "" {
+			from += " AND " + after
+		}
+		return from
+	}
+	from := table + " WHERE " + cond
+	for k, s := range p.stages {
+		cols := make([]string, len(s))
+		for i, nm := range s {
+			cols[i] = nm.expr + " AS " + nm.name
+		}
+		from = "(SELECT *, " + strings.Join(cols, ", ") + " FROM " + from + ") AS ds__l" + strconv.Itoa(k)
+	}
+	from = "(SELECT *, " + a.seg + " AS ds__segment FROM " + from + ") AS ds__rows"
+	if after != "" {
+		from += " WHERE " + after
+	}
+	return from
 }
 
 // EncodedInputs returns the inputs of enc as expressions over a table's
@@ -102,24 +129,20 @@ func EncodedInputs(d Dialect, enc *features.Encoder) ([]string, error) {
 	return out, nil
 }
 
-// let is body, an expression over the references of the program's stages,
-// with each stage bound to its lambda parameter: stage k is a one-element
-// array of the array of its values, mapped by a lambda whose parameter
-// (ds__s<k>) is that array, nested stage in stage.
+// let is body, an expression over the references of the program's stages
+// (clickhouse dialect), with each stage bound to its lambda parameter:
+// stage k is a one-element array of the array of its values, mapped by a
+// lambda whose parameter (ds__s<k>) is that array, nested stage in stage,
+// as text binds them.
 //
-//	clickhouse: arrayElement(arrayMap(ds__s0 -> <the rest>, [[<stage 0>]]), 1)
-//	duckdb:     list_transform([[<stage 0>]], lambda ds__s0: <the rest>)[1]
+//	arrayElement(arrayMap(ds__s0 -> <the rest>, [[<stage 0>]]), 1)
 func (p *program) let(body string) string {
 	for k := len(p.stages) - 1; k >= 0; k-- {
 		vals := make([]string, len(p.stages[k]))
 		for i, nm := range p.stages[k] {
 			vals[i] = nm.expr
 		}
-		if p.d == ClickHouse {
-			body = "arrayElement(arrayMap(" + stageParam(k) + " -> " + body + ", [[" + strings.Join(vals, ", ") + "]]), 1)"
-		} else {
-			body = "list_transform([[" + strings.Join(vals, ", ") + "]], lambda " + stageParam(k) + ": " + body + ")[1]"
-		}
+		body = "arrayElement(arrayMap(" + stageParam(k) + " -> " + body + ", [[" + strings.Join(vals, ", ") + "]]), 1)"
 	}
 	return body
 }

@@ -19,8 +19,8 @@ type program struct {
 	// distance); every output is NULL where it is false. NaN and ±Inf
 	// values of the data reach it through the arithmetic, as in predict.
 	scored string
-	// flat programs are rendered as expressions over the table's own
-	// columns (see flat.go): a column is its quoted name.
+	// flat programs read the table's own columns, each by its quoted
+	// name (see flat.go).
 	flat bool
 }
 
@@ -31,9 +31,8 @@ type stage []named
 // A name of a stage is referred to by later stages and the outputs through
 // what add returns (ref): the name itself in the duckdb and postgres
 // dialects, where each stage is a common table expression; in the
-// clickhouse dialect, and in flat programs of either dialect, where each
-// stage is an array bound to a lambda parameter (see text and flat.go),
-// the parameter's element, ds__s3[2].
+// clickhouse dialect, where each stage is an array bound to a lambda
+// parameter (see text), the parameter's element, ds__s3[2].
 
 // srcAlias is the source table's alias in the duckdb and postgres
 // dialects, and rowAlias the name of the source row carried through the
@@ -65,7 +64,7 @@ func (p *program) add(s stage) []string {
 	refs := make([]string, len(s))
 	for i, nm := range s {
 		refs[i] = nm.name
-		if p.d == ClickHouse || p.flat {
+		if p.d == ClickHouse {
 			refs[i] = stageParam(k) + "[" + strconv.Itoa(i+1) + "]"
 		}
 		p.refs[nm.name] = refs[i]
