@@ -32,7 +32,7 @@ var trainPerceptronColumns = []ColumnDoc{
 	{"valid_loss", "DOUBLE", "validation loss of the kept epoch (NULL without validation)"},
 	{"valid_metric", "DOUBLE", "validation AUC (binary), accuracy (multiclass) or RMSE (regression)"},
 	{"gradient_norm", "DOUBLE", "lbfgs: the largest absolute component of the objective's gradient at the kept weights (NULL for adam and sgd)"},
-	{"mode", "VARCHAR", "'cached' (encoded data held in memory) or 'streamed' (re-read every epoch)"},
+	{"mode", "VARCHAR", "'cached' (encoded data held in memory), 'streamed' (re-read every epoch) or 'engine' (trained where the data lives, engine := ...)"},
 	{"notes", "VARCHAR", "the task when chosen, the positive class and why, dropped or excluded columns and why, skipped rows, early stopping or the solver's convergence, a kept epoch (round) whose validation loss rose more than 10% above the best"},
 	{"seconds", "DOUBLE", "wall time of the training"},
 }

@@ -94,26 +94,33 @@ const MaxScale = 18
 // 128-bit integer holds 38 digits; one is kept as margin.
 const sumDigits = 37
 
+// maxTerm bounds a scaled term, |term| * 10^scale: it must fit in a
+// 64-bit integer (below 2^63, about 9.22e18), which DuckDB converts and
+// sums far faster than a 128-bit one (the sum itself is 128-bit).
+const maxTerm = 9e18
+
 // Scale returns the scale of an exact sum of rows terms each at most bound
 // in absolute value: the most digits after the point (up to MaxScale) with
-// which the sum still fits in 37 digits. It is false when even scale 0
-// does not fit (the terms are too large for exact sums).
+// which every scaled term fits in a 64-bit integer and the sum in 37
+// digits. It is false when even scale 0 does not fit (the terms are too
+// large for exact sums).
 func Scale(rows int64, bound float64) (int, bool) {
-	total := float64(max(rows, 1)) * (math.Abs(bound) + 1)
+	b := math.Abs(bound) + 1
+	total := float64(max(rows, 1)) * b
 	if !(total < math.Inf(1)) {
 		return 0, false
 	}
-	s := sumDigits - int(math.Ceil(math.Log10(total)))
-	if s < 0 {
-		return 0, false
+	s := min(MaxScale, sumDigits-int(math.Ceil(math.Log10(total))))
+	for s >= 0 && !(b*math.Pow10(s) < maxTerm) {
+		s--
 	}
-	return min(s, MaxScale), true
+	return s, s >= 0
 }
 
 // ExactSum is the exact sum of the double expr, every term cut to scale
 // digits after the point (see Scale), as text that ParseSum reads: in
-// DuckDB the sum of the terms times 10^scale as HUGEINT, in ClickHouse a
-// Decimal128(scale) sum. A term is the integer part of the double
+// DuckDB the sum of the terms times 10^scale, each a BIGINT, summed as a
+// HUGEINT; in ClickHouse a Decimal128(scale) sum. A term is the integer part of the double
 // product term * 10^scale, which is what ClickHouse's toDecimal128 of a
 // Float64 takes (truncation toward zero), so both engines sum the same
 // integers for the same terms.
@@ -121,7 +128,7 @@ func (d Dialect) ExactSum(expr string, scale int) string {
 	if d == ClickHouse {
 		return fmt.Sprintf("toString(sum(toDecimal128(%s, %d)))", expr, scale)
 	}
-	return fmt.Sprintf("CAST(sum(CAST(trunc((%s) * 1e%d) AS HUGEINT)) AS VARCHAR)", expr, scale)
+	return fmt.Sprintf("CAST(sum(CAST(trunc((%s) * 1e%d) AS BIGINT)) AS VARCHAR)", expr, scale)
 }
 
 // FloatSum is the plain double sum of expr (exact := false): faster, and

@@ -9,8 +9,9 @@
 // L-BFGS settings) with one loss+gradient query per evaluation.
 //
 // The sums are exact by default: every per-row term is cut to a scaled
-// integer (DuckDB HUGEINT, ClickHouse Decimal128) whose scale is chosen
-// from the fit pass so that the sum cannot overflow, so the result does
+// 64-bit integer, summed as a 128-bit one (DuckDB HUGEINT, ClickHouse
+// Decimal128), the scale chosen from the fit pass so that neither
+// overflows, so the result does
 // not depend on how the engine splits the rows among threads or shards,
 // and both engines sum the same integers. In ClickHouse every query is
 // one aggregate over the table itself (never a subquery around it: on a

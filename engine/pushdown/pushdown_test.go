@@ -250,9 +250,11 @@ func TestScale(t *testing.T) {
 		ok    bool
 	}{
 		{1000, 1, 18, true},
-		{1_000_000_000, 10, 18, true},
-		{1_000_000_000, 1e12, 15, true},
-		{10_000_000_000, 1e30, 0, false},
+		{1000, 7, 18, true},
+		{1000, 8, 17, true}, // 9e18 is too large a term
+		{1_000_000_000, 10, 17, true},
+		{1_000_000_000, 1e12, 6, true},
+		{10, 1e19, 0, false},
 		{1, math.Inf(1), 0, false},
 	} {
 		s, ok := Scale(c.rows, c.bound)
@@ -262,6 +264,9 @@ func TestScale(t *testing.T) {
 		if ok {
 			if digits := math.Log10(float64(c.rows)*(c.bound+1)) + float64(s); digits > 37 {
 				t.Errorf("Scale(%d, %g) = %d: %.1f digits", c.rows, c.bound, s, digits)
+			}
+			if term := (c.bound + 1) * math.Pow10(s); term >= math.MaxInt64 {
+				t.Errorf("Scale(%d, %g) = %d: a term of %g", c.rows, c.bound, s, term)
 			}
 		}
 	}
