@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine"
@@ -233,5 +234,68 @@ func TestScaleOutSegmentKillShard(t *testing.T) {
 	s.Restart(t, 1)
 	if _, err := e.Segment(ctx, "again", tab.Name, o); err != nil {
 		t.Errorf("after the restart: %v", err)
+	}
+}
+
+// Cancelling the context stops the query running on both servers and
+// saves nothing. The where condition makes every query slow (a sleep per
+// row) and marks it in system.processes.
+func TestScaleOutSegmentCancel(t *testing.T) {
+	ctx, e, s, tab := scaleSetup(t)
+	const marker = "sleepEachRow(0.00004)"
+	o := scaleSegmentOptions(s.EngineURL(0, scaleDB))
+	o.Where = "test = 0 AND " + marker + " = 0"
+	running := func() int {
+		n := 0
+		for shard := range s.ClickHouse {
+			rows, err := s.Open(t, shard).Query(context.Background(), "SELECT query FROM system.processes")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var q string
+				if err := rows.Scan(&q); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(q, marker) && !strings.Contains(q, "system.processes") {
+					n++
+				}
+			}
+			rows.Close()
+		}
+		return n
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Segment(cctx, "cancelled", tab.Name, o)
+		done <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for running() == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("segment ended before it was cancelled: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no query of the segmentation seen running")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	start := time.Now()
+	if err := <-done; !errors.Is(err, context.Canceled) || !errors.Is(err, dserr.Cancelled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	for n := running(); n > 0; n = running() {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("%d queries of the segmentation still run 5 s after the cancel", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if models, err := e.Models(ctx); err != nil || len(models) != 0 {
+		t.Errorf("saved after a cancel: %v (%v)", models, err)
 	}
 }

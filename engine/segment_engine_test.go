@@ -391,7 +391,7 @@ func TestSegmentEngineErrors(t *testing.T) {
 		{o(func(o *engine.SegmentOptions) { o.Features = []string{"holdout"}; o.Where = "holdout" }), "t", "segment: features: no usable feature column"},
 		{o(func(o *engine.SegmentOptions) { o.Engine = "postgres://x" }), "t", "segment: engine: unknown engine"},
 		{o(func(o *engine.SegmentOptions) { o.Engine = "clickhouse://u:secret@h:9000/db" }), "t", "segment: engine: holds a password"},
-		{o(func(o *engine.SegmentOptions) { o.Engine = "clickhouse://127.0.0.1:1/db" }), "t", "segment: engine: "},
+		{o(func(o *engine.SegmentOptions) { o.Engine = "clickhouse://127.0.0.1:1/db" }), "t", "segment: engine: cannot connect to clickhouse://127.0.0.1:1/db"},
 		{o(func(o *engine.SegmentOptions) { o.K = 5000 }), "t", "segment: k: must be between 2 and 1000"},
 		{engine.SegmentOptions{K: 3, Where: "a > 1"}, "t", "segment: where: applies only with engine :="},
 	} {
