@@ -5,6 +5,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -18,9 +19,10 @@ import (
 // where the data lives): one GROUP BY query over 1M rows of five features
 // (two numbers, a number with NULLs, a 0/1 column, a text column of five
 // levels: 9 encoded inputs), k = 8, in ClickHouse on two shards and on one,
-// and in DuckDB. Each op is one Lloyd iteration; "scan-ratio" divides it by
-// a plain aggregate scan of the same table (count and one sum) timed in the
-// same run. Run with the servers started:
+// and in DuckDB. Each op is a round of one Lloyd iteration and one plain
+// aggregate scan of the table (count and one sum) in every configuration,
+// in turn; the metrics are the median seconds of an iteration and its
+// ratio to the median scan. Run with the servers started:
 //
 //	go test -tags 'duckdb_arrow scaleout' -run '^$' -bench 'BenchmarkScaleOutSegmentLloyd' -benchtime 5x ./engine
 
@@ -98,57 +100,68 @@ func BenchmarkScaleOutSegmentLloyd(b *testing.B) {
 		FROM (SELECT range AS n, hash(range) AS h1, hash(range * 7 + 1) AS h2, hash(range * 13 + 5) AS h3 FROM range(`+fmt.Sprint(benchRows)+`))`); err != nil {
 		b.Fatal(err)
 	}
-	for _, c := range []struct {
+	type config struct {
 		name  string
 		r     pushdown.Runner
 		d     pushdown.Dialect
 		table string
-	}{
-		{"clickhouse_2shards", newCHRunner(b, s), pushdown.ClickHouse, benchDB + ".seg"},
-		{"clickhouse_1shard", newCHRunner(b, s), pushdown.ClickHouse, benchDB + ".seg_1shard"},
-		{"duckdb", &planRunner{db: e.DB()}, pushdown.DuckDB, "seg"},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			plan, err := pushdown.NewPlan(ctx, c.r, pushdown.Spec{Fn: "segment", Dialect: c.d, Table: c.table, Features: []string{"a", "b", "c", "d", "e"},
-				Exact: true, Distance: true})
-			if err != nil {
+		plan  *pushdown.Plan
+		fit   *pushdown.Fit
+		init  []float64
+		iter  []float64 // seconds of each round's iteration
+		scan  []float64 // seconds of each round's plain scan
+	}
+	configs := []*config{
+		{name: "2shards", r: newCHRunner(b, s), d: pushdown.ClickHouse, table: benchDB + ".seg"},
+		{name: "1shard", r: newCHRunner(b, s), d: pushdown.ClickHouse, table: benchDB + ".seg_1shard"},
+		{name: "duckdb", r: &planRunner{db: e.DB()}, d: pushdown.DuckDB, table: "seg"},
+	}
+	const k = 8
+	for _, c := range configs {
+		c.plan, err = pushdown.NewPlan(ctx, c.r, pushdown.Spec{Fn: "segment", Dialect: c.d, Table: c.table, Features: []string{"a", "b", "c", "d", "e"},
+			Exact: true, Distance: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c.fit, err = c.plan.FitPass(ctx); err != nil {
+			b.Fatal(err)
+		}
+		x, n, err := c.plan.Sample(ctx, c.fit, 42, 20000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := c.fit.Encoder.Width
+		for i := range k {
+			r := i * (n / k)
+			c.init = append(c.init, x[r*w:(r+1)*w]...)
+		}
+	}
+	// Each round times one iteration and one scan of every configuration,
+	// in turn, so that the machine's load falls on all alike.
+	b.ResetTimer()
+	for range b.N {
+		for _, c := range configs {
+			t0 := time.Now()
+			if _, err := c.plan.Lloyd(ctx, c.fit, c.init, 1, 0); err != nil {
 				b.Fatal(err)
 			}
-			f, err := plan.FitPass(ctx)
-			if err != nil {
+			c.iter = append(c.iter, time.Since(t0).Seconds())
+			t0 = time.Now()
+			if _, err := c.r.Query(ctx, "SELECT count(*), sum(b) FROM "+c.d.Table(c.table)); err != nil {
 				b.Fatal(err)
 			}
-			x, n, err := plan.Sample(ctx, f, 42, 20000)
-			if err != nil {
-				b.Fatal(err)
-			}
-			const k = 8
-			w := f.Encoder.Width
-			init := make([]float64, 0, k*w)
-			for i := range k {
-				r := i * (n / k)
-				init = append(init, x[r*w:(r+1)*w]...)
-			}
-			scan := "SELECT count(*), sum(b) FROM " + c.d.Table(c.table)
-			var scanTime, iterTime time.Duration
-			b.ResetTimer()
-			for range b.N {
-				t0 := time.Now()
-				if _, err := plan.Lloyd(ctx, f, init, 1, 0); err != nil {
-					b.Fatal(err)
-				}
-				iterTime += time.Since(t0)
-				b.StopTimer()
-				t0 = time.Now()
-				if _, err := c.r.Query(ctx, scan); err != nil {
-					b.Fatal(err)
-				}
-				scanTime += time.Since(t0)
-				b.StartTimer()
-			}
-			b.ReportMetric(iterTime.Seconds()/float64(b.N), "s/iteration")
-			b.ReportMetric(scanTime.Seconds()/float64(b.N), "s/scan")
-			b.ReportMetric(iterTime.Seconds()/scanTime.Seconds(), "scan-ratio")
-		})
+			c.scan = append(c.scan, time.Since(t0).Seconds())
+		}
+	}
+	b.StopTimer()
+	median := func(v []float64) float64 {
+		v = slices.Clone(v)
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	for _, c := range configs {
+		it, sc := median(c.iter), median(c.scan)
+		b.ReportMetric(it, "s/iter-"+c.name)
+		b.ReportMetric(it/sc, "scans/iter-"+c.name)
 	}
 }
