@@ -43,11 +43,23 @@ const benchColumns = `n AS id,
 
 var benchOnce sync.Once
 
-// benchTables creates, once, the Distributed tables seg (two shards) and
-// seg_1shard (all rows on server 1) of benchRows generated rows.
+// benchTables creates, once per run, the Distributed tables seg (two
+// shards) and seg_1shard (all rows on server 1) of benchRows generated
+// rows, unless they hold them already: they stay for the next run (DROP
+// DATABASE ducksight_segbench on both servers removes them).
 func benchTables(b *testing.B, s *servertest.Servers) {
 	benchOnce.Do(func() {
 		ctx := context.Background()
+		ready := true
+		for _, table := range []string{"seg", "seg_1shard"} {
+			var n uint64
+			if err := s.Open(b, 0).QueryRow(ctx, "SELECT count() FROM "+benchDB+"."+table).Scan(&n); err != nil || n != benchRows {
+				ready = false
+			}
+		}
+		if ready {
+			return
+		}
 		schema := "(id UInt64, a Nullable(Float64), b Int32, c String, d UInt8, e Float64) ENGINE = MergeTree ORDER BY id"
 		gen := func(cond string) string {
 			return "SELECT " + benchColumns + " FROM (SELECT number AS n, cityHash64(number) AS h1, cityHash64(number * 7 + 1) AS h2, cityHash64(number * 13 + 5) AS h3 FROM numbers(" +
@@ -86,6 +98,7 @@ func BenchmarkScaleOutSegmentLloyd(b *testing.B) {
 	s := servertest.Get(b)
 	s.EnsureUp(b)
 	benchTables(b, s)
+
 	ctx := context.Background()
 	e, err := engine.Open(ctx, "")
 	if err != nil {
