@@ -84,6 +84,7 @@ var registry = []*Function{
 	modelsFn,
 	trainingInfoFn,
 	treeRulesFn,
+	modelSQLFn,
 	dropModelFn,
 	exportModelFn,
 	importModelFn,
