@@ -19,6 +19,9 @@ type program struct {
 	// distance); every output is NULL where it is false. NaN and ±Inf
 	// values of the data reach it through the arithmetic, as in predict.
 	scored string
+	// flat programs read the table's own columns, each by its quoted
+	// name (see flat.go).
+	flat bool
 }
 
 type named struct{ name, expr string }
@@ -75,7 +78,7 @@ func stageParam(k int) string { return "ds__s" + strconv.Itoa(k) }
 
 // col refers to a column of the source row, in stage 0.
 func (p *program) col(name string) string {
-	if p.d == ClickHouse {
+	if p.d == ClickHouse || p.flat {
 		return p.d.Ident(name)
 	}
 	return srcAlias + "." + p.d.Ident(name)
