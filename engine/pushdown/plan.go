@@ -70,9 +70,11 @@ type column struct {
 }
 
 // Plan is a checked Spec: the resolved columns and the SQL text of the
-// filters. Its queries aggregate over the table directly (FROM <table>
-// WHERE ...), never over a subquery wrapping it: on a distributed table a
-// wrapper would move every row to the initiator.
+// filters. Its ClickHouse queries aggregate over the table directly (FROM
+// <table> WHERE ...), never over a subquery wrapping it: on a Distributed
+// table a wrapper would move every row to the initiator. DuckDB's
+// loss+gradient and validation queries read a projection of the rows
+// (see rowTerms).
 type Plan struct {
 	fn       string
 	s        Spec
