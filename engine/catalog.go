@@ -85,3 +85,17 @@ type TreeRule = service.TreeRule
 func (e *Engine) TreeRules(ctx context.Context, model string, o TreeRulesOptions) ([]TreeRule, error) {
 	return service.TreeRules(ctx, e.env(), model, o)
 }
+
+// ModelSQLOptions are model_sql's named arguments: Dialect "" is duckdb,
+// Version 0 the latest, Source "" the placeholder table ducksight_source.
+type ModelSQLOptions = service.ModelSQLOptions
+
+// ModelSQL is model_sql(model, ...): version o.Version of model compiled
+// to one SELECT statement in dialect o.Dialect ("duckdb", "clickhouse" or
+// "postgres") that reads table o.Source and returns its columns and
+// predict's: prediction and probability (and probability_<class> for
+// every class of a multiclass model), or segment and distance for a
+// kmeans model.
+func (e *Engine) ModelSQL(ctx context.Context, model string, o ModelSQLOptions) (string, error) {
+	return service.ModelSQL(ctx, e.env(), model, o)
+}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/pushdown"
-	"github.com/ducksight/ducksight/engine/training"
 )
 
 // clickHouseScheme starts an engine text of ClickHouse.
@@ -30,18 +29,18 @@ type clickHouseAddr struct {
 	user, host, database string
 }
 
-// parseClickHouse reads a ClickHouse engine text; errors name argument
-// engine.
-func parseClickHouse(engine string) (clickHouseAddr, error) {
+// parseClickHouse reads a ClickHouse engine text of a call of fn; errors
+// name argument engine.
+func parseClickHouse(fn, engine string) (clickHouseAddr, error) {
 	bad := func(why string) error {
-		return dserr.Arg(training.Fn, "engine", "'%s' %s: give 'clickhouse://[user@]host:port/database'", engine, why)
+		return dserr.Arg(fn, "engine", "'%s' %s: give 'clickhouse://[user@]host:port/database'", engine, why)
 	}
 	u, err := url.Parse(engine)
 	if err != nil || !strings.EqualFold(u.Scheme, "clickhouse") {
 		return clickHouseAddr{}, bad("is not a ClickHouse address")
 	}
 	if _, ok := u.User.Password(); ok {
-		return clickHouseAddr{}, dserr.Arg(training.Fn, "engine", "holds a password: give it in the environment variable %s, never in SQL text", ClickHousePasswordEnv)
+		return clickHouseAddr{}, dserr.Arg(fn, "engine", "holds a password: give it in the environment variable %s, never in SQL text", ClickHousePasswordEnv)
 	}
 	if u.Host == "" || u.Port() == "" {
 		return clickHouseAddr{}, bad("names no host:port")
@@ -57,11 +56,12 @@ func parseClickHouse(engine string) (clickHouseAddr, error) {
 	return a, nil
 }
 
-// openClickHouse connects to a ClickHouse engine through its native
-// protocol (the password from ClickHousePasswordEnv) and checks that it
-// answers: an engine that does not is an error of argument engine.
-func openClickHouse(ctx context.Context, engine string) (pushdown.Runner, func(), error) {
-	a, err := parseClickHouse(engine)
+// openClickHouse connects to a ClickHouse engine for a call of fn through
+// its native protocol (the password from ClickHousePasswordEnv) and
+// checks that it answers: an engine that does not is an error of argument
+// engine.
+func openClickHouse(ctx context.Context, fn, engine string) (pushdown.Runner, func(), error) {
+	a, err := parseClickHouse(fn, engine)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,9 +79,9 @@ func openClickHouse(ctx context.Context, engine string) (pushdown.Runner, func()
 	}
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
-			return nil, nil, dserr.Cancel(training.Fn, "", cerr)
+			return nil, nil, dserr.Cancel(fn, "", cerr)
 		}
-		return nil, nil, dserr.Arg(training.Fn, "engine", "cannot connect to %s: %v", engine, err)
+		return nil, nil, dserr.Arg(fn, "engine", "cannot connect to %s: %v", engine, err)
 	}
 	return clickHouseRunner{conn}, func() { conn.Close() }, nil
 }

@@ -60,10 +60,10 @@ func checkEngineOptions(o *TrainOptions) error {
 	if o.ClassWeight != "" && o.ClassWeight != training.DefaultClassWeight {
 		return dserr.Arg(fn, "class_weight", "with engine only 'none'")
 	}
-	if err := pushdown.CheckWhere("where", o.Where); err != nil {
+	if err := pushdown.CheckWhere(fn, "where", o.Where); err != nil {
 		return err
 	}
-	return pushdown.CheckWhere("validation", o.Validation)
+	return pushdown.CheckWhere(fn, "validation", o.Validation)
 }
 
 // noEngine refuses the engine options (engine, where, validation, exact)
@@ -80,19 +80,19 @@ func noEngine(fn string, o *TrainOptions) error {
 	return nil
 }
 
-// engineDialect is the dialect of an engine text, checked: 'duckdb' or a
-// ClickHouse address without a password.
-func engineDialect(engine string) (pushdown.Dialect, error) {
+// engineDialect is the dialect of an engine text of a call of fn,
+// checked: 'duckdb' or a ClickHouse address without a password.
+func engineDialect(fn, engine string) (pushdown.Dialect, error) {
 	switch {
 	case strings.EqualFold(engine, engineDuckDB):
 		return pushdown.DuckDB, nil
 	case strings.HasPrefix(strings.ToLower(engine), clickHouseScheme):
-		if _, err := parseClickHouse(engine); err != nil {
+		if _, err := parseClickHouse(fn, engine); err != nil {
 			return pushdown.Dialect{}, err
 		}
 		return pushdown.ClickHouse, nil
 	}
-	return pushdown.Dialect{}, dserr.Arg(training.Fn, "engine", "unknown engine '%s': 'duckdb' or 'clickhouse://[user@]host:port/database'", engine)
+	return pushdown.Dialect{}, dserr.Arg(fn, "engine", "unknown engine '%s': 'duckdb' or 'clickhouse://[user@]host:port/database'", engine)
 }
 
 // bindTrainEngine binds train_perceptron(model, table, engine := ...):
@@ -110,7 +110,7 @@ func bindTrainEngine(ctx context.Context, env Env, model, table string, o TrainO
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	d, err := engineDialect(o.Engine)
+	d, err := engineDialect(fn, o.Engine)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func bindTrainEngine(ctx context.Context, env Env, model, table string, o TrainO
 		if o.Progress == nil {
 			o.Progress = training.ProgressFrom(ctx)
 		}
-		r, closeRunner, err := openRunner(ctx, env, o.Engine)
+		r, closeRunner, err := openRunner(ctx, env, fn, o.Engine)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -160,14 +160,14 @@ func bindTrainEngine(ctx context.Context, env Env, model, table string, o TrainO
 	return t, nil
 }
 
-// openRunner connects to engine (checked by engineDialect) and returns
-// the Runner of its queries and how to close it. An unreachable engine is
-// an error of argument engine.
-func openRunner(ctx context.Context, env Env, engine string) (pushdown.Runner, func(), error) {
+// openRunner connects to engine (checked by engineDialect) for a call of
+// fn and returns the Runner of its queries and how to close it. An
+// unreachable engine is an error of argument engine.
+func openRunner(ctx context.Context, env Env, fn, engine string) (pushdown.Runner, func(), error) {
 	if engine != engineDuckDB {
-		return openClickHouse(ctx, engine)
+		return openClickHouse(ctx, fn, engine)
 	}
-	conn, err := env.Conn(ctx, training.Fn)
+	conn, err := env.Conn(ctx, fn)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -43,7 +43,10 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 	r := rows[0]
 	f.Rows = count(r[0])
 	if f.Rows == 0 {
-		return nil, dserr.Arg(Fn, "data", "no rows with a label in table %q under the filter", p.s.Table)
+		if p.s.Label == "" {
+			return nil, dserr.Arg(p.fn, "data", "no rows in table %q under the filter", p.s.Table)
+		}
+		return nil, dserr.Arg(p.fn, "data", "no rows with a label in table %q under the filter", p.s.Table)
 	}
 	nonNull := make([]int64, len(p.feats))
 	lo, hi, ones := make([]float64, len(p.feats)), make([]float64, len(p.feats)), make([]int64, len(p.feats))
@@ -52,76 +55,10 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 		ones[i] = count(r[3+3*i])
 	}
 
-	// 2. the label's classes, as local training tells them apart: text,
-	// an integer's digits, a float's shortest form.
-	lq := d.Ident(p.label.name)
-	rows, err = p.run(ctx, "label", "counting the label's classes", p.query([]string{d.Text(lq), "count(*)"}, p.base, "GROUP BY "+lq+" ORDER BY "+lq+" LIMIT 3"))
-	if err != nil {
-		return nil, err
-	}
-	if len(rows) != 2 {
-		what := "a single class"
-		if len(rows) > 2 {
-			what = "more than 2 classes"
-		}
-		return nil, dserr.Arg(Fn, "label", "column %q has %s in the rows trained on; the engine plan trains binary classifiers", p.label.name, what)
-	}
-	le := features.LabelEncoding{Column: p.label.name, Task: task.Binary, Type: p.label.arrow}
-	for _, row := range rows {
-		v := *row[0]
-		if p.label.float || strings.HasPrefix(p.label.arrow, "decimal") {
-			v = strconv.FormatFloat(num(row[0]), 'g', -1, 64)
-		}
-		le.Levels = append(le.Levels, v)
-		le.Counts = append(le.Counts, count(row[1]))
-	}
-	switch {
-	case p.s.Positive != nil:
-		le.Positive = slices.Index(le.Levels, *p.s.Positive)
-		if le.Positive < 0 && p.label.kind != features.KindCategorical {
-			if v, err := strconv.ParseFloat(strings.TrimSpace(*p.s.Positive), 64); err == nil {
-				le.Positive = slices.IndexFunc(le.Levels, func(l string) bool { return num(&l) == v })
-			} else if b, err := strconv.ParseBool(strings.TrimSpace(*p.s.Positive)); err == nil && p.label.kind == features.KindBoolean {
-				le.Positive = slices.Index(le.Levels, strconv.FormatBool(b))
-			}
-		}
-		if le.Positive < 0 {
-			return nil, dserr.Arg(Fn, "positive", "class %q is not a class of label %q (classes: %s)", *p.s.Positive, p.label.name, strings.Join(le.Levels, ", "))
-		}
-		le.PositiveRule = "as given"
-	case p.label.kind == features.KindBoolean:
-		le.Positive, le.PositiveRule = 1, "a BOOLEAN label's"
-	case p.label.kind == features.KindNumeric && le.Levels[0] == "0" && le.Levels[1] == "1":
-		le.Positive, le.PositiveRule = 1, "a 0/1 label's"
-	case le.Counts[0] < le.Counts[1]:
-		le.Positive, le.PositiveRule = 0, "the less frequent of 2"
-	case le.Counts[1] < le.Counts[0]:
-		le.Positive, le.PositiveRule = 1, "the less frequent of 2"
-	default:
-		le.Positive, le.PositiveRule = 1, "the larger of 2 equally frequent"
-	}
-	f.Label = le
-	// The positive class's value as the engine wrote it.
-	positive := d.Str(*rows[le.Positive][0])
-	if p.label.kind == features.KindNumeric || p.label.kind == features.KindBoolean {
-		positive = le.Levels[le.Positive]
-		if p.label.kind == features.KindBoolean {
-			positive = strings.ToUpper(positive)
-		}
-	}
-	p.y = "CASE WHEN " + lq + " = " + positive + " THEN 1 ELSE 0 END"
-	f.TrainRows, f.TrainPositives = f.Rows, le.Counts[le.Positive]
-	if p.s.Validation != "" {
-		// Its own query, so that an error in it is validation's.
-		vr, err := p.run(ctx, "validation", "counting the validation rows", p.query([]string{"count(*)", "sum(" + p.y + ")"}, p.validCond(), ""))
-		if err != nil {
+	f.TrainRows = f.Rows
+	if p.s.Label != "" {
+		if err := p.labelPass(ctx, f); err != nil {
 			return nil, err
-		}
-		f.ValidRows = count(vr[0][0])
-		f.TrainRows -= f.ValidRows
-		f.TrainPositives -= count(vr[0][1])
-		if f.TrainRows == 0 {
-			return nil, dserr.Arg(Fn, "validation", "no training rows left: the condition holds for every row")
 		}
 	}
 
@@ -140,7 +77,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 		}
 		s, ok := Scale(nonNull[i], math.Max(math.Abs(lo[i]), math.Abs(hi[i])))
 		if !ok {
-			return nil, dserr.Arg(Fn, "features", "column %q: values too large for exact sums", c.name)
+			return nil, dserr.Arg(p.fn, "features", "column %q: values too large for exact sums", c.name)
 		}
 		scales[i] = s
 		sums = append(sums, d.ExactSum(d.Double(d.Ident(c.name)), s))
@@ -161,7 +98,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			k++
 			exact, err := d.parseExact(v, scales[i])
 			if err != nil {
-				return nil, dserr.Wrap(dserr.Internal, Fn, "", err)
+				return nil, dserr.Wrap(dserr.Internal, p.fn, "", err)
 			}
 			fmt.Fprintf(h, "%s|", exact.RatString()) // the same text whichever engine summed
 			s, _ := exact.Float64()
@@ -184,7 +121,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			m2, err := d.ParseSum(rows[0][k], scales[i], true)
 			k++
 			if err != nil {
-				return nil, dserr.Wrap(dserr.Internal, Fn, "", err)
+				return nil, dserr.Wrap(dserr.Internal, p.fn, "", err)
 			}
 			if nonNull[i] > 1 {
 				std[i] = math.Sqrt(m2 / float64(nonNull[i]-1))
@@ -234,7 +171,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 		for i, c := range p.feats {
 			if c.kind == features.KindNumeric && nonNull[i] > 0 {
 				if edges[i], err = ParseEdges(rows[0][k]); err != nil {
-					return nil, dserr.Wrap(dserr.Internal, Fn, "", err)
+					return nil, dserr.Wrap(dserr.Internal, p.fn, "", err)
 				}
 				k++
 			}
@@ -242,8 +179,16 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 	}
 
 	// The encoder and the statistics.
-	enc := &features.Encoder{}
+	enc := &features.Encoder{Distance: p.s.Distance}
 	rowsF := float64(f.Rows)
+	// A one-hot input where cond holds: 1, or 1/√2 for a distance
+	// (features.Encoder).
+	oneScale := 1.0
+	oneHot := d.flag
+	if p.s.Distance {
+		oneScale = math.Sqrt2 / 2
+		oneHot = func(cond string) string { return d.flag(cond) + " * " + d.Float(oneScale) }
+	}
 	for i, c := range p.feats {
 		ce := features.ColumnEncoding{Name: c.name, Kind: c.kind, Type: c.arrow}
 		cs := features.ColumnStats{Column: c.name, Kind: c.kind, Type: c.arrow, Rows: f.Rows}
@@ -263,7 +208,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				continue
 			}
 			ce.Mean, ce.Std = mean[i], std[i]
-			ce.Indicator = nulls > 0
+			ce.Indicator = nulls > 0 && !p.s.Distance
 			m, s := mean[i], std[i]
 			cs.Mean, cs.Std, cs.Edges = &m, &s, edges[i]
 			inv := 1 / std[i]
@@ -279,7 +224,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				continue
 			}
 			ce.Mean = float64(ones[i]) / float64(nonNull[i])
-			ce.Indicator = nulls > 0
+			ce.Indicator = nulls > 0 && !p.s.Distance
 			cs.Levels = []features.LevelShare{{Level: "false", Share: float64(nonNull[i]-ones[i]) / rowsF}, {Level: "true", Share: float64(ones[i]) / rowsF}, {Null: true, Share: cs.NullShare}}
 			inputs = append(inputs, "CASE WHEN "+q+" IS NULL THEN "+d.Float(ce.Mean)+" WHEN "+q+" THEN 1 ELSE 0 END")
 			bound = append(bound, 1)
@@ -319,7 +264,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				ce.Levels = append(ce.Levels, x.l)
 				kept += x.n
 				lits = append(lits, d.Str(x.l))
-				inputs = append(inputs, d.flag(q+" = "+d.Str(x.l)))
+				inputs = append(inputs, oneHot(q+" = "+d.Str(x.l)))
 				bound = append(bound, 1)
 				cs.Levels = append(cs.Levels, features.LevelShare{Level: x.l, Share: float64(x.n) / rowsF})
 			}
@@ -333,14 +278,22 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 				slices.Sort(ce.OtherLevels)
 			}
 			if ce.Other {
-				inputs = append(inputs, d.flag(q+" NOT IN ("+strings.Join(lits, ", ")+")"))
+				inputs = append(inputs, oneHot(q+" NOT IN ("+strings.Join(lits, ", ")+")"))
 				bound = append(bound, 1)
 			}
 			cs.Levels = append(cs.Levels, features.LevelShare{Other: true, Share: float64(nonNull[i]-kept) / rowsF})
 			ce.NullLevel = nulls > 0
-			ce.Scale = 1
+			ce.Scale = oneScale
 		}
-		if c.kind != features.KindCategorical && ce.Indicator || c.kind == features.KindCategorical && ce.NullLevel {
+		switch {
+		case c.kind == features.KindCategorical && ce.NullLevel:
+			in := d.isNull(q)
+			if p.s.Distance {
+				in += " * " + d.Float(oneScale)
+			}
+			inputs = append(inputs, in)
+			bound = append(bound, 1)
+		case c.kind != features.KindCategorical && ce.Indicator:
 			inputs = append(inputs, d.isNull(q))
 			bound = append(bound, 1)
 		}
@@ -353,13 +306,92 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 		f.Statistics = append(f.Statistics, cs)
 		f.inputs = append(f.inputs, inputs...)
 		f.bound = append(f.bound, bound...)
+		f.absMax = append(f.absMax, math.Max(math.Abs(lo[i]), math.Abs(hi[i])))
 	}
 	if len(enc.Columns) == 0 {
-		return nil, dserr.Arg(Fn, "features", "no usable feature column")
+		return nil, dserr.Arg(p.fn, "features", "no usable feature column")
 	}
 	if err := enc.Validate(); err != nil {
-		return nil, dserr.Wrap(dserr.Internal, Fn, "", err)
+		return nil, dserr.Wrap(dserr.Internal, p.fn, "", err)
 	}
 	f.Encoder = enc
 	return f, nil
+}
+
+// labelPass counts the label's classes, as local training tells them
+// apart (text, an integer's digits, a float's shortest form), chooses the
+// positive class, and counts the validation rows.
+func (p *Plan) labelPass(ctx context.Context, f *Fit) error {
+	d := p.d
+	lq := d.Ident(p.label.name)
+	rows, err := p.run(ctx, "label", "counting the label's classes", p.query([]string{d.Text(lq), "count(*)"}, p.base, "GROUP BY "+lq+" ORDER BY "+lq+" LIMIT 3"))
+	if err != nil {
+		return err
+	}
+	if len(rows) != 2 {
+		what := "a single class"
+		if len(rows) > 2 {
+			what = "more than 2 classes"
+		}
+		return dserr.Arg(p.fn, "label", "column %q has %s in the rows trained on; the engine plan trains binary classifiers", p.label.name, what)
+	}
+	le := features.LabelEncoding{Column: p.label.name, Task: task.Binary, Type: p.label.arrow}
+	for _, row := range rows {
+		v := *row[0]
+		if p.label.float || strings.HasPrefix(p.label.arrow, "decimal") {
+			v = strconv.FormatFloat(num(row[0]), 'g', -1, 64)
+		}
+		le.Levels = append(le.Levels, v)
+		le.Counts = append(le.Counts, count(row[1]))
+	}
+	switch {
+	case p.s.Positive != nil:
+		le.Positive = slices.Index(le.Levels, *p.s.Positive)
+		if le.Positive < 0 && p.label.kind != features.KindCategorical {
+			if v, err := strconv.ParseFloat(strings.TrimSpace(*p.s.Positive), 64); err == nil {
+				le.Positive = slices.IndexFunc(le.Levels, func(l string) bool { return num(&l) == v })
+			} else if b, err := strconv.ParseBool(strings.TrimSpace(*p.s.Positive)); err == nil && p.label.kind == features.KindBoolean {
+				le.Positive = slices.Index(le.Levels, strconv.FormatBool(b))
+			}
+		}
+		if le.Positive < 0 {
+			return dserr.Arg(p.fn, "positive", "class %q is not a class of label %q (classes: %s)", *p.s.Positive, p.label.name, strings.Join(le.Levels, ", "))
+		}
+		le.PositiveRule = "as given"
+	case p.label.kind == features.KindBoolean:
+		le.Positive, le.PositiveRule = 1, "a BOOLEAN label's"
+	case p.label.kind == features.KindNumeric && le.Levels[0] == "0" && le.Levels[1] == "1":
+		le.Positive, le.PositiveRule = 1, "a 0/1 label's"
+	case le.Counts[0] < le.Counts[1]:
+		le.Positive, le.PositiveRule = 0, "the less frequent of 2"
+	case le.Counts[1] < le.Counts[0]:
+		le.Positive, le.PositiveRule = 1, "the less frequent of 2"
+	default:
+		le.Positive, le.PositiveRule = 1, "the larger of 2 equally frequent"
+	}
+	f.Label = le
+	// The positive class's value as the engine wrote it.
+	positive := d.Str(*rows[le.Positive][0])
+	if p.label.kind == features.KindNumeric || p.label.kind == features.KindBoolean {
+		positive = le.Levels[le.Positive]
+		if p.label.kind == features.KindBoolean {
+			positive = strings.ToUpper(positive)
+		}
+	}
+	p.y = "CASE WHEN " + lq + " = " + positive + " THEN 1 ELSE 0 END"
+	f.TrainPositives = le.Counts[le.Positive]
+	if p.s.Validation != "" {
+		// Its own query, so that an error in it is validation's.
+		vr, err := p.run(ctx, "validation", "counting the validation rows", p.query([]string{"count(*)", "sum(" + p.y + ")"}, p.validCond(), ""))
+		if err != nil {
+			return err
+		}
+		f.ValidRows = count(vr[0][0])
+		f.TrainRows -= f.ValidRows
+		f.TrainPositives -= count(vr[0][1])
+		if f.TrainRows == 0 {
+			return dserr.Arg(p.fn, "validation", "no training rows left: the condition holds for every row")
+		}
+	}
+	return nil
 }

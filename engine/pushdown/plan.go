@@ -13,7 +13,8 @@ import (
 	"github.com/ducksight/ducksight/engine/features"
 )
 
-// Fn is the name errors carry: the pushed-down plan is train_perceptron's.
+// Fn is the name errors carry by default: train_perceptron's (Spec.Fn
+// names another function, segment).
 const Fn = "train_perceptron"
 
 // Runner runs one query in the engine and returns its rows, every value
@@ -25,6 +26,9 @@ type Runner interface {
 
 // Spec is what the pushed-down plan trains on.
 type Spec struct {
+	// Fn is the SQL function the plan serves, which its errors name
+	// (default Fn).
+	Fn      string
 	Dialect Dialect
 	// Table is the table's name in the engine (schema.table allowed),
 	// quoted as an identifier.
@@ -35,7 +39,8 @@ type Spec struct {
 	// Validation is an optional condition that holds for the validation
 	// rows; the others train.
 	Validation string
-	Label      string
+	// Label is the label column; "" for none (a segmentation).
+	Label string
 	// Binary is true when task := 'binary' was given: a floating-point
 	// label then trains (task 'auto' would make it a regression, which
 	// the engine plan does not train).
@@ -51,6 +56,10 @@ type Spec struct {
 	Exact bool
 	// MaxLevels is features.FitOptions.MaxLevels (0: its default).
 	MaxLevels int
+	// Distance fits the encoder of a distance-based model (segment):
+	// features.FitOptions.Distance, no NULL indicators and one-hot
+	// inputs of 1/√2.
+	Distance bool
 }
 
 // column is a resolved column of the table.
@@ -67,6 +76,7 @@ type column struct {
 // loss+gradient and validation queries read a projection of the rows
 // (see rowTerms).
 type Plan struct {
+	fn       string
 	s        Spec
 	r        Runner
 	d        Dialect
@@ -79,11 +89,11 @@ type Plan struct {
 	queries  int // queries run
 }
 
-// CheckWhere refuses a filter text of argument arg with a ';' (one
-// statement only reaches the engine).
-func CheckWhere(arg, text string) error {
+// CheckWhere refuses a filter text of argument arg of function fn with a
+// ';' (one statement only reaches the engine).
+func CheckWhere(fn, arg, text string) error {
 	if strings.Contains(text, ";") {
-		return dserr.Arg(Fn, arg, "may not contain ';': it is one SQL condition pushed into the engine's queries")
+		return dserr.Arg(fn, arg, "may not contain ';': it is one SQL condition pushed into the engine's queries")
 	}
 	return nil
 }
@@ -92,31 +102,35 @@ func CheckWhere(arg, text string) error {
 // (ColumnsSQL, run by r) and checks the filters.
 func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 	d := spec.Dialect
-	if d.Dialect == "" {
-		return nil, dserr.Arg(Fn, "engine", "no dialect")
+	fn := spec.Fn
+	if fn == "" {
+		fn = Fn
 	}
-	if err := CheckWhere("where", spec.Where); err != nil {
+	if d.Dialect == "" {
+		return nil, dserr.Arg(fn, "engine", "no dialect")
+	}
+	if err := CheckWhere(fn, "where", spec.Where); err != nil {
 		return nil, err
 	}
-	if err := CheckWhere("validation", spec.Validation); err != nil {
+	if err := CheckWhere(fn, "validation", spec.Validation); err != nil {
 		return nil, err
 	}
 	if len(spec.Features) == 0 && len(spec.Exclude) == 0 {
-		return nil, dserr.Arg(Fn, "features", "required with engine (or exclude): name the feature columns, or the columns to leave out; "+
-			"identifier-like columns are not detected in the engine as local training detects them")
+		return nil, dserr.Arg(fn, "features", "required with engine (or exclude): name the feature columns, or the columns to leave out; "+
+			"identifier-like columns are not detected in the engine as local %s detects them", localWhat(spec))
 	}
 	rows, err := r.Query(ctx, d.ColumnsSQL(spec.Table))
 	if err != nil {
-		return nil, engineErr(ctx, "data", "listing the table's columns", err)
+		return nil, engineErr(ctx, fn, "data", "listing the table's columns", err)
 	}
 	if len(rows) == 0 {
-		return nil, dserr.Arg(Fn, "data", "table %q does not exist in the engine (%s); with engine := data is the name of a table there", spec.Table, d.Name())
+		return nil, dserr.Arg(fn, "data", "table %q does not exist in the engine (%s); with engine := data is the name of a table there", spec.Table, d.Name())
 	}
 	cols := make([]column, 0, len(rows))
 	fields := make([]arrow.Field, 0, len(rows))
 	for _, row := range rows {
 		if len(row) < 2 || row[0] == nil || row[1] == nil {
-			return nil, dserr.New(dserr.Internal, Fn, "data", "unreadable column list")
+			return nil, dserr.New(dserr.Internal, fn, "data", "unreadable column list")
 		}
 		c := column{name: *row[0], typ: *row[1]}
 		c.kind, c.float, c.arrow = d.typeOf(c.typ)
@@ -129,17 +143,21 @@ func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 	sel := features.Selection{Label: spec.Label, Features: spec.Features, Exclude: spec.Exclude}
 	label, names, _, err := sel.Choose(schema)
 	if err != nil {
-		return nil, dserr.Wrap(dserr.InvalidArgument, Fn, "", err)
+		return nil, dserr.Wrap(dserr.InvalidArgument, fn, "", err)
 	}
-	p := &Plan{s: spec, r: r, d: d, from: d.Table(spec.Table), maxLevel: spec.MaxLevels, label: cols[label]}
+	p := &Plan{fn: fn, s: spec, r: r, d: d, from: d.Table(spec.Table), maxLevel: spec.MaxLevels}
+	if label >= 0 {
+		p.label = cols[label]
+	}
 	if p.maxLevel == 0 {
 		p.maxLevel = features.DefaultMaxLevels
 	}
-	if p.label.kind == "" {
-		return nil, dserr.Arg(Fn, "label", "column %q of type %s: the engine plan trains binary classifiers of a BOOLEAN, integer or text label", p.label.name, p.label.typ)
-	}
-	if (p.label.float || strings.HasPrefix(p.label.arrow, "decimal")) && !spec.Binary {
-		return nil, dserr.Arg(Fn, "label", "column %q is of type %s: task 'auto' would train a regression, which the engine plan does not; give task := 'binary' if it holds two classes", p.label.name, p.label.typ)
+	switch {
+	case spec.Label == "":
+	case p.label.kind == "":
+		return nil, dserr.Arg(fn, "label", "column %q of type %s: the engine plan trains binary classifiers of a BOOLEAN, integer or text label", p.label.name, p.label.typ)
+	case (p.label.float || strings.HasPrefix(p.label.arrow, "decimal")) && !spec.Binary:
+		return nil, dserr.Arg(fn, "label", "column %q is of type %s: task 'auto' would train a regression, which the engine plan does not; give task := 'binary' if it holds two classes", p.label.name, p.label.typ)
 	}
 	for _, name := range names {
 		c := cols[features.ColumnIndex(schema, name)]
@@ -148,13 +166,16 @@ func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 			if len(spec.Features) == 0 {
 				arg = "exclude"
 			}
-			return nil, dserr.Arg(Fn, arg, "column %q of type %s: the engine plan encodes numbers, booleans and text (leave it out with exclude, or name the features)", c.name, c.typ)
+			return nil, dserr.Arg(fn, arg, "column %q of type %s: the engine plan encodes numbers, booleans and text (leave it out with exclude, or name the features)", c.name, c.typ)
 		}
 		p.feats = append(p.feats, c)
 	}
-	conds := []string{d.Ident(p.label.name) + " IS NOT NULL"}
-	if p.label.float {
-		conds = append(conds, d.Finite(d.Ident(p.label.name)))
+	var conds []string
+	if spec.Label != "" {
+		conds = append(conds, d.Ident(p.label.name)+" IS NOT NULL")
+		if p.label.float {
+			conds = append(conds, d.Finite(d.Ident(p.label.name)))
+		}
 	}
 	for _, c := range p.feats {
 		if c.float {
@@ -165,8 +186,19 @@ func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 	if strings.TrimSpace(spec.Where) != "" {
 		conds = append(conds, "("+spec.Where+")")
 	}
+	if len(conds) == 0 {
+		conds = append(conds, "1 = 1")
+	}
 	p.base = strings.Join(conds, " AND ")
 	return p, nil
+}
+
+// localWhat is what runs locally instead of the plan, for messages.
+func localWhat(spec Spec) string {
+	if spec.Label == "" {
+		return "segmentation"
+	}
+	return "training"
 }
 
 // HeldOutSQL is the query of the validation rows of a training on table
@@ -181,14 +213,14 @@ func HeldOutSQL(d Dialect, table, where, validation string) string {
 
 // engineErr is an engine's error in a query of argument arg; after ctx
 // is done, the cancellation whatever the engine said.
-func engineErr(ctx context.Context, arg, what string, err error) error {
+func engineErr(ctx context.Context, fn, arg, what string, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
-		return dserr.Cancel(Fn, "", cerr)
+		return dserr.Cancel(fn, "", cerr)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return dserr.Cancel(Fn, "", err)
+		return dserr.Cancel(fn, "", err)
 	}
-	return dserr.Arg(Fn, arg, "the engine refused the query %s: %v", what, err)
+	return dserr.Arg(fn, arg, "the engine refused the query %s: %v", what, err)
 }
 
 // query is SELECT cols FROM table WHERE cond [GROUP BY/ORDER BY/LIMIT tail].
@@ -215,7 +247,7 @@ func (p *Plan) run(ctx context.Context, arg, what, q string) ([][]*string, error
 	p.queries++
 	rows, err := p.r.Query(ctx, q)
 	if err != nil {
-		return nil, engineErr(ctx, arg, what, err)
+		return nil, engineErr(ctx, p.fn, arg, what, err)
 	}
 	return rows, nil
 }
@@ -233,6 +265,7 @@ type Fit struct {
 	Fingerprint uint64
 	bound       []float64 // per input: the largest absolute encoded value
 	inputs      []string  // per input: its SQL expression
+	absMax      []float64 // per encoder column: a numeric column's largest absolute value
 }
 
 func num(v *string) float64 {

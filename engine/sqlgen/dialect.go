@@ -20,18 +20,19 @@ const (
 // Dialects lists the dialects, in the order the documentation gives them.
 func Dialects() []Dialect { return []Dialect{DuckDB, ClickHouse, Postgres} }
 
-// DialectNames is Dialects as text, for error messages: "duckdb,
-// clickhouse or postgres".
-func DialectNames() string { return "duckdb, clickhouse or postgres" }
-
-// ParseDialect reads a dialect's name, in any case.
+// ParseDialect reads a dialect's name, in any case. Its error says what
+// the dialects are: "must be 'duckdb', 'clickhouse' or 'postgres', got
+// 'mysql'".
 func ParseDialect(name string) (Dialect, error) {
-	for _, d := range Dialects() {
+	ds := Dialects()
+	q := make([]string, len(ds))
+	for i, d := range ds {
 		if strings.EqualFold(name, string(d)) {
 			return d, nil
 		}
+		q[i] = "'" + string(d) + "'"
 	}
-	return "", fmt.Errorf("unknown dialect %q (the dialects are %s)", name, DialectNames())
+	return "", fmt.Errorf("must be %s or %s, got '%s'", strings.Join(q[:len(q)-1], ", "), q[len(q)-1], name)
 }
 
 // Placeholder is the table name a statement reads when no source is
@@ -133,8 +134,9 @@ func (d Dialect) isNull(x string) string {
 	return "(" + x + ") IS NULL"
 }
 
-// isNaN tests a DOUBLE for NaN (PostgreSQL and DuckDB compare NaN equal
-// to itself).
+// isNaN tests a DOUBLE for NaN (PostgreSQL and DuckDB order NaN above
+// every number, so x < t is false for it, and compare it equal to
+// itself).
 func (d Dialect) isNaN(x string) string {
 	switch d {
 	case ClickHouse:
@@ -142,12 +144,52 @@ func (d Dialect) isNaN(x string) string {
 	case DuckDB:
 		return "isnan(" + x + ")"
 	}
-	return "(" + x + ") = 'NaN'::double precision"
+	return "(" + x + ") = 'NaN'::float8"
 }
 
-// exp is exp(x) with x clamped to [-700, 700].
+// finite tests a DOUBLE for being neither NaN nor infinite; NULL for
+// NULL, which CASE reads as false.
+func (d Dialect) finite(x string) string {
+	switch d {
+	case ClickHouse:
+		return "isFinite(" + x + ")"
+	case DuckDB:
+		return "isfinite(" + x + ")"
+	}
+	// NaN is above every number in PostgreSQL.
+	return "abs(" + x + ") < 'Infinity'::float8"
+}
+
+// exp is exp(x) for an x that is at most 0 (exp(-|z|), exp(z - max z))
+// or NaN, with x clamped below at -700: PostgreSQL raises an error where
+// exp underflows, and exp(-700) (about 1e-304) changes no probability by
+// more than that. The clamp is a CASE, not greatest, so that NaN stays NaN
+// in every dialect (DuckDB and PostgreSQL order NaN above every number,
+// and ClickHouse's greatest(NaN, y) is y).
 func (d Dialect) exp(x string) string {
-	return "exp(least(greatest(" + x + ", " + d.Float(-700) + "), " + d.Float(700) + "))"
+	return "exp(CASE WHEN " + x + " < " + d.Float(-700) + " THEN " + d.Float(-700) + " ELSE " + x + " END)"
+}
+
+// greatest is the largest of xs, none NULL (DuckDB and PostgreSQL would
+// skip a NULL); ClickHouse 18.16's greatest takes two arguments, so there
+// it nests.
+func (d Dialect) greatest(xs []string) string { return d.fold("greatest", xs) }
+
+// least is the smallest of xs, as greatest.
+func (d Dialect) least(xs []string) string { return d.fold("least", xs) }
+
+func (d Dialect) fold(fn string, xs []string) string {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	if d != ClickHouse {
+		return fn + "(" + strings.Join(xs, ", ") + ")"
+	}
+	g := xs[0]
+	for _, x := range xs[1:] {
+		g = fn + "(" + g + ", " + x + ")"
+	}
+	return g
 }
 
 // days is a DATE as days since 1970-01-01, a DOUBLE.

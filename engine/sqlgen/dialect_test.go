@@ -96,7 +96,7 @@ func TestParseDialect(t *testing.T) {
 		t.Errorf("ParseDialect(ClickHouse) = %v, %v", d, err)
 	}
 	_, err := ParseDialect("mysql")
-	if err == nil || !strings.Contains(err.Error(), "duckdb, clickhouse or postgres") {
+	if err == nil || err.Error() != "must be 'duckdb', 'clickhouse' or 'postgres', got 'mysql'" {
 		t.Errorf("ParseDialect(mysql) error = %v, want the dialects listed", err)
 	}
 }

@@ -26,7 +26,9 @@ func (p *program) value(c *features.ColumnEncoding, micro bool) string {
 }
 
 // inputs adds the stage of the encoder's inputs (named ds__x0, ds__x1,
-// ...) as engine/features encodes them, and returns their names.
+// ...) as engine/features encodes them, and returns their references. A NaN
+// or infinite value is standardised like any other, into NaN or ±Inf, and
+// flows through the model as it does in predict (see output).
 func (p *program) inputs(e *features.Encoder) ([]string, error) {
 	if err := e.Validate(); err != nil {
 		return nil, fmt.Errorf("preprocessing: %v", err)
@@ -63,24 +65,36 @@ func (p *program) inputs(e *features.Encoder) ([]string, error) {
 		}
 	}
 	p.add(s)
+	for i, n := range names {
+		names[i] = p.refs[n]
+	}
 	return names, nil
+}
+
+// slots maps each kept level of categorical column c to its one-hot input
+// as Bind does: a level listed twice takes its last position.
+func slots(c *features.ColumnEncoding) map[string]int {
+	slot := make(map[string]int, len(c.Levels))
+	for j, l := range c.Levels {
+		slot[l] = j
+	}
+	return slot
 }
 
 // oneHot is, for each one-hot input of categorical column c (whose value
 // is x), the condition that sets it: its level; for 'other' a training
 // level outside the kept ones (or, with OtherAny, any value not kept);
-// for the NULL level NULL.
+// for the NULL level NULL. A condition on a NULL x is NULL or false.
 func oneHot(d Dialect, c *features.ColumnEncoding, x string) []string {
-	// The slot of each level as Bind assigns it: a level's last position
-	// (a map assignment), then the other levels not kept.
-	slot := make(map[string]int, len(c.Levels))
-	for j, l := range c.Levels {
-		slot[l] = j
+	slot := slots(c)
+	never := "FALSE"
+	if d == ClickHouse {
+		never = "0"
 	}
 	conds := make([]string, 0, c.Width)
 	for j, l := range c.Levels {
 		if slot[l] != j {
-			conds = append(conds, "FALSE")
+			conds = append(conds, never)
 			continue
 		}
 		conds = append(conds, x+" = "+d.Str(l))
@@ -97,7 +111,7 @@ func oneHot(d Dialect, c *features.ColumnEncoding, x string) []string {
 				}
 			}
 			if len(others) == 0 {
-				conds = append(conds, "FALSE")
+				conds = append(conds, never)
 			} else {
 				conds = append(conds, in(d, x, others))
 			}
@@ -105,11 +119,6 @@ func oneHot(d Dialect, c *features.ColumnEncoding, x string) []string {
 	}
 	if c.NullLevel {
 		conds = append(conds, d.isNull(x))
-	}
-	for i, cond := range conds {
-		if cond == "FALSE" && d == ClickHouse {
-			conds[i] = "0"
-		}
 	}
 	return conds
 }

@@ -47,23 +47,15 @@ func Perceptron(d Dialect, source string, doc *training.Document) (string, error
 			x = z
 			break
 		}
-		var s stage
-		a := make([]string, l.Out)
-		for j, zj := range z {
-			a[j] = "ds__a" + strconv.Itoa(li) + "_" + strconv.Itoa(j)
-			var e string
-			switch act {
-			case perceptron.Tanh:
-				e = p.tanh(zj)
-			case perceptron.Sigmoid:
-				e = p.sigmoid(zj)
-			default:
-				e = "greatest(" + zj + ", " + d.Float(0) + ")"
-			}
-			s = append(s, named{a[j], e})
+		prefix := "ds__a" + strconv.Itoa(li) + "_"
+		switch act {
+		case perceptron.Tanh:
+			x = p.tanh(prefix, z)
+		case perceptron.Sigmoid:
+			x = p.sigmoid(prefix, z)
+		default:
+			x = p.relu(prefix, z)
 		}
-		p.add(s)
-		x = a
 	}
 	switch doc.Task {
 	case task.Regression:
@@ -71,7 +63,7 @@ func Perceptron(d Dialect, source string, doc *training.Document) (string, error
 		if t := doc.Target; t != nil {
 			mean, std = t.Mean, t.Std
 		}
-		p.outs = []named{{"prediction", x[0] + " * " + d.Float(std) + " + " + d.Float(mean)}}
+		p.regression(x[0] + " * " + d.Float(std) + " + " + d.Float(mean))
 	default:
 		if err := p.classify(doc.Task, x, doc.Label.Levels, doc.Label.Positive, doc.Label.Type); err != nil {
 			return "", err
@@ -80,11 +72,16 @@ func Perceptron(d Dialect, source string, doc *training.Document) (string, error
 	return p.text(), nil
 }
 
-func newProgram(d Dialect, source string) *program {
-	if source == "" {
-		source = Placeholder
-	}
-	return &program{d: d, source: source}
+// threshold is the probability from which a binary model predicts its
+// positive class: predict's default.
+const threshold = 0.5
+
+// regression sets the output of a regression model from its prediction:
+// NULL where it is NaN or infinite, as predict leaves it.
+func (p *program) regression(pred string) {
+	r := p.add(stage{{"ds__pred", pred}})[0]
+	p.scored = p.d.finite(r)
+	p.output("prediction", r)
 }
 
 // classify sets the outputs of a classifier from its raw scores (one
@@ -97,26 +94,28 @@ func (p *program) classify(tk task.Task, raw []string, levels []string, positive
 		if len(levels) != 2 || positive < 0 || positive > 1 || len(raw) != 1 {
 			return fmt.Errorf("binary model with %d classes and %d outputs", len(levels), len(raw))
 		}
-		p.add(stage{{"ds__prob", p.sigmoid(raw[0])}})
+		prob := p.sigmoid("ds__prob", raw)[0]
+		p.scored = "NOT (" + d.isNaN(prob) + ")"
 		pos, neg := d.label(levels[positive], labelType), d.label(levels[1-positive], labelType)
-		p.outs = []named{
-			{"prediction", "CASE WHEN ds__prob >= " + d.Float(0.5) + " THEN " + pos + " ELSE " + neg + " END"},
-			{"probability", "ds__prob"},
-		}
+		p.output("prediction", "CASE WHEN "+prob+" >= "+d.Float(threshold)+" THEN "+pos+" ELSE "+neg+" END")
+		p.output("probability", prob)
 	case task.Multiclass:
 		if len(levels) != len(raw) {
 			return fmt.Errorf("multiclass model with %d classes and %d outputs", len(levels), len(raw))
 		}
 		probs := p.softmax(raw)
-		p.add(stage{{"ds__best", p.greatest(probs)}})
+		best := p.add(stage{{"ds__best", d.greatest(probs)}})[0]
+		p.scored = "NOT (" + d.isNaN(best) + ")"
+		// The first class of the largest probability, as predict's
+		// argmax.
 		pred := "CASE"
 		for c, pc := range probs {
-			pred += " WHEN " + pc + " = ds__best THEN " + d.label(levels[c], labelType)
+			pred += " WHEN " + pc + " = " + best + " THEN " + d.label(levels[c], labelType)
 		}
-		pred += " END"
-		p.outs = []named{{"prediction", pred}, {"probability", "ds__best"}}
+		p.output("prediction", pred+" END")
+		p.output("probability", best)
 		for c, pc := range probs {
-			p.outs = append(p.outs, named{"probability_" + levels[c], pc})
+			p.output("probability_"+levels[c], pc)
 		}
 	default:
 		return fmt.Errorf("task %s does not classify", tk)

@@ -6,46 +6,95 @@ import (
 )
 
 // A program is a statement under construction: stages of named
-// expressions, each reading the source row's columns (stage 0 only) or
-// the names of earlier stages, then the output columns.
+// expressions, stage 0 reading the source row's columns and every later
+// stage the names of earlier ones, then the output columns.
 type program struct {
 	d      Dialect
 	source string // the table, unquoted
 	stages []stage
+	refs   map[string]string // a stage's name -> how later stages refer to it
 	outs   []named
+	// scored is the condition under which a row has a score, as predict
+	// decides (a probability that is not NaN, a finite prediction or
+	// distance); every output is NULL where it is false. NaN and ±Inf
+	// values of the data reach it through the arithmetic, as in predict.
+	scored string
+	// flat programs read the table's own columns, each by its quoted
+	// name (see flat.go).
+	flat bool
 }
 
 type named struct{ name, expr string }
 
 type stage []named
 
+// A name of a stage is referred to by later stages and the outputs through
+// what add returns (ref): the name itself in the duckdb and postgres
+// dialects, where each stage is a common table expression; in the
+// clickhouse dialect, where each stage is an array bound to a lambda
+// parameter (see text), the parameter's element, ds__s3[2].
+
+// srcAlias is the source table's alias in the duckdb and postgres
+// dialects, and rowAlias the name of the source row carried through the
+// stages as one composite value.
+const (
+	srcAlias = "ds__src"
+	rowAlias = "ds__row"
+)
+
 // chunk is the most terms a stage adds to one running sum: DuckDB refuses
 // expressions nested more than 1000 deep, and a+b+c+... nests one level
 // per term.
 const chunk = 200
 
-// add appends a stage.
-func (p *program) add(s stage) {
-	if len(s) > 0 {
-		p.stages = append(p.stages, s)
+func newProgram(d Dialect, source string) *program {
+	if source == "" {
+		source = Placeholder
 	}
+	return &program{d: d, source: source, refs: map[string]string{}}
 }
+
+// add appends a stage and returns the references to its names, in order.
+func (p *program) add(s stage) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	k := len(p.stages)
+	p.stages = append(p.stages, s)
+	refs := make([]string, len(s))
+	for i, nm := range s {
+		refs[i] = nm.name
+		if p.d == ClickHouse {
+			refs[i] = stageParam(k) + "[" + strconv.Itoa(i+1) + "]"
+		}
+		p.refs[nm.name] = refs[i]
+	}
+	return refs
+}
+
+// stageParam is the lambda parameter stage k is bound to in the
+// clickhouse dialect.
+func stageParam(k int) string { return "ds__s" + strconv.Itoa(k) }
 
 // col refers to a column of the source row, in stage 0.
 func (p *program) col(name string) string {
-	if p.d == ClickHouse {
+	if p.d == ClickHouse || p.flat {
 		return p.d.Ident(name)
 	}
-	return "s." + p.d.Ident(name)
+	return srcAlias + "." + p.d.Ident(name)
 }
 
-// sums computes, for each i, init[i] + (terms[i][0] + terms[i][1] + ...)
-// added left to right, as the Go kernels add (inner: the terms are summed
-// first and init added to their sum; else init is the first addend), in
-// as many stages as the longest list needs, and returns the names of the
-// results (prefix + i). An empty init means no addend before the terms.
+// sums computes, for each i, init[i] + terms[i][0] + terms[i][1] + ...
+// added left to right as the Go kernels add (inner: the terms are summed
+// first and init added to their sum, init + (t0 + t1 + ...)), in as many
+// stages as the longest list needs, and returns the references to the
+// results (named prefix + i). An empty init[i] (or a nil init) means no
+// addend before the terms; an empty list of terms with no init is 0.
 func (p *program) sums(prefix string, init []string, terms [][]string, inner bool) []string {
 	n := len(terms)
+	if init == nil {
+		init = make([]string, n)
+	}
 	names := make([]string, n)
 	for i := range names {
 		names[i] = prefix + strconv.Itoa(i)
@@ -54,13 +103,14 @@ func (p *program) sums(prefix string, init []string, terms [][]string, inner boo
 	for _, t := range terms {
 		longest = max(longest, len(t))
 	}
-	acc := make([]string, n) // the running sum's name so far, "" before the first stage
-	for lo := 0; lo < longest || lo == 0; lo += chunk {
+	acc := make([]string, n) // the reference to the running sum so far, "" before the first stage
+	done := make([]bool, n)  // acc[i] is the finished sum, named names[i]
+	for lo := 0; lo == 0 || lo < longest; lo += chunk {
 		last := lo+chunk >= longest
 		var s stage
-		for i := range terms {
-			t := terms[i]
-			if lo >= len(t) && !(lo == 0 && len(t) == 0) {
+		var which []int
+		for i, t := range terms {
+			if done[i] || lo > 0 && lo >= len(t) {
 				continue
 			}
 			var parts []string
@@ -74,92 +124,123 @@ func (p *program) sums(prefix string, init []string, terms [][]string, inner boo
 			if expr == "" {
 				expr = p.d.Float(0)
 			}
-			done := lo+chunk >= len(t)
-			if done && inner && init[i] != "" {
+			end := lo+chunk >= len(t)
+			if end && inner && init[i] != "" {
 				expr = init[i] + " + (" + expr + ")"
 			}
 			name := names[i]
-			if !done || !last {
+			if !end || !last {
 				name = prefix + "p" + strconv.Itoa(lo/chunk) + "_" + strconv.Itoa(i)
 			}
 			s = append(s, named{name, expr})
-			acc[i] = name
+			which = append(which, i)
+			done[i] = end
 		}
-		p.add(s)
+		for k, r := range p.add(s) {
+			acc[which[k]] = r
+		}
 	}
-	// A sum that ended in an earlier stage than the longest is renamed
-	// by a pass-through in the last stage.
-	var fix stage
+	// A sum that ended in an earlier stage than the longest takes its
+	// name in a last stage.
+	var rename stage
+	var which []int
 	for i := range names {
-		if acc[i] != names[i] {
-			fix = append(fix, named{names[i], acc[i]})
+		if p.refs[names[i]] != acc[i] {
+			rename = append(rename, named{names[i], acc[i]})
+			which = append(which, i)
 		}
 	}
-	if len(fix) > 0 {
-		p.add(fix)
+	for k, r := range p.add(rename) {
+		acc[which[k]] = r
 	}
-	return names
+	return acc
 }
 
-// greatest is the largest of xs, the first of equal ones (nested
-// two-argument calls: ClickHouse 18.16's greatest takes two).
-func (p *program) greatest(xs []string) string {
-	g := xs[0]
-	for _, x := range xs[1:] {
-		g = "greatest(" + g + ", " + x + ")"
+// exps adds the stage of e_i = exp(x_i) for each expression x_i (each
+// at most 0, or NaN), named prefix + i, and returns their references.
+func (p *program) exps(prefix string, xs []string) []string {
+	var s stage
+	for i, x := range xs {
+		s = append(s, named{prefix + strconv.Itoa(i), p.d.exp(x)})
 	}
-	return g
+	return p.add(s)
 }
 
-// least is the smallest of xs.
-func (p *program) least(xs []string) string {
-	g := xs[0]
-	for _, x := range xs[1:] {
-		g = "least(" + g + ", " + x + ")"
-	}
-	return g
-}
-
-// sigmoid is the logistic function of the column z, written as the Go
-// kernel computes it: e = exp(-|z|), 1/(1+e) for z >= 0, e/(1+e) else.
-func (p *program) sigmoid(z string) string {
+// sigmoid adds the stages of the logistic function of the columns zs,
+// computed as the Go kernel does (e = exp(-|z|), then 1/(1+e) for z >= 0
+// and e/(1+e) else), named prefix + i, and returns their references.
+func (p *program) sigmoid(prefix string, zs []string) []string {
 	d := p.d
-	e := d.exp("-abs(" + z + ")")
-	return "CASE WHEN " + z + " >= " + d.Float(0) + " THEN " + d.Float(1) + " / (" + d.Float(1) + " + " + e + ") ELSE " +
-		e + " / (" + d.Float(1) + " + " + e + ") END"
+	xs := make([]string, len(zs))
+	for i, z := range zs {
+		xs[i] = "-abs(" + z + ")"
+	}
+	es := p.exps(prefix+"e", xs)
+	var s stage
+	for i, z := range zs {
+		s = append(s, named{prefix + strconv.Itoa(i), "CASE WHEN " + z + " >= " + d.Float(0) + " THEN " + d.Float(1) + " ELSE " + es[i] + " END / (" +
+			d.Float(1) + " + " + es[i] + ")"})
+	}
+	return p.add(s)
 }
 
-// tanh is the hyperbolic tangent of the column z through exp:
-// sign(z)·(1-e)/(1+e) with e = exp(-2|z|).
-func (p *program) tanh(z string) string {
+// tanh adds the stages of the hyperbolic tangent of the columns zs
+// through exp, sign(z)·(1-e)/(1+e) with e = exp(-2|z|), named prefix +
+// i, and returns their references.
+func (p *program) tanh(prefix string, zs []string) []string {
 	d := p.d
-	e := d.exp(d.Float(-2) + " * abs(" + z + ")")
-	t := "(" + d.Float(1) + " - " + e + ") / (" + d.Float(1) + " + " + e + ")"
-	return "CASE WHEN " + z + " < " + d.Float(0) + " THEN -(" + t + ") ELSE " + t + " END"
+	xs := make([]string, len(zs))
+	for i, z := range zs {
+		xs[i] = d.Float(-2) + " * abs(" + z + ")"
+	}
+	es := p.exps(prefix+"e", xs)
+	var s stage
+	for i, z := range zs {
+		t := "(" + d.Float(1) + " - " + es[i] + ") / (" + d.Float(1) + " + " + es[i] + ")"
+		s = append(s, named{prefix + strconv.Itoa(i), "CASE WHEN " + z + " < " + d.Float(0) + " THEN -" + t + " ELSE " + t + " END"})
+	}
+	return p.add(s)
+}
+
+// relu adds the stage of max(z, 0) of the columns zs (NaN stays NaN, -0
+// becomes 0, as the Go kernel computes it), named prefix + i, and
+// returns their references.
+func (p *program) relu(prefix string, zs []string) []string {
+	d := p.d
+	var s stage
+	for i, z := range zs {
+		s = append(s, named{prefix + strconv.Itoa(i), "CASE WHEN " + z + " <= " + d.Float(0) + " THEN " + d.Float(0) + " ELSE " + z + " END"})
+	}
+	return p.add(s)
 }
 
 // softmax adds the stages that turn the logits zs into probabilities as
 // the Go kernel does (m the largest, e_c = exp(z_c - m), p_c = e_c · (1/Σe))
-// and returns the probabilities' names.
+// and returns the probabilities' references. A NaN logit, or an infinite one
+// (z - m is then NaN), makes every probability NaN, as in Go.
 func (p *program) softmax(zs []string) []string {
 	d := p.d
-	p.add(stage{{"ds__m", p.greatest(zs)}})
-	var es stage
-	names := make([]string, len(zs))
+	m := p.add(stage{{"ds__m", d.greatest(zs)}})[0]
+	xs := make([]string, len(zs))
 	for c, z := range zs {
-		names[c] = "ds__e" + strconv.Itoa(c)
-		es = append(es, named{names[c], d.exp(z + " - ds__m")})
+		xs[c] = z + " - " + m
 	}
-	p.add(es)
-	s := p.sums("ds__s", []string{""}, [][]string{names}, false)[0]
+	es := p.exps("ds__e", xs)
+	s := p.sums("ds__s", nil, [][]string{es}, false)[0]
 	var ps stage
-	probs := make([]string, len(zs))
 	for c := range zs {
-		probs[c] = "ds__prob" + strconv.Itoa(c)
-		ps = append(ps, named{probs[c], names[c] + " * (" + d.Float(1) + " / " + s + ")"})
+		ps = append(ps, named{"ds__prob" + strconv.Itoa(c), es[c] + " * (" + d.Float(1) + " / " + s + ")"})
 	}
-	p.add(ps)
-	return probs
+	return p.add(ps)
+}
+
+// output appends an output column, NULL where the row has no score (see
+// scored).
+func (p *program) output(name, expr string) {
+	if p.scored != "" {
+		expr = "CASE WHEN " + p.scored + " THEN " + expr + " END"
+	}
+	p.outs = append(p.outs, named{name, expr})
 }
 
 // text renders the statement.
@@ -168,36 +249,27 @@ func (p *program) text() string {
 	src := d.Table(p.source)
 	var b strings.Builder
 	if d == ClickHouse {
-		// Every stage's names are aliases defined inside the first
-		// output's expression (a tuple whose last element is the
-		// output), so SELECT * with the outputs is the result.
-		b.WriteString("SELECT *")
-		for i, o := range p.outs {
-			expr := o.expr
-			if i == 0 {
-				var defs []string
-				for _, s := range p.stages {
-					for _, nm := range s {
-						defs = append(defs, "\n    ("+nm.expr+") AS "+nm.name)
-					}
-				}
-				if len(defs) > 0 {
-					expr = "tupleElement(tuple(" + strings.Join(defs, ",") + ",\n    " + expr + "), " + strconv.Itoa(len(defs)+1) + ")"
-				}
-			}
-			b.WriteString(",\n  " + expr + " AS " + d.Ident(o.name))
-		}
-		b.WriteString("\nFROM " + src)
-		return b.String()
+		return p.clickhouse(src)
 	}
+	// The source row travels through the stages as one composite value
+	// (a STRUCT in DuckDB, the table's row type in PostgreSQL), so the
+	// result's columns are exactly the source's and the outputs.
 	b.WriteString("WITH")
 	for i, s := range p.stages {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		b.WriteString("\nds__l" + strconv.Itoa(i) + " AS (\n  SELECT ")
+		b.WriteString("\nds__l" + strconv.Itoa(i) + " AS ")
+		if d == Postgres {
+			// Not inlined: PostgreSQL would pull each stage up into the
+			// next, copying every reference's expression, which grows
+			// with the product of the layers' widths and exhausts the
+			// planner's memory on a small network.
+			b.WriteString("MATERIALIZED ")
+		}
+		b.WriteString("(\n  SELECT ")
 		if i == 0 {
-			b.WriteString("s AS ds__row")
+			b.WriteString(srcAlias + " AS " + rowAlias)
 		} else {
 			b.WriteString("*")
 		}
@@ -205,20 +277,59 @@ func (p *program) text() string {
 			b.WriteString(",\n    " + nm.expr + " AS " + nm.name)
 		}
 		if i == 0 {
-			b.WriteString("\n  FROM " + src + " AS s\n)")
+			b.WriteString("\n  FROM " + src + " AS " + srcAlias + "\n)")
 		} else {
 			b.WriteString("\n  FROM ds__l" + strconv.Itoa(i-1) + "\n)")
 		}
 	}
 	b.WriteString("\nSELECT ")
 	if d == Postgres {
-		b.WriteString("(ds__row).*")
+		b.WriteString("(" + rowAlias + ").*")
 	} else {
-		b.WriteString("ds__row.*")
+		b.WriteString(rowAlias + ".*")
 	}
 	for _, o := range p.outs {
 		b.WriteString(",\n  " + o.expr + " AS " + d.Ident(o.name))
 	}
 	b.WriteString("\nFROM ds__l" + strconv.Itoa(len(p.stages)-1) + "\n")
+	return b.String()
+}
+
+// clickhouse renders the statement in the clickhouse dialect. ClickHouse
+// 18.16 has no common table expressions, and it expands every reference to
+// a SELECT-level alias into a copy of the aliased expression, so a chain of
+// aliases (a layer's units each used by every unit of the next) grows
+// exponentially. Each stage is instead an array bound once to a lambda
+// parameter, let-style, arrayElement(arrayMap(ds__s0 -> <the rest>,
+// [[<stage 0>]]), 1), nested stage in stage, down to the tuple of the
+// outputs, which one ARRAY JOIN of a one-element array binds to ds__o for
+// the SELECT list (SELECT * does not include it):
+//
+//	SELECT *, tupleElement(ds__o, 1) AS prediction, ...
+//	FROM source
+//	ARRAY JOIN [arrayElement(arrayMap(ds__s0 -> ..., [[...]]), 1)] AS ds__o
+//
+// The stages read bottom-up: a stage's array follows the lambda that uses
+// it.
+func (p *program) clickhouse(src string) string {
+	d := p.d
+	outs := make([]string, len(p.outs))
+	for i, o := range p.outs {
+		outs[i] = o.expr
+	}
+	body := "tuple(" + strings.Join(outs, ",\n  ") + ")"
+	for k := len(p.stages) - 1; k >= 0; k-- {
+		vals := make([]string, len(p.stages[k]))
+		for i, nm := range p.stages[k] {
+			vals[i] = nm.expr
+		}
+		body = "arrayElement(arrayMap(" + stageParam(k) + " ->\n" + body + ",\n[[" + strings.Join(vals, ",\n  ") + "]]), 1)"
+	}
+	var b strings.Builder
+	b.WriteString("SELECT *")
+	for i, o := range p.outs {
+		b.WriteString(",\n  tupleElement(ds__o, " + strconv.Itoa(i+1) + ") AS " + d.Ident(o.name))
+	}
+	b.WriteString("\nFROM " + src + "\nARRAY JOIN [" + body + "] AS ds__o\n")
 	return b.String()
 }

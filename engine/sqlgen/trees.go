@@ -41,7 +41,7 @@ func Trees(d Dialect, source string, doc *training.TreesDocument) (string, error
 	raw := p.sums("ds__raw", init, terms, false)
 	switch doc.Task {
 	case task.Regression:
-		p.outs = []named{{"prediction", raw[0]}}
+		p.regression(raw[0])
 	default:
 		if err := p.classify(doc.Task, raw, doc.Label.Levels, doc.Label.Positive, doc.Label.Type); err != nil {
 			return "", err
@@ -53,7 +53,7 @@ func Trees(d Dialect, source string, doc *training.TreesDocument) (string, error
 // rawColumns adds the stage of the columns as the trees read them
 // (features.Binding.Raw: numbers unstandardised, DATE as days, TIMESTAMP
 // as microseconds, BOOLEAN 0/1, a categorical column's level code, NULL
-// for a missing value) and returns their names.
+// for a missing value) and returns their references.
 func (p *program) rawColumns(e *features.Encoder) []string {
 	d := p.d
 	names := make([]string, len(e.Columns))
@@ -65,18 +65,22 @@ func (p *program) rawColumns(e *features.Encoder) []string {
 		var v string
 		switch c.Kind {
 		case features.KindCategorical:
+			// A level's code is its one-hot slot (the last position
+			// of a level listed twice); every other value, an 'other'
+			// level of training or one never seen, is len(Levels).
 			v = "CASE WHEN " + d.isNull(x) + " THEN NULL"
-			seen := map[string]bool{}
+			slot := slots(c)
 			for k, l := range c.Levels {
-				if !seen[l] {
-					seen[l] = true
+				if slot[l] == k {
 					v += " WHEN " + x + " = " + d.Str(l) + " THEN " + d.Float(float64(k))
 				}
 			}
 			v += " ELSE " + d.Float(float64(len(c.Levels))) + " END"
 		case features.KindNumeric:
 			v = p.value(c, true)
-			if c.Type == "double" || c.Type == "float" || c.Type == "halffloat" {
+			if floating(c.Type) {
+				// NaN is a missing value to the trees; DuckDB and
+				// PostgreSQL would read it as above every threshold.
 				v = "CASE WHEN " + d.isNaN(v) + " THEN NULL ELSE " + v + " END"
 			}
 		default:
@@ -84,8 +88,7 @@ func (p *program) rawColumns(e *features.Encoder) []string {
 		}
 		s = append(s, named{names[j], v})
 	}
-	p.add(s)
-	return names
+	return p.add(s)
 }
 
 // treeCase is node i of t as an expression of the columns x.
@@ -109,4 +112,14 @@ func treeCase(d Dialect, t *trees.Tree, cols []trees.Column, x []string, i int) 
 	}
 	return "CASE WHEN " + cond + " THEN " + treeCase(d, t, cols, x, int(t.Left[i])) +
 		" ELSE " + treeCase(d, t, cols, x, int(t.Right[i])) + " END"
+}
+
+// floating reports whether a column's training type (an Arrow type name)
+// holds NaN.
+func floating(arrowType string) bool {
+	switch arrowType {
+	case "float64", "float32", "float16":
+		return true
+	}
+	return false
 }
