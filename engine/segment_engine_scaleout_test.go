@@ -17,6 +17,7 @@ import (
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine"
 	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/pushdown"
 	"github.com/ducksight/ducksight/internal/servertest"
 	"github.com/ducksight/ducksight/service"
@@ -148,7 +149,9 @@ func (r *chRunner) Query(ctx context.Context, q string) ([][]*string, error) {
 
 // The sample is the same rows in the same order in DuckDB and ClickHouse,
 // on two shards and on one, when it is chosen by the hash (about 5000 of
-// the 90k rows) as when it is every row; every ClickHouse query reads the
+// the 90k rows); Lloyd iterations from the same centroids (one of them far
+// from every row) give the same model bit for bit on two shards and one,
+// and the same centroids in DuckDB to 1e-9; every ClickHouse query reads the
 // Distributed table directly (its only SELECT, the table after its only
 // FROM, an ARRAY JOIN at most between them).
 func TestScaleOutSegmentSample(t *testing.T) {
@@ -159,6 +162,7 @@ func TestScaleOutSegmentSample(t *testing.T) {
 	duck := &planRunner{db: e.DB()}
 	ch := newCHRunner(t, s)
 	var samples []string
+	var models []*kmeans.Model
 	for _, c := range []struct {
 		r     pushdown.Runner
 		spec  pushdown.Spec
@@ -184,9 +188,33 @@ func TestScaleOutSegmentSample(t *testing.T) {
 			t.Errorf("%s: a sample of %d rows", c.label, n)
 		}
 		samples = append(samples, fmt.Sprint(x))
+		// Lloyd iterations from 4 sampled rows and a centroid far from
+		// every row (its segment empty after the first assignment).
+		w := f.Encoder.Width
+		var init []float64
+		for _, i := range []int{0, n / 4, n / 2, 3 * n / 4} {
+			init = append(init, x[i*w:(i+1)*w]...)
+		}
+		for range w {
+			init = append(init, 50)
+		}
+		m, err := plan.Lloyd(ctx, f, init, 300, 1e-4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, m)
 	}
 	if samples[0] != samples[1] || samples[1] != samples[2] {
 		t.Error("the samples of DuckDB, two shards and one differ")
+	}
+	worst := 0.0
+	for i, v := range models[0].Centroids {
+		worst = math.Max(worst, math.Abs(v-models[1].Centroids[i]))
+	}
+	t.Logf("%d Lloyd iterations; DuckDB and ClickHouse centroids within %.3g", models[1].Iter, worst)
+	if fmt.Sprint(models[1]) != fmt.Sprint(models[2]) || worst > 1e-9 || models[0].Iter != models[1].Iter || models[1].Iter < 3 ||
+		fmt.Sprint(models[0].Sizes) != fmt.Sprint(models[1].Sizes) {
+		t.Errorf("Lloyd iterations:\nDuckDB     %+v\ntwo shards %+v\none shard  %+v", models[0], models[1], models[2])
 	}
 
 	// A whole segmentation's queries.
