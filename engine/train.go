@@ -36,7 +36,11 @@ func WithProgress(ctx context.Context, fn func(Epoch)) context.Context {
 // version of model, exactly as train_perceptron(model, data, ...) does:
 // data is one read-only query or a table, view or file name, checked
 // before anything runs. It returns when the model is saved (or when ctx is
-// cancelled, saving nothing).
+// cancelled, saving nothing). With o.Engine set ("duckdb" or
+// "clickhouse://[user@]host:port/database", o.Where, o.Validation and
+// o.Exact as SQL's where, validation and exact), data is a table of that
+// engine and the model trains there, every pass one aggregate query
+// (docs/scale-out.md); cancelling ctx stops the engine's query.
 func (e *Engine) TrainPerceptron(ctx context.Context, model, data string, o TrainOptions) (*TrainResult, error) {
 	return service.TrainPerceptron(ctx, e.env(), model, data, o)
 }

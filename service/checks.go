@@ -68,14 +68,21 @@ func (e Env) checkWritable(ctx context.Context, fn string) error {
 type modelJob struct {
 	env        Env
 	name, data string
-	q          *udf.Query
+	q          *udf.Query // nil with engine
+	engine     string     // the engine data is a table of (engine :=), "" for a data query
 }
 
 // Close releases the prepared data query.
-func (j *modelJob) Close() { j.q.Close() }
+func (j *modelJob) Close() {
+	if j.q != nil {
+		j.q.Close()
+	}
+}
 
 // source is where the job's data is read, as the store keeps it.
-func (j *modelJob) source() *store.Source { return &store.Source{SearchPath: j.env.SearchPath} }
+func (j *modelJob) source() *store.Source {
+	return &store.Source{SearchPath: j.env.SearchPath, Engine: j.engine}
+}
 
 // jobOptions are the options of a call that saves a model: Defaults
 // applies the defaults of the fields left zero, Validate checks them.

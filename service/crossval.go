@@ -74,6 +74,9 @@ func BindCrossValidate(ctx context.Context, env Env, kind, data string, o CrossV
 
 func bindCrossValidate(ctx context.Context, env Env, kind, data string, o CrossValidateOptions) (*CrossValidateJob, error) {
 	const fn = fnCrossValidate
+	if err := noEngine(fn, &o.Perceptron); err != nil {
+		return nil, err
+	}
 	var limit *string
 	var opts jobOptions
 	var label string

@@ -4,6 +4,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -17,6 +18,7 @@ import (
 	"github.com/ducksight/ducksight/engine/dataset"
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
+	"github.com/ducksight/ducksight/engine/pushdown"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
@@ -112,6 +114,9 @@ func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m
 			return newQueryBinding(fn, m, q, by)
 		})
 	}
+	if rec.Source != nil && rec.Source.Engine != "" {
+		return bindEngineHeldOut(ctx, env, fn, rec, m, by)
+	}
 	h := m.Holdout()
 	if err := heldOutRefused(fn, rec, h.Fraction > 0); err != nil {
 		return nil, err
@@ -140,6 +145,73 @@ func bindEvalModel(ctx context.Context, env Env, fn string, rec *store.Record, m
 		return nil, err
 	}
 	return e, nil
+}
+
+// bindEngineHeldOut binds the held-out rows of a model trained with
+// engine := (rec.Source.Engine): the rows of its table that its where :=
+// and validation := conditions select, read again when the engine is
+// this database; they must be as many as the training validated on.
+func bindEngineHeldOut(ctx context.Context, env Env, fn string, rec *store.Record, m Model, by string) (*evalBinding, error) {
+	var o struct {
+		Where      string `json:"where"`
+		Validation string `json:"validation"`
+	}
+	var mets struct {
+		ValidRows int64 `json:"valid_rows"`
+	}
+	if err := json.Unmarshal(rec.Options, &o); err != nil {
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	if err := json.Unmarshal(rec.Metrics, &mets); err != nil {
+		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
+	}
+	switch {
+	case rec.Source.Engine != engineDuckDB:
+		return nil, heldOutErr(fn, rec, " trained in the engine %s, where its held-out rows stay; give data", rec.Source.Engine)
+	case o.Validation == "":
+		return nil, heldOutErr(fn, rec, " trained in the engine without validation := and held out no rows; give data")
+	}
+	text := pushdown.HeldOutSQL(pushdown.DuckDB, rec.Data, o.Where, o.Validation)
+	trained := Env{Host: env.Host, SearchPath: rec.Source.SearchPath}
+	q, err := trained.Prepare(ctx, fn, "data", text)
+	if err != nil {
+		var de *dserr.Error
+		if errors.As(err, &de) && de.Code != dserr.Cancelled {
+			return nil, heldOutErr(fn, rec, "'s held-out rows (%s) cannot be read again (give data): %s", shortText(text), de.Msg)
+		}
+		return nil, err
+	}
+	e, err := newQueryBinding(fn, m, q, by)
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	e.filter = &countFilter{want: mets.ValidRows, err: func(got int64) error {
+		return heldOutErr(fn, rec, "'s held-out rows (%s) changed since training: %d usable rows now, %d at training; give data", shortText(text), got, mets.ValidRows)
+	}}
+	return e, nil
+}
+
+// countFilter leaves no row out; it checks that the usable rows are as
+// many as want.
+type countFilter struct {
+	want, got int64
+	err       func(got int64) error
+}
+
+func (c *countFilter) Mark(_ int, rec arrow.RecordBatch, skip []bool) {
+	for _, s := range skip[:rec.NumRows()] {
+		if !s {
+			c.got++
+		}
+	}
+}
+
+func (c *countFilter) Done() error {
+	if c.got != c.want {
+		return c.err(c.got)
+	}
+	return nil
 }
 
 // heldOutRefused is the error of data HeldOut for a model whose held-out

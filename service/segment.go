@@ -10,6 +10,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/pushdown"
 	"github.com/ducksight/ducksight/engine/store"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/udf"
@@ -28,6 +29,8 @@ const (
 type SegmentJob struct {
 	modelJob
 	o SegmentOptions
+	// spec is the pushed-down plan's with engine :=.
+	spec *pushdown.Spec
 }
 
 // BindSegment checks a segment(model, data, ...) call (the model name, the
@@ -35,6 +38,9 @@ type SegmentJob struct {
 // its data query, never running it.
 func BindSegment(ctx context.Context, env Env, model, data string, o SegmentOptions) (*SegmentJob, error) {
 	o.Init = strings.ToLower(o.Init)
+	if o.Engine != "" {
+		return bindSegmentEngine(ctx, env, model, data, o)
+	}
 	j, err := bindModelJob(ctx, env, clustering.Fn, model, data, &o.MemoryLimit, &o)
 	if err != nil {
 		return nil, err
@@ -44,14 +50,14 @@ func BindSegment(ctx context.Context, env Env, model, data string, o SegmentOpti
 
 // Query is the prepared data query: its columns are the rows segment
 // returns (with their segment and distance), and the SQL function streams
-// it again to assign them. It is valid until Close.
+// it again to assign them. It is valid until Close; nil with engine :=.
 func (s *SegmentJob) Query() *udf.Query { return s.q }
 
 // Fit fits the segmentation and reserves the model's version; the
 // returned PendingSave saves it (the SQL function commits it after its
 // last row).
 func (s *SegmentJob) Fit(ctx context.Context) (*clustering.Document, *PendingSave, error) {
-	d, rec, err := s.fit(ctx)
+	d, _, rec, err := s.fit(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,7 +78,7 @@ func Segment(ctx context.Context, env Env, model, data string, o SegmentOptions)
 		return nil, Err(ctx, clustering.Fn, err)
 	}
 	defer s.Close()
-	d, rec, err := s.fit(ctx)
+	d, inertia, rec, err := s.fit(ctx)
 	var v int
 	if err == nil {
 		v, err = Save(ctx, env, clustering.Fn, rec)
@@ -80,16 +86,27 @@ func Segment(ctx context.Context, env Env, model, data string, o SegmentOptions)
 	if err != nil {
 		return nil, Err(ctx, clustering.Fn, err)
 	}
-	return segmentation(model, v, d), nil
+	sg := segmentation(model, v, d)
+	sg.Inertia = inertia
+	return sg, nil
 }
 
-// fit fits a segmentation of the data and returns it and the store row
-// that saves it.
-func (s *SegmentJob) fit(ctx context.Context) (*clustering.Document, *store.Record, error) {
+// fit fits a segmentation of the data and returns it, with engine := each
+// segment's inertia, and the store row that saves it.
+func (s *SegmentJob) fit(ctx context.Context) (*clustering.Document, []float64, *store.Record, error) {
+	if s.spec != nil {
+		return s.fitEngine(ctx)
+	}
 	res, err := clustering.Fit(ctx, Source(s.q), s.o)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	d, rec, err := s.record(res)
+	return d, nil, rec, err
+}
+
+// record is the store row of a fitted segmentation.
+func (s *SegmentJob) record(res *clustering.Result) (*clustering.Document, *store.Record, error) {
 	d := res.Doc
 	doc, err := json.Marshal(d)
 	if err != nil {

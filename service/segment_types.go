@@ -16,6 +16,10 @@ type Segmentation struct {
 	Profile []clustering.Segment
 	Quality clustering.Quality
 	KScores []clustering.KScore
+	// Inertia has, with engine :=, each segment's sum of squared
+	// distances of its rows to its centroid (segment s at s-1); nil
+	// otherwise.
+	Inertia []float64
 }
 
 // SegmentsOptions choose the version of a segment model that

@@ -29,7 +29,14 @@ type TrainJob struct {
 // BindTrainPerceptron checks a train_perceptron(model, data, ...) call
 // (the model name, the options with their defaults applied, a writable
 // database) and prepares its data query, never running it.
+//
+// With o.Engine set, data is a table of that engine, and the model trains
+// there (docs/scale-out.md): every pass over the rows is one aggregate
+// query the engine runs, and nothing reaches it before Run.
 func BindTrainPerceptron(ctx context.Context, env Env, model, data string, o TrainOptions) (*TrainJob, error) {
+	if o.Engine != "" {
+		return bindTrainEngine(ctx, env, model, data, o)
+	}
 	j, err := bindModelJob(ctx, env, training.Fn, model, data, &o.MemoryLimit, &o)
 	if err != nil {
 		return nil, err

@@ -76,6 +76,9 @@ func BindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (
 
 func bindTune(ctx context.Context, env Env, model, data string, o TuneOptions) (*TuneJob, error) {
 	const fn = fnTune
+	if err := noEngine(fn, &o.Perceptron); err != nil {
+		return nil, err
+	}
 	if o.Kind == "" {
 		o.Kind = DefaultTuneKind
 	}

@@ -52,6 +52,10 @@ var crossValidateFn = &Function{
 	},
 }
 
+// engineOnly are train_perceptron's arguments of training where the data
+// lives, which cross_validate and tune (local training only) do not take.
+var engineOnly = []string{"engine", "where", "validation", "exact"}
+
 // crossValidateNamed are cross_validate's named arguments: folds and by,
 // then every training argument of either kind (an argument both kinds
 // take once, its default the kind's).
@@ -62,7 +66,7 @@ func crossValidateNamed() []udf.Param {
 	}
 	perc, trees := trainPerceptron.Table.Named, trainBoostedTrees.Table.Named
 	for _, p := range slices.Concat(perc, trees) {
-		if slices.ContainsFunc(named, func(q udf.Param) bool { return q.Name == p.Name }) {
+		if slices.ContainsFunc(named, func(q udf.Param) bool { return q.Name == p.Name }) || slices.Contains(engineOnly, p.Name) {
 			continue
 		}
 		inPerc := slices.ContainsFunc(perc, func(q udf.Param) bool { return q.Name == p.Name })

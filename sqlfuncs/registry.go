@@ -21,9 +21,12 @@ type Function struct {
 	Name    string
 	Summary string      // one line, for .functions
 	Columns []ColumnDoc // result columns (a scalar's one result); pass-through functions add the input's first
-	Example string
-	Table   *udf.TableFunc
-	Scalar  *udf.ScalarFunc
+	// EngineColumns are the result columns with engine :=, when they are
+	// not Columns (segment's one row per segment).
+	EngineColumns []ColumnDoc
+	Example       string
+	Table         *udf.TableFunc
+	Scalar        *udf.ScalarFunc
 }
 
 // ColumnDoc documents a result column.
@@ -117,7 +120,10 @@ type Doc struct {
 	Summary   string
 	Args      []ArgDoc
 	Columns   []ColumnDoc
-	Example   string
+	// EngineColumns are the result columns with engine := when they
+	// differ (Function.EngineColumns).
+	EngineColumns []ColumnDoc
+	Example       string
 }
 
 // ArgDoc describes an argument, from its declaration (udf.Param).
@@ -144,7 +150,7 @@ type ArgDoc struct {
 func Docs() []Doc {
 	out := make([]Doc, 0, len(registry))
 	for _, f := range registry {
-		d := Doc{Name: f.Name, Kind: "table", Summary: f.Summary, Columns: f.Columns, Example: f.Example}
+		d := Doc{Name: f.Name, Kind: "table", Summary: f.Summary, Columns: f.Columns, EngineColumns: f.EngineColumns, Example: f.Example}
 		if f.Scalar != nil {
 			d.Kind = "scalar"
 			sc := f.Scalar

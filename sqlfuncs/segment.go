@@ -4,6 +4,7 @@ package sqlfuncs
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/ducksight/ducksight/dserr"
@@ -19,12 +20,14 @@ import (
 
 var segmentFn = &Function{
 	Name:    "segment",
-	Summary: "segment data with k-means (k chosen automatically when omitted), save the model, and return every row with its segment",
+	Summary: "segment data with k-means (k chosen automatically when omitted), save the model, and return every row with its segment (with engine := one row per segment)",
 	Example: "SELECT * FROM segment('rfm', $$SELECT customer_id, days_since_last_purchase, orders_12m, revenue_12m FROM customers$$, k := 5, exclude := ['customer_id']);",
 	Columns: []ColumnDoc{
 		{"segment", "INTEGER", "the row's segment, 1..k, numbered by size (1 is the largest); NULL for a row with a NaN or infinite feature"},
 		{"distance", "DOUBLE", "Euclidean distance to the segment's centroid, in standardised units"},
 	},
+	// With engine :=, segment_profile's columns of every feature follow.
+	EngineColumns: append(slices.Clip(segmentEngineColumns), segmentProfileFn.Columns[3:]...),
 	Table: &udf.TableFunc{
 		Name: "segment",
 		Bind: bindSegment,
@@ -47,6 +50,9 @@ var segmentFn = &Function{
 			{Name: "memory_limit", Type: udf.Varchar, Doc: "most memory for the encoded rows (ducksight's own memory, outside DuckDB's buffer manager: see Conventions); beyond it every iteration re-reads the data",
 				DefaultDoc: "the smaller of '" + training.DefaultMemoryLimit + "' and DuckDB's memory_limit"},
 			{Name: "seed", Type: udf.BigInt, Doc: "seed of the initialisations and samples", Default: training.DefaultSeed},
+			{Name: "engine", Type: udf.Varchar, Doc: "segment where the data lives: 'duckdb' (this database) or 'clickhouse://[user@]host:port/database' (password from DUCKSIGHT_CLICKHOUSE_PASSWORD); data is then a table there, every Lloyd iteration is one GROUP BY query the engine runs, and the result is one row per segment (see below)",
+				DefaultDoc: "none: segment here"},
+			{Name: "where", Type: udf.Varchar, Doc: "with engine: a condition (the engine's SQL, no ';') pushed into every query; write it quoted, \"where\" := ..., as WHERE is a keyword", DefaultDoc: "every row"},
 		},
 		Mutates: true,
 	},
@@ -95,6 +101,12 @@ func segmentOptions(a args) (service.SegmentOptions, error) {
 	if o.Seed, err = a.optInt64("seed"); err != nil {
 		return o, err
 	}
+	if o.Engine, err = a.string("engine"); err != nil {
+		return o, err
+	}
+	if o.Where, err = a.string("where"); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -114,6 +126,9 @@ func bindSegment(b *udf.BindContext) (udf.Bound, error) {
 	job, err := service.BindSegment(b.Ctx, envOf(b), name, data, o)
 	if err != nil {
 		return nil, err
+	}
+	if job.Engine() {
+		return bindSegmentEngine(b.Ctx, job)
 	}
 	cols, err := segmentColumns(a.fn, job.Query())
 	if err != nil {
@@ -186,4 +201,56 @@ func (e *segmentExec) Fill(ctx context.Context, out *udf.Output) error {
 		return e.pending.Commit(ctx)
 	}
 	return nil
+}
+
+// segmentEngineColumns are segment's first result columns with engine
+// :=, one row per segment: these, then segment_profile's columns of every
+// feature column (NULL for a feature the fit dropped) and the
+// description.
+var segmentEngineColumns = []ColumnDoc{
+	{"segment", "INTEGER", "segment number, 1..k, numbered by size (1 is the largest)"},
+	{"size", "BIGINT", "rows of the segment"},
+	{"share", "DOUBLE", "size / all rows segmented"},
+	{"inertia", "DOUBLE", "sum of squared distances of the segment's rows to its centroid, in standardised units"},
+}
+
+// bindSegmentEngine binds segment with engine :=: the feature columns
+// resolved in the engine give the result's columns.
+func bindSegmentEngine(ctx context.Context, job *service.SegmentJob) (udf.Bound, error) {
+	feats, err := job.Features(ctx)
+	if err != nil {
+		job.Close()
+		return nil, err
+	}
+	cols := resultColumns(segmentEngineColumns)
+	for _, f := range feats {
+		cols = append(cols, segmentProfileColumns(f.Name, f.Kind)...)
+	}
+	cols = append(cols, udf.Column{Name: "description", Type: udf.Varchar})
+	return &rowsBound{cols: cols, close: job.Close, prepare: func(ctx context.Context) ([][]any, func(context.Context) error, error) {
+		doc, inertia, pending, err := job.FitEngine(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows := make([][]any, len(doc.Profile))
+		for i, s := range doc.Profile {
+			small := s.Size < int64(service.DefaultMinSize)
+			row := []any{s.Segment, s.Size, s.Share, inertia[i]}
+			for _, f := range feats {
+				j := slices.IndexFunc(s.Columns, func(c clustering.SegmentColumn) bool { return c.Column == f.Name })
+				if j < 0 { // dropped by the fit
+					row = append(row, make([]any, len(segmentProfileColumns(f.Name, f.Kind)))...)
+					continue
+				}
+				row = append(row, segmentProfileValues(s.Columns[j], small)...)
+			}
+			if small {
+				row = append(row, nil)
+			} else {
+				row = append(row, s.Description)
+			}
+			rows[i] = row
+		}
+		return rows, pending.Commit, nil
+	}}, nil
 }

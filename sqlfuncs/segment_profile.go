@@ -102,16 +102,7 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 	}
 	cols := []udf.Column{{Name: "segment", Type: udf.Integer}, {Name: "size", Type: udf.BigInt}, {Name: "share", Type: udf.Double}}
 	for _, c := range p.Columns {
-		switch c.Kind {
-		case features.KindCategorical:
-			cols = append(cols, udf.Column{Name: c.Column + "_top", Type: udf.Varchar}, udf.Column{Name: c.Column + "_top_share", Type: udf.Double})
-		case features.KindDate:
-			cols = append(cols, udf.Column{Name: c.Column + "_mean", Type: udf.Date})
-		case features.KindTimestamp:
-			cols = append(cols, udf.Column{Name: c.Column + "_mean", Type: udf.Timestamp})
-		default:
-			cols = append(cols, udf.Column{Name: c.Column + "_mean", Type: udf.Double})
-		}
+		cols = append(cols, segmentProfileColumns(c.Column, c.Kind)...)
 	}
 	cols = append(cols, udf.Column{Name: "description", Type: udf.Varchar})
 	return &rowsBound{cols: cols, compute: func(ctx context.Context) ([][]any, error) {
@@ -120,20 +111,7 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 			row := []any{s.Segment, s.Size, s.Share}
 			small := s.Size < int64(p.MinSize)
 			for _, c := range s.Columns {
-				switch {
-				case c.Kind == features.KindCategorical && (small || c.Top == nil):
-					row = append(row, nil, nil)
-				case c.Kind == features.KindCategorical:
-					row = append(row, *c.Top, float64(c.TopShare))
-				case small || math.IsNaN(float64(c.Mean)):
-					row = append(row, nil)
-				case c.Kind == features.KindDate:
-					row = append(row, time.Unix(int64(math.Round(float64(c.Mean)))*86400, 0).UTC())
-				case c.Kind == features.KindTimestamp:
-					row = append(row, time.UnixMicro(int64(math.Round(float64(c.Mean)*1e6))).UTC())
-				default:
-					row = append(row, float64(c.Mean))
-				}
+				row = append(row, segmentProfileValues(c, small)...)
 			}
 			if small {
 				row = append(row, nil)
@@ -144,6 +122,41 @@ func bindSegmentProfile(b *udf.BindContext) (udf.Bound, error) {
 		}
 		return rows, nil
 	}}, nil
+}
+
+// segmentProfileColumns are segment_profile's columns of one feature column of
+// kind kind: <feature>_top and <feature>_top_share for a categorical
+// column, <feature>_mean for the others (a DATE or TIMESTAMP for those
+// kinds).
+func segmentProfileColumns(name, kind string) []udf.Column {
+	switch kind {
+	case features.KindCategorical:
+		return []udf.Column{{Name: name + "_top", Type: udf.Varchar}, {Name: name + "_top_share", Type: udf.Double}}
+	case features.KindDate:
+		return []udf.Column{{Name: name + "_mean", Type: udf.Date}}
+	case features.KindTimestamp:
+		return []udf.Column{{Name: name + "_mean", Type: udf.Timestamp}}
+	}
+	return []udf.Column{{Name: name + "_mean", Type: udf.Double}}
+}
+
+// segmentProfileValues are the values of segmentProfileColumns for a segment's summary
+// c of a feature column; NULLs for a segment smaller than min_size
+// (small).
+func segmentProfileValues(c clustering.SegmentColumn, small bool) []any {
+	switch {
+	case c.Kind == features.KindCategorical && (small || c.Top == nil):
+		return []any{nil, nil}
+	case c.Kind == features.KindCategorical:
+		return []any{*c.Top, float64(c.TopShare)}
+	case small || math.IsNaN(float64(c.Mean)):
+		return []any{nil}
+	case c.Kind == features.KindDate:
+		return []any{time.Unix(int64(math.Round(float64(c.Mean)))*86400, 0).UTC()}
+	case c.Kind == features.KindTimestamp:
+		return []any{time.UnixMicro(int64(math.Round(float64(c.Mean) * 1e6))).UTC()}
+	}
+	return []any{float64(c.Mean)}
 }
 
 func bindSegmentQuality(b *udf.BindContext) (udf.Bound, error) {

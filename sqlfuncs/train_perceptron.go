@@ -32,7 +32,7 @@ var trainPerceptronColumns = []ColumnDoc{
 	{"valid_loss", "DOUBLE", "validation loss of the kept epoch (NULL without validation)"},
 	{"valid_metric", "DOUBLE", "validation AUC (binary), accuracy (multiclass) or RMSE (regression)"},
 	{"gradient_norm", "DOUBLE", "lbfgs: the largest absolute component of the objective's gradient at the kept weights (NULL for adam and sgd)"},
-	{"mode", "VARCHAR", "'cached' (encoded data held in memory) or 'streamed' (re-read every epoch)"},
+	{"mode", "VARCHAR", "'cached' (encoded data held in memory), 'streamed' (re-read every epoch) or 'engine' (trained where the data lives, engine := ...)"},
 	{"notes", "VARCHAR", "the task when chosen, the positive class and why, dropped or excluded columns and why, skipped rows, early stopping or the solver's convergence, a kept epoch (round) whose validation loss rose more than 10% above the best"},
 	{"seconds", "DOUBLE", "wall time of the training"},
 }
@@ -77,6 +77,11 @@ var trainPerceptron = &Function{
 			{Name: "memory_limit", Type: udf.Varchar, Doc: "memory for the network and the encoded rows before training streams the data instead (see below)",
 				DefaultDoc: "the smaller of '" + training.DefaultMemoryLimit + "' and DuckDB's memory_limit"},
 			withDoc(seedParam, "seed of the weights, the shuffling and the validation split"),
+			{Name: "engine", Type: udf.Varchar, Doc: "train where the data lives: 'duckdb' (this database) or 'clickhouse://[user@]host:port/database' (password from DUCKSIGHT_CLICKHOUSE_PASSWORD); data is then a table there, and every pass over its rows is one aggregate query the engine runs (see below)",
+				DefaultDoc: "none: train here"},
+			{Name: "where", Type: udf.Varchar, Doc: "with engine: a condition (the engine's SQL, no ';') pushed into every query; write it quoted, \"where\" := ..., as WHERE is a keyword", DefaultDoc: "every row"},
+			{Name: "validation", Type: udf.Varchar, Doc: "with engine: a condition (the engine's SQL, no ';') that holds for the validation rows; the others train", DefaultDoc: "no validation rows"},
+			{Name: "exact", Type: udf.Boolean, Doc: "with engine: exact sums (each term rounded to a fixed scale and summed as a 128-bit integer: the model does not depend on threads or shards); false sums doubles", Default: true},
 		},
 		Mutates: true,
 	},
@@ -181,7 +186,16 @@ func trainOptions(a args) (service.TrainOptions, error) {
 	if o.L2, err = a.optFloat("l2"); err != nil {
 		return o, err
 	}
-	return o, nil
+	for _, x := range []struct {
+		name string
+		dst  *string
+	}{{"engine", &o.Engine}, {"where", &o.Where}, {"validation", &o.Validation}} {
+		if *x.dst, err = a.string(x.name); err != nil {
+			return o, err
+		}
+	}
+	o.Exact, err = a.namedBool("exact")
+	return o, err
 }
 
 // trainBound is a bound training call (train_perceptron,

@@ -450,12 +450,16 @@ func TestErrorMidStream(t *testing.T) {
 	}
 	defer q.Close()
 	rows, _, _, err := scanAll(context.Background(), q, nil)
-	if err == nil || !strings.Contains(err.Error(), "boom at 1.5M") || !errors.Is(err, dserr.DataQuery) {
+	// DuckDB 1.5.6 sometimes reports its interruption of the other threads
+	// instead of the failing thread's error; the message then says so.
+	if err == nil || !(strings.Contains(err.Error(), "boom at 1.5M") || strings.Contains(err.Error(), "Interrupted!"+lostError)) ||
+		!errors.Is(err, dserr.DataQuery) {
 		t.Fatalf("rows %d, err %v", rows, err)
 	}
 	// And through SQL.
 	_, err = db.Exec(`SELECT * FROM t_scan(?)`, data)
-	if err == nil || !strings.Contains(err.Error(), "t_scan: data: ") || !strings.Contains(err.Error(), "boom at 1.5M") {
+	if err == nil || !strings.Contains(err.Error(), "t_scan: data: ") ||
+		!(strings.Contains(err.Error(), "boom at 1.5M") || strings.Contains(err.Error(), "Interrupted!"+lostError)) {
 		t.Fatalf("t_scan: %v", err)
 	}
 	// The same Query streams again after a failure elsewhere.

@@ -147,25 +147,9 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	for _, d := range dropped {
 		notes = append(notes, fmt.Sprintf("dropped %s: %s", d.Column, d.Reason))
 	}
-	population := make([]ColumnStat, len(enc.Columns))
-	for i, c := range enc.Columns {
-		population[i] = ColumnStat{Column: c.Name, Kind: c.Kind}
-		switch c.Kind {
-		case features.KindCategorical:
-		case features.KindBoolean:
-			population[i].Mean, population[i].Std = dataset.Num(c.Mean), dataset.Num(math.Sqrt(c.Mean*(1-c.Mean)))
-		default:
-			population[i].Mean, population[i].Std = dataset.Num(c.Mean), dataset.Num(c.Std)
-		}
-	}
+	population := Population(enc)
 	if !*o.Standardize {
-		// Centred but not scaled: distances in the columns' own units.
-		for i := range enc.Columns {
-			switch enc.Columns[i].Kind {
-			case features.KindNumeric, features.KindDate, features.KindTimestamp:
-				enc.Columns[i].Std = 1
-			}
-		}
+		Unstandardize(enc)
 	}
 	binding, err := enc.Bind(schema)
 	if err != nil {
@@ -191,7 +175,7 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	// for the initialisation, the choice of k and the silhouette.
 	sampleP := 1.0
 	if mode == "streamed" {
-		sampleP = math.Min(1, float64(streamSampleRows)/float64(rows))
+		sampleP = math.Min(1, float64(SampleRows)/float64(rows))
 		x = make([]float64, 0, int(float64(rows)*sampleP*1.1+1024)*width)
 	} else {
 		x = make([]float64, rows*int64(width))
@@ -235,54 +219,16 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	if n == 0 || used == 0 {
 		return nil, errArg("data", "no usable rows: all %d rows were skipped", rows)
 	}
-	if o.K > 0 && int64(o.K) > used {
-		return nil, errArg("k", "%d is more than the %d usable rows", o.K, used)
-	}
 	x = x[:n*width]
-	// k-means cannot make more segments than the data has distinct points.
-	distinct := distinctRows(x, n, width, max(o.K, o.KMax))
 	pointsOf := "the data"
 	if mode == "streamed" {
 		pointsOf = fmt.Sprintf("the %d-row sample of the data the initialisation uses", n)
 	}
-	if o.K > distinct {
-		return nil, errArg("k", "must be at most the number of distinct points in %s (%d), got %d", pointsOf, distinct, o.K)
+	model, scores, sample, kNotes, err := FitSample(ctx, x, n, width, used, pointsOf, o)
+	if err != nil {
+		return nil, err
 	}
-
-	// k-means: on the cache, or initialised on the sample and iterated
-	// over the stream.
-	cfg := kmeans.DefaultConfig(o.K)
-	cfg.Init, cfg.NInit, cfg.MaxIter, cfg.Tol, cfg.Seed = o.Init, o.NInit, o.MaxIter, *o.Tol, *o.Seed
-	sample := kmeans.SampleRows(n, SilhouetteRows, *o.Seed)
-	var model *kmeans.Model
-	var scores []KScore
-	auto := o.K == 0
-	if auto {
-		kMax := int(min(int64(o.KMax), used-1, int64(n-1)))
-		if kMax < 2 {
-			return nil, errArg("data", "too few usable rows (%d) to choose k automatically", used)
-		}
-		if distinct < 2 {
-			return nil, errArg("data", "too few distinct points (%d) in %s to choose k automatically", distinct, pointsOf)
-		}
-		kMax = min(kMax, distinct)
-		best, ks, models, err := kmeans.ChooseK(ctx, x, n, width, nil, 2, kMax, cfg, sample)
-		if err != nil {
-			return nil, fitError(err)
-		}
-		for _, s := range ks {
-			scores = append(scores, KScore{K: s.K, Inertia: s.Inertia, Silhouette: dataset.Num(s.Silhouette)})
-		}
-		model = models[best-2]
-		notes = append(notes, fmt.Sprintf("k %d chosen by silhouette among 2..%d", best, kMax))
-	} else {
-		if o.K > n {
-			return nil, errArg("k", "%d is more than the %d sampled rows", o.K, n)
-		}
-		if model, err = kmeans.Fit(ctx, x, n, width, nil, cfg); err != nil {
-			return nil, fitError(err)
-		}
-	}
+	notes = append(notes, kNotes...)
 	if mode == "streamed" {
 		if model, err = streamLloyd(ctx, src, binding, model, o); err != nil {
 			return nil, err
@@ -291,10 +237,7 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	model.OrderBySize()
 
 	// Quality on the cache (or the sample).
-	labels := make([]int32, n)
-	model.Assign(x, n, labels, nil)
-	sil, db := Separation(x, n, width, labels, model.K, sample, nil)
-	q := Quality{K: model.K, KAutomatic: auto, Inertia: model.Inertia, Silhouette: dataset.Num(sil), DaviesBouldin: dataset.Num(db)}
+	q := Measure(x, n, width, model, o.K == 0, sample)
 	x = nil
 
 	// Profile pass: the raw values of every row, by segment.
@@ -329,11 +272,11 @@ func Fit(ctx context.Context, src dataset.Source, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	profile := profileSegments(prof, population, model, used)
+	profile := Profile(prof, population, model, used)
 
 	doc := &Document{
 		Format: FormatVersion, Kind: "kmeans", Encoder: *enc, Dropped: dropped, Features: encNames(enc),
-		K: model.K, KAutomatic: auto, KScores: scores, Model: *model, Quality: q, Profile: profile,
+		K: model.K, KAutomatic: o.K == 0, KScores: scores, Model: *model, Quality: q, Profile: profile,
 		Population: population, Options: o, Data: dataset.NewFingerprint(rows, fp), Statistics: fitter.Statistics(),
 	}
 	return &Result{Doc: doc, Mode: mode, Notes: notes, Seconds: time.Since(start).Seconds()}, nil
@@ -356,9 +299,10 @@ func Separation(x []float64, n, w int, labels []int32, k int, sample []int, cent
 	return kmeans.Silhouette(sx, len(sample), w, sl, k), kmeans.DaviesBouldin(x, n, w, labels, centroids, k)
 }
 
-// streamSampleRows is about how many rows streamed mode keeps in memory
-// for the initialisation and the quality measures.
-const streamSampleRows = 200000
+// SampleRows is about how many rows streamed mode keeps in memory for
+// the initialisation and the quality measures, and how many a segment
+// with engine := fetches from the engine for them.
+const SampleRows = 200000
 
 // streamLloyd runs Lloyd iterations from model's centroids over the whole
 // stream (streamed mode), one pass per iteration.
@@ -423,8 +367,22 @@ func fitError(err error) error {
 	return dserr.Wrap(dserr.Internal, Fn, "", err)
 }
 
-// profileSegments builds each segment's profile and description.
-func profileSegments(p *features.Profiler, pop []ColumnStat, m *kmeans.Model, used int64) []Segment {
+// Profiles are the per-segment statistics of the feature columns that a
+// segment profile reports: a features.Profiler's, or a pushed-down
+// segmentation's aggregates.
+type Profiles interface {
+	// Rows is the number of rows of segment g (0-based).
+	Rows(g int) int64
+	// Columns is the number of feature columns, in the encoder's order.
+	Columns() int
+	// Column is segment g's statistics of feature column c.
+	Column(g, c int) features.ColumnProfile
+}
+
+// Profile builds each segment's profile and description from the
+// statistics p of the segments of m (numbered as m's centroids), used rows
+// in all; it sets the level shares of pop's categorical columns.
+func Profile(p Profiles, pop []ColumnStat, m *kmeans.Model, used int64) []Segment {
 	// Population level shares of the categorical columns.
 	for c := range pop {
 		if pop[c].Kind != features.KindCategorical {
@@ -536,4 +494,93 @@ func resize(buf *[]bool, n int) []bool {
 	s := (*buf)[:n]
 	clear(s)
 	return s
+}
+
+// Population is the population statistics of the columns of enc, for
+// descriptions: a numeric, date or timestamp column's mean and standard
+// deviation, a boolean's share of true and its standard deviation (the
+// level shares of categorical columns are set by Profile). Call it before
+// Unstandardize.
+func Population(enc *features.Encoder) []ColumnStat {
+	population := make([]ColumnStat, len(enc.Columns))
+	for i, c := range enc.Columns {
+		population[i] = ColumnStat{Column: c.Name, Kind: c.Kind}
+		switch c.Kind {
+		case features.KindCategorical:
+		case features.KindBoolean:
+			population[i].Mean, population[i].Std = dataset.Num(c.Mean), dataset.Num(math.Sqrt(c.Mean*(1-c.Mean)))
+		default:
+			population[i].Mean, population[i].Std = dataset.Num(c.Mean), dataset.Num(c.Std)
+		}
+	}
+	return population
+}
+
+// Unstandardize makes the numeric, date and timestamp inputs of enc
+// centred but not scaled (standardize := false): distances in the
+// columns' own units.
+func Unstandardize(enc *features.Encoder) {
+	for i := range enc.Columns {
+		switch enc.Columns[i].Kind {
+		case features.KindNumeric, features.KindDate, features.KindTimestamp:
+			enc.Columns[i].Std = 1
+		}
+	}
+}
+
+// FitSample fits k-means to the n encoded rows of x (n x width: every
+// row, or the sample of a streamed or pushed-down segmentation, of used
+// usable rows in all; pointsOf names them in errors) with options o,
+// choosing k by silhouette when o.K is 0. It returns the model, the score
+// of every k tried, the rows of x the silhouette is measured on, and
+// notes.
+func FitSample(ctx context.Context, x []float64, n, width int, used int64, pointsOf string, o Options) (*kmeans.Model, []KScore, []int, []string, error) {
+	if o.K > 0 && int64(o.K) > used {
+		return nil, nil, nil, nil, errArg("k", "%d is more than the %d usable rows", o.K, used)
+	}
+	// k-means cannot make more segments than the data has distinct points.
+	distinct := distinctRows(x, n, width, max(o.K, o.KMax))
+	if o.K > distinct {
+		return nil, nil, nil, nil, errArg("k", "must be at most the number of distinct points in %s (%d), got %d", pointsOf, distinct, o.K)
+	}
+	cfg := kmeans.DefaultConfig(o.K)
+	cfg.Init, cfg.NInit, cfg.MaxIter, cfg.Tol, cfg.Seed = o.Init, o.NInit, o.MaxIter, *o.Tol, *o.Seed
+	sample := kmeans.SampleRows(n, SilhouetteRows, *o.Seed)
+	if o.K == 0 {
+		kMax := int(min(int64(o.KMax), used-1, int64(n-1)))
+		if kMax < 2 {
+			return nil, nil, nil, nil, errArg("data", "too few usable rows (%d) to choose k automatically", used)
+		}
+		if distinct < 2 {
+			return nil, nil, nil, nil, errArg("data", "too few distinct points (%d) in %s to choose k automatically", distinct, pointsOf)
+		}
+		kMax = min(kMax, distinct)
+		best, ks, models, err := kmeans.ChooseK(ctx, x, n, width, nil, 2, kMax, cfg, sample)
+		if err != nil {
+			return nil, nil, nil, nil, fitError(err)
+		}
+		var scores []KScore
+		for _, s := range ks {
+			scores = append(scores, KScore{K: s.K, Inertia: s.Inertia, Silhouette: dataset.Num(s.Silhouette)})
+		}
+		return models[best-2], scores, sample, []string{fmt.Sprintf("k %d chosen by silhouette among 2..%d", best, kMax)}, nil
+	}
+	if o.K > n {
+		return nil, nil, nil, nil, errArg("k", "%d is more than the %d sampled rows", o.K, n)
+	}
+	model, err := kmeans.Fit(ctx, x, n, width, nil, cfg)
+	if err != nil {
+		return nil, nil, nil, nil, fitError(err)
+	}
+	return model, nil, sample, nil, nil
+}
+
+// Measure is the quality of model (numbered by size) on the n rows of x
+// (n x width): its inertia, and the silhouette on the rows of sample and
+// the Davies-Bouldin index of those rows.
+func Measure(x []float64, n, width int, model *kmeans.Model, auto bool, sample []int) Quality {
+	labels := make([]int32, n)
+	model.Assign(x, n, labels, nil)
+	sil, db := Separation(x, n, width, labels, model.K, sample, nil)
+	return Quality{K: model.K, KAutomatic: auto, Inertia: model.Inertia, Silhouette: dataset.Num(sil), DaviesBouldin: dataset.Num(db)}
 }

@@ -29,6 +29,12 @@ type Options struct {
 	Tol         *float64 `json:"tol"`                // default kmeans.DefaultTol
 	MemoryLimit string   `json:"memory_limit"`       // default the smaller of training.DefaultMemoryLimit and DuckDB's memory_limit (see the service)
 	Seed        *int64   `json:"seed"`               // default training.DefaultSeed
+	// Engine segments a table where it lives: "duckdb" or a ClickHouse
+	// address (never a password); "" segments the data here.
+	Engine string `json:"engine,omitempty"`
+	// Where is a condition pushed into the engine's queries (with Engine
+	// only).
+	Where string `json:"where,omitempty"`
 }
 
 // Defaults (the kmeans package has those of n_init, max_iter, tol and
@@ -100,6 +106,9 @@ func (o *Options) Validate() error {
 	case !(*o.Tol >= 0) || math.IsInf(*o.Tol, 1):
 		// No upper bound: a large tol stops after the first iteration.
 		return dserr.Arg(Fn, "tol", "must be a finite number at least 0, got %g", *o.Tol)
+	}
+	if o.Where != "" && o.Engine == "" {
+		return dserr.Arg(Fn, "where", "applies only with engine := (a condition pushed into the engine's queries); filter the data query instead")
 	}
 	if n, err := dataset.ParseSize(o.MemoryLimit); err != nil || n <= 0 {
 		return dserr.Arg(Fn, "memory_limit", "must be a size such as '2GB', got %q", o.MemoryLimit)

@@ -31,8 +31,19 @@ type Objective struct {
 	m    *Model
 	t    *Trainer
 	data Batches
+	sums Sums      // instead of data: the sums computed elsewhere
 	sum  []float64 // the gradient sum over the batches
 }
+
+// Sums computes, at the flat parameters p (see Objective), the sums over
+// all the training rows that the objective is made of: the weighted loss
+// sum, returned with the sum of the row weights, and the weighted gradient
+// sum of the loss with respect to the parameters, written into grad
+// (length Dim). It is how rows that are not in this process (a database
+// computing the sums in one aggregate query) become an Objective: the
+// normalisation, the L2 term and the optimiser stay those of local
+// training. The same p must give the same sums bit for bit.
+type Sums func(p, grad []float64) (lossSum, weightSum float64, err error)
 
 // NewObjective returns the objective of m over the rows of data. m must
 // have no hidden layer.
@@ -42,6 +53,19 @@ func NewObjective(m *Model, data Batches) (*Objective, error) {
 	}
 	t := NewTrainer(m)
 	return &Objective{m: m, t: t, data: data, sum: make([]float64, len(t.grad))}, nil
+}
+
+// NewSumsObjective returns the objective of m, a network without hidden
+// layers, whose sums over the training rows come from sums instead of a
+// pass over batches: the same objective (mean loss plus the L2 term of the
+// weights) as NewObjective's on the same rows.
+func NewSumsObjective(m *Model, sums Sums) (*Objective, error) {
+	o, err := NewObjective(m, nil)
+	if err != nil {
+		return nil, err
+	}
+	o.sums = sums
+	return o, nil
 }
 
 // Dim returns the number of parameters: Inputs*Outputs weights and
@@ -81,19 +105,25 @@ func (o *Objective) penalty(p []float64) float64 {
 func (o *Objective) Evaluate(grad []float64) (obj, loss float64, err error) {
 	clear(o.sum)
 	var lossSum, wSum float64
-	err = o.data(func(x, y, w []float64, n int) error {
-		if n == 0 {
+	if o.sums != nil {
+		p := o.t.grad // scratch: the current parameters
+		o.Params(p)
+		lossSum, wSum, err = o.sums(p, o.sum)
+	} else {
+		err = o.data(func(x, y, w []float64, n int) error {
+			if n == 0 {
+				return nil
+			}
+			o.m.checkRows("Evaluate", x, n)
+			checkTargets("Evaluate", y, w, n)
+			lossSum += o.t.gradientSum(x, y, w, n)
+			wSum += weightSum(w, n)
+			for i, g := range o.t.grad {
+				o.sum[i] += g
+			}
 			return nil
-		}
-		o.m.checkRows("Evaluate", x, n)
-		checkTargets("Evaluate", y, w, n)
-		lossSum += o.t.gradientSum(x, y, w, n)
-		wSum += weightSum(w, n)
-		for i, g := range o.t.grad {
-			o.sum[i] += g
-		}
-		return nil
-	})
+		})
+	}
 	if err != nil {
 		return math.NaN(), math.NaN(), err
 	}
@@ -165,6 +195,14 @@ func FitLBFGS(ctx context.Context, m *Model, data Batches, s LBFGSSettings) (LBF
 	if err != nil {
 		return LBFGSResult{}, err
 	}
+	return Minimize(ctx, obj, s)
+}
+
+// Minimize runs FitLBFGS's L-BFGS, with the same settings, on obj (made by
+// NewObjective or NewSumsObjective) from its model's current weights, and
+// leaves the last iterate in the model. Every evaluation of the objective
+// and its gradient is one Evaluate.
+func Minimize(ctx context.Context, obj *Objective, s LBFGSSettings) (LBFGSResult, error) {
 	if s.MaxIterations < 1 {
 		return LBFGSResult{}, fmt.Errorf("perceptron: MaxIterations must be >= 1, got %d", s.MaxIterations)
 	}

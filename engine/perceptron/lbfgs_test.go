@@ -288,3 +288,49 @@ func TestLBFGSDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The hand-checked problem of TestLBFGSNonSeparable, its sums computed
+// outside the Objective (as a database computes them): sum of
+// log(1+exp(-z)) for y = 1 and log(1+exp(z)) for y = 0, and of
+// (sigmoid(z) - y) * (x, 1). Minimize reaches the same optimum.
+func TestMinimizeSums(t *testing.T) {
+	x := []float64{1, 1, 1, -1, -1, -1}
+	y := []float64{1, 1, 0, 0, 0, 1}
+	m := mustNew(Config{Task: task.Binary, Inputs: 1, LearningRate: 1, L2: 0.01})
+	calls := 0
+	sums := func(p, grad []float64) (float64, float64, error) {
+		calls++
+		loss := 0.0
+		grad[0], grad[1] = 0, 0
+		for i := range x {
+			z := p[0]*x[i] + p[1]
+			loss += math.Max(z, 0) - z*y[i] + math.Log1p(math.Exp(-math.Abs(z)))
+			r := 1/(1+math.Exp(-z)) - y[i]
+			grad[0] += r * x[i]
+			grad[1] += r
+		}
+		return loss, float64(len(x)), nil
+	}
+	obj, err := NewSumsObjective(m, sums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Minimize(context.Background(), obj, LBFGSSettings{MaxIterations: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := mustNew(Config{Task: task.Binary, Inputs: 1, LearningRate: 1, L2: 0.01})
+	fit(t, ref, x, y, nil, LBFGSSettings{MaxIterations: 100})
+	if !r.Converged || calls == 0 {
+		t.Fatalf("not converged: %+v", r)
+	}
+	for i, w := range []float64{m.Layers[0].W[0], m.Layers[0].B[0]} {
+		want := []float64{ref.Layers[0].W[0], ref.Layers[0].B[0]}[i]
+		if math.Abs(w-want) > 1e-9 {
+			t.Errorf("parameter %d = %.12g, local %.12g", i, w, want)
+		}
+	}
+	if _, err := NewSumsObjective(mustNew(Config{Task: task.Binary, Inputs: 1, Hidden: []int{2}, LearningRate: 1}), sums); err == nil {
+		t.Error("a hidden layer accepted")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/ducksight/ducksight/engine/clustering"
+	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/kmeans"
 )
 
 // KMeans returns the statement that assigns the rows of table source (a
@@ -27,10 +29,36 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 		return chKMeans(source, doc), nil
 	}
 	p := newProgram(d, source)
-	x, err := p.inputs(&doc.Encoder)
+	seg, dmin, _, err := p.nearest(&doc.Encoder, &doc.Model)
 	if err != nil {
 		return "", err
 	}
+	// A row whose distances are not finite (a NaN or infinite value)
+	// has no nearest centroid in predict either.
+	p.scored = d.finite(dmin)
+	p.output("segment", seg)
+	p.output("distance", "sqrt("+dmin+")")
+	return p.text(), nil
+}
+
+// nearest adds the stages of the nearest centroid of model m to the rows
+// encoded by enc: the inputs, the squared distance to each centroid, the
+// smallest of them (named ds__dmin); it returns the expression of the
+// nearest centroid's number (1 for the first, the lower number of equally
+// near ones) and the references to the smallest squared distance and to
+// the inputs. KMeans (model_sql) and the flat assignment of a pushed-down
+// segmentation (NearestCentroid) both write the assignment with it.
+func (p *program) nearest(enc *features.Encoder, m *kmeans.Model) (seg, dmin string, x []string, err error) {
+	if m.K < 1 || len(m.Centroids) != m.K*m.Dim {
+		return "", "", nil, fmt.Errorf("kmeans model with k %d and %d centroid values of %d columns", m.K, len(m.Centroids), m.Dim)
+	}
+	if x, err = p.inputs(enc); err != nil {
+		return "", "", nil, err
+	}
+	if len(x) != m.Dim {
+		return "", "", nil, fmt.Errorf("kmeans model of %d columns, the preprocessing has %d", m.Dim, len(x))
+	}
+	d := p.d
 	// Squared distances summed in column order from 0, as the kernel.
 	terms := make([][]string, m.K)
 	for c := range m.K {
@@ -42,16 +70,11 @@ func KMeans(d Dialect, source string, doc *clustering.Document) (string, error) 
 		terms[c] = t
 	}
 	dist := p.sums("ds__d", nil, terms, false)
-	dmin := p.add(stage{{"ds__dmin", d.least(dist)}})[0]
-	seg := "CASE"
+	dmin = p.add(stage{{"ds__dmin", d.least(dist)}})[0]
+	seg = "CASE"
 	for c, dc := range dist {
 		seg += " WHEN " + dc + " = " + dmin + " THEN " + strconv.Itoa(c+1)
 	}
 	seg += " END"
-	// A row whose distances are not finite (a NaN or infinite value)
-	// has no nearest centroid in predict either.
-	p.scored = d.finite(dmin)
-	p.output("segment", seg)
-	p.output("distance", "sqrt("+dmin+")")
-	return p.text(), nil
+	return seg, dmin, x, nil
 }

@@ -48,6 +48,10 @@ type Source struct {
 	// Imported is the file the model was imported from (import_model);
 	// its data text names data of another database.
 	Imported string `json:"imported,omitempty"`
+	// Engine is the engine whose table the data text names, when the
+	// model trained there (train_perceptron's engine :=): "duckdb" or
+	// "clickhouse://[user@]host:port/database", never a password.
+	Engine string `json:"engine,omitempty"`
 }
 
 const createSQL = `CREATE TABLE IF NOT EXISTS ducksight.models (

@@ -89,8 +89,8 @@ func (e *epochRunner) runLBFGS(ctx context.Context, w []float64) ([]Epoch, Epoch
 	return history, history[len(history)-1], res, nil
 }
 
-// lbfgsNote says how the L-BFGS run ended.
-func lbfgsNote(r perceptron.LBFGSResult, cap int) string {
+// LBFGSNote says how the L-BFGS run ended.
+func LBFGSNote(r perceptron.LBFGSResult, cap int) string {
 	if r.Converged {
 		return fmt.Sprintf("lbfgs converged after %d iterations (gradient norm %.2g)", r.Iteration.Iteration, r.GradientNorm)
 	}

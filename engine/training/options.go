@@ -42,6 +42,23 @@ type Options struct {
 	MemoryLimit        string   `json:"memory_limit"`        // default the smaller of DefaultMemoryLimit and DuckDB's memory_limit (see the service)
 	Seed               *int64   `json:"seed"`                // default DefaultSeed
 
+	// Engine, when set, trains where the data lives: "duckdb" (the local
+	// database) or "clickhouse://[user@]host:port/database", and the data
+	// argument is a table of that engine. Only a network without hidden
+	// layers, with the lbfgs solver, trains there: every pass over the
+	// rows is one aggregate query the engine runs (docs/scale-out.md).
+	Engine string `json:"engine,omitempty"`
+	// Where is an optional condition pushed into every query of Engine
+	// (SQL of that engine; no ';').
+	Where string `json:"where,omitempty"`
+	// Validation is an optional condition (SQL of Engine) that holds for
+	// the validation rows; the other rows train.
+	Validation string `json:"validation,omitempty"`
+	// Exact sums in Engine (nil: true): every per-row term rounded to a
+	// fixed scale and summed as a 128-bit integer, so that the model does
+	// not depend on how the engine splits the rows. false sums doubles.
+	Exact *bool `json:"exact,omitempty"`
+
 	// Progress, when set, is called after every epoch, on the goroutine
 	// that trains.
 	Progress func(Epoch) `json:"-"`
@@ -211,6 +228,16 @@ func (o *Options) Validate() error {
 	}
 	if l2 := *o.L2; !(l2 >= 0 && l2 <= MaxL2) {
 		return dserr.Between(Fn, "l2", 0, MaxL2, l2)
+	}
+	if o.Engine == "" {
+		for _, a := range []struct {
+			name string
+			set  bool
+		}{{"where", o.Where != ""}, {"validation", o.Validation != ""}, {"exact", o.Exact != nil}} {
+			if a.set {
+				return bad(a.name, "applies only with engine := (training where the data lives)")
+			}
+		}
 	}
 	limit, err := c.validateRest(Fn)
 	if err != nil {

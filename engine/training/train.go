@@ -531,7 +531,7 @@ func (p *Prepared) fit(ctx context.Context, o Options, warm *perceptron.Model) (
 			return nil, err
 		}
 		gradNorm = &res.GradientNorm
-		notes = append(notes, lbfgsNote(res, o.Epochs))
+		notes = append(notes, LBFGSNote(res, o.Epochs))
 	} else if history, best, err = ep.run(ctx); err != nil {
 		return nil, err
 	}

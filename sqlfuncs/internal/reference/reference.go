@@ -6,7 +6,9 @@
 //	...
 //	<!-- end generated -->
 //
-// ("predict columns" for the result columns). Everything outside the
+// ("predict columns" for the result columns, "segment engine_columns" for
+// those a function returns with engine := when they differ). Everything
+// outside the
 // markers is hand-written and kept as it is. go generate ./sqlfuncs runs it
 // (internal/gendocs); sqlfuncs' tests fail when the committed file differs.
 package reference
@@ -24,8 +26,8 @@ import (
 const endMarker = "<!-- end generated -->"
 
 // beginMarker matches the line opening a generated block and captures the
-// function and the table ("args" or "columns").
-var beginMarker = regexp.MustCompile(`^<!-- generated: ([a-z_]+) (args|columns) -->$`)
+// function and the table ("args", "columns" or "engine_columns").
+var beginMarker = regexp.MustCompile(`^<!-- generated: ([a-z_]+) (args|columns|engine_columns) -->$`)
 
 // Rewrite returns md with every generated block replaced by the table docs
 // give for it. It fails when a block names an unknown function or table,
@@ -38,6 +40,9 @@ func Rewrite(md []byte, docs []sqlfuncs.Doc) ([]byte, error) {
 			tables[d.Name+" args"] = ArgsTable(d.Args)
 		}
 		tables[d.Name+" columns"] = ColumnsTable(d.Columns)
+		if len(d.EngineColumns) > 0 {
+			tables[d.Name+" engine_columns"] = ColumnsTable(d.EngineColumns)
+		}
 	}
 	seen := map[string]bool{}
 	var out bytes.Buffer
@@ -73,7 +78,7 @@ func Rewrite(md []byte, docs []sqlfuncs.Doc) ([]byte, error) {
 	}
 	var missing []string
 	for _, d := range docs {
-		for _, key := range []string{d.Name + " args", d.Name + " columns"} {
+		for _, key := range []string{d.Name + " args", d.Name + " columns", d.Name + " engine_columns"} {
 			if _, want := tables[key]; want && !seen[key] {
 				missing = append(missing, "<!-- generated: "+key+" -->")
 			}
