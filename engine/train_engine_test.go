@@ -171,6 +171,7 @@ func TestTrainEngineErrors(t *testing.T) {
 	ctx := testContext(t)
 	e := openMemory(t, ctx)
 	mustExec(t, ctx, e.DB(), engineData)
+	mustExec(t, ctx, e.DB(), "CREATE SEQUENCE seq")
 	o := func(edit func(*engine.TrainOptions)) engine.TrainOptions {
 		x := engine.TrainOptions{Label: "y", Features: []string{"a", "c"}, Engine: "duckdb"}
 		edit(&x)
@@ -200,6 +201,8 @@ func TestTrainEngineErrors(t *testing.T) {
 		{o(func(o *engine.TrainOptions) {}), "missing", `train_perceptron: data: table "missing" does not exist in the engine (duckdb)`},
 		{o(func(o *engine.TrainOptions) {}), "SELECT * FROM t", "does not exist in the engine"},
 		{engine.TrainOptions{Label: "y", Where: "a > 1"}, "t", "train_perceptron: where: applies only with engine :="},
+		// The where text runs read-only, as every data argument.
+		{o(func(o *engine.TrainOptions) { o.Where = "nextval('seq') > 0" }), "t", "read-only"},
 	} {
 		_, err := e.TrainPerceptron(ctx, "bad", c.table, c.o)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, dserr.InvalidArgument) {

@@ -171,7 +171,17 @@ func openRunner(ctx context.Context, env Env, fn, engine string) (pushdown.Runne
 	if err != nil {
 		return nil, nil, err
 	}
-	return sqlRunner{conn}, func() { conn.Close() }, nil
+	// One read-only transaction for every pass: the where and validation
+	// texts are the user's SQL and may not write (as every data argument),
+	// and each pass sees the same rows.
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION READ ONLY"); err != nil {
+		conn.Close()
+		return nil, nil, Err(ctx, fn, err)
+	}
+	return sqlRunner{conn}, func() {
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		conn.Close()
+	}, nil
 }
 
 // sqlRunner runs the plan's queries on one database/sql connection (the
