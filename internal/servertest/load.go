@@ -17,6 +17,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/shopspring/decimal"
+
+	"github.com/ducksight/ducksight/engine/sqlgen"
 )
 
 // Table names the ClickHouse tables LoadClickHouse made for one DuckDB
@@ -87,13 +89,12 @@ func clickHouseType(duck string) (string, error) {
 	return "", fmt.Errorf("no ClickHouse 18.16 type for DuckDB %s", duck)
 }
 
-// quoteCH quotes a ClickHouse identifier.
-func quoteCH(s string) string {
-	return "`" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "`", "\\`") + "`"
-}
-
-// quoteDuck quotes a DuckDB or PostgreSQL identifier.
-func quoteDuck(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// quoteCH and quoteDuck quote a ClickHouse identifier and a DuckDB or
+// PostgreSQL one, as model_sql and the pushed-down queries do.
+var (
+	quoteCH   = sqlgen.ClickHouse.Ident
+	quoteDuck = sqlgen.DuckDB.Ident
+)
 
 // describe lists the columns of DuckDB table source, with whether each
 // holds a NULL.
