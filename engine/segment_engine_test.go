@@ -5,7 +5,6 @@ package engine_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -45,16 +44,7 @@ const blobsData = `CREATE TABLE b AS
 
 // kmeansDocument is the latest stored document of kmeans model name.
 func kmeansDocument(t *testing.T, ctx context.Context, e *engine.Engine, name string) (*clustering.Document, []byte) {
-	t.Helper()
-	var text string
-	if err := e.DB().QueryRowContext(ctx, `SELECT document::VARCHAR FROM ducksight.models WHERE name = ? ORDER BY version DESC LIMIT 1`, name).Scan(&text); err != nil {
-		t.Fatal(err)
-	}
-	var d clustering.Document
-	if err := json.Unmarshal([]byte(text), &d); err != nil {
-		t.Fatal(err)
-	}
-	return &d, []byte(text)
+	return latestDocument[clustering.Document](t, ctx, e, name)
 }
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(a)) }

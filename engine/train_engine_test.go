@@ -37,12 +37,18 @@ const engineData = `CREATE TABLE t AS
 
 // engineDocument is the latest stored document of model name, decoded.
 func engineDocument(t *testing.T, ctx context.Context, e *engine.Engine, name string) (*training.Document, []byte) {
+	return latestDocument[training.Document](t, ctx, e, name)
+}
+
+// latestDocument is the latest stored document of model name, decoded as
+// a D, and its text.
+func latestDocument[D any](t *testing.T, ctx context.Context, e *engine.Engine, name string) (*D, []byte) {
 	t.Helper()
 	var text string
 	if err := e.DB().QueryRowContext(ctx, `SELECT document::VARCHAR FROM ducksight.models WHERE name = ? ORDER BY version DESC LIMIT 1`, name).Scan(&text); err != nil {
 		t.Fatal(err)
 	}
-	var d training.Document
+	var d D
 	if err := json.Unmarshal([]byte(text), &d); err != nil {
 		t.Fatal(err)
 	}
