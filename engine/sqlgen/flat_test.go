@@ -31,9 +31,9 @@ func TestNearestCentroid(t *testing.T) {
 		a.Inputs[3] != "tupleElement(ds__nearest, 6)" || !strings.Contains(from, "tuple(indexOf(ds__d, ds__dmin), ds__dmin, arrayElement(ds__x, 1), ") {
 		t.Errorf("clickhouse: %+v\n%s", a, from)
 	}
-	// The inputs, the distances and the smallest, each bound once; the
-	// centroids one array literal, each centroid's values once.
-	for _, param := range []string{"ds__x ->", "ds__d ->", "ds__dmin ->", "[[0e+00, 7e-01, 0e+00, 0e+00], [1e+00, 0e+00, 7e-01, 0e+00]]"} {
+	// The inputs, the distances and the smallest, each bound once; each
+	// centroid one array literal.
+	for _, param := range []string{"ds__x ->", "ds__d ->", "ds__dmin ->", "ds__x, [0e+00, 7e-01, 0e+00, 0e+00]))", "ds__x, [1e+00, 0e+00, 7e-01, 0e+00]))"} {
 		if n := strings.Count(from, param); n != 1 {
 			t.Errorf("clickhouse: %q %d times: %s", param, n, from)
 		}
@@ -51,14 +51,14 @@ func TestNearestCentroid(t *testing.T) {
 	if !strings.Contains(stmt, open) || !strings.Contains(stmt, values) || !strings.Contains(values, chInputs(enc)) {
 		t.Errorf("the assignment's bindings are not model_sql's:\n%s\n%s\n%s", open, values, stmt)
 	}
-	// The text grows with k plus the inputs: one more centroid adds its
-	// literal and nothing else.
+	// The text grows with k plus the inputs: one more centroid adds one
+	// sum over its literal.
 	m3 := &kmeans.Model{K: 3, Dim: 4, Centroids: append(slices.Clone(m.Centroids), 2, 0, 0, 0.7)}
 	a3, err := NearestCentroid(ClickHouse, enc, m3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := len(a3.From("`db`.`t`", "x > 1", "")) - len(a.From("`db`.`t`", "x > 1", "")); d != len(", [2e+00, 0e+00, 0e+00, 7e-01]") {
+	if d := len(a3.From("`db`.`t`", "x > 1", "")) - len(a.From("`db`.`t`", "x > 1", "")); d != len(",\n  arraySum(arrayMap((ds__a, ds__b) -> (ds__a - ds__b) * (ds__a - ds__b), ds__x, [2e+00, 0e+00, 0e+00, 7e-01]))") {
 		t.Errorf("a third centroid adds %d characters", d)
 	}
 
