@@ -18,7 +18,7 @@ import (
 // The cost of a pushed-down Lloyd iteration (docs/scale-out.md, Segmenting
 // where the data lives): one GROUP BY query over 1M rows of five features
 // (two numbers, a number with NULLs, a 0/1 column, a text column of five
-// levels: 9 encoded inputs), k = 8, 16 and 32 (one sub-benchmark each), in
+// levels: 9 encoded inputs), k = 8, 16, 32 and 64 (one sub-benchmark each), in
 // ClickHouse on two shards and on one, and in DuckDB. Each op is a round of
 // one Lloyd iteration and one plain aggregate scan of the table (count and
 // one sum) in every configuration, in turn; the metrics are the median
@@ -149,7 +149,7 @@ func BenchmarkScaleOutSegmentLloyd(b *testing.B) {
 		slices.Sort(v)
 		return v[len(v)/2]
 	}
-	for _, k := range []int{8, 16, 32} {
+	for _, k := range []int{8, 16, 32, 64} {
 		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
 			inits := make([][]float64, len(configs))
 			for ci, c := range configs {
