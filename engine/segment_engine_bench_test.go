@@ -18,13 +18,16 @@ import (
 // The cost of a pushed-down Lloyd iteration (docs/scale-out.md, Segmenting
 // where the data lives): one GROUP BY query over 1M rows of five features
 // (two numbers, a number with NULLs, a 0/1 column, a text column of five
-// levels: 9 encoded inputs), k = 8, in ClickHouse on two shards and on one,
-// and in DuckDB. Each op is a round of one Lloyd iteration and one plain
-// aggregate scan of the table (count and one sum) in every configuration,
-// in turn; the metrics are the median seconds of an iteration and its
-// ratio to the median scan. Run with the servers started:
+// levels: 9 encoded inputs), k = 8, 16, 32 and 64 (one sub-benchmark each), in
+// ClickHouse on two shards and on one, and in DuckDB. Each op is a round of
+// one Lloyd iteration and one plain aggregate scan of the table (count and
+// one sum) in every configuration, in turn; the metrics are the median
+// seconds of an iteration, its ratio to the median scan, and the length of
+// the iteration's query text in kB. Run with the servers started:
 //
 //	go test -tags 'duckdb_arrow scaleout' -run '^$' -bench 'BenchmarkScaleOutSegmentLloyd' -benchtime 5x ./engine
+//
+// (-bench 'BenchmarkScaleOutSegmentLloyd/k=8$' for one k.)
 
 // benchRows are the rows of the Lloyd benchmark.
 const benchRows = 1_000_000
@@ -115,21 +118,19 @@ func BenchmarkScaleOutSegmentLloyd(b *testing.B) {
 	}
 	type config struct {
 		name  string
-		r     pushdown.Runner
+		r     *textRunner
 		d     pushdown.Dialect
 		table string
 		plan  *pushdown.Plan
 		fit   *pushdown.Fit
-		init  []float64
-		iter  []float64 // seconds of each round's iteration
-		scan  []float64 // seconds of each round's plain scan
+		x     []float64 // the sample, n rows
+		n     int
 	}
 	configs := []*config{
-		{name: "2shards", r: newCHRunner(b, s), d: pushdown.ClickHouse, table: benchDB + ".seg"},
-		{name: "1shard", r: newCHRunner(b, s), d: pushdown.ClickHouse, table: benchDB + ".seg_1shard"},
-		{name: "duckdb", r: &planRunner{db: e.DB()}, d: pushdown.DuckDB, table: "seg"},
+		{name: "2shards", r: &textRunner{r: newCHRunner(b, s)}, d: pushdown.ClickHouse, table: benchDB + ".seg"},
+		{name: "1shard", r: &textRunner{r: newCHRunner(b, s)}, d: pushdown.ClickHouse, table: benchDB + ".seg_1shard"},
+		{name: "duckdb", r: &textRunner{r: &planRunner{db: e.DB()}}, d: pushdown.DuckDB, table: "seg"},
 	}
-	const k = 8
 	for _, c := range configs {
 		c.plan, err = pushdown.NewPlan(ctx, c.r, pushdown.Spec{Fn: "segment", Dialect: c.d, Table: c.table, Features: []string{"a", "b", "c", "d", "e"},
 			Exact: true, Distance: true})
@@ -139,42 +140,67 @@ func BenchmarkScaleOutSegmentLloyd(b *testing.B) {
 		if c.fit, err = c.plan.FitPass(ctx); err != nil {
 			b.Fatal(err)
 		}
-		x, n, err := c.plan.Sample(ctx, c.fit, 42, 20000)
-		if err != nil {
+		if c.x, c.n, err = c.plan.Sample(ctx, c.fit, 42, 20000); err != nil {
 			b.Fatal(err)
 		}
-		w := c.fit.Encoder.Width
-		for i := range k {
-			r := i * (n / k)
-			c.init = append(c.init, x[r*w:(r+1)*w]...)
-		}
 	}
-	// Each round times one iteration and one scan of every configuration,
-	// in turn, so that the machine's load falls on all alike.
-	b.ResetTimer()
-	for range b.N {
-		for _, c := range configs {
-			t0 := time.Now()
-			if _, err := c.plan.Lloyd(ctx, c.fit, c.init, 1, 0); err != nil {
-				b.Fatal(err)
-			}
-			c.iter = append(c.iter, time.Since(t0).Seconds())
-			t0 = time.Now()
-			if _, err := c.r.Query(ctx, "SELECT count(*), sum(b) FROM "+c.d.Table(c.table)); err != nil {
-				b.Fatal(err)
-			}
-			c.scan = append(c.scan, time.Since(t0).Seconds())
-		}
-	}
-	b.StopTimer()
 	median := func(v []float64) float64 {
 		v = slices.Clone(v)
 		slices.Sort(v)
 		return v[len(v)/2]
 	}
-	for _, c := range configs {
-		it, sc := median(c.iter), median(c.scan)
-		b.ReportMetric(it, "s/iter-"+c.name)
-		b.ReportMetric(it/sc, "scans/iter-"+c.name)
+	for _, k := range []int{8, 16, 32, 64} {
+		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
+			inits := make([][]float64, len(configs))
+			for ci, c := range configs {
+				w := c.fit.Encoder.Width
+				for i := range k {
+					r := i * (c.n / k)
+					inits[ci] = append(inits[ci], c.x[r*w:(r+1)*w]...)
+				}
+			}
+			iters := make([][]float64, len(configs)) // seconds of each round's iteration
+			scans := make([][]float64, len(configs)) // seconds of each round's plain scan
+			text := make([]int, len(configs))        // bytes of the iteration's query
+			// Each round times one iteration and one scan of every
+			// configuration, in turn, so that the machine's load falls
+			// on all alike.
+			b.ResetTimer()
+			for range b.N {
+				for ci, c := range configs {
+					t0 := time.Now()
+					if _, err := c.plan.Lloyd(ctx, c.fit, inits[ci], 1, 0); err != nil {
+						b.Fatal(err)
+					}
+					iters[ci] = append(iters[ci], time.Since(t0).Seconds())
+					text[ci] = c.r.longest
+					t0 = time.Now()
+					if _, err := c.r.Query(ctx, "SELECT count(*), sum(b) FROM "+c.d.Table(c.table)); err != nil {
+						b.Fatal(err)
+					}
+					scans[ci] = append(scans[ci], time.Since(t0).Seconds())
+					c.r.longest = 0
+				}
+			}
+			b.StopTimer()
+			for ci, c := range configs {
+				it, sc := median(iters[ci]), median(scans[ci])
+				b.ReportMetric(it, "s/iter-"+c.name)
+				b.ReportMetric(it/sc, "scans/iter-"+c.name)
+				b.ReportMetric(float64(text[ci])/1000, "kB/query-"+c.name)
+			}
+		})
 	}
+}
+
+// textRunner runs r's queries and records the length of the longest
+// since longest was last reset.
+type textRunner struct {
+	r       pushdown.Runner
+	longest int
+}
+
+func (t *textRunner) Query(ctx context.Context, q string) ([][]*string, error) {
+	t.longest = max(t.longest, len(q))
+	return t.r.Query(ctx, q)
 }

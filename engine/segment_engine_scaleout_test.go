@@ -230,7 +230,7 @@ func TestScaleOutSegmentSample(t *testing.T) {
 	if len(ch.queries) < 10 {
 		t.Errorf("%d queries", len(ch.queries))
 	}
-	flat := regexp.MustCompile("^SELECT .* FROM `" + tab.Database + "`.`" + tab.Name + "` (ARRAY JOIN .* )?WHERE ")
+	flat := regexp.MustCompile("(?s)^SELECT .* FROM `" + tab.Database + "`.`" + tab.Name + "` (ARRAY JOIN .* )?WHERE ")
 	for _, q := range ch.queries {
 		if strings.Contains(q, "system.columns") {
 			continue

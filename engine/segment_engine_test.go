@@ -208,14 +208,15 @@ func checkFlat(t *testing.T, queries []string) {
 }
 
 // encodedRows reads the rows of table t encoded by enc, in table order,
-// with the expressions the engine plan writes (sqlgen.EncodedInputs).
+// with the expressions the engine plan writes (sqlgen.EncodedRows).
 func encodedRows(t *testing.T, ctx context.Context, db *sql.DB, f *pushdown.Fit) ([]float64, int) {
 	t.Helper()
-	ins, err := sqlgen.EncodedInputs(sqlgen.DuckDB, f.Encoder)
+	e, err := sqlgen.EncodedRows(sqlgen.DuckDB, f.Encoder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(ins, ", ")+` FROM "t" ORDER BY id`)
+	ins := e.Inputs
+	rows, err := db.QueryContext(ctx, "SELECT "+strings.Join(ins, ", ")+" FROM "+e.From(`"t"`, "1 = 1")+" ORDER BY id")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,9 +25,11 @@ import (
 // pass of a Plan made with Spec.Distance, then k-means++ (and the choice
 // of k) on a deterministic sample of the encoded rows fetched from the
 // engine, then Lloyd iterations as one GROUP BY query each, then one
-// profile pass. The rows are assigned with sqlgen's nearest-centroid
-// expressions (model_sql's assignment), and every sum that comes back is
-// exact, so the model does not depend on how the engine splits the rows.
+// profile pass. The rows are encoded and assigned with sqlgen's
+// expressions (model_sql's: in ClickHouse its arrays, so a query's text
+// grows with k plus the inputs, not their product), and every sum that
+// comes back is exact, so the model does not depend on how the engine
+// splits the rows.
 
 // SegmentResult is a pushed-down segmentation.
 type SegmentResult struct {
@@ -176,27 +178,18 @@ func (f *Fit) Unstandardize() {
 func (p *Plan) Sample(ctx context.Context, f *Fit, seed int64, size int) ([]float64, int, error) {
 	d := p.d
 	enc, bound, rows := f.Encoder, f.bound, f.Rows
-	ins, err := sqlgen.EncodedInputs(d.Dialect, enc)
+	e, err := sqlgen.EncodedRows(d.Dialect, enc)
 	if err != nil {
 		return nil, 0, dserr.Wrap(dserr.Internal, p.fn, "", err)
 	}
-	cols := make([]string, len(ins))
-	refs := make([]string, len(ins))
-	for i, in := range ins {
-		name := "ds__x" + strconv.Itoa(i)
-		cols[i] = in + " AS " + name
-		refs[i] = in
-		if d == ClickHouse {
-			refs[i] = name // aliases are visible in the whole query
-		}
-	}
-	h := d.SampleHash(refs, bound, seed)
+	h := d.SampleHash(e.Inputs, bound, seed)
 	cond := p.base
 	if rows > int64(size) {
 		limit := int64(float64(hashPrime)*float64(size)/float64(rows)) + 1
 		cond += " AND " + h + " < " + strconv.FormatInt(limit, 10)
 	}
-	res, err := p.run(ctx, "data", "fetching the sample", p.query(append(cols, h+" AS ds__hash"), cond, ""))
+	cols := append(slices.Clone(e.Inputs), h)
+	res, err := p.run(ctx, "data", "fetching the sample", "SELECT "+strings.Join(cols, ", ")+" FROM "+e.From(p.from, cond))
 	if err != nil {
 		return nil, 0, err
 	}

@@ -87,10 +87,7 @@ func slots(c *features.ColumnEncoding) map[string]int {
 // for the NULL level NULL. A condition on a NULL x is NULL or false.
 func oneHot(d Dialect, c *features.ColumnEncoding, x string) []string {
 	slot := slots(c)
-	never := "FALSE"
-	if d == ClickHouse {
-		never = "0"
-	}
+	const never = "FALSE"
 	conds := make([]string, 0, c.Width)
 	for j, l := range c.Levels {
 		if slot[l] != j {
@@ -136,9 +133,6 @@ func in(d Dialect, x string, levels []string) string {
 // empty.
 func notIn(d Dialect, x string, levels []string) string {
 	if len(levels) == 0 {
-		if d == ClickHouse {
-			return "1"
-		}
 		return "TRUE"
 	}
 	return "NOT (" + in(d, x, levels) + ")"

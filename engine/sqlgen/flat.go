@@ -19,12 +19,14 @@ import (
 //
 // In ClickHouse the query reads the table directly, no subquery wrapping
 // it (on a Distributed table a wrapper would move every row to the
-// initiator): the stages (the inputs, the distances, the smallest) are
-// arrays bound once each to a lambda parameter, as KMeans' clickhouse
-// dialect binds them, and one ARRAY JOIN of a one-element array binds the
-// tuple of the segment, the distance and the inputs once per row. In
-// DuckDB, one process, the stages are projections of the table's rows, one
-// inside the other, as KMeans' common table expressions are.
+// initiator), and computes as KMeans' clickhouse dialect does, with the
+// same code (chNearest): the inputs one array, the distances arrayMap over
+// an array literal of the centroids, so the text grows with k plus the
+// inputs, not with their product; one ARRAY JOIN of a one-element array
+// binds the tuple of the segment, the distance and the inputs once per
+// row. In DuckDB, one process, the stages (the inputs, the distances,
+// the smallest) are projections of the table's rows, one inside the
+// other, as KMeans' common table expressions are.
 type Assignment struct {
 	// Segment is the nearest centroid's number: 1 for the first, the
 	// lower number of equally near ones.
@@ -33,10 +35,10 @@ type Assignment struct {
 	Distance2 string
 	// Inputs are the encoded inputs, in the encoder's order.
 	Inputs []string
-	p      *program
-	seg    string
-	dmin   string
-	inputs []string
+	d      Dialect
+	p      *program // duckdb: the stages
+	seg    string   // duckdb: the nearest centroid's number over the stages
+	row    string   // clickhouse: the tuple ARRAY JOIN binds to ds__nearest
 }
 
 // flatDialect checks that d writes flat expressions (duckdb, clickhouse).
@@ -47,10 +49,10 @@ func flatDialect(d Dialect) error {
 	return nil
 }
 
-// flatProgram is a program whose columns are the table's own, each by its
-// quoted name.
-func flatProgram(d Dialect) *program {
-	p := newProgram(d, "")
+// flatProgram is a duckdb program whose columns are the table's own, each
+// by its quoted name.
+func flatProgram() *program {
+	p := newProgram(DuckDB, "")
 	p.flat = true
 	return p
 }
@@ -61,21 +63,27 @@ func NearestCentroid(d Dialect, enc *features.Encoder, m *kmeans.Model) (*Assign
 	if err := flatDialect(d); err != nil {
 		return nil, err
 	}
-	p := flatProgram(d)
-	seg, dmin, x, err := p.nearest(enc, m)
-	if err != nil {
+	if err := checkKMeans(enc, m); err != nil {
 		return nil, err
 	}
-	a := &Assignment{p: p, seg: seg, dmin: dmin, inputs: x}
 	if d == ClickHouse {
-		a.Segment, a.Distance2 = "tupleElement(ds__a, 1)", "tupleElement(ds__a, 2)"
-		for j := range x {
-			a.Inputs = append(a.Inputs, "tupleElement(ds__a, "+strconv.Itoa(j+3)+")")
+		var lets chLets
+		x, dist, dmin := chNearest(&lets, enc, m)
+		// The tuple's elements are numbers: a Distributed table's
+		// initiator rewrites arrayElement(tupleElement(t, 3), 1) for the
+		// shards as t.3[1], which 18.16 cannot parse back.
+		elems := []string{"indexOf(" + dist + ", " + dmin + ")", dmin}
+		a := &Assignment{d: d, Segment: "tupleElement(ds__nearest, 1)", Distance2: "tupleElement(ds__nearest, 2)"}
+		for j := range enc.Width {
+			elems = append(elems, "arrayElement("+x+", "+strconv.Itoa(j+1)+")")
+			a.Inputs = append(a.Inputs, "tupleElement(ds__nearest, "+strconv.Itoa(j+3)+")")
 		}
+		a.row = lets.in("tuple(" + strings.Join(elems, ", ") + ")")
 		return a, nil
 	}
-	a.Segment, a.Distance2, a.Inputs = "ds__segment", dmin, x
-	return a, nil
+	p := flatProgram()
+	seg, dmin, x := p.nearest(enc, m)
+	return &Assignment{d: d, p: p, seg: seg, Segment: "ds__segment", Distance2: dmin, Inputs: x}, nil
 }
 
 // From is the FROM clause (without the keyword) of a query over the rows
@@ -83,21 +91,20 @@ func NearestCentroid(d Dialect, enc *features.Encoder, m *kmeans.Model) (*Assign
 // then, when it is not empty, the condition after, which may use Segment,
 // Distance2 and Inputs:
 //
-//	clickhouse: table ARRAY JOIN [<the stages>] AS ds__a WHERE cond [AND after]
+//	clickhouse: table ARRAY JOIN [<the tuple>] AS ds__nearest WHERE cond [AND after]
 //	duckdb:     (SELECT *, <segment> AS ds__segment FROM (... (SELECT *, <inputs> FROM table WHERE cond) ...)) AS ds__rows [WHERE after]
 //
 // The DuckDB projections keep the table's columns (SELECT *).
 func (a *Assignment) From(table, cond, after string) string {
-	p := a.p
-	if p.d == ClickHouse {
-		from := table + " ARRAY JOIN [" + p.let("tuple("+a.seg+", "+a.dmin+", "+strings.Join(a.inputs, ", ")+")") + "] AS ds__a WHERE " + cond
+	if a.d == ClickHouse {
+		from := table + " ARRAY JOIN [" + a.row + "] AS ds__nearest WHERE " + cond
 		if after != "" {
 			from += " AND " + after
 		}
 		return from
 	}
 	from := table + " WHERE " + cond
-	for k, s := range p.stages {
+	for k, s := range a.p.stages {
 		cols := make([]string, len(s))
 		for i, nm := range s {
 			cols[i] = nm.expr + " AS " + nm.name
@@ -111,14 +118,41 @@ func (a *Assignment) From(table, cond, after string) string {
 	return from
 }
 
-// EncodedInputs returns the inputs of enc as expressions over a table's
-// own columns, each standing on its own, in dialect d (duckdb or
-// clickhouse): the encoding KMeans and NearestCentroid write.
-func EncodedInputs(d Dialect, enc *features.Encoder) ([]string, error) {
+// Encoded is the encoded inputs of the rows of one table, for a query
+// that reads the table directly, as KMeans and NearestCentroid encode
+// them:
+//
+//	SELECT <Inputs[0]>, <Inputs[1]>, ... FROM <From(table, condition)>
+//
+// In ClickHouse the inputs are elements of one array (model_sql's
+// chInputs) bound by an ARRAY JOIN of a one-element array, each input an
+// element of it; in DuckDB each input is its own expression over the
+// table's columns.
+type Encoded struct {
+	// Inputs are the encoded inputs, in the encoder's order, each
+	// standing on its own.
+	Inputs []string
+	d      Dialect
+	row    string // clickhouse: the array ARRAY JOIN binds to ds__inputs
+}
+
+// EncodedRows returns the inputs of enc over a table's own columns, in
+// dialect d (duckdb or clickhouse).
+func EncodedRows(d Dialect, enc *features.Encoder) (*Encoded, error) {
 	if err := flatDialect(d); err != nil {
 		return nil, err
 	}
-	p := flatProgram(d)
+	if d == ClickHouse {
+		if err := enc.Validate(); err != nil {
+			return nil, fmt.Errorf("preprocessing: %v", err)
+		}
+		e := &Encoded{d: d, row: chInputs(enc)}
+		for j := range enc.Width {
+			e.Inputs = append(e.Inputs, "arrayElement(ds__inputs, "+strconv.Itoa(j+1)+")")
+		}
+		return e, nil
+	}
+	p := flatProgram()
 	if _, err := p.inputs(enc); err != nil {
 		return nil, err
 	}
@@ -126,23 +160,17 @@ func EncodedInputs(d Dialect, enc *features.Encoder) ([]string, error) {
 	for i, nm := range p.stages[0] {
 		out[i] = nm.expr
 	}
-	return out, nil
+	return &Encoded{d: d, Inputs: out}, nil
 }
 
-// let is body, an expression over the references of the program's stages
-// (clickhouse dialect), with each stage bound to its lambda parameter:
-// stage k is a one-element array of the array of its values, mapped by a
-// lambda whose parameter (ds__s<k>) is that array, nested stage in stage,
-// as text binds them.
+// From is the FROM clause (without the keyword) of a query over the rows
+// of table (quoted) for which cond holds, the WHERE clause included:
 //
-//	arrayElement(arrayMap(ds__s0 -> <the rest>, [[<stage 0>]]), 1)
-func (p *program) let(body string) string {
-	for k := len(p.stages) - 1; k >= 0; k-- {
-		vals := make([]string, len(p.stages[k]))
-		for i, nm := range p.stages[k] {
-			vals[i] = nm.expr
-		}
-		body = "arrayElement(arrayMap(" + stageParam(k) + " -> " + body + ", [[" + strings.Join(vals, ", ") + "]]), 1)"
+//	clickhouse: table ARRAY JOIN [<the inputs' array>] AS ds__inputs WHERE cond
+//	duckdb:     table WHERE cond
+func (e *Encoded) From(table, cond string) string {
+	if e.d == ClickHouse {
+		return table + " ARRAY JOIN [" + e.row + "] AS ds__inputs WHERE " + cond
 	}
-	return body
+	return table + " WHERE " + cond
 }

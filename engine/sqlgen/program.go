@@ -7,11 +7,9 @@ import (
 
 // A program is a statement of the duckdb or postgres dialect under
 // construction (model_sql's clickhouse statements are clickhouse.go's),
-// or the stages of a pushed-down query (flat.go): stages of named
-// expressions, stage 0 reading the source row's columns and every later
-// stage the names of earlier ones, then the output columns. In the
-// clickhouse dialect a later stage refers to a name as an element of the
-// lambda parameter its stage is bound to, ds__s3[2] (see let).
+// or the stages of a pushed-down query in DuckDB (flat.go): stages of
+// named expressions, stage 0 reading the source row's columns and every
+// later stage the names of earlier ones, then the output columns.
 type program struct {
 	d      Dialect
 	source string // the table, unquoted
@@ -57,26 +55,18 @@ func (p *program) add(s stage) []string {
 	if len(s) == 0 {
 		return nil
 	}
-	k := len(p.stages)
 	p.stages = append(p.stages, s)
 	refs := make([]string, len(s))
 	for i, nm := range s {
 		refs[i] = nm.name
-		if p.d == ClickHouse {
-			refs[i] = stageParam(k) + "[" + strconv.Itoa(i+1) + "]"
-		}
 		p.refs[nm.name] = refs[i]
 	}
 	return refs
 }
 
-// stageParam is the lambda parameter stage k is bound to in the
-// clickhouse dialect (see let in flat.go).
-func stageParam(k int) string { return "ds__s" + strconv.Itoa(k) }
-
 // col refers to a column of the source row, in stage 0.
 func (p *program) col(name string) string {
-	if p.d == ClickHouse || p.flat {
+	if p.flat {
 		return p.d.Ident(name)
 	}
 	return srcAlias + "." + p.d.Ident(name)
