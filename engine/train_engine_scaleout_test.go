@@ -141,6 +141,38 @@ func TestScaleOutTrainShards(t *testing.T) {
 		t.Errorf("valid AUC ClickHouse %v, DuckDB %v", ch.Metrics.ValidMetric, duck.Metrics.ValidMetric)
 	}
 
+	// evaluate(model, NULL): the held-out measures computed in
+	// ClickHouse, the same on two shards and one, and evaluate's of the
+	// DuckDB model's rows read back, the AUCs to their bins' resolution.
+	var evs []*engine.Evaluation
+	for _, name := range []string{"ch_" + tab.Name, "ch_" + tab.OneShard, "duck"} {
+		ev, err := e.Evaluate(ctx, name, engine.HeldOut, engine.EvaluateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+	}
+	t.Logf("held-out measures: ClickHouse %v, DuckDB %v", evs[0].Measures, evs[2].Measures)
+	if fmt.Sprint(evs[0]) != fmt.Sprint(evs[1]) {
+		t.Errorf("held-out measures on two shards %v, on one %v", evs[0], evs[1])
+	}
+	ce, de := evs[0], evs[2]
+	tol := map[string]float64{"accuracy": 1.0 / float64(ce.Rows), "precision": 2.0 / float64(ce.Rows), "recall": 2.0 / float64(ce.Rows), "f1": 2.0 / float64(ce.Rows),
+		"log_loss": 1e-9, "brier": 1e-9, "roc_auc": 1e-4, "pr_auc": 1e-3}
+	if ce.Rows != de.Rows || ce.Rows != ch.Metrics.ValidRows || len(ce.Measures) != len(tol) {
+		t.Errorf("held-out rows: ClickHouse %d, DuckDB %d, validated on %d; measures %v", ce.Rows, de.Rows, ch.Metrics.ValidRows, ce.Measures)
+	}
+	for k, tl := range tol {
+		if c, d := ce.Measures[k], de.Measures[k]; !(math.Abs(c-d) <= tl) {
+			t.Errorf("held-out %s: ClickHouse %.9g, DuckDB %.9g", k, c, d)
+		}
+	}
+	// The same bins as the training's valid_metric (its probability written
+	// another way: a row at a bin's edge may fall on its other side).
+	if d := math.Abs(ce.Measures["roc_auc"] - float64(ch.Metrics.ValidMetric)); d > 1e-6 {
+		t.Errorf("held-out AUC %.9g, the training's valid_metric %.9g", ce.Measures["roc_auc"], ch.Metrics.ValidMetric)
+	}
+
 	mustExec(t, ctx, e.DB(), `SELECT * FROM train_perceptron('local', $$SELECT * FROM s WHERE test = 0 AND holdout = 0$$, label := 'y',
 		features := ['a', 'b', 'c', 'd', 'e'], solver := 'lbfgs', validation_fraction := 0)`)
 	chAUC, localAUC := testAUC(t, ctx, e, "ch_"+tab.Name), testAUC(t, ctx, e, "local")
@@ -183,7 +215,14 @@ func TestScaleOutTrainKillShard(t *testing.T) {
 	s.Restart(t, 1)
 	o.Progress = nil
 	if _, err := e.TrainPerceptron(ctx, "again", tab.Name, o); err != nil {
-		t.Errorf("after the restart: %v", err)
+		t.Fatalf("after the restart: %v", err)
+	}
+	// With a shard down, evaluate(model, NULL) is an error of data.
+	s.Kill(t, 1)
+	_, err = e.Evaluate(ctx, "again", engine.HeldOut, engine.EvaluateOptions{})
+	if err == nil || !errors.Is(err, dserr.InvalidArgument) || !strings.Contains(err.Error(), "evaluate: data: is NULL (the model's held-out rows)") ||
+		!strings.Contains(err.Error(), "cannot be read again") {
+		t.Errorf("evaluate with a shard down: %v", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine"
+	"github.com/ducksight/ducksight/engine/pushdown"
 	"github.com/ducksight/ducksight/engine/training"
 )
 
@@ -168,6 +169,60 @@ func TestTrainEngineThreads(t *testing.T) {
 	}
 	if string(docs[0]) != string(docs[1]) {
 		t.Errorf("threads 1 and 2 give different documents:\n%s\n%s", docs[0], docs[1])
+	}
+}
+
+// The held-out measures computed in the engine (pushdown.Evaluate: what
+// evaluate(model, NULL) runs for a model trained in ClickHouse), here in
+// DuckDB's dialect, are the measures evaluate computes from the same rows
+// read back (the engine := 'duckdb' path): the threshold measures exactly,
+// log loss and Brier to 1e-12, the AUCs to their bins' resolution; for a
+// 0/1 and a text label, at two thresholds.
+func TestTrainEngineEvaluateInEngine(t *testing.T) {
+	ctx := testContext(t)
+	e := openMemory(t, ctx)
+	mustExec(t, ctx, e.DB(), engineData)
+	mustExec(t, ctx, e.DB(), `CREATE TABLE t_text AS SELECT * REPLACE (CASE WHEN y = 1 THEN 'churn' ELSE 'stay' END AS y) FROM t`)
+	for _, table := range []string{"t", "t_text"} {
+		name := "m_" + table
+		if _, err := e.TrainPerceptron(ctx, name, table, engine.TrainOptions{Label: "y", Features: []string{"a", "b", "c", "d"},
+			Engine: "duckdb", Where: "b > -900", Validation: "holdout"}); err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := engineDocument(t, ctx, e, name)
+		for _, th := range []float64{0.5, 0.3} {
+			ev, err := e.Evaluate(ctx, name, engine.HeldOut, engine.EvaluateOptions{Threshold: &th})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := doc.Options
+			r := &planRunner{db: e.DB()}
+			plan, err := pushdown.NewPlan(ctx, r, pushdown.Spec{Fn: "evaluate", Dialect: pushdown.DuckDB, Table: table, Where: o.Where,
+				Validation: o.Validation, Label: o.Label, Binary: true, Features: o.Features, Exclude: o.Exclude, Exact: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := pushdown.Evaluate(ctx, plan, doc, th)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := b.Report(th)
+			if len(r.queries) != 2 || !strings.Contains(r.queries[1], "GROUP BY ducksight_score_bin") {
+				t.Errorf("queries %q", r.queries)
+			}
+			m := ev.Measures
+			t.Logf("%s at %g: %d rows; ROC AUC binned %.6f, exact %.6f; log loss %.15g, %.15g", table, th, got.Rows, got.ROCAUC, m["roc_auc"], got.LogLoss, m["log_loss"])
+			if float64(got.Rows) != float64(ev.Rows) || got.Rows != doc.Metrics.ValidRows || got.Accuracy != m["accuracy"] || got.Precision != m["precision"] ||
+				got.Recall != m["recall"] || got.F1 != m["f1"] {
+				t.Errorf("%s at %g: engine %+v, evaluate %d rows %v", table, th, got, ev.Rows, m)
+			}
+			near := func(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+			if !near(got.LogLoss, m["log_loss"], 1e-12) || !near(got.Brier, m["brier"], 1e-12) || !near(got.ROCAUC, m["roc_auc"], 1e-4) ||
+				!near(got.PRAUC, m["pr_auc"], 1e-3) {
+				t.Errorf("%s at %g: engine log loss %.15g Brier %.15g ROC %.6f PR %.6f; evaluate %.15g %.15g %.6f %.6f", table, th,
+					got.LogLoss, got.Brier, got.ROCAUC, got.PRAUC, m["log_loss"], m["brier"], m["roc_auc"], m["pr_auc"])
+			}
+		}
 	}
 }
 

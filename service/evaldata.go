@@ -166,10 +166,10 @@ func bindEngineHeldOut(ctx context.Context, env Env, fn string, rec *store.Recor
 		return nil, dserr.Wrap(dserr.Internal, fn, "", err)
 	}
 	switch {
-	case rec.Source.Engine != engineDuckDB:
-		return nil, heldOutErr(fn, rec, " trained in the engine %s, where its held-out rows stay; give data", rec.Source.Engine)
+	case inEngine(rec):
+		return nil, heldOutErr(fn, rec, " trained in the engine %s, where its held-out rows stay (evaluate computes its measures there); give data", rec.Source.Engine)
 	case o.Validation == "":
-		return nil, heldOutErr(fn, rec, " trained in the engine without validation := and held out no rows; give data")
+		return nil, noValidationErr(fn, rec)
 	}
 	text := pushdown.HeldOutSQL(pushdown.DuckDB, rec.Data, o.Where, o.Validation)
 	trained := Env{Host: env.Host, SearchPath: rec.Source.SearchPath}

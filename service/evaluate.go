@@ -10,6 +10,7 @@ import (
 	"github.com/ducksight/ducksight/engine/clustering"
 	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
 	"github.com/ducksight/ducksight/udf"
 )
 
@@ -115,6 +116,9 @@ func bindEvaluate(ctx context.Context, env Env, fn, model, data string, o Evalua
 			return nil, err
 		}
 		return &EvaluateCall{EvalCall: &EvalCall[*Evaluation]{fn: fn, run: ke.measure, close: ke.close}, Columns: kmeansMeasures}, nil
+	}
+	if td, ok := doc.(*training.Document); ok && data == HeldOut && inEngine(rec) {
+		return bindEngineEvaluate(ctx, env, fn, rec, td, t)
 	}
 	m, ok := scoringModel(doc)
 	if !ok {

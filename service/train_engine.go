@@ -5,6 +5,7 @@ package service
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -153,7 +154,7 @@ func bindTrainEngine(ctx context.Context, env Env, model, table string, o TrainO
 			gn = *doc.Metrics.GradientNorm
 		}
 		return &TrainResult{Model: model, Task: doc.Task, Positive: rec.Positive, RowsUsed: doc.Metrics.RowsUsed,
-			Features: doc.Features, Inputs: doc.Encoder.Width, EpochsRun: doc.Metrics.EpochsRun, TrainLoss: doc.Metrics.TrainLoss,
+			RowsSkipped: doc.Metrics.RowsSkipped, Features: doc.Features, Inputs: doc.Encoder.Width, EpochsRun: doc.Metrics.EpochsRun, TrainLoss: doc.Metrics.TrainLoss,
 			ValidLoss: float64(doc.Metrics.ValidLoss), ValidMetric: float64(doc.Metrics.ValidMetric), GradientNorm: gn,
 			Mode: res.Mode, Notes: res.Notes, Seconds: res.Seconds}, rec, nil
 	}
@@ -242,4 +243,64 @@ func textRow(vals []any) []*string {
 		row[i] = &s
 	}
 	return row
+}
+
+// inEngine is true for a model trained in an engine other than this
+// database, whose held-out rows stay there.
+func inEngine(rec *store.Record) bool {
+	return rec.Source != nil && rec.Source.Engine != "" && rec.Source.Engine != engineDuckDB
+}
+
+// noValidationErr is the error of data NULL for a model trained with
+// engine := and no validation :=.
+func noValidationErr(fn string, rec *store.Record) error {
+	return heldOutErr(fn, rec, " trained in the engine without validation := and held out no rows; give data")
+}
+
+// bindEngineEvaluate binds evaluate(model, NULL) of a binary perceptron
+// doc trained in a ClickHouse engine: its measures over the validation
+// rows computed there (pushdown.Evaluate: one GROUP BY query over the
+// table; the AUCs over AUCBins score bins), on the training's table,
+// where := and validation := conditions. The rows must be as many as the
+// training validated on. The connection opens when the call runs.
+func bindEngineEvaluate(ctx context.Context, env Env, fn string, rec *store.Record, doc *training.Document, threshold float64) (*EvaluateCall, error) {
+	o := doc.Options
+	if o.Validation == "" {
+		return nil, noValidationErr(fn, rec)
+	}
+	d, err := engineDialect(fn, rec.Source.Engine)
+	if err != nil {
+		return nil, err
+	}
+	// The engine's error, for a held-out set that cannot be read again.
+	again := func(err error) error {
+		var de *dserr.Error
+		if errors.As(err, &de) && de.Code != dserr.Cancelled {
+			return heldOutErr(fn, rec, "'s held-out rows in %s (table %s) cannot be read again (give data): %s", rec.Source.Engine, rec.Data, de.Msg)
+		}
+		return err
+	}
+	run := func(ctx context.Context) (*Evaluation, error) {
+		r, closeRunner, err := openRunner(ctx, env, fn, rec.Source.Engine)
+		if err != nil {
+			return nil, err
+		}
+		defer closeRunner()
+		plan, err := pushdown.NewPlan(ctx, r, pushdown.Spec{Fn: fn, Dialect: d, Table: rec.Data, Where: o.Where, Validation: o.Validation,
+			Label: o.Label, Binary: true, Features: o.Features, Exclude: o.Exclude, Exact: true})
+		if err != nil {
+			return nil, again(err)
+		}
+		b, err := pushdown.Evaluate(ctx, plan, doc, threshold)
+		if err != nil {
+			return nil, again(err)
+		}
+		rep := b.Report(threshold)
+		if want := doc.Metrics.ValidRows; rep.Rows != want {
+			return nil, heldOutErr(fn, rec, "'s held-out rows in %s (table %s) changed since training: %d usable rows now, %d at training; give data",
+				rec.Source.Engine, rec.Data, rep.Rows, want)
+		}
+		return evaluation(rep.Rows, binaryMeasures, rep.Accuracy, rep.Precision, rep.Recall, rep.F1, rep.LogLoss, rep.ROCAUC, rep.PRAUC, rep.Brier), nil
+	}
+	return &EvaluateCall{Columns: binaryMeasures, EvalCall: &EvalCall[*Evaluation]{fn: fn, run: run}}, nil
 }

@@ -105,6 +105,20 @@ func TestScaleOutDocsExamples(t *testing.T) {
 				t.Errorf("train_perceptron: %q (want mode engine, %d rows used); the model's engine %q", records, signedEarly, engineURL)
 			}
 		}},
+		{doc: "docs/sql.md", call: "evaluate('churn_dist', NULL)", check: func(t *testing.T, db *sql.DB, records [][]string) {
+			// One row over the validation rows the training counted,
+			// measured in ClickHouse.
+			var valid string
+			if err := db.QueryRow(`SELECT metrics->>'valid_rows' FROM ducksight.models WHERE name = 'churn_dist'`).Scan(&valid); err != nil {
+				t.Fatal(err)
+			}
+			if len(records) != 1 || len(records[0]) != 3 || records[0][0] != valid {
+				t.Fatalf("evaluate: %q, want %s rows", records, valid)
+			}
+			if auc, err := strconv.ParseFloat(records[0][2], 64); err != nil || !(auc > 0.5 && auc <= 1) {
+				t.Errorf("evaluate: roc_auc %q", records[0][2])
+			}
+		}},
 		{doc: "docs/sql.md", call: "segment('rfm_dist'", check: segments(5, rows)},
 		{doc: "docs/scale-out.md", call: "segment('rfm'", check: segments(5, signedEarly)},
 		{doc: "docs/scale-out.md", call: "predict('rfm', 'customers')", check: func(t *testing.T, db *sql.DB, records [][]string) {

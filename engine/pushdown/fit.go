@@ -23,8 +23,14 @@ import (
 func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 	d := p.d
 	f := &Fit{}
-	// 1. counts, min, max.
-	cols := []string{"count(*)", "0"}
+	// 1. counts, min, max of the usable rows, and the count of the
+	// others under Where (the skipped rows): grouped by usability, so
+	// that one scan counts both.
+	usable := "1"
+	if p.usable != "" {
+		usable = "CASE WHEN " + p.usable + " THEN 1 ELSE 0 END"
+	}
+	cols := []string{d.Text(usable) + " AS ducksight_usable", "count(*)"}
 	for _, c := range p.feats {
 		q := d.Ident(c.name)
 		switch c.kind {
@@ -36,12 +42,21 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			cols = append(cols, "count("+q+")", "0", "0")
 		}
 	}
-	rows, err := p.run(ctx, "where", "counting the rows", p.query(cols, p.base, ""))
+	rows, err := p.run(ctx, "where", "counting the rows", p.query(cols, p.where, "GROUP BY ducksight_usable"))
 	if err != nil {
 		return nil, err
 	}
-	r := rows[0]
-	f.Rows = count(r[0])
+	var r []*string
+	for _, row := range rows {
+		if row[0] != nil && *row[0] == "1" {
+			r = row
+		} else {
+			f.Skipped += count(row[1])
+		}
+	}
+	if r != nil {
+		f.Rows = count(r[1])
+	}
 	if f.Rows == 0 {
 		if p.s.Label == "" {
 			return nil, dserr.Arg(p.fn, "data", "no rows in table %q under the filter", p.s.Table)
@@ -318,6 +333,20 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 	return f, nil
 }
 
+// setLabel sets the label's 0/1 expression from its encoding: 1 for the
+// positive class, written as a literal of the label's kind (text as the
+// engine wrote it, a number's digits, TRUE or FALSE).
+func (p *Plan) setLabel(le features.LabelEncoding) {
+	positive := le.Levels[le.Positive]
+	switch p.label.kind {
+	case features.KindBoolean:
+		positive = strings.ToUpper(positive)
+	case features.KindCategorical:
+		positive = p.d.Str(positive)
+	}
+	p.y = "CASE WHEN " + p.d.Ident(p.label.name) + " = " + positive + " THEN 1 ELSE 0 END"
+}
+
 // labelPass counts the label's classes, as local training tells them
 // apart (text, an integer's digits, a float's shortest form), chooses the
 // positive class, and counts the validation rows.
@@ -370,15 +399,7 @@ func (p *Plan) labelPass(ctx context.Context, f *Fit) error {
 		le.Positive, le.PositiveRule = 1, "the larger of 2 equally frequent"
 	}
 	f.Label = le
-	// The positive class's value as the engine wrote it.
-	positive := d.Str(*rows[le.Positive][0])
-	if p.label.kind == features.KindNumeric || p.label.kind == features.KindBoolean {
-		positive = le.Levels[le.Positive]
-		if p.label.kind == features.KindBoolean {
-			positive = strings.ToUpper(positive)
-		}
-	}
-	p.y = "CASE WHEN " + lq + " = " + positive + " THEN 1 ELSE 0 END"
+	p.setLabel(le)
 	f.TrainPositives = le.Counts[le.Positive]
 	if p.s.Validation != "" {
 		// Its own query, so that an error in it is validation's.

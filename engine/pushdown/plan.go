@@ -83,6 +83,8 @@ type Plan struct {
 	label    column
 	feats    []column
 	base     string // the usable rows: label not NULL, finite doubles, Where
+	usable   string // base less Where ("" when every row is usable)
+	where    string // Where in parentheses, or 1 = 1
 	from     string
 	y        string // the label as 0/1 (1: the positive class), set by FitPass
 	maxLevel int
@@ -183,11 +185,14 @@ func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 			conds = append(conds, "("+q+" IS NULL OR "+d.Finite(q)+")")
 		}
 	}
+	p.usable = strings.Join(conds, " AND ")
+	p.where = "1 = 1"
 	if strings.TrimSpace(spec.Where) != "" {
-		conds = append(conds, "("+spec.Where+")")
+		p.where = "(" + spec.Where + ")"
+		conds = append(conds, p.where)
 	}
 	if len(conds) == 0 {
-		conds = append(conds, "1 = 1")
+		conds = append(conds, p.where)
 	}
 	p.base = strings.Join(conds, " AND ")
 	return p, nil
@@ -255,11 +260,15 @@ func (p *Plan) run(ctx context.Context, arg, what, q string) ([][]*string, error
 // Fit is the fit pass's outcome.
 type Fit struct {
 	Rows, TrainRows, ValidRows int64
-	TrainPositives             int64 // training rows of the positive class
-	Label                      features.LabelEncoding
-	Encoder                    *features.Encoder
-	Statistics                 features.Statistics
-	Dropped                    []features.Dropped
+	// Skipped are the rows of the table under Where that no query uses:
+	// a NULL label, a NaN or infinite float (local training's
+	// rows_skipped).
+	Skipped        int64
+	TrainPositives int64 // training rows of the positive class
+	Label          features.LabelEncoding
+	Encoder        *features.Encoder
+	Statistics     features.Statistics
+	Dropped        []features.Dropped
 	// Fingerprint is a hash of the exact column sums (with Rows, the
 	// model's data fingerprint).
 	Fingerprint uint64

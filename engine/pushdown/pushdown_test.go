@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/ducksight/ducksight/engine/features"
+	"github.com/ducksight/ducksight/engine/perceptron"
+	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
 )
 
 // fakeRunner answers the plan's queries with made-up aggregates of the
@@ -36,13 +39,24 @@ func (r *fakeRunner) Query(_ context.Context, q string) ([][]*string, error) {
 			out = append(out, []string{c[0], c[1]})
 		}
 		return rows(out...), nil
+	case strings.Contains(q, "GROUP BY ducksight_score_bin, ducksight_hit"): // evaluate's
+		return rows([]string{"10", "0", "5", "2", "3000", "100"}, []string{"40000", "1", "15", "10", "5000", "200"}), nil
 	case strings.Contains(q, "GROUP BY ducksight_score_bin"):
 		return rows([]string{"10", "5", "2"}, []string{"40000", "5", "3"}), nil
 	case strings.Contains(q, "GROUP BY") && strings.Contains(q, "LIMIT 3"): // the label's classes
 		return rows([]string{"0", "60"}, []string{"1", "40"}), nil
+	case strings.Contains(q, "GROUP BY ducksight_usable"): // the first counts
+		usable, skipped := aggregates(q), aggregates(q)
+		usable[0], skipped[0], skipped[1] = "1", "0", "7"
+		return rows(usable, skipped), nil
 	case strings.Contains(q, "GROUP BY"): // a categorical column's levels
 		return rows([]string{"red", "30"}, []string{"blue", "20"}, []string{"green", "10"}), nil
 	}
+	return rows(aggregates(q)), nil
+}
+
+// aggregates is a made-up row of q's aggregates, one value per column.
+func aggregates(q string) []string {
 	var row []string
 	for _, c := range selectList(q) {
 		switch {
@@ -62,7 +76,7 @@ func (r *fakeRunner) Query(_ context.Context, q string) ([][]*string, error) {
 			row = append(row, "1250")
 		}
 	}
-	return rows(row), nil
+	return row
 }
 
 // selectList splits the outer SELECT list of q at its top-level commas.
@@ -148,6 +162,24 @@ func planQueries(t *testing.T, d Dialect, tbl string, cols [][2]string, feats []
 	if _, _, err := p.Validate(ctx, f, w); err != nil {
 		t.Fatal(err)
 	}
+	if f.Skipped != 7 || f.Rows != 100 {
+		t.Errorf("rows %d, skipped %d: want the usable group's 100 and the other's 7", f.Rows, f.Skipped)
+	}
+	// evaluate(model, NULL)'s query, of a model with these parameters.
+	m, err := perceptron.New(perceptron.Config{Task: task.Binary, Inputs: f.Encoder.Width, Classes: 2, LearningRate: training.DefaultLearningRate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(m.Layers[0].W, w[:len(w)-1])
+	m.Layers[0].B[0] = w[len(w)-1]
+	doc := &training.Document{Task: task.Binary, Label: f.Label, Encoder: *f.Encoder, Network: *m, Metrics: training.Metrics{ValidRows: f.ValidRows}}
+	b, err := Evaluate(ctx, p, doc, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.TP != 10 || b.FP != 5 || b.FN != 2 || b.TN != 3 || b.Pos[10] != 2 || b.Neg[40000] != 5 {
+		t.Errorf("evaluate's counts %+v", b)
+	}
 	return r.queries
 }
 
@@ -171,7 +203,13 @@ func TestClickHouseQueriesAreFlat(t *testing.T) {
 			continue
 		}
 		sql := outside(q)
-		if !strings.HasPrefix(sql, "SELECT ") || strings.Count(sql, " FROM ") != 1 || !strings.Contains(q, from) || strings.Count(sql, "SELECT") != 1 {
+		// evaluate's query binds a row's scores with an ARRAY JOIN (no
+		// subquery) before its WHERE.
+		evaluate := regexp.MustCompile(" FROM `analytics`.`events_dist` ARRAY JOIN \\[(?s:.*)\\] AS ds__o WHERE ").MatchString(q)
+		if evaluate {
+			kinds["evaluate"]++
+		}
+		if !strings.HasPrefix(sql, "SELECT ") || strings.Count(sql, " FROM ") != 1 || !strings.Contains(q, from) && !evaluate || strings.Count(sql, "SELECT") != 1 {
 			t.Errorf("not one aggregate over the table:\n%s", q)
 		}
 		defs := map[string]int{}
@@ -186,7 +224,7 @@ func TestClickHouseQueriesAreFlat(t *testing.T) {
 			kinds["fit"]++
 		}
 	}
-	if kinds["columns"] != 1 || kinds["fit"] < 6 || kinds["terms"] != 3 {
+	if kinds["columns"] != 1 || kinds["fit"] < 7 || kinds["terms"] != 3 || kinds["evaluate"] != 1 {
 		t.Errorf("queries checked: %v", kinds)
 	}
 }
@@ -209,7 +247,11 @@ func TestDuckDBQueries(t *testing.T) {
 				t.Errorf("not an aggregate over a projection of the table:\n%s", q)
 			}
 		default:
-			t.Errorf("nested deeper:\n%s", q)
+			// evaluate's: the stages of model_sql's statement, each a
+			// projection of the one before, over the table's rows.
+			if !strings.HasSuffix(q, ` GROUP BY ducksight_score_bin, ducksight_hit`) || !strings.Contains(q, ` FROM "events" WHERE `) {
+				t.Errorf("nested deeper:\n%s", q)
+			}
 		}
 	}
 }
@@ -298,22 +340,6 @@ func TestParseSum(t *testing.T) {
 	bad := "1.2.3"
 	if _, err := ClickHouse.ParseSum(&bad, 3, true); err == nil {
 		t.Error("unreadable sum accepted")
-	}
-}
-
-// BinnedAUC counts a positive above a negative 1 and within one bin 1/2.
-func TestBinnedAUC(t *testing.T) {
-	if got := BinnedAUC([]float64{0, 0, 2}, []float64{2, 0, 0}); got != 1 {
-		t.Errorf("separated: %v", got)
-	}
-	if got := BinnedAUC([]float64{1, 1}, []float64{1, 1}); got != 0.5 {
-		t.Errorf("one bin each: %v", got)
-	}
-	if got := BinnedAUC([]float64{0, 3}, []float64{1, 1}); got != 0.75 {
-		t.Errorf("a tie: %v", got)
-	}
-	if got := BinnedAUC([]float64{1}, []float64{0}); !math.IsNaN(got) {
-		t.Errorf("one class: %v", got)
 	}
 }
 

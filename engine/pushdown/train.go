@@ -10,6 +10,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine/dataset"
+	"github.com/ducksight/ducksight/engine/metrics"
 	"github.com/ducksight/ducksight/engine/perceptron"
 	"github.com/ducksight/ducksight/engine/task"
 	"github.com/ducksight/ducksight/engine/training"
@@ -209,24 +210,7 @@ func (p *Plan) Validate(ctx context.Context, f *Fit, w []float64) (loss, auc flo
 		pos[k] += yp
 		neg[k] += n - yp
 	}
-	return ls / float64(f.ValidRows), BinnedAUC(pos, neg), nil
-}
-
-// BinnedAUC is the AUC of scores binned in ascending order: pos[k] and
-// neg[k] count the positive and negative rows of bin k; a positive above a
-// negative counts 1, one in the same bin 1/2. NaN without both classes.
-func BinnedAUC(pos, neg []float64) float64 {
-	var below, P, N, s float64
-	for k := range pos {
-		s += pos[k] * (below + neg[k]/2)
-		below += neg[k]
-		P += pos[k]
-		N += neg[k]
-	}
-	if P == 0 || N == 0 {
-		return math.NaN()
-	}
-	return s / (P * N)
+	return ls / float64(f.ValidRows), metrics.BinnedAUC(pos, neg), nil
 }
 
 // Train runs the fit pass and full-batch L-BFGS (perceptron.Minimize: the
@@ -297,7 +281,7 @@ func Train(ctx context.Context, p *Plan, o training.Options) (*training.Result, 
 		Format: training.FormatVersion, Kind: "perceptron", Task: task.Binary, Label: f.Label, Encoder: *f.Encoder, Dropped: f.Dropped,
 		Network: *m, Options: o, History: history, Features: names, Data: dataset.NewFingerprint(f.Rows, f.Fingerprint), Statistics: f.Statistics,
 		Metrics: training.Metrics{Metric: "auc", TrainLoss: last.TrainLoss, ValidLoss: last.ValidLoss, ValidMetric: last.ValidMetric,
-			BestEpoch: last.Epoch, EpochsRun: len(history), RowsUsed: f.Rows, TrainRows: f.TrainRows, ValidRows: f.ValidRows, GradientNorm: &gn},
+			BestEpoch: last.Epoch, EpochsRun: len(history), RowsUsed: f.Rows, RowsSkipped: f.Skipped, TrainRows: f.TrainRows, ValidRows: f.ValidRows, GradientNorm: &gn},
 	}
 	notes := []string{fmt.Sprintf("trained in the engine (%s, %d aggregate queries)", p.d.Name(), p.queries), training.LBFGSNote(res, o.Epochs)}
 	pos, _ := f.Label.PositiveClass()

@@ -291,6 +291,15 @@ func chLink(lets *chLets, raw string, tk task.Task, levels []string, positive in
 
 // chPerceptron is Perceptron in the clickhouse dialect.
 func chPerceptron(source string, doc *training.Document) (string, error) {
+	lets, outs, err := chPerceptronOutputs(doc)
+	if err != nil {
+		return "", err
+	}
+	return chStatement(source, nil, lets, outs), nil
+}
+
+// chPerceptronOutputs are the bindings and outputs of chPerceptron.
+func chPerceptronOutputs(doc *training.Document) (chLets, []named, error) {
 	d := ClickHouse
 	var lets chLets
 	x := lets.let("ds__x", chInputs(&doc.Encoder))
@@ -343,10 +352,7 @@ func chPerceptron(source string, doc *training.Document) (string, error) {
 		mean, std = t.Mean, t.Std
 	}
 	outs, err := chLink(&lets, x, doc.Task, doc.Label.Levels, doc.Label.Positive, doc.Label.Type, mean, std)
-	if err != nil {
-		return "", err
-	}
-	return chStatement(source, nil, lets, outs), nil
+	return lets, outs, err
 }
 
 // chKMeans is KMeans in the clickhouse dialect.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/ducksight/ducksight/engine/features"
 	"github.com/ducksight/ducksight/engine/kmeans"
+	"github.com/ducksight/ducksight/engine/task"
+	"github.com/ducksight/ducksight/engine/training"
 )
 
 // Assignment is the nearest-centroid assignment of the rows of one table
@@ -97,25 +99,124 @@ func NearestCentroid(d Dialect, enc *features.Encoder, m *kmeans.Model) (*Assign
 // The DuckDB projections keep the table's columns (SELECT *).
 func (a *Assignment) From(table, cond, after string) string {
 	if a.d == ClickHouse {
-		from := table + " ARRAY JOIN [" + a.row + "] AS ds__nearest WHERE " + cond
-		if after != "" {
-			from += " AND " + after
-		}
-		return from
+		return chFrom(table, a.row, "ds__nearest", cond, after)
 	}
+	return a.p.flatFrom(table, cond, named{"ds__segment", a.seg}, after)
+}
+
+// flatFrom is the FROM clause of a flat DuckDB program's rows: the rows of
+// table for which cond holds, each stage a projection of the one before
+// (SELECT * keeps the table's columns), then last, a projection that
+// names one more column, and the condition after.
+func (p *program) flatFrom(table, cond string, last named, after string) string {
 	from := table + " WHERE " + cond
-	for k, s := range a.p.stages {
+	for k, s := range p.stages {
 		cols := make([]string, len(s))
 		for i, nm := range s {
 			cols[i] = nm.expr + " AS " + nm.name
 		}
 		from = "(SELECT *, " + strings.Join(cols, ", ") + " FROM " + from + ") AS ds__l" + strconv.Itoa(k)
 	}
-	from = "(SELECT *, " + a.seg + " AS ds__segment FROM " + from + ") AS ds__rows"
+	from = "(SELECT *, " + last.expr + " AS " + last.name + " FROM " + from + ") AS ds__rows"
 	if after != "" {
 		from += " WHERE " + after
 	}
 	return from
+}
+
+// chFrom is the FROM clause of a flat ClickHouse query: table with one
+// ARRAY JOIN of the one-element array [row] as alias, which binds a
+// row's computed values once, and the conditions cond and after.
+func chFrom(table, row, alias, cond, after string) string {
+	from := table + " ARRAY JOIN [" + row + "] AS " + alias + " WHERE " + cond
+	if after != "" {
+		from += " AND " + after
+	}
+	return from
+}
+
+// Scores is the probability a binary perceptron model gives the rows of
+// one table, for a query that aggregates over the table (evaluate's
+// measures computed where the rows are): model_sql's statement's
+// probability, written by the same code, a row's inputs, layers and
+// probability computed as its are.
+//
+//	SELECT <aggregates of Probability> FROM <From(table, condition)> ...
+//
+// In ClickHouse the query reads the table directly (one ARRAY JOIN of a
+// one-element array binds the tuple of outputs model_sql's statement
+// computes); in DuckDB the stages are projections of the table's rows,
+// one inside the other, as for Assignment. Probability is NULL where
+// predict's is.
+type Scores struct {
+	Probability string
+	d           Dialect
+	p           *program // duckdb: the stages
+	row         string   // clickhouse: the tuple ARRAY JOIN binds to ds__o
+	prob        string   // duckdb: the probability over the stages
+}
+
+// BinaryScores returns the probabilities of a binary perceptron model doc
+// in dialect d (duckdb or clickhouse).
+func BinaryScores(d Dialect, doc *training.Document) (*Scores, error) {
+	if err := flatDialect(d); err != nil {
+		return nil, err
+	}
+	if doc.Task != task.Binary {
+		return nil, fmt.Errorf("a binary classifier's probabilities, not a %s model's", doc.Task)
+	}
+	if err := checkPerceptron(doc); err != nil {
+		return nil, err
+	}
+	var outs []named
+	s := &Scores{d: d}
+	if d == ClickHouse {
+		lets, o, err := chPerceptronOutputs(doc)
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]string, len(o))
+		for i, x := range o {
+			vals[i] = x.expr
+		}
+		s.row = lets.in("tuple(" + strings.Join(vals, ", ") + ")")
+		outs = make([]named, len(o))
+		for i, x := range o {
+			outs[i] = named{x.name, "tupleElement(ds__o, " + strconv.Itoa(i+1) + ")"}
+		}
+	} else {
+		s.p = flatProgram()
+		if err := s.p.perceptron(doc); err != nil {
+			return nil, err
+		}
+		outs = s.p.outs
+	}
+	for _, o := range outs {
+		if o.name == "probability" {
+			s.Probability = o.expr
+		}
+	}
+	if s.Probability == "" {
+		return nil, fmt.Errorf("the model's statement has no probability")
+	}
+	if d == DuckDB {
+		s.prob, s.Probability = s.Probability, "ds__probability"
+	}
+	return s, nil
+}
+
+// From is the FROM clause (without the keyword) of a query over the rows
+// of table (quoted) for which cond holds, the WHERE clause included, and
+// then, when it is not empty, the condition after, which may use
+// Probability:
+//
+//	clickhouse: table ARRAY JOIN [<the outputs' tuple>] AS ds__o WHERE cond [AND after]
+//	duckdb:     (SELECT *, <probability> AS ds__probability FROM (... (SELECT *, <inputs> FROM table WHERE cond) ...)) AS ds__rows [WHERE after]
+func (s *Scores) From(table, cond, after string) string {
+	if s.d == ClickHouse {
+		return chFrom(table, s.row, "ds__o", cond, after)
+	}
+	return s.p.flatFrom(table, cond, named{"ds__probability", s.prob}, after)
 }
 
 // Encoded is the encoded inputs of the rows of one table, for a query
@@ -170,7 +271,7 @@ func EncodedRows(d Dialect, enc *features.Encoder) (*Encoded, error) {
 //	duckdb:     table WHERE cond
 func (e *Encoded) From(table, cond string) string {
 	if e.d == ClickHouse {
-		return table + " ARRAY JOIN [" + e.row + "] AS ds__inputs WHERE " + cond
+		return chFrom(table, e.row, "ds__inputs", cond, "")
 	}
 	return table + " WHERE " + cond
 }

@@ -15,22 +15,39 @@ import (
 // (P(positive class) for a binary model, the predicted class's for a
 // multiclass one) and, multiclass, probability_<class> for every class.
 func Perceptron(d Dialect, source string, doc *training.Document) (string, error) {
-	if err := doc.Network.Check(); err != nil {
+	if err := checkPerceptron(doc); err != nil {
 		return "", err
-	}
-	if err := doc.Encoder.Validate(); err != nil {
-		return "", fmt.Errorf("preprocessing: %v", err)
-	}
-	if doc.Network.Config.Inputs != doc.Encoder.Width {
-		return "", fmt.Errorf("network has %d inputs, the preprocessing %d", doc.Network.Config.Inputs, doc.Encoder.Width)
 	}
 	if d == ClickHouse {
 		return chPerceptron(source, doc)
 	}
 	p := newProgram(d, source)
+	if err := p.perceptron(doc); err != nil {
+		return "", err
+	}
+	return p.text(), nil
+}
+
+// checkPerceptron checks that doc's network and preprocessing fit.
+func checkPerceptron(doc *training.Document) error {
+	if err := doc.Network.Check(); err != nil {
+		return err
+	}
+	if err := doc.Encoder.Validate(); err != nil {
+		return fmt.Errorf("preprocessing: %v", err)
+	}
+	if doc.Network.Config.Inputs != doc.Encoder.Width {
+		return fmt.Errorf("network has %d inputs, the preprocessing %d", doc.Network.Config.Inputs, doc.Encoder.Width)
+	}
+	return nil
+}
+
+// perceptron adds the stages and outputs of a (checked) perceptron model.
+func (p *program) perceptron(doc *training.Document) error {
+	d := p.d
 	x, err := p.inputs(&doc.Encoder)
 	if err != nil {
-		return "", err
+		return err
 	}
 	net := &doc.Network
 	act := net.Config.Activation
@@ -71,11 +88,9 @@ func Perceptron(d Dialect, source string, doc *training.Document) (string, error
 		}
 		p.regression(x[0] + " * " + d.Float(std) + " + " + d.Float(mean))
 	default:
-		if err := p.classify(doc.Task, x, doc.Label.Levels, doc.Label.Positive, doc.Label.Type); err != nil {
-			return "", err
-		}
+		return p.classify(doc.Task, x, doc.Label.Levels, doc.Label.Positive, doc.Label.Type)
 	}
-	return p.text(), nil
+	return nil
 }
 
 // threshold is the probability from which a binary model predicts its

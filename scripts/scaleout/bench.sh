@@ -10,6 +10,8 @@
 # aggregate queries, wall seconds, the median seconds of an iteration (one
 # L-BFGS iteration: its loss+gradient queries) and the fit pass (the
 # seconds before the first iteration); then the median over the rounds.
+# WHOLE=0 leaves out the whole trainings (for 10M rows, where each takes
+# minutes).
 #
 #   bash .ci/servers start /tmp/dss && . /tmp/dss/env
 #   go build -tags duckdb_arrow ./cmd/ducksight && bash scripts/scaleout/bench.sh [ROWS [REPEATS]]
@@ -77,8 +79,10 @@ configs=(
 )
 echo "$rows rows, $(nproc) cores; ClickHouse $(chc "$ch1" -q 'SELECT version()'), shards hold $n1 and $n2 rows"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "-- whole trainings"
-for c in "${configs[@]}"; do IFS='|' read -r name data extra <<<"$c"; run "$name" "$data" "$extra"; done
+if [ "${WHOLE:-1}" != 0 ]; then
+  echo "-- whole trainings"
+  for c in "${configs[@]}"; do IFS='|' read -r name data extra <<<"$c"; run "$name" "$data" "$extra"; done
+fi
 echo "-- $repeats rounds of 10 iterations, alternating (median s/iteration per round)"
 for i in $(seq "$repeats"); do
   for c in "${configs[@]}"; do IFS='|' read -r name data extra <<<"$c"; run "$name" "$data" "$extra, epochs := 10"; done
