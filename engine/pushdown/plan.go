@@ -135,6 +135,10 @@ func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 			return nil, dserr.New(dserr.Internal, fn, "data", "unreadable column list")
 		}
 		c := column{name: *row[0], typ: *row[1]}
+		if generatedName(c.name) {
+			return nil, dserr.Arg(fn, "data", "table %q has a column %q: names beginning ds__ or ducksight_ are the generated queries' own "+
+				"(a column of that name would stand for one of their terms); rename it, or give a view without it", spec.Table, c.name)
+		}
 		c.kind, c.float, c.arrow = d.typeOf(c.typ)
 		cols = append(cols, c)
 		fields = append(fields, arrow.Field{Name: c.name, Type: arrow.Null, Nullable: true})
@@ -196,6 +200,15 @@ func NewPlan(ctx context.Context, r Runner, spec Spec) (*Plan, error) {
 	}
 	p.base = strings.Join(conds, " AND ")
 	return p, nil
+}
+
+// generatedName is true for a name the generated queries give their own
+// terms (ducksight_x1, ducksight_y, ...; sqlgen's ds__x, ds__o, ...), in
+// any case: engines resolve identifiers without case (ClickHouse's
+// aliases, DuckDB's columns).
+func generatedName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "ds__") || strings.HasPrefix(n, "ducksight_")
 }
 
 // localWhat is what runs locally instead of the plan, for messages.
