@@ -4,9 +4,11 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/ducksight/ducksight/dserr"
 	"github.com/ducksight/ducksight/engine"
+	"github.com/ducksight/ducksight/engine/pushdown"
 	"github.com/ducksight/ducksight/internal/servertest"
 	"github.com/ducksight/ducksight/service"
 )
@@ -329,5 +332,69 @@ func TestScaleOutTrainEngineErrors(t *testing.T) {
 		if _, err := e.TrainPerceptron(ctx, "bad", c.table, o); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %+v: %v, want %q", c.table, o, err, c.want)
 		}
+	}
+}
+
+// Past Spec.ExactEdgeRows rows ClickHouse's quantile edges come from a
+// deterministic sample (the rows of a hash range): two shards
+// and one give the same statistics bit for bit, the first and last edges
+// are the exact minimum and maximum, and every decile of the sample sits
+// within 0.02 of its level among all the rows (counted here, in DuckDB).
+func TestScaleOutTrainSampledEdges(t *testing.T) {
+	ctx, e, s, tab := scaleSetup(t)
+	ch := newCHRunner(t, s)
+	var stats []string
+	var fit *pushdown.Fit
+	for _, table := range []string{tab.Name, tab.OneShard} {
+		plan, err := pushdown.NewPlan(ctx, ch, pushdown.Spec{Dialect: pushdown.ClickHouse, Table: tab.Database + "." + table, Where: "test = 0",
+			Label: "y", Features: []string{"a", "b", "c", "d", "e"}, Exact: true, ExactEdgeRows: 10_000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fit, err = plan.FitPass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		text, err := json.Marshal(fit.Statistics)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats = append(stats, string(text))
+	}
+	if stats[0] != stats[1] {
+		t.Errorf("sampled statistics differ, two shards and one:\n%s\n%s", stats[0], stats[1])
+	}
+	if !slices.ContainsFunc(ch.queries, func(q string) bool { return strings.Contains(q, "cityHash64(toString(tuple(") }) {
+		t.Errorf("no sampled quantiles in %q", ch.queries)
+	}
+	checked := 0
+	for _, cs := range fit.Statistics {
+		if len(cs.Edges) == 0 {
+			continue
+		}
+		col := `"` + cs.Column + `"`
+		var lo, hi float64
+		if err := e.DB().QueryRowContext(ctx, "SELECT min("+col+"), max("+col+") FROM s WHERE test = 0").Scan(&lo, &hi); err != nil {
+			t.Fatal(err)
+		}
+		n := len(cs.Edges)
+		if cs.Edges[0] != lo || cs.Edges[n-1] != hi {
+			t.Errorf("%s: edges %v, min %v, max %v", cs.Column, cs.Edges, lo, hi)
+		}
+		for k := 1; k < n-1; k++ {
+			// Ties (an integer column): the level lies between the
+			// shares below and at or below the edge.
+			var below, atOrBelow float64
+			if err := e.DB().QueryRowContext(ctx, "SELECT avg(CASE WHEN "+col+" < $1 THEN 1 ELSE 0 END), avg(CASE WHEN "+col+" <= $1 THEN 1 ELSE 0 END) "+
+				"FROM s WHERE test = 0 AND "+col+" IS NOT NULL", cs.Edges[k]).Scan(&below, &atOrBelow); err != nil {
+				t.Fatal(err)
+			}
+			if level := float64(k) / float64(n-1); level < below-0.02 || level > atOrBelow+0.02 {
+				t.Errorf("%s: edge %d (%v) has %.4f of the rows below it and %.4f at or below, want about %.1f", cs.Column, k, cs.Edges[k], below, atOrBelow, level)
+			}
+			checked++
+		}
+	}
+	if checked < 9*3 {
+		t.Errorf("checked %d sampled edges", checked)
 	}
 }

@@ -179,12 +179,36 @@ const quantiles = "0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1"
 // ClickHouse: quantilesExact, the order statistic at each quantile's
 // position, not interpolated: an edge may differ from DuckDB's by the gap
 // between two neighbouring values (18.16 has no interpolating exact
-// quantile; quantileExactInclusive came later).
+// quantile; quantileExactInclusive came later). quantilesExact holds every
+// value, and a Distributed table's shards send them all to the initiator:
+// past Spec.ExactEdgeRows rows its query reads a sample (EdgeSample).
 func (d Dialect) EdgesExpr(expr string) string {
 	if d == ClickHouse {
 		return "toString(quantilesExact(" + quantiles + ")(" + d.Double(expr) + "))"
 	}
 	return "CAST(quantile_cont(" + d.Double(expr) + ", [" + quantiles + "]) AS VARCHAR)"
+}
+
+// DefaultExactEdgeRows is the most rows whose quantile edges ClickHouse
+// computes from every row (Spec.ExactEdgeRows); past it, from a sample of
+// about that many.
+const DefaultExactEdgeRows = 1_000_000
+
+// EdgeSample is the condition of a deterministic sample of about a share
+// of the rows (ClickHouse): cityHash64 of the row's label and feature
+// columns (the text of their tuple, which a NULL does not make NULL)
+// below that share of 2^32. A row is in or out by its values alone,
+// whatever the shard that holds it, so the sample, and the exact order
+// statistics of it, do not depend on the shards. (quantilesDeterministic's
+// own sample did: two shards and one gave edges a few thousandths apart.)
+// Rows equal in every column share their fate.
+func (d Dialect) EdgeSample(columns []string, share float64) string {
+	q := make([]string, len(columns))
+	for i, c := range columns {
+		q[i] = d.Ident(c)
+	}
+	limit := uint64(math.Ldexp(share, 32))
+	return "cityHash64(toString(tuple(" + strings.Join(q, ", ") + "))) % 4294967296 < " + strconv.FormatUint(limit, 10)
 }
 
 // ParseEdges reads an EdgesExpr result: [e0, e1, ...].

@@ -169,7 +169,26 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 		}
 	}
 
-	// 6. the quantile edges of the numeric columns.
+	// 6. the quantile edges of the numeric columns: of every row, or in
+	// ClickHouse past ExactEdgeRows rows, of a deterministic sample of
+	// about that many (EdgeSample), with the exact minimum and maximum.
+	edgeCond := p.base
+	sampled := false
+	exactRows := p.s.ExactEdgeRows
+	if exactRows == 0 {
+		exactRows = DefaultExactEdgeRows
+	}
+	if d == ClickHouse && f.Rows > exactRows {
+		var cols []string
+		if p.s.Label != "" {
+			cols = append(cols, p.label.name)
+		}
+		for _, c := range p.feats {
+			cols = append(cols, c.name)
+		}
+		edgeCond += " AND " + d.EdgeSample(cols, float64(exactRows)/float64(f.Rows))
+		sampled = true
+	}
 	var edgeCols []string
 	for i, c := range p.feats {
 		if c.kind == features.KindNumeric && nonNull[i] > 0 {
@@ -178,7 +197,7 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 	}
 	edges := make([][]float64, len(p.feats))
 	if len(edgeCols) > 0 {
-		rows, err = p.run(ctx, "features", "computing quantile edges", p.query(edgeCols, p.base, ""))
+		rows, err = p.run(ctx, "features", "computing quantile edges", p.query(edgeCols, edgeCond, ""))
 		if err != nil {
 			return nil, err
 		}
@@ -187,6 +206,9 @@ func (p *Plan) FitPass(ctx context.Context) (*Fit, error) {
 			if c.kind == features.KindNumeric && nonNull[i] > 0 {
 				if edges[i], err = ParseEdges(rows[0][k]); err != nil {
 					return nil, dserr.Wrap(dserr.Internal, p.fn, "", err)
+				}
+				if n := len(edges[i]); sampled && n > 0 {
+					edges[i][0], edges[i][n-1] = lo[i], hi[i]
 				}
 				k++
 			}

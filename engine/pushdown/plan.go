@@ -56,6 +56,11 @@ type Spec struct {
 	Exact bool
 	// MaxLevels is features.FitOptions.MaxLevels (0: its default).
 	MaxLevels int
+	// ExactEdgeRows is the most rows whose quantile edges (the
+	// statistics' deciles) ClickHouse computes exactly; above, they come
+	// from a deterministic sample of about 8,192 values (EdgesExpr). 0:
+	// DefaultExactEdgeRows.
+	ExactEdgeRows int64
 	// Distance fits the encoder of a distance-based model (segment):
 	// features.FitOptions.Distance, no NULL indicators and one-hot
 	// inputs of 1/√2.
