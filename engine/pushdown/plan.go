@@ -57,9 +57,9 @@ type Spec struct {
 	// MaxLevels is features.FitOptions.MaxLevels (0: its default).
 	MaxLevels int
 	// ExactEdgeRows is the most rows whose quantile edges (the
-	// statistics' deciles) ClickHouse computes exactly; above, they come
-	// from a deterministic sample of about 8,192 values (EdgesExpr). 0:
-	// DefaultExactEdgeRows.
+	// statistics' deciles) ClickHouse computes from every row; above,
+	// they come from a deterministic sample of about that many rows
+	// (EdgeSample). 0: DefaultExactEdgeRows.
 	ExactEdgeRows int64
 	// Distance fits the encoder of a distance-based model (segment):
 	// features.FitOptions.Distance, no NULL indicators and one-hot
