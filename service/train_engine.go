@@ -283,7 +283,7 @@ func bindEngineEvaluate(ctx context.Context, env Env, fn string, rec *store.Reco
 	run := func(ctx context.Context) (*Evaluation, error) {
 		r, closeRunner, err := openRunner(ctx, env, fn, rec.Source.Engine)
 		if err != nil {
-			return nil, err
+			return nil, again(err)
 		}
 		defer closeRunner()
 		plan, err := pushdown.NewPlan(ctx, r, pushdown.Spec{Fn: fn, Dialect: d, Table: rec.Data, Where: o.Where, Validation: o.Validation,
