@@ -20,7 +20,6 @@ import (
 	"github.com/ducksight/ducksight/engine/kmeans"
 	"github.com/ducksight/ducksight/engine/pushdown"
 	"github.com/ducksight/ducksight/internal/servertest"
-	"github.com/ducksight/ducksight/service"
 )
 
 // Segmenting where the data lives, on the two ClickHouse 18.16 servers of
@@ -333,21 +332,10 @@ func TestScaleOutSegmentCancel(t *testing.T) {
 // nowhere; the user is part of the engine text the model records.
 func TestScaleOutSegmentPassword(t *testing.T) {
 	ctx, e, s, tab := scaleSetup(t)
-	withUser := "clickhouse://ducksight@" + strings.TrimPrefix(s.EngineURL(0, scaleDB), "clickhouse://")
-	o := scaleSegmentOptions(withUser)
-	o.MaxIter = 2
-	t.Setenv(service.ClickHousePasswordEnv, "")
-	if _, err := e.Segment(ctx, "nopw", tab.Name, o); err == nil || !strings.Contains(err.Error(), "segment: engine: cannot connect to "+withUser) {
-		t.Errorf("without the password: %v", err)
-	}
-	t.Setenv(service.ClickHousePasswordEnv, "ducksight-test")
-	if _, err := e.Segment(ctx, "pw", tab.Name, o); err != nil {
-		t.Fatalf("with the password: %v", err)
-	}
-	var n int64
-	var engineText string
-	if err := e.DB().QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE contains(options::VARCHAR || document::VARCHAR || source::VARCHAR || metrics::VARCHAR, 'ducksight-test')),
-		any_value(options->>'engine') FROM ducksight.models`).Scan(&n, &engineText); err != nil || n != 0 || engineText != withUser {
-		t.Errorf("%d models hold the password, engine %q (%v)", n, engineText, err)
-	}
+	passwordFromEnv(t, ctx, e, s, "segment", func(name, url string) error {
+		o := scaleSegmentOptions(url)
+		o.MaxIter = 2
+		_, err := e.Segment(ctx, name, tab.Name, o)
+		return err
+	})
 }

@@ -295,26 +295,41 @@ func TestScaleOutTrainCancel(t *testing.T) {
 	}
 }
 
+// passwordFromEnv checks that the password of the servers' user ducksight
+// comes from DUCKSIGHT_CLICKHOUSE_PASSWORD and is stored nowhere: call
+// (function fn, saving model name, engine text url with the user)
+// without it is an error of fn's engine argument, with it succeeds; no
+// stored model holds the password, and the model records the engine text
+// with the user.
+func passwordFromEnv(t *testing.T, ctx context.Context, e *engine.Engine, s *servertest.Servers, fn string, call func(name, url string) error) {
+	t.Helper()
+	withUser := "clickhouse://ducksight@" + strings.TrimPrefix(s.EngineURL(0, scaleDB), "clickhouse://")
+	t.Setenv(service.ClickHousePasswordEnv, "")
+	if err := call("nopw", withUser); err == nil || !strings.Contains(err.Error(), fn+": engine: cannot connect to "+withUser) {
+		t.Errorf("without the password: %v", err)
+	}
+	t.Setenv(service.ClickHousePasswordEnv, "ducksight-test")
+	if err := call("pw", withUser); err != nil {
+		t.Fatalf("with the password: %v", err)
+	}
+	var n int64
+	var engineText string
+	if err := e.DB().QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE contains(options::VARCHAR || document::VARCHAR || source::VARCHAR || metrics::VARCHAR, 'ducksight-test')),
+		any_value(options->>'engine') FROM ducksight.models`).Scan(&n, &engineText); err != nil || n != 0 || engineText != withUser {
+		t.Errorf("%d models hold the password, engine %q (%v)", n, engineText, err)
+	}
+}
+
 // The password comes from DUCKSIGHT_CLICKHOUSE_PASSWORD and is stored
 // nowhere; errors of the engine name their argument.
 func TestScaleOutTrainEngineErrors(t *testing.T) {
 	ctx, e, s, tab := scaleSetup(t)
-	host := strings.TrimPrefix(s.EngineURL(0, scaleDB), "clickhouse://")
-	withUser := "clickhouse://ducksight@" + host
-	o := scaleOptions(withUser)
-	o.Epochs = 3
-	t.Setenv(service.ClickHousePasswordEnv, "")
-	if _, err := e.TrainPerceptron(ctx, "nopw", tab.Name, o); err == nil || !strings.Contains(err.Error(), "train_perceptron: engine: cannot connect to "+withUser) {
-		t.Errorf("without the password: %v", err)
-	}
-	t.Setenv(service.ClickHousePasswordEnv, "ducksight-test")
-	if _, err := e.TrainPerceptron(ctx, "pw", tab.Name, o); err != nil {
-		t.Fatalf("with the password: %v", err)
-	}
-	var n int64
-	if err := e.DB().QueryRowContext(ctx, `SELECT count(*) FROM ducksight.models WHERE contains(options::VARCHAR || document::VARCHAR || source::VARCHAR, 'ducksight-test')`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("the password is stored (%d models, %v)", n, err)
-	}
+	passwordFromEnv(t, ctx, e, s, "train_perceptron", func(name, url string) error {
+		o := scaleOptions(url)
+		o.Epochs = 3
+		_, err := e.TrainPerceptron(ctx, name, tab.Name, o)
+		return err
+	})
 	t.Setenv(service.ClickHousePasswordEnv, "") // the default user has none
 	url := s.EngineURL(0, scaleDB)
 	for _, c := range []struct {
