@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -107,36 +106,22 @@ func newCHRunner(tb testing.TB, s *servertest.Servers) *chRunner {
 			return nil, err
 		}
 		defer rows.Close()
-		types := rows.ColumnTypes()
-		var out [][]*string
-		for rows.Next() {
-			ptrs := make([]any, len(types))
-			for i, ty := range types {
-				ptrs[i] = reflect.New(ty.ScanType()).Interface()
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return nil, err
-			}
-			row := make([]*string, len(ptrs))
-			for i, p := range ptrs {
-				v := reflect.ValueOf(p).Elem()
-				for v.Kind() == reflect.Pointer && !v.IsNil() {
-					v = v.Elem()
-				}
-				if v.Kind() == reflect.Pointer {
+		vals, err := servertest.ScanRows(rows)
+		out := make([][]*string, len(vals))
+		for i, row := range vals {
+			out[i] = make([]*string, len(row))
+			for j, v := range row {
+				if v == nil {
 					continue
 				}
-				var text string
-				if f, ok := v.Interface().(float64); ok {
+				text := fmt.Sprint(v)
+				if f, ok := v.(float64); ok {
 					text = strconv.FormatFloat(f, 'g', -1, 64)
-				} else {
-					text = fmt.Sprint(v.Interface())
 				}
-				row[i] = &text
+				out[i][j] = &text
 			}
-			out = append(out, row)
 		}
-		return out, rows.Err()
+		return out, err
 	}
 	return r
 }

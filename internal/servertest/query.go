@@ -7,6 +7,7 @@ import (
 	"reflect"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
 
 // QueryClickHouse runs query on shard's ClickHouse server (0-based) with
@@ -27,6 +28,13 @@ func (s *Servers) QueryClickHouse(ctx context.Context, shard int, query string, 
 		return nil, nil, err
 	}
 	defer rows.Close()
+	all, err := ScanRows(rows)
+	return rows.Columns(), all, err
+}
+
+// ScanRows reads every row of rows, each value as clickhouse-go scans it
+// into the column's type, nil for NULL.
+func ScanRows(rows driver.Rows) ([][]any, error) {
 	types := rows.ColumnTypes()
 	var all [][]any
 	for rows.Next() {
@@ -35,7 +43,7 @@ func (s *Servers) QueryClickHouse(ctx context.Context, shard int, query string, 
 			ptrs[i] = reflect.New(ct.ScanType()).Interface()
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		vals := make([]any, len(types))
 		for i, p := range ptrs {
@@ -49,5 +57,5 @@ func (s *Servers) QueryClickHouse(ctx context.Context, shard int, query string, 
 		}
 		all = append(all, vals)
 	}
-	return rows.Columns(), all, rows.Err()
+	return all, rows.Err()
 }
